@@ -4,8 +4,8 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from shuanbai_desktop.data.base import Base
 from shuanbai_desktop.data import models  # noqa: F401  (registers every table)
+from shuanbai_desktop.data.base import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -23,8 +23,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         _configure_and_run(connection)
         return
-    from shuanbai_desktop.data.engine import make_engine
     from pathlib import Path
+
+    from shuanbai_desktop.data.engine import make_engine
     url = config.get_main_option("sqlalchemy.url")
     engine = make_engine(Path(url.removeprefix("sqlite:///"))) if url else create_engine("sqlite://")
     with engine.connect() as conn:

@@ -2,7 +2,8 @@
 
 Each entry's hash is SHA-256 over the previous entry's hash and the entry itself, so
 editing or removing an entry breaks the chain at the next one (``verify_chain``).
-Values of columns marked ``info={"pii": ...}`` are masked before they are written.
+Values of columns marked ``info={"pii": ...}`` are masked before they are written:
+ID numbers and phones partly, free text by its length only, secrets entirely.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import inspect, insert, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
 from ..domain.idcard import mask_id_number
@@ -57,6 +58,8 @@ def _masked(column, value):
         return mask_id_number(str(value))
     if kind == "phone":
         return mask_phone(str(value))
+    if kind == "text":  # free text (case notes): the trail says it changed, not what it says
+        return f"（文本 {len(str(value))} 字）"
     return "***"
 
 

@@ -72,18 +72,22 @@ def check_file(path: Path) -> str | None:
         if fh.read(16) != SQLITE_MAGIC:
             raise DatabaseRefused(f"文件“{path.name}”不是社工站工作平台的数据库（不是 SQLite 数据库文件），未作任何改动。")
     try:
-        app_id = _read_only_query(path, "PRAGMA application_id")[0][0]
-        tables = _read_only_query(path, "SELECT count(*) FROM sqlite_master")[0][0]
+        return _check_contents(path)
     except sqlite3.DatabaseError as exc:
-        raise DatabaseRefused(f"数据库文件已损坏，无法读取（{exc}）。请从备份恢复。") from None
+        raise DatabaseRefused(f"数据库文件已损坏，无法读取（{exc}）。为避免进一步损坏，程序没有写入。"
+                              "请使用“shuanbai-desktop restore 备份文件”从最近的备份恢复。") from None
+
+
+def _check_contents(path: Path) -> str | None:
+    app_id = _read_only_query(path, "PRAGMA application_id")[0][0]
+    tables = _read_only_query(path, "SELECT count(*) FROM sqlite_master")[0][0]
     if app_id != APPLICATION_ID and (app_id != 0 or tables > 0):
         raise DatabaseRefused(f"文件“{path.name}”不是社工站工作平台的数据库，未作任何改动。")
     revision = file_revision(path)
     if revision is not None and revision not in known_revisions():
         raise DatabaseRefused("这个数据库由更新版本的社工站工作平台创建，本版本无法打开，以免损坏数据。"
                               "请安装最新版本后再打开。文件未作任何改动。")
-    quick = _read_only_query(path, "PRAGMA quick_check")
-    if quick != [("ok",)]:
+    if _read_only_query(path, "PRAGMA quick_check") != [("ok",)]:
         raise DatabaseRefused("数据库完整性检查未通过，文件可能已损坏。为避免进一步损坏，程序没有写入。"
                               "请使用“shuanbai-desktop restore 备份文件”从最近的备份恢复。")
     return revision

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from shuanbai_desktop.errors import UserError
 
 _PATTERNS = (
-    re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})"),
-    re.compile(r"(\d{4})(年)(\d{1,2})月(\d{1,2})日?"),
-    re.compile(r"(\d{4})()(\d{2})(\d{2})"),
+    re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})", re.ASCII),
+    re.compile(r"(\d{4})(年)(\d{1,2})月(\d{1,2})日?", re.ASCII),
+    re.compile(r"(\d{4})()(\d{2})(\d{2})", re.ASCII),
 )
 
 

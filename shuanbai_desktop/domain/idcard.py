@@ -32,7 +32,7 @@ PROVINCE_CODES = frozenset(
 )
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
-_SHAPE = re.compile(r"\d*[\dX]")
+_SHAPE = re.compile(r"[0-9]*[0-9X]")
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import unicodedata
 from shuanbai_desktop.errors import UserError
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212()]+")
-_COUNTRY_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1\d{10}$)")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d\d))?([2-9]\d{6,7})")
+_COUNTRY_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1\d{10}$)", re.ASCII)
+_MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
+_LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d\d))?([2-9]\d{6,7})", re.ASCII)
 
 
 def normalize_phone(raw: str) -> str:

@@ -15,6 +15,7 @@ from pypinyin.constants import RE_HANS
 
 #: Compound surnames. 单于 is left out on purpose: 单 + a given name starting with
 #: 于 (shan yu...) is far more common today than the surname Chanyu.
+# fmt: off
 COMPOUND_SURNAMES: dict[str, tuple[str, str]] = {
     "欧阳": ("ou", "yang"), "司马": ("si", "ma"), "诸葛": ("zhu", "ge"),
     "上官": ("shang", "guan"), "司徒": ("si", "tu"), "司空": ("si", "kong"),
@@ -44,6 +45,7 @@ SURNAME_READINGS: dict[str, str] = {
     "乜": "nie", "佴": "nai", "褚": "chu", "俞": "yu", "尉": "wei", "长": "chang",
     "祭": "zhai", "车": "che", "万": "wan", "朝": "chao", "能": "nai",
 }
+# fmt: on
 
 _WHITESPACE = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -86,6 +88,11 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
 
 
 def _keep_non_han(chars: str) -> list[str]:
-    """pypinyin callback: lowercase non-Han text (marked with NUL), skip unknown Han."""
-    kept = "".join(ch for ch in chars if not RE_HANS.match(ch)).lower()
+    """pypinyin callback: lowercase non-Han text (marked with NUL); skip unknown Han
+    and invisible characters (control, format, unassigned)."""
+    kept = "".join(ch for ch in chars if not (RE_HANS.match(ch) or _invisible(ch))).lower()
     return ["\0" + kept] if kept else []
+
+
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("C")

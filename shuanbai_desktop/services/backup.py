@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -206,14 +207,15 @@ def verify_backup_file(path: Path) -> None:
         raise UserError(f"备份文件完整性检查未通过（{result}），不能用于恢复。", field="备份文件")
 
 
-def restore(db_path: Path, backup_file: Path, dest_dir: Path) -> BackupInfo:
+def restore(db_path: Path, backup_file: Path, dest_dir: Path) -> Path | None:
     """Replace the database with a backup; the current database is kept first as a safety copy.
 
     Every connection to ``db_path`` must be closed before this runs; the caller
     reopens it afterwards through ``open_database`` (which migrates an older backup).
+    Returns the safety copy's path (None when there was no database yet).
     """
     verify_backup_file(backup_file)
-    safety = make_backup(db_path, dest_dir, BackupKind.PRE_RESTORE) if db_path.exists() else None
+    safety = _keep_current(db_path, dest_dir)
     tmp = db_path.with_name(db_path.name + ".restore.tmp")
     try:
         _copy(backup_file, tmp)
@@ -226,3 +228,20 @@ def restore(db_path: Path, backup_file: Path, dest_dir: Path) -> BackupInfo:
         tmp.unlink(missing_ok=True)
     log.info("restored database from %s", backup_file.name)
     return safety
+
+
+def _keep_current(db_path: Path, dest_dir: Path) -> Path | None:
+    """The safety copy before a restore; a damaged database is kept aside as files instead."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    try:
+        return make_backup(db_path, dest_dir, BackupKind.PRE_RESTORE).path
+    except (sqlite3.DatabaseError, UserError):
+        target = dest_dir / f"damaged-{now():%Y%m%d-%H%M%S}{SUFFIX}"
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(db_path, target)
+        journal = Path(str(db_path) + "-journal")
+        if journal.exists():
+            shutil.copy2(journal, Path(str(target) + "-journal"))
+        log.warning("current database unreadable; kept aside as %s", target.name)
+        return target

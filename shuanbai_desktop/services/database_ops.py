@@ -54,19 +54,23 @@ def maybe_backup(db: Database, on_exit: bool) -> backup.BackupInfo | None:
     return backup_now(db, BackupKind.EXIT if on_exit else BackupKind.AUTO)
 
 
-def restore_into(db: Database, backup_file: Path, actor: audit.Actor | None = None) -> tuple[Database, Path]:
-    """Close ``db``, restore ``backup_file`` over it, reopen (migrating if older), audit it.
+def restore_into(db: Database, backup_file: Path, actor: audit.Actor | None = None) -> tuple[Database, Path | None]:
+    """Close ``db`` and restore ``backup_file`` over it; see ``restore_file``."""
+    db.close()
+    return restore_file(db.path, backup_file, actor)
+
+
+def restore_file(path: Path, backup_file: Path, actor: audit.Actor | None = None) -> tuple[Database, Path | None]:
+    """Restore over ``path`` (which may be damaged), reopen it (migrating if older), audit it.
 
     Returns the reopened database and the safety copy's path.
     """
-    path = db.path
-    db.close()
     safety = backup.restore(path, backup_file, paths.backups_dir(path))
     reopened = open_app_database(path)
     with reopened.session(actor) as s:
         audit.record_event(s, "backup", "", f"从备份恢复：{backup_file.name}",
-                           {"safety_copy": safety.path.name if safety else ""})
-    return reopened, safety.path if safety else None
+                           {"safety_copy": safety.name if safety else ""})
+    return reopened, safety
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,73 @@
+"""Every connection's PRAGMAs, real transactions, one writer per database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from sqlalchemy import select, text
+
+from shuanbai_desktop.data.lock import InstanceLock
+from shuanbai_desktop.data.models import Setting
+from shuanbai_desktop.errors import DatabaseRefused
+
+
+def test_pragmas_on_every_connection(empty_db):
+    with empty_db.engine.connect() as conn:
+        values = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                  for name in ("foreign_keys", "journal_mode", "synchronous", "busy_timeout", "secure_delete")}
+    assert values == {"foreign_keys": 1, "journal_mode": "delete", "synchronous": 2, "busy_timeout": 10000,
+                      "secure_delete": 1}
+
+
+def test_ddl_and_rows_roll_back_together(empty_db):
+    with pytest.raises(RuntimeError), empty_db.session() as s:
+        s.execute(text("CREATE TABLE scratch (x)"))
+        s.add(Setting(key="k", value="1"))
+        s.flush()
+        raise RuntimeError("abort")
+    with empty_db.session() as s:
+        assert s.get(Setting, "k") is None
+        assert s.execute(text("SELECT count(*) FROM sqlite_master WHERE name='scratch'")).scalar() == 0
+
+
+def test_foreign_keys_are_enforced(empty_db):
+    from sqlalchemy.exc import IntegrityError
+
+    from shuanbai_desktop.data.models import ServicePoint, ServicePointVillage
+    with pytest.raises(IntegrityError), empty_db.session() as s:
+        point = ServicePoint(name="点", facility_type="other")
+        point.villages.append(ServicePointVillage(village_code="999999999999"))
+        s.add(point)
+        s.flush()
+
+
+def test_second_instance_is_refused(db_path, empty_db):
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys, time
+        from pathlib import Path
+        from shuanbai_desktop.data.lock import InstanceLock
+        lock = InstanceLock(Path({str(db_path)!r})).acquire()
+        print("locked", flush=True)
+        sys.stdin.read()
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(DatabaseRefused, match="另一个"):
+            InstanceLock(db_path).acquire()
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=10)
+        holder.stdout.close()
+    lock = InstanceLock(db_path).acquire()
+    assert lock.held
+    lock.release()
+
+
+def test_session_commits_only_when_block_ends(empty_db):
+    with empty_db.session() as s:
+        s.add(Setting(key="a", value="1"))
+    with empty_db.session() as s:
+        assert s.scalar(select(Setting.value).where(Setting.key == "a")) == "1"
