@@ -32,8 +32,13 @@ def alembic_config() -> Config:
     return cfg
 
 
-def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> frozenset[str]:
+    """The heads of the migration graph (features may branch from a common base; all are applied)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def head_revision() -> frozenset[str]:
+    return head_revisions()
 
 
 def known_revisions() -> set[str]:
@@ -48,19 +53,19 @@ def _read_only_query(path: Path, sql: str):
         conn.close()
 
 
-def file_revision(path: Path) -> str | None:
-    """The Alembic revision stored in the file, or None for a new or empty file."""
+def file_revision(path: Path) -> frozenset[str] | None:
+    """The Alembic revisions stored in the file, or None for a new or empty file."""
     tables = {r[0] for r in _read_only_query(path, "SELECT name FROM sqlite_master WHERE type='table'")}
     if "alembic_version" not in tables:
         return None
     rows = _read_only_query(path, "SELECT version_num FROM alembic_version")
-    return rows[0][0] if rows else None
+    return frozenset(r[0] for r in rows) or None
 
 
-def check_file(path: Path) -> str | None:
+def check_file(path: Path) -> frozenset[str] | None:
     """Raise DatabaseRefused unless ``path`` is absent, empty, or one of ours this program can open.
 
-    Returns the file's schema revision (None when new). Never writes to the file.
+    Returns the file's schema revisions (None when new). Never writes to the file.
     """
     paths.refuse_network_path(path)
     if not path.exists() or path.stat().st_size == 0:
@@ -78,13 +83,13 @@ def check_file(path: Path) -> str | None:
                               "请使用“shuanbai-desktop restore 备份文件”从最近的备份恢复。") from None
 
 
-def _check_contents(path: Path) -> str | None:
+def _check_contents(path: Path) -> frozenset[str] | None:
     app_id = _read_only_query(path, "PRAGMA application_id")[0][0]
     tables = _read_only_query(path, "SELECT count(*) FROM sqlite_master")[0][0]
     if app_id != APPLICATION_ID and (app_id != 0 or tables > 0):
         raise DatabaseRefused(f"文件“{path.name}”不是社工站工作平台的数据库，未作任何改动。")
     revision = file_revision(path)
-    if revision is not None and revision not in known_revisions():
+    if revision is not None and not revision <= known_revisions():
         raise DatabaseRefused("这个数据库由更新版本的社工站工作平台创建，本版本无法打开，以免损坏数据。"
                               "请安装最新版本后再打开。文件未作任何改动。")
     if _read_only_query(path, "PRAGMA quick_check") != [("ok",)]:
@@ -97,7 +102,7 @@ def upgrade(db: Database) -> None:
     cfg = alembic_config()
     with db.engine.connect() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
         conn.commit()
     with db.engine.connect() as conn:
         conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")

@@ -50,7 +50,18 @@ def provider(fn: Provider) -> Provider:
 _ORDER = {Level.OVERDUE: 0, Level.SOON: 1, Level.TODO: 2, Level.INFO: 3}
 
 
+def _load_feature_providers() -> None:
+    """Every service module may register providers; import them all once."""
+    import importlib
+    import pkgutil
+
+    from .. import services
+    for module in pkgutil.iter_modules(services.__path__):
+        importlib.import_module(f"{services.__name__}.{module.name}")
+
+
 def due_items(ctx: WorkbenchContext) -> list[DueItem]:
+    _load_feature_providers()
     items = [item for fn in PROVIDERS for item in fn(ctx)]
     return sorted(items, key=lambda i: _ORDER[i.level])
 
