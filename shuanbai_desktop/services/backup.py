@@ -22,6 +22,7 @@ from ..data.engine import APPLICATION_ID
 from ..data.migrate import check_file
 from ..domain.labels import BackupKind
 from ..errors import UserError
+from . import attachments
 
 log = logging.getLogger(__name__)
 SUFFIX = ".sqlite3"
@@ -106,6 +107,7 @@ def make_backup(db_path: Path, dest_dir: Path, kind: BackupKind, at: datetime | 
         tmp.unlink(missing_ok=True)
     info = BackupInfo(final, at, kind, final.stat().st_size, check, _sha256(final), head)
     _write_sidecar(info)
+    attachments.sync_store(db_path, dest_dir / "attachments")
     log.info("backup written: %s (%d bytes)", final.name, info.size)
     return info
 
@@ -224,6 +226,7 @@ def restore(db_path: Path, backup_file: Path, dest_dir: Path) -> Path | None:
             raise UserError("恢复时复制的数据未通过完整性检查，原数据库保持不变。")
         Path(str(db_path) + "-journal").unlink(missing_ok=True)
         os.replace(tmp, db_path)
+        attachments.restore_store(backup_file.parent / "attachments", db_path)
     finally:
         tmp.unlink(missing_ok=True)
     log.info("restored database from %s", backup_file.name)

@@ -1,0 +1,144 @@
+"""One attachment store for every feature: files named by their SHA-256, never by their content.
+
+Files live in ``<database folder>/attachments/ab/abcdef….ext``; the database row keeps
+the original name, who added it and when. A file is written to ``.tmp``, fsynced and
+renamed, so a crash never leaves half a file under a final name. Backups copy the
+store beside the database backup (``sync_store``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..data.models.attachments import Attachment
+from ..errors import UserError
+
+MAX_BYTES = 50 * 1024 * 1024
+ALLOWED = {".pdf", ".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".gif", ".webp", ".doc", ".docx",
+           ".xls", ".xlsx", ".wps", ".et", ".ofd", ".txt", ".zip"}
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    id: int
+    description: str
+    original_name: str
+    size: int
+    added_by: str
+    added_at: datetime
+    path: Path
+
+    @property
+    def size_text(self) -> str:
+        return f"{self.size / 1024:.0f} KB" if self.size < 1024 * 1024 else f"{self.size / 1048576:.1f} MB"
+
+
+def store_dir(db_path: Path) -> Path:
+    return db_path.parent / "attachments"
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _stored_path(store: Path, stored_name: str) -> Path:
+    return store / stored_name[:2] / stored_name
+
+
+def _put(store: Path, source: Path, stored_name: str) -> None:
+    target = _stored_path(store, stored_name)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        shutil.copyfile(source, tmp)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def add_attachment(session: Session, db_path: Path, owner_type: str, owner_id: int, source: Path,
+                   description: str, added_by: str) -> AttachmentRow:
+    """Copy ``source`` into the store and record it; the caller's transaction owns the row."""
+    source = Path(source)
+    if not source.is_file():
+        raise UserError(f"找不到文件：{source.name}", field="附件")
+    ext = source.suffix.lower()
+    if ext not in ALLOWED:
+        raise UserError(f"不支持的附件类型“{ext or '无扩展名'}”。可用：PDF、图片、Word/Excel/WPS、OFD、文本、ZIP。",
+                        field="附件")
+    size = source.stat().st_size
+    if size == 0 or size > MAX_BYTES:
+        raise UserError("附件不能是空文件，也不能超过 50 MB。", field="附件")
+    text = (description or source.stem).strip()[:100]
+    sha = _digest(source)
+    _put(store_dir(db_path), source, sha + ext)
+    row = Attachment(owner_type=owner_type, owner_id=owner_id, description=text, original_name=source.name[:200],
+                     stored_name=sha + ext, size=size, sha256=sha, added_by=added_by)
+    session.add(row)
+    session.flush()
+    return _row(row, db_path)
+
+
+def _row(a: Attachment, db_path: Path) -> AttachmentRow:
+    return AttachmentRow(a.id, a.description, a.original_name, a.size, a.added_by, a.added_at,
+                         _stored_path(store_dir(db_path), a.stored_name))
+
+
+def list_attachments(session: Session, db_path: Path, owner_type: str, owner_id: int) -> list[AttachmentRow]:
+    rows = session.scalars(select(Attachment).where(Attachment.owner_type == owner_type,
+                                                    Attachment.owner_id == owner_id).order_by(Attachment.id))
+    return [_row(a, db_path) for a in rows]
+
+
+def remove_attachment(session: Session, attachment_id: int) -> None:
+    """Removes the record; the stored file stays (backups and other records may share it)."""
+    session.delete(session.get(Attachment, attachment_id))
+
+
+def export_copy(row: AttachmentRow, folder: Path) -> Path:
+    """Save a copy under its original name in ``folder`` (for printing or sending)."""
+    target = folder / row.original_name
+    shutil.copyfile(row.path, target)
+    return target
+
+
+def sync_store(db_path: Path, target_dir: Path) -> int:
+    """Copy store files missing from ``target_dir``; returns how many were copied."""
+    store, copied = store_dir(db_path), 0
+    if not store.exists():
+        return 0
+    for path in store.rglob("*"):
+        if path.is_file() and not path.name.endswith(".tmp"):
+            dest = target_dir / path.relative_to(store)
+            if not dest.exists():
+                _put(target_dir, path, path.name)
+                copied += 1
+    return copied
+
+
+def restore_store(source_dir: Path, db_path: Path) -> int:
+    """After a restore: bring back store files the backup folder has and the store lacks."""
+    store, copied = store_dir(db_path), 0
+    if not source_dir.exists():
+        return 0
+    for path in source_dir.rglob("*"):
+        if path.is_file() and not path.name.endswith(".tmp") and not (store / path.relative_to(source_dir)).exists():
+            _put(store, path, path.name)
+            copied += 1
+    return copied
