@@ -85,6 +85,17 @@ def _ensure_points_and_users(session) -> None:
             auth.create_user(session, username, display, role, DEMO_PASSWORD, must_change=False)
 
 
+def _feature_generators():
+    """Each feature may ship ``services/demo_<area>.py`` with ``add_demo(session, rng, today)``."""
+    import importlib
+    import pkgutil
+
+    from .. import services
+    for module in sorted(pkgutil.iter_modules(services.__path__), key=lambda m: m.name):
+        if module.name.startswith("demo_"):
+            yield importlib.import_module(f"{services.__name__}.{module.name}").add_demo
+
+
 def generate_demo(db: Database, residents: int = 1000, seed: int = 20211, today: date | None = None) -> int:
     """Fill the station with demo data; returns the number of residents added."""
     if not 0 <= residents <= MAX_RESIDENTS:
@@ -101,5 +112,7 @@ def generate_demo(db: Database, residents: int = 1000, seed: int = 20211, today:
                 if r["id_number"] not in taken]
         for start in range(0, len(rows), BATCH):
             session.execute(insert(Person), rows[start:start + BATCH])
+        for add_demo in _feature_generators():
+            add_demo(session, rng, today)
         audit.record_event(session, "person", "", f"生成演示数据：{len(rows)} 位居民")
     return len(rows)
