@@ -8,9 +8,10 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from . import paths
+from .domain.idcard import mask_id_number
 
 # 17 digits and a check character, or 15 digits, standing alone: masked if any slip through.
-_ID_LIKE = re.compile(r"(?<!\d)(\d{6})\d{8,11}([\dXx]{1,4})(?!\d)")
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx]|\d{15})(?![0-9A-Za-z])")
 
 
 class MaskIdNumbers(logging.Filter):
@@ -18,7 +19,7 @@ class MaskIdNumbers(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = _ID_LIKE.sub(lambda m: m.group(1) + "*" * 8 + m.group(2)[-4:], message)
+        masked = _ID_LIKE.sub(lambda m: mask_id_number(m.group()), message)
         if masked != message:
             record.msg, record.args = masked, ()
         return True
