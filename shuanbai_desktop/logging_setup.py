@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from . import paths
-from .domain.idcard import mask_id_number
+from .domain.idcard import mask_ids_in_text
 
-# 17 digits and a check character, or 15 digits, standing alone: masked if any slip through.
-_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx]|\d{15})(?![0-9A-Za-z])")
 
 
 class MaskIdNumbers(logging.Filter):
@@ -19,7 +16,7 @@ class MaskIdNumbers(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = _ID_LIKE.sub(lambda m: mask_id_number(m.group()), message)
+        masked = mask_ids_in_text(message)
         if masked != message:
             record.msg, record.args = masked, ()
         return True

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..data import audit
 from ..data.base import now
 from ..data.models import User
+from ..domain.idcard import mask_ids_in_text
 from ..domain.labels import Role
 from ..errors import UserError
 from . import settings
@@ -121,7 +122,8 @@ def authenticate(session: Session, username: str, password: str, at: datetime | 
     at = at or now()
     user = _find(session, username)
     if user is None:
-        audit.record_event(session, "app_user", "", f"登录失败：用户名“{username[:20]}”不存在")
+        typed = mask_ids_in_text(username.strip())[:20]
+        audit.record_event(session, "app_user", "", f"登录失败：用户名“{typed}”不存在")
         raise UserError("用户名或密码错误。", field="密码")
     if user.disabled:
         raise UserError("该账户已停用，请联系管理员。", field="用户名")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ..data import divisions
@@ -163,7 +164,16 @@ def save_service_point(session: Session, data: ServicePointInput, point_id: int 
 
 
 def delete_service_point(session: Session, point_id: int) -> None:
-    session.delete(session.get(ServicePoint, point_id))
+    """Delete a point no other record refers to; otherwise say so and change nothing."""
+    point = session.get(ServicePoint, point_id)
+    try:
+        with session.begin_nested():
+            session.delete(point)
+            session.flush()
+    except IntegrityError:
+        session.expire_all()
+        raise UserError(f"社工点“{point.name}”已被人员、资产等记录引用，不能删除。请先把这些记录改到其他社工点。",
+                        field="社工点") from None
 
 
 def coverage(session: Session) -> Coverage:

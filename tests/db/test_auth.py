@@ -123,3 +123,10 @@ def test_weaker_stored_hash_is_upgraded_on_log_in(station_db):
 def test_unknown_user_gives_the_same_message(station_db):
     with pytest.raises(UserError, match="^用户名或密码错误。$"):
         auth.log_in(station_db, "nobody", "whatever1")
+
+
+def test_an_id_number_typed_as_user_name_is_masked_in_the_trail(station_db):
+    with pytest.raises(UserError):
+        auth.log_in(station_db, "440524188001010014", "whatever1")
+    raw = sqlite3.connect(station_db.path).execute("SELECT group_concat(summary) FROM audit_entry").fetchone()[0]
+    assert "440524188001010014" not in raw and "440524********0014" in raw

@@ -1,0 +1,188 @@
+"""站点信息: the station profile, its service points (社工点) and their coverage."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import UserError
+from ...services import station
+from ...services.station import ServicePointRow
+from .. import messages
+from ..context import AppContext
+from ..forms import FormErrors
+from ..table_model import Column
+from .coverage_panel import CoveragePanel
+from .point_dialog import PointDialog
+from .widgets import OK_STYLE, TooltipRowsModel, button_row, fit_columns, make_table, note, selected_row
+
+POINT_COLUMNS = (
+    Column("社工点名称", lambda p: p.name),
+    Column("依托场所", lambda p: p.facility_type.label),
+    Column("地址", lambda p: p.address),
+    Column("联络人", lambda p: p.liaison_name + (f"（{p.liaison_phone}）" if p.liaison_phone else "")),
+    Column("覆盖村(居)", lambda p: f"{len(p.village_names)} 个：" + "、".join(p.village_names)),
+)
+
+
+class StationPage(QWidget):
+    station_changed = Signal(object)  # StationInfo, after the profile was saved
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self._ctx, self._admin = ctx, ctx.user.is_admin
+        self.point_dialog: PointDialog | None = None
+        self.coverage_panel = CoveragePanel()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_points())
+        splitter.addWidget(self.coverage_panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_profile())
+        layout.addWidget(splitter, 1)
+        self._fill_profile()
+        self.refresh()
+
+    # --- profile -----------------------------------------------------------------
+    def _build_profile(self) -> QGroupBox:
+        box = QGroupBox("站点概况")
+        self.area_label, self.code_label = QLabel(), QLabel()
+        self.name_edit, self.phone_edit, self.address_edit = QLineEdit(), QLineEdit(), QLineEdit()
+        self.name_edit.setMaxLength(60)
+        self.address_edit.setMaxLength(120)
+        grid = QGridLayout(box)
+        cells = (("所在地区：", self.area_label, 0, 0), ("区划代码：", self.code_label, 0, 2),
+                 ("社工站名称：", self.name_edit, 1, 0), ("联系电话：", self.phone_edit, 1, 2),
+                 ("地址：", self.address_edit, 2, 0))
+        for text, widget, row, col in cells:
+            grid.addWidget(_form_label(text), row, col)
+            grid.addWidget(widget, row, col + 1, 1, 3 if text == "地址：" else 1)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(3, 2)
+        self.profile_error = QLabel()
+        self.profile_errors = FormErrors(self.profile_error, {
+            "社工站名称": self.name_edit, "地址": self.address_edit, "联系电话": self.phone_edit})
+        self.profile_saved = note(style=OK_STYLE)
+        self.save_button = QPushButton("保存站点信息")
+        self.save_button.clicked.connect(self.save_profile)
+        grid.addWidget(self.profile_error, 3, 0, 1, 3)
+        grid.addLayout(button_row(self.profile_saved, self.save_button, stretch_first=True), 3, 3)
+        if not self._admin:
+            grid.addWidget(note("站点信息和社工点由管理员（站长/副站长）维护，这里只能查看。"), 3, 0, 1, 4)
+        self._set_profile_editable(self._admin)
+        return box
+
+    def _set_profile_editable(self, editable: bool) -> None:
+        for edit in (self.name_edit, self.phone_edit, self.address_edit):
+            edit.setReadOnly(not editable)
+            edit.setFrame(editable)  # read-only values look like text, not like a field to fill
+        self.save_button.setVisible(editable)
+
+    def _fill_profile(self) -> None:
+        info = self._ctx.station
+        self.area_label.setText(info.area_text)
+        self.code_label.setText(info.town_code)
+        self.name_edit.setText(info.name)
+        self.phone_edit.setText(info.phone)
+        self.address_edit.setText(info.address)
+
+    def save_profile(self) -> None:
+        self.profile_errors.clear()
+        self.profile_saved.clear()
+        try:
+            with self._ctx.session() as s:
+                info = station.update_station(s, self.name_edit.text(), self.address_edit.text(),
+                                              self.phone_edit.text())
+        except UserError as exc:
+            self.profile_errors.show(exc)
+            return
+        self._ctx.station = info
+        self._fill_profile()
+        self.profile_saved.setText("已保存。")
+        self.station_changed.emit(info)
+
+    # --- service points ----------------------------------------------------------
+    def _build_points(self) -> QGroupBox:
+        box = QGroupBox("社工点")
+        self.points_model = TooltipRowsModel(POINT_COLUMNS)
+        self.points_table = make_table(self.points_model)
+        self.add_button, self.edit_button = QPushButton("新增社工点…"), QPushButton("编辑…")
+        self.delete_button = QPushButton("删除")
+        self.add_button.clicked.connect(self.add_point)
+        self.edit_button.clicked.connect(self.edit_point)
+        self.delete_button.clicked.connect(self.delete_point)
+        self.empty_note = note("还没有设立社工点。" + ("请点击“新增社工点…”，填写依托场所、联络人并勾选它覆盖的村(居)。"
+                                                     if self._admin else ""))
+        layout = QVBoxLayout(box)
+        self.points_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        if self._admin:
+            self.points_table.doubleClicked.connect(self.edit_point)
+            layout.addLayout(button_row(self.add_button, self.edit_button, self.delete_button))
+        layout.addWidget(self.empty_note)
+        layout.addWidget(self.points_table, 1)
+        return box
+
+    def refresh(self) -> None:
+        with self._ctx.session() as s:
+            points = station.list_service_points(s)
+            cov = station.coverage(s)
+        self.points_model.set_rows(points)
+        self.empty_note.setVisible(not points)
+        self._update_buttons()
+        fit_columns(self.points_table, 220)
+        self.coverage_panel.show_coverage(cov)
+
+    def _update_buttons(self, *_args) -> None:
+        chosen = selected_row(self.points_table) is not None
+        self.edit_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+
+    def _selected_point(self) -> ServicePointRow | None:
+        row = selected_row(self.points_table)
+        if row is None:
+            messages.error(self, "请先在表格中选中一个社工点。", "未选择社工点")
+            return None
+        return self.points_model.row(row)
+
+    def _open_dialog(self, point: ServicePointRow | None) -> PointDialog:
+        with self._ctx.session() as s:
+            villages, points = station.list_villages(s), station.list_service_points(s)
+        dialog = PointDialog(self._ctx, villages, points, point, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.finished.connect(dialog.deleteLater)
+        self.point_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def add_point(self) -> PointDialog:
+        return self._open_dialog(None)
+
+    def edit_point(self, *_args) -> PointDialog | None:
+        point = self._selected_point()
+        return self._open_dialog(point) if point else None
+
+    def delete_point(self) -> None:
+        point = self._selected_point()
+        if point is None or not messages.confirm(
+                self, f"确定删除社工点“{point.name}”吗？\n它覆盖的 {len(point.village_codes)} 个村(居)将变为未覆盖。"):
+            return
+        with self._ctx.session() as s:
+            station.delete_service_point(s, point.id)
+        self.refresh()
+
+
+def _form_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return label

@@ -1,0 +1,67 @@
+"""设置: one tab per concern; tabs an ordinary user may not use are not there at all."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from ..context import AppContext
+from .audit_page import AuditPageView
+from .backup_page import BackupPage
+from .security_page import SecurityPage
+from .station_page import StationPage
+from .users_page import UsersPage
+
+
+class SettingsView(QWidget):
+    """Pages are keyed like the navigation: ``settings.station``, ``settings.users`` …"""
+
+    station_changed = Signal(object)  # StationInfo, when the profile was saved (for the status bar)
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self.tabs = QTabWidget()
+        self.pages: dict[str, QWidget] = {}
+        self.station_page = StationPage(ctx)
+        self.station_page.station_changed.connect(self.station_changed)
+        self._add("settings.station", "站点信息", self.station_page)
+        if ctx.user.is_admin:
+            self._add("settings.users", "用户", UsersPage(ctx))
+        self._add("settings.backup", "备份与恢复", BackupPage(ctx))
+        if ctx.user.is_admin:
+            self._add("settings.audit", "操作日志", AuditPageView(ctx))
+            self._add("settings.security", "安全设置", SecurityPage(ctx))
+        self.tabs.currentChanged.connect(self._refresh_current)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+    def _add(self, key: str, title: str, page: QWidget) -> None:
+        self.pages[key] = page
+        self.tabs.addTab(page, title)
+
+    def tab_titles(self) -> list[str]:
+        return [self.tabs.tabText(i) for i in range(self.tabs.count())]
+
+    def show_page(self, key: str) -> None:
+        """Select the tab for a navigation key; keys of tabs this role lacks are ignored."""
+        page = self.pages.get(key)
+        if page is not None:
+            self.tabs.setCurrentWidget(page)
+
+    def current_key(self) -> str:
+        return next(k for k, p in self.pages.items() if p is self.tabs.currentWidget())
+
+    def refresh(self) -> None:
+        """Reload the visible tab (the main window calls this when the area is shown again)."""
+        self._refresh_current()
+
+    def _refresh_current(self, *_args) -> None:
+        page = self.tabs.currentWidget()
+        if page is not None and hasattr(page, "refresh"):
+            page.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._refresh_current()

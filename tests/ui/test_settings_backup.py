@@ -1,0 +1,165 @@
+"""设置 → 备份与恢复: back up now, copy elsewhere, recheck, restore with a safety copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from shuanbai_desktop import paths
+from shuanbai_desktop.domain.labels import BackupKind, FacilityType
+from shuanbai_desktop.services import backup, database_ops, station
+from shuanbai_desktop.ui import fonts
+from shuanbai_desktop.ui.context import AppContext
+from shuanbai_desktop.ui.settings import SettingsView
+from tests.ui.helpers import grab as _grab
+
+
+@pytest.fixture(autouse=True)
+def _cjk_fonts(qapp):
+    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
+        fonts.install_fonts(qapp)
+
+
+def grab(widget, name):
+    QApplication.processEvents()
+    return _grab(widget, name)
+
+
+@pytest.fixture
+def relogins():
+    reopened = []
+    yield reopened
+    for db in reopened:
+        db.close()
+
+
+@pytest.fixture
+def ctx(station_db, admin, relogins):
+    with station_db.session() as s:
+        info = station.get_station(s)
+    return AppContext(db=station_db, user=admin, station=info, request_relogin=relogins.append)
+
+
+@pytest.fixture
+def view(qtbot, ctx):
+    widget = SettingsView(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1180, 680)
+    widget.show()
+    widget.show_page("settings.backup")
+    return widget
+
+
+@pytest.fixture
+def page(view):
+    return view.pages["settings.backup"]
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    said = {"error": [], "info": [], "confirm": []}
+    monkeypatch.setattr("shuanbai_desktop.ui.messages.error", lambda p, text, title="": said["error"].append(text))
+    monkeypatch.setattr("shuanbai_desktop.ui.messages.info", lambda p, text, title="": said["info"].append(text))
+
+    def confirm(parent, text, title=""):
+        said["confirm"].append(text)
+        return True
+    monkeypatch.setattr("shuanbai_desktop.ui.messages.confirm", confirm)
+    return said
+
+
+def _click(qtbot, button):
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def _add_point(ctx, name):
+    with ctx.session() as s:
+        codes = [v.code for v in station.list_villages(s)][:1]
+        station.save_service_point(s, station.ServicePointInput(name, FacilityType.SCHOOL, "", "", "", tuple(codes)))
+
+
+def test_back_up_now_adds_a_checked_row(qtbot, page, ctx):
+    assert page.model.rowCount() == 0
+    assert page.folder_label.text() == str(paths.backups_dir(ctx.db.path))
+    _click(qtbot, page.backup_button)
+    qtbot.waitUntil(lambda: not page.worker.running)
+    assert page.model.rowCount() == 1
+    assert page.model.index(0, 1).data() == "手动"
+    assert page.model.index(0, 3).data() == "完好"
+    assert page.model.index(0, 2).data().endswith(("KB", "MB"))
+    assert page.notice.text().startswith("备份完成（")
+    assert page.backup_button.isEnabled()
+    grab(page.window(), "settings_backup")
+    page._set_busy("正在备份，请稍候…")  # what the page looks like while a backup runs
+    grab(page.window(), "settings_backup_busy")
+    page._set_busy("")
+
+
+def test_copy_to_another_folder(qtbot, page, tmp_path, monkeypatch):
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(usb))
+    _click(qtbot, page.copy_button)
+    qtbot.waitUntil(lambda: not page.worker.running)
+    copies = backup.list_backups(usb)
+    assert len(copies) == 1 and copies[0].ok
+    assert str(usb) in page.notice.text()
+    assert page.model.rowCount() == 0  # the copy is not in the app's own folder
+
+
+def test_recheck_selected_backup(qtbot, page, ctx, dialogs):
+    _click(qtbot, page.recheck_button)
+    assert dialogs["error"] == ["请先在备份列表中选中一份备份。"]
+    database_ops.backup_now(ctx.db, BackupKind.MANUAL, ctx.user.actor)
+    page.refresh()
+    page.table.selectRow(0)
+    _click(qtbot, page.recheck_button)
+    qtbot.waitUntil(lambda: not page.worker.running)
+    assert page.model.index(0, 3).data().startswith("完好（")
+    assert page.model.index(0, 3).data().endswith("复查）")
+
+
+def test_restore_from_list_keeps_a_safety_copy_and_relogs_in(qtbot, page, ctx, relogins, dialogs):
+    _add_point(ctx, "恢复前已有的社工点")
+    made = database_ops.backup_now(ctx.db, BackupKind.MANUAL, ctx.user.actor)
+    _add_point(ctx, "备份之后新增的社工点")
+    page.refresh()
+    page.table.selectRow(0)
+    _click(qtbot, page.restore_button)
+    assert len(dialogs["confirm"]) == 1
+    assert "恢复前安全副本" in dialogs["confirm"][0] and "登录界面" in dialogs["confirm"][0]
+    assert dialogs["error"] == []
+    assert len(relogins) == 1
+    new_db = relogins[0]
+    with new_db.session() as s:
+        assert [p.name for p in station.list_service_points(s)] == ["恢复前已有的社工点"]
+    kinds = [b.kind for b in backup.list_backups(paths.backups_dir(ctx.db.path))]
+    assert BackupKind.PRE_RESTORE in kinds
+    safety = next(b for b in backup.list_backups(paths.backups_dir(ctx.db.path)) if b.kind is BackupKind.PRE_RESTORE)
+    assert f"恢复前安全副本”（{safety.created_at:%Y-%m-%d %H:%M}）" in dialogs["info"][0]
+    assert safety.path != made.path
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(qtbot, page, ctx, relogins, dialogs, tmp_path, monkeypatch):
+    junk = tmp_path / "照片.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(junk), ""))
+    _add_point(ctx, "现有社工点")
+    _click(qtbot, page.restore_file_button)
+    assert len(dialogs["error"]) == 1 and dialogs["confirm"] == [] and relogins == []
+    with ctx.session() as s:
+        assert [p.name for p in station.list_service_points(s)] == ["现有社工点"]
+
+
+def test_restore_cancelled_changes_nothing(qtbot, page, ctx, relogins, monkeypatch):
+    database_ops.backup_now(ctx.db, BackupKind.MANUAL, ctx.user.actor)
+    page.refresh()
+    page.table.selectRow(0)
+    monkeypatch.setattr("shuanbai_desktop.ui.messages.confirm", lambda *a, **k: False)
+    _click(qtbot, page.restore_button)
+    assert relogins == []
+    assert [b.kind for b in backup.list_backups(Path(page.folder))] == [BackupKind.MANUAL]
