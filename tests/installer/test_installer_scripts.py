@@ -1,0 +1,274 @@
+"""Fast checks of installer/ (no bundle is built): the PyInstaller spec, the .deb metadata and
+desktop entry, the Inno Setup script and the Windows build script."""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import shuanbai_desktop
+
+ROOT = Path(__file__).resolve().parents[2]
+INSTALLER = ROOT / "installer"
+SPEC = INSTALLER / "shuanbai.spec"
+ISS = INSTALLER / "windows" / "shuanbai.iss"
+PS1 = INSTALLER / "windows" / "build.ps1"
+DESKTOP = INSTALLER / "linux" / "shuanbai-desktop.desktop"
+LAUNCHER = INSTALLER / "linux" / "shuanbai-desktop.sh"
+
+# research/spike.md §0: what PySide6 needs from the system (offscreen + xcb).
+SPIKE_QT_PACKAGES = ["libgl1", "libegl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3", "libglib2.0-0",
+                     "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1",
+                     "libxcb-render-util0", "libxcb-shape0"]
+
+
+@pytest.fixture(scope="module")
+def build():
+    spec = importlib.util.spec_from_file_location("shuanbai_installer_build", INSTALLER / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+def _spec_constants() -> dict[str, object]:
+    tree = ast.parse(SPEC.read_text(encoding="utf-8"), str(SPEC))
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                out[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                pass
+    return out
+
+
+# ---------------------------------------------------------------- PyInstaller spec
+
+def test_spec_is_python_and_its_paths_exist():
+    compile(SPEC.read_text(encoding="utf-8"), str(SPEC), "exec")
+    c = _spec_constants()
+    assert c["APP_NAME"] == "shuanbai-desktop"
+    assert c["DATA_DIRS"] == ["resources", "database"]  # the names paths.install_root() expects
+    for rel in [c["ENTRY_SCRIPT"], c["WINDOWS_ICON"], *c["DATA_DIRS"], *c["MIGRATION_SOURCES"]]:
+        assert (ROOT / rel).exists(), rel
+    assert (ROOT / "database" / "env.py").is_file() and list((ROOT / "database" / "versions").glob("*.py"))
+
+
+def test_spec_entry_script_runs_the_package_main():
+    text = (ROOT / _spec_constants()["ENTRY_SCRIPT"]).read_text(encoding="utf-8")
+    assert "from shuanbai_desktop.__main__ import main" in text
+
+
+def test_spec_collects_dynamic_imports_and_trims_qt():
+    text = SPEC.read_text(encoding="utf-8")
+    for call in ('collect_submodules("shuanbai_desktop.data.models")', 'collect_submodules("shuanbai_desktop.services")',
+                 '"_argon2_cffi_bindings"', '"chinese_calendar"', 'collect_data_files("pypinyin"',
+                 'collect_data_files("stdnum")', 'collect_data_files("reportlab", subdir="fonts")',
+                 'collect_submodules("openpyxl")'):
+        assert call in text, call
+    c = _spec_constants()
+    for keep in ("QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtSvg"):
+        assert keep in c["QT_KEEP"] and keep not in c["QT_EXCLUDE"]
+    for drop in ("QtQml", "QtQuick", "QtWebEngineCore", "Qt3DCore", "QtMultimedia", "QtDesigner", "QtHelp",
+                 "QtBluetooth", "QtPdf"):
+        assert drop in c["QT_EXCLUDE"]
+    assert all("zh_CN" in name for name in c["QT_TRANSLATIONS_KEEP"])
+
+
+def test_spec_takes_the_version_from_the_package_only():
+    text = SPEC.read_text(encoding="utf-8")
+    assert "from shuanbai_desktop import __version__" in text
+    assert not re.search(r"""["']\d+\.\d+\.\d+["']""", text), "a hard-coded version number in the spec"
+
+
+def test_every_migration_import_is_importable(build):
+    """The spec turns env.py's and the migrations' imports into hidden imports; they must exist."""
+    names = set()
+    for f in [ROOT / "database/env.py", *sorted((ROOT / "database/versions").glob("*.py"))]:
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+    for name in sorted(names):
+        assert importlib.util.find_spec(name) is not None, name
+
+
+# ---------------------------------------------------------------- .deb
+
+def test_deb_control_version_and_depends(build):
+    version = shuanbai_desktop.__version__
+    text = build.deb_control(version, "amd64", 123456)
+    fields = dict(line.split(": ", 1) for line in text.splitlines() if line and not line.startswith(" "))
+    assert fields["Package"] == "shuanbai-desktop"
+    assert fields["Version"] == build.deb_version(version)
+    assert fields["Architecture"] == "amd64" and fields["Installed-Size"] == "123456"
+    depends = [d.strip() for d in fields["Depends"].split(",")]
+    assert "libc6 (>= 2.34)" in depends
+    names = build.depends_package_names(depends)
+    for package in SPIKE_QT_PACKAGES:
+        assert package in names, package
+    assert text.endswith("\n") and "\n\n" not in text
+    assert all(line.startswith(" ") for line in text.split("Description:", 1)[1].splitlines()[1:])
+
+
+def test_glibc_floor_is_never_below_pyside6s_and_follows_the_bundle(build):
+    assert build.glibc_floor([]) == "2.34"                     # PySide6 wheels: manylinux_2_34
+    assert build.glibc_floor(["2.17", "2.28", "2.4"]) == "2.34"
+    assert build.glibc_floor(["2.4", "2.35", "2.9"]) == "2.35"  # numeric, not string order
+    text = build.deb_control(shuanbai_desktop.__version__, glibc="2.36")
+    assert "Depends: libc6 (>= 2.36), " in text and "glibc 2.36" in text
+
+
+def test_deb_version_follows_the_package_version(build):
+    assert build.deb_version(shuanbai_desktop.__version__) == shuanbai_desktop.__version__ \
+        or not re.fullmatch(r"\d+(\.\d+)*", shuanbai_desktop.__version__)
+    assert build.deb_version("1.2.0rc1") == "1.2.0~rc1"
+    assert build.deb_version("1.2.0.dev3") == "1.2.0~dev3"
+    assert build.deb_version("1.2.0.post1") == "1.2.0+post1"
+    assert build.windows_version("1.2") == "1.2.0.0"
+    if shutil.which("dpkg"):  # pre-releases sort before the release
+        assert subprocess.run(["dpkg", "--compare-versions", "1.2.0~rc1", "lt", "1.2.0"]).returncode == 0
+
+
+def test_desktop_entry_keys():
+    cp = configparser.ConfigParser(interpolation=None)
+    cp.optionxform = str
+    cp.read(DESKTOP, encoding="utf-8")
+    entry = cp["Desktop Entry"]
+    assert entry["Type"] == "Application"
+    assert entry["Name"] == "社工站工作平台"
+    assert "Office" in entry["Categories"].rstrip(";").split(";")
+    assert entry["Categories"].endswith(";")
+    assert entry["Icon"] == "shuanbai-desktop"
+    assert entry["Exec"].split()[0] in ("shuanbai-desktop", "/usr/bin/shuanbai-desktop")
+    assert entry["Terminal"] == "false"
+    assert entry["StartupWMClass"] == "shuanbai-desktop"
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None,
+                    reason="desktop-file-validate not installed (apt-get install desktop-file-utils); "
+                           "the keys are still checked by test_desktop_entry_keys")
+def test_desktop_entry_validates():
+    r = subprocess.run(["desktop-file-validate", str(DESKTOP)], capture_output=True, text=True)
+    assert r.returncode == 0 and not r.stdout.strip(), r.stdout + r.stderr
+
+
+def test_launcher_starts_the_bundle_in_opt(build):
+    text = LAUNCHER.read_text(encoding="utf-8")
+    assert text.startswith("#!/bin/sh\n")
+    assert f'exec {build.INSTALL_DIR}/{build.APP_ID} "$@"' in text
+    if shutil.which("sh"):
+        assert subprocess.run(["sh", "-n", str(LAUNCHER)]).returncode == 0
+
+
+def test_icons_exist():
+    svg = ET.parse(INSTALLER / "shuanbai-desktop.svg").getroot()
+    assert svg.tag.endswith("svg") and svg.get("viewBox") == "0 0 256 256"
+    ico = (INSTALLER / "windows" / "shuanbai.ico").read_bytes()
+    assert ico[:4] == b"\x00\x00\x01\x00" and int.from_bytes(ico[4:6], "little") >= 4  # ICO with ≥ 4 sizes
+
+
+# ---------------------------------------------------------------- Windows
+
+def _iss() -> str:
+    return ISS.read_text(encoding="utf-8-sig")
+
+
+def _iss_sections(text: str) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if re.fullmatch(r"\[\w+\]", stripped):
+            current = stripped[1:-1]
+            sections[current] = []
+        elif stripped and not stripped.startswith(";") and current:
+            sections[current].append(stripped)
+    return sections
+
+
+def test_iss_has_a_fixed_appid_and_takes_the_version_from_build_py():
+    text = _iss()
+    assert re.search(r"^AppId=\{\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}\r?$", text, re.M)
+    assert re.search(r"^AppVersion=\{#AppVersion\}\r?$", text, re.M)
+    assert "#error" in text.split("#ifndef AppVersion", 1)[1].split("#endif", 1)[0]
+    assert not re.search(r"\b\d+\.\d+\.\d+\b(?!\.)", text.replace("10.0.17763", "")), "hard-coded version"
+
+
+def test_iss_install_modes_shortcuts_and_language():
+    setup = dict(line.split("=", 1) for line in _iss_sections(_iss())["Setup"])
+    assert setup["PrivilegesRequired"] == "lowest"
+    assert setup["PrivilegesRequiredOverridesAllowed"] == "dialog"
+    assert setup["DefaultDirName"].startswith("{autopf}")
+    assert setup["MinVersion"] == "10.0.17763" and "x64" in setup["ArchitecturesAllowed"]
+    sections = _iss_sections(_iss())
+    assert any(line.startswith('Name: "{autoprograms}') for line in sections["Icons"])
+    assert any(line.startswith('Name: "{autodesktop}') and "Tasks: desktopicon" in line for line in sections["Icons"])
+    assert any("ChineseIsl" in line for line in sections["Languages"])
+    assert 'ChineseSimplified.isl' in _iss()
+
+
+def test_iss_referenced_files_exist():
+    text = _iss()
+    setup = dict(line.split("=", 1) for line in _iss_sections(text)["Setup"])
+    assert (ISS.parent / setup["SetupIconFile"]).is_file()
+    # every plain relative path in a Source:/File= value (no {#define}, no compiler: prefix)
+    for m in re.finditer(r'(?:Source|MessagesFile|LicenseFile|InfoBeforeFile): "([^"{]+)"', text):
+        if not m.group(1).startswith("compiler:"):
+            assert (ISS.parent / m.group(1)).exists(), m.group(1)
+    bundle_default = re.search(r'#define BundleDir "([^"]+)"', text).group(1).replace("\\", "/")
+    assert (ISS.parent / bundle_default).resolve() == ROOT / "dist" / "shuanbai-desktop"
+    assert re.search(r'^Source: "\{#BundleDir\}\\\*"', text, re.M)
+
+
+def test_iss_uninstall_keeps_the_data_folder():
+    sections = _iss_sections(_iss())
+    assert "UninstallDelete" in sections
+    for section in ("UninstallDelete", "InstallDelete"):
+        for line in sections.get(section, []):
+            name = re.search(r'Name: "([^"]+)"', line).group(1)
+            assert name.startswith("{app}"), line
+            assert not re.search(r"appdata|localappdata|userdocs|\.db|backups", name, re.I), line
+
+
+def test_platformdirs_data_folder_matches_the_iss_note(monkeypatch):
+    """%LOCALAPPDATA%\\shuanbai-desktop is what platformdirs gives on Windows (not roaming, no author)."""
+    from platformdirs import windows
+
+    from shuanbai_desktop import APP_ID
+
+    folders = {"CSIDL_LOCAL_APPDATA": "C:\\Users\\zhang\\AppData\\Local",
+               "CSIDL_APPDATA": "C:\\Users\\zhang\\AppData\\Roaming"}
+    monkeypatch.setattr(windows, "get_win_folder", folders.__getitem__)
+    data = windows.Windows(APP_ID, appauthor=False).user_data_dir.replace("/", "\\")
+    assert data == "C:\\Users\\zhang\\AppData\\Local\\" + APP_ID
+    assert f"%LOCALAPPDATA%\\{APP_ID}" in _iss()
+
+
+def test_build_ps1_runs_build_py_windows():
+    text = PS1.read_text(encoding="utf-8-sig")
+    assert "installer\\build.py" in text and '"windows"' in text
+    assert "ChineseSimplified.isl" in text and "pyinstaller" in text.lower()
+    assert (ROOT / "installer" / "build.py").is_file()
+
+
+def test_windows_command_prints_steps_off_windows(build, capsys):
+    if sys.platform == "win32":
+        pytest.skip("on Windows `build.py windows` really builds")
+    assert build.main(["windows"]) == 0
+    out = capsys.readouterr().out
+    assert "build.ps1" in out and "ISCC" in out and "ChineseSimplified.isl" in out
