@@ -8,6 +8,7 @@ transaction → ``PRAGMA application_id``.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import stat
 from collections.abc import Callable
@@ -116,11 +117,14 @@ def open_database(path: Path, backup: Callable[[Path], object] | None = None) ->
     migration touches the file.
     """
     revision = check_file(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    new_file = not path.exists()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if revision is not None and revision != head_revision() and backup is not None:
         log.info("schema %s older than %s: backing up before migrating", revision, head_revision())
         backup(path)
     db = Database(path)
     if revision != head_revision():
         upgrade(db)
+    if new_file and os.name == "posix":
+        os.chmod(path, 0o600)  # personal data: readable by this user only
     return db

@@ -92,12 +92,14 @@ def _inspect(path: Path) -> tuple[str, int, str]:
 
 def make_backup(db_path: Path, dest_dir: Path, kind: BackupKind, at: datetime | None = None) -> BackupInfo:
     at = at or now()
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     _, _, town = _inspect(db_path)
     final = dest_dir / f"backup-{town}-{at:%Y%m%d-%H%M%S}-{kind.value}{SUFFIX}"
     tmp = final.with_name(final.name + ".tmp")
     try:
         _copy(db_path, tmp)
+        if os.name == "posix":
+            os.chmod(tmp, 0o600)
         _fsync(tmp)
         check, head, _ = _inspect(tmp)
         if check != "ok":

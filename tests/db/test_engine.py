@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -71,3 +73,13 @@ def test_session_commits_only_when_block_ends(empty_db):
         s.add(Setting(key="a", value="1"))
     with empty_db.session() as s:
         assert s.scalar(select(Setting.value).where(Setting.key == "a")) == "1"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_database_and_backups_readable_by_this_user_only(station_db, admin):
+    from shuanbai_desktop.domain.labels import BackupKind
+    from shuanbai_desktop.services import database_ops
+    info = database_ops.backup_now(station_db, BackupKind.MANUAL, admin.actor)
+    assert stat.S_IMODE(station_db.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(info.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(info.path.parent.stat().st_mode) == 0o700
