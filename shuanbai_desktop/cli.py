@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, paths
+from .data import audit
 from .data.lock import InstanceLock
 from .domain.labels import BackupKind
 from .errors import UserError
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH", help="数据库文件（也可用环境变量 SHUANBAI_DB）")
     parser.add_argument("--version", action="version", version=f"shuanbai-desktop {__version__}",
                         help="显示版本号并退出")
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)  # installer/build.py
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     init = sub.add_parser("init", help="设立社工站并创建管理员账户")
     init.add_argument("--town", required=True, metavar="CODE", help="9 位乡镇(街道)统计用区划代码")
@@ -64,7 +66,26 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="从备份文件恢复（先保留当前数据库的安全副本）")
     restore.add_argument("file", metavar="FILE", help="备份文件")
     sub.add_parser("verify", help="完整性检查与操作日志校验链；两者都通过时退出码为 0")
+    _report_parsers(sub)
     return parser
+
+
+def _report_parsers(sub) -> None:
+    report = sub.add_parser("report", help="导出月度报表（工作簿、PDF、清单）并将该月标为已报送")
+    report.add_argument("--month", required=True, metavar="YYYY-MM", help="报表月份，例如 2024-05")
+    report.add_argument("--out", required=True, metavar="DIR", help="保存到的文件夹（如U盘）")
+    report.add_argument("--template", metavar="FILE", help="本次使用的县级报表模板（xlsx，含 {{占位符}}）")
+    report.add_argument("--zip", action="store_true", help="打包为一个 zip 文件")
+    report.add_argument("--reason", default="", metavar="TEXT", help="重新报送已报送月份时的原因")
+    ledger = sub.add_parser("ledger", help="导出台账（身份证号、电话已脱敏）")
+    ledger.add_argument("name", metavar="NAME", help="台账名称，如 visits 或 走访台账")
+    ledger.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="起始日期")
+    ledger.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="截止日期")
+    ledger.add_argument("--out", required=True, metavar="FILE.xlsx", help="保存为")
+    merge = sub.add_parser("county-merge", help="县级汇总：校验并汇总各站导出的月度报表（不需要数据库）")
+    merge.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="各站的报表文件夹、zip 或包含它们的文件夹")
+    merge.add_argument("--out", required=True, metavar="FILE.xlsx", help="汇总表保存为")
+    merge.add_argument("--month", metavar="YYYY-MM", help="只汇总该月（默认取多数报表的月份）")
 
 
 def _open(path: Path):
@@ -128,7 +149,68 @@ def _cmd_verify(db, args) -> int:
     return 0 if result.ok else 1
 
 
-COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "backup": _cmd_backup, "verify": _cmd_verify}
+def _cmd_report(db, args) -> int:
+    from .services.report import package
+    from .services.report.collect import parse_month
+    year, month = parse_month(args.month)
+    with db.session(audit.Actor(None, CLI_ACTOR)) as s:
+        result = package.export_month(s, year, month, Path(args.out), exported_by=CLI_ACTOR, is_admin=True,
+                                      as_zip=args.zip, reason=args.reason,
+                                      template_file=Path(args.template) if args.template else None)
+    print(f"已导出 {year}年{month}月 月度报表 第 {result.version} 版：{result.package}")
+    for name in result.files:
+        print(f"  {name}")
+    if result.version > 1:
+        print(f"与上一版相比有 {len(result.changes)} 个数字变化（见工作簿“变更说明”）。")
+    if result.open_errors or result.open_warnings:
+        print(f"导出时的检查：须更正 {result.open_errors} 项，请核实 {result.open_warnings} 项（在程序“报表”中查看）。")
+    print("该月已标为已报送。")
+    return 0
+
+
+def _date_arg(text: str, field: str):
+    from datetime import date
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{field}“{text}”格式不对，应为 YYYY-MM-DD。", field=field) from None
+
+
+def _cmd_ledger(db, args) -> int:
+    from .services.report import ledgers
+    first, last = _date_arg(args.date_from, "--from"), _date_arg(args.date_to, "--to")
+    with db.session(audit.Actor(None, CLI_ACTOR)) as s:
+        result = ledgers.export_ledger(s, args.name, first, last, Path(args.out))
+    print(f"已导出{result.ledger}：{result.path}（{result.rows} 行，身份证号、电话已脱敏）")
+    return 0
+
+
+def _county_merge(args) -> int:
+    """Runs without a station database: the county bureau has none."""
+    from .services.report import county
+    from .services.report.collect import parse_month
+    month = None
+    if args.month:
+        year, m = parse_month(args.month)
+        month = f"{year:04d}-{m:02d}"
+    try:
+        result = county.merge([Path(p) for p in args.inputs], Path(args.out), month)
+    except county.NothingToMerge as exc:
+        for o in exc.outcomes:
+            print(f"{o.result}：{o.source}（{o.reason}）", file=sys.stderr)
+        raise
+    print(f"已汇总 {result.county_name} {result.month}：{len(result.accepted)} 个乡镇(街道) → {result.target}")
+    for o in result.outcomes:
+        if o.result != "已汇总":
+            print(f"{o.result}：{o.source}（{o.reason}）", file=sys.stderr)
+    if result.missing:
+        print(f"本月未报送：{len(result.missing)} 个乡镇(街道)（见汇总表“未报送”）")
+    return 0
+
+
+COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "backup": _cmd_backup, "verify": _cmd_verify,
+            "report": _cmd_report, "ledger": _cmd_ledger}
+CLI_ACTOR = "命令行"
 
 
 def run(argv: list[str]) -> int:
@@ -137,9 +219,11 @@ def run(argv: list[str]) -> int:
         db_path = paths.resolve_db_path(args.db)
         if args.command is None:
             from .app import run_gui
-            return run_gui(db_path)
+            return run_gui(db_path, smoke_test=args.smoke_test)
         if args.command == "restore":
             return _restore(db_path, args)
+        if args.command == "county-merge":
+            return _county_merge(args)
         db, lock = _open(db_path)
         try:
             return COMMANDS[args.command](db, args)

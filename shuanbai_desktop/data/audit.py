@@ -64,8 +64,10 @@ def _masked(column, value):
 
 
 def _columns(obj):
+    """Audited columns: all but those marked ``info={"audit": False}`` (log-in bookkeeping)."""
     mapper = inspect(obj).mapper
-    return [(attr.key, attr.columns[0]) for attr in mapper.column_attrs]
+    return [(attr.key, attr.columns[0]) for attr in mapper.column_attrs
+            if attr.columns[0].info.get("audit", True)]
 
 
 def _record_id(obj) -> str:

@@ -71,7 +71,7 @@ def hash_password(password: str) -> str:
     return HASHER.hash(_normalize(password))
 
 
-def _check_username(username: str) -> str:
+def check_username(username: str) -> str:
     name = username.strip()
     if not name:
         raise UserError("用户名不能为空。", field="用户名")
@@ -82,7 +82,7 @@ def _check_username(username: str) -> str:
     return name
 
 
-def _check_display_name(display_name: str) -> str:
+def check_display_name(display_name: str) -> str:
     name = display_name.strip()
     if not name:
         raise UserError("姓名不能为空。", field="姓名")
@@ -93,8 +93,8 @@ def _check_display_name(display_name: str) -> str:
 
 def create_user(session: Session, username: str, display_name: str, role: Role, password: str,
                 must_change: bool = True) -> UserInfo:
-    username = _check_username(username)
-    display_name = _check_display_name(display_name)
+    username = check_username(username)
+    display_name = check_display_name(display_name)
     if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise UserError(f"用户名“{username}”已被使用。", field="用户名")
     check_password_rules(password, username)
@@ -202,7 +202,7 @@ def update_user(session: Session, admin: UserInfo, user_id: int, display_name: s
     user = session.get(User, user_id)
     if user.role == Role.ADMIN.value and role is not Role.ADMIN and _admin_count(session, user.id) == 0:
         raise UserError("这是最后一个管理员账户，不能改为其他角色。", field="角色")
-    user.display_name, user.role = _check_display_name(display_name), role.value
+    user.display_name, user.role = check_display_name(display_name), role.value
 
 
 def unlock(session: Session, admin: UserInfo, user_id: int) -> None:

@@ -136,7 +136,9 @@ def _read(path: Path) -> BackupInfo | None:
 def list_backups(dest_dir: Path) -> list[BackupInfo]:
     """Newest first; files without a readable sidecar are left out."""
     found = [_read(p) for p in dest_dir.glob(f"backup-*{SUFFIX}")] if dest_dir.exists() else []
-    return sorted((b for b in found if b), key=lambda b: b.created_at, reverse=True)
+    # Same second: a manual or exit backup counts as the newer one, so rotation keeps it.
+    return sorted((b for b in found if b), key=lambda b: (b.created_at, b.kind is not BackupKind.AUTO,
+                                                          b.path.name), reverse=True)
 
 
 def recheck(info: BackupInfo) -> str:

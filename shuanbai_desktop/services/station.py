@@ -51,7 +51,7 @@ class ServicePointRow:
     village_names: tuple[str, ...]
 
 
-def _text(value: str, field: str, limit: int, required: bool = True) -> str:
+def check_text(value: str, field: str, limit: int, required: bool = True) -> str:
     text = (value or "").strip()
     if required and not text:
         raise UserError(f"{field}不能为空。", field=field)
@@ -71,7 +71,7 @@ def setup_station(session: Session, town_code: str, name: str, address: str, pho
                         field="乡镇(街道)")
     station = Station(town_code=path.town.code, town_name=path.town.name, county_code=path.county.code,
                       county_name=path.county.name, city_code=path.city.code, city_name=path.city.name,
-                      name=_text(name, "社工站名称", 60), address=_text(address, "地址", 120, required=False),
+                      name=check_text(name, "社工站名称", 60), address=check_text(address, "地址", 120, required=False),
                       phone=validate_phone(phone or "", field="联系电话"))
     session.add(station)
     session.flush()
@@ -97,8 +97,8 @@ def get_station(session: Session) -> StationInfo | None:
 
 def update_station(session: Session, name: str, address: str, phone: str) -> StationInfo:
     station = session.scalar(select(Station))
-    station.name = _text(name, "社工站名称", 60)
-    station.address = _text(address, "地址", 120, required=False)
+    station.name = check_text(name, "社工站名称", 60)
+    station.address = check_text(address, "地址", 120, required=False)
     station.phone = validate_phone(phone or "", field="联系电话")
     return _station_info(station)
 
@@ -131,7 +131,7 @@ class ServicePointInput:
 
 
 def _validated(session: Session, data: ServicePointInput, point_id: int | None) -> ServicePointInput:
-    name = _text(data.name, "社工点名称", 40)
+    name = check_text(data.name, "社工点名称", 40)
     clash = session.scalar(select(ServicePoint.id).where(ServicePoint.name == name, ServicePoint.active.is_(True)))
     if clash and clash != point_id:
         raise UserError(f"已有名为“{name}”的社工点。", field="社工点名称")
@@ -141,8 +141,8 @@ def _validated(session: Session, data: ServicePointInput, point_id: int | None) 
     unknown = [c for c in data.village_codes if c not in known]
     if unknown:
         raise UserError(f"村(居)代码 {unknown[0]} 不属于本站。", field="覆盖村(居)")
-    return ServicePointInput(name, FacilityType(data.facility_type), _text(data.address, "地址", 120, False),
-                             _text(data.liaison_name, "联络人", 40, False),
+    return ServicePointInput(name, FacilityType(data.facility_type), check_text(data.address, "地址", 120, False),
+                             check_text(data.liaison_name, "联络人", 40, False),
                              validate_phone(data.liaison_phone or "", field="联络人电话"),
                              tuple(sorted(set(data.village_codes))))
 

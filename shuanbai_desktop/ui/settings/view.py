@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ..context import AppContext
@@ -64,4 +64,5 @@ class SettingsView(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self._refresh_current()
+        # After the event returns: an error while refreshing must not hold on to the event object.
+        QTimer.singleShot(0, self._refresh_current)

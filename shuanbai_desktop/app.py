@@ -1,0 +1,102 @@
+"""GUI start-up: logging → Qt with the shipped fonts → crash dialog → instance lock → database → screens."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from . import APP_NAME
+from .data.lock import InstanceLock
+from .errors import DatabaseRefused, UserError
+from .logging_setup import setup_logging
+from .services.database_ops import open_app_database
+from .ui import messages
+from .ui.crash_dialog import install_excepthook
+from .ui.fonts import install_fonts, install_translations
+
+log = logging.getLogger(__name__)
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationDisplayName(APP_NAME)
+    app.setQuitOnLastWindowClosed(False)  # between the main window and the log-in no window is open
+    install_fonts(app)
+    install_translations(app)
+    return app
+
+
+def _cannot_write(folder: Path) -> None:
+    log.exception("cannot write in %s", folder)
+    messages.error(None, f"无法在数据库所在的文件夹中写入（没有写入权限或磁盘已满）：\n{folder}", "无法打开数据库")
+
+
+def _take_lock(db_path: Path) -> tuple[InstanceLock | None, int]:
+    """The one-writer lock, or None and the exit code once the user was told why not."""
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        return InstanceLock(db_path).acquire(), 0
+    except DatabaseRefused as exc:  # another window has it: not an error, and nothing is written
+        messages.error(None, exc.message, "数据库正在使用")
+        return None, 0
+    except OSError:
+        _cannot_write(db_path.parent)
+        return None, 2
+
+
+def run_gui(db_path: Path, idle_timeout_ms: int | None = None, smoke_test: bool = False) -> int:
+    """0 when the user left normally (or another window already has the database), 2 when it cannot open."""
+    log_file = setup_logging()
+    app = make_app()
+    install_excepthook(log_file)
+    log.info("GUI start, database %s", db_path)
+    lock, code = _take_lock(db_path)
+    if lock is None:
+        return code
+    try:
+        return _run_with_lock(app, db_path, idle_timeout_ms, smoke_test)
+    finally:
+        lock.release()
+
+
+def _run_with_lock(app: QApplication, db_path: Path, idle_timeout_ms: int | None,
+                   smoke_test: bool = False) -> int:
+    from .ui.app_flow import AppFlow
+    try:
+        db = open_app_database(db_path)
+    except UserError as exc:
+        messages.error(None, exc.message, "无法打开数据库")
+        return 2
+    except OSError:
+        _cannot_write(db_path.parent)
+        return 2
+    flow = AppFlow(db, idle_timeout_ms=idle_timeout_ms)
+    flow.finished.connect(app.exit)
+    flow.start()
+    if smoke_test:
+        _leave_after_first_window(app, flow)
+    return app.exec()
+
+
+def _leave_after_first_window(app: QApplication, flow) -> None:
+    """``--smoke-test`` (installer/build.py): report the first window, then close it as a user would
+    (Esc/Cancel → the flow's normal exit path, exit code 0). No window within 30 s → exit code 3."""
+    deadline = time.monotonic() + 30
+
+    def check() -> None:
+        window = next((w for w in (flow.wizard, flow.login) if w is not None and w.isVisible()), None)
+        if window is not None:
+            print(f"SMOKE-TEST OK {type(window).__name__} {window.windowTitle()}", flush=True)
+            window.reject()
+        elif time.monotonic() > deadline:
+            print("SMOKE-TEST FAILED: no window within 30 s", file=sys.stderr, flush=True)
+            app.exit(3)
+        else:
+            QTimer.singleShot(50, check)
+
+    QTimer.singleShot(0, check)

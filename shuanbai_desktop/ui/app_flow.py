@@ -1,0 +1,118 @@
+"""The order of screens: set-up wizard (first start) → log-in → main window → log-in again or exit.
+
+Nothing here blocks (dialogs are opened, not exec'd), so tests drive the same flow as users.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from ..data.base import now
+from ..data.db import Database
+from ..errors import UserError
+from ..services import database_ops, station
+from ..services.auth import UserInfo
+from . import messages
+from .context import AppContext
+from .login_dialog import LoginDialog
+from .main_window import MainWindow
+from .setup_wizard import SetupWizard
+
+log = logging.getLogger(__name__)
+
+
+class AppFlow(QObject):
+    """``finished(code)`` once the user has left; the database is closed by then."""
+
+    finished = Signal(int)
+
+    def __init__(self, db: Database, clock: Callable[[], datetime] = now, idle_timeout_ms: int | None = None):
+        super().__init__()
+        self.db, self._clock, self._idle_ms = db, clock, idle_timeout_ms
+        self.wizard: SetupWizard | None = None
+        self.login: LoginDialog | None = None
+        self.window: MainWindow | None = None
+
+    def start(self) -> None:
+        if self._station() is None:
+            self.show_wizard()
+        else:
+            self.show_login()
+
+    def _station(self) -> station.StationInfo | None:
+        with self.db.session() as session:
+            return station.get_station(session)
+
+    def show_wizard(self) -> None:
+        self.wizard = SetupWizard(self.db)
+        self.wizard.accepted.connect(self._wizard_done)  # bound methods, not lambdas: no GC cycles
+        self.wizard.rejected.connect(self._cancelled)
+        self.wizard.open()
+
+    def _wizard_done(self) -> None:
+        self.show_login(self.wizard.admin_username)
+
+    def show_login(self, username: str = "") -> None:
+        self.login = LoginDialog(self.db, self._station().name, username, self._clock)
+        self.login.accepted.connect(self._logged_in)
+        self.login.rejected.connect(self._cancelled)
+        self.login.open()
+
+    def _cancelled(self) -> None:
+        self.quit(0)
+
+    def _logged_in(self) -> None:
+        user: UserInfo = self.login.user
+        self.login = None
+        self.auto_backup(on_exit=False)
+        ctx = AppContext(self.db, user, self._station(), request_relogin=self._relogin)
+        self.window = MainWindow(ctx, self._idle_ms)
+        self.window.closed.connect(self._window_closed)
+        self.window.show()
+
+    def _relogin(self, db: Database) -> None:
+        """A screen replaced the database (restore) or the user's role: log in again."""
+        self.db = db
+        QTimer.singleShot(0, self._finish_for_relogin)
+
+    def _finish_for_relogin(self) -> None:
+        if self.window is not None:
+            self.window.finish("relogin")
+
+    def _window_closed(self, reason: str) -> None:
+        username = self.window.ctx.user.username if reason != "exit" else ""
+        self.window.deleteLater()
+        self.window = None
+        try:
+            if reason != "relogin":  # after a restore the data are the backup's: nothing new to keep
+                self.auto_backup(on_exit=True)
+        finally:
+            if reason == "exit":
+                self.quit(0)
+            else:
+                self.show_login(username if reason == "relogin" else "")
+
+    def auto_backup(self, on_exit: bool) -> None:
+        """The daily backup after log-in, the exit backup when data changed; a failure is said, not fatal."""
+        failure = ""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            database_ops.maybe_backup(self.db, on_exit=on_exit)
+        except UserError as exc:
+            failure = exc.message
+        except OSError:
+            log.exception("automatic backup failed")
+            failure = "备份文件夹无法写入（可能是磁盘已满或没有写入权限）。"
+        finally:
+            QApplication.restoreOverrideCursor()
+        if failure:
+            messages.error(None, f"自动备份没有完成：{failure}\n请稍后在“设置 → 备份与恢复”中手动备份。", "备份未完成")
+
+    def quit(self, code: int) -> None:
+        self.db.close()
+        self.finished.emit(code)

@@ -1,0 +1,93 @@
+"""登录: user name and password, the reason for a refusal right under the fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from .. import APP_NAME
+from ..data.base import now
+from ..data.db import Database
+from ..errors import UserError
+from ..services import auth
+from .forms import FormErrors
+from .password_dialog import ChangePasswordDialog, password_field
+
+MUST_CHANGE = "请先修改密码，然后才能进入系统。"
+
+
+class LoginDialog(QDialog):
+    """Accepted once a user is in; ``user`` then holds who. ``clock`` gives the log-in time."""
+
+    def __init__(self, db: Database, station_name: str, username: str = "",
+                 clock: Callable[[], datetime] = now, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._db, self._clock = db, clock
+        self.user: auth.UserInfo | None = None
+        self.setWindowTitle(f"{station_name} — 登录")
+        self.username = QLineEdit(username)
+        self.username.setMaxLength(40)
+        self.password = password_field()
+        self.error_label = QLabel()
+        self.errors = FormErrors(self.error_label, {"用户名": self.username, "密码": self.password})
+        self._build(station_name)
+        (self.password if username else self.username).setFocus()
+
+    def _build(self, station_name: str) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 20)
+        layout.setSpacing(12)
+        layout.addWidget(heading(station_name, 15, bold=True))
+        layout.addWidget(heading(APP_NAME, 11))
+        form = QFormLayout()
+        form.addRow("用户名：", self.username)
+        form.addRow("密码：", self.password)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        buttons = QDialogButtonBox()
+        self.login_button = buttons.addButton("登录", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.login_button.setDefault(True)
+        buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.try_login)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def try_login(self) -> None:
+        self.errors.clear()
+        try:
+            if not self.username.text().strip():
+                raise UserError("请输入用户名。", field="用户名")
+            user = auth.log_in(self._db, self.username.text(), self.password.text(), at=self._clock())
+        except UserError as exc:
+            self.password.clear()
+            self.errors.show(exc)
+            return
+        if user.must_change_password and not self.ask_new_password(user):
+            self.password.clear()
+            self.errors.show(UserError(MUST_CHANGE, field="密码"))
+            return
+        self.user = self._reload(user) if user.must_change_password else user
+        self.accept()
+
+    def _reload(self, user: auth.UserInfo) -> auth.UserInfo:
+        with self._db.session() as session:
+            return auth.get_user(session, user.id)
+
+    def ask_new_password(self, user: auth.UserInfo) -> bool:
+        return ChangePasswordDialog(self._db, user, forced=True, parent=self).exec() == QDialog.DialogCode.Accepted
+
+
+def heading(text: str, points: int, bold: bool = False) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSize(points)
+    font.setBold(bold)
+    label.setFont(font)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label

@@ -1,0 +1,190 @@
+"""The main window: areas on the left (from ``AREAS``), the chosen area on the right.
+
+A later feature adds its area with one line in ``AREAS``. An area widget may offer
+``show_page(key)`` for sub-pages ("settings.backup"), a ``navigate_requested(str)``
+signal to send the user elsewhere and a ``station_changed`` signal; the window wires them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from .. import APP_NAME
+from ..services import station
+from ..services.auth import UserInfo
+from . import main_menu
+from .context import AppContext
+from .idle_lock import IdleLock
+
+NAV_STYLE = ("QListWidget { outline: 0; border: none; border-right: 1px solid #c8ccd2; background: #f4f6f8; }"
+             "QListWidget::item { padding: 9px 14px; }")
+
+
+def _workbench(ctx: AppContext) -> QWidget:
+    from .workbench_view import WorkbenchView
+    return WorkbenchView(ctx)
+
+
+def _settings(ctx: AppContext) -> QWidget:
+    from .settings.view import SettingsView  # built alongside; imported when first opened
+    return SettingsView(ctx)
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    label: str
+    factory: Callable[[AppContext], QWidget]
+    allowed: Callable[[UserInfo], bool] = lambda user: True
+
+
+# In this order: 工作台, 窗口登记, 服务对象与个案, 人员, 资产, 档案, 报表, 设置 (as each is built).
+AREAS: list[Area] = [
+    Area("workbench", "工作台", _workbench),
+    Area("settings", "设置", _settings),
+]
+
+
+class MainWindow(QMainWindow):
+    """``closed(reason)`` tells the app what comes next: "exit", "logout" or "relogin"."""
+
+    closed = Signal(str)
+
+    def __init__(self, ctx: AppContext, idle_timeout_ms: int | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.reason = "exit"
+        self.areas = [a for a in AREAS if a.allowed(ctx.user)]
+        self._widgets: dict[str, QWidget] = {}
+        self.nav = self._make_nav()
+        self.stack = QStackedWidget()
+        self._build()
+        self.idle_lock = IdleLock(ctx, self, self.log_out, idle_timeout_ms)
+        main_menu.build_menus(self)
+        self.refresh_station()
+        self.resize(1280, 720)
+        self.nav.setCurrentRow(0)
+
+    def _make_nav(self) -> QListWidget:
+        nav = QListWidget()
+        font = QFont(nav.font())
+        font.setPointSize(12)
+        nav.setFont(font)
+        nav.setStyleSheet(NAV_STYLE)
+        nav.setFixedWidth(168)
+        for area in self.areas:
+            nav.addItem(area.label)
+        nav.currentRowChanged.connect(self._show_row)
+        return nav
+
+    def _build(self) -> None:
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.user_label, self.station_label, self.db_label = QLabel(), QLabel(), QLabel()
+        user = self.ctx.user
+        self.user_label.setText(f"用户：{user.display_name}（{user.role.short}）")
+        self.db_label.setText(f"数据库：{self.ctx.db.path}")
+        for label in (self.user_label, self.station_label):
+            label.setContentsMargins(8, 0, 16, 0)
+            self.statusBar().addWidget(label)
+        self.statusBar().addPermanentWidget(self.db_label)
+
+    def refresh_station(self) -> None:
+        """Title and status bar from the stored station (its name may have been edited)."""
+        with self.ctx.session() as session:
+            info = station.get_station(session) or self.ctx.station
+        self.setWindowTitle(f"{APP_NAME} — {info.name}")
+        self.station_label.setText(f"站点：{info.name}")
+
+    def _station_changed(self, *_args) -> None:
+        self.refresh_station()
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentWidget(self.area_widget(self.areas[row].key))
+        self.refresh_station()
+
+    def area_widget(self, key: str) -> QWidget:
+        """The area's widget, made the first time it is opened."""
+        if key not in self._widgets:
+            area = next(a for a in self.areas if a.key == key)
+            widget = area.factory(self.ctx)
+            if hasattr(widget, "navigate_requested"):
+                widget.navigate_requested.connect(self.navigate)
+            if hasattr(widget, "station_changed"):
+                widget.station_changed.connect(self._station_changed)
+            self._widgets[key] = widget
+            self.stack.addWidget(widget)
+        return self._widgets[key]
+
+    def navigate(self, key: str) -> bool:
+        """Open an area ("settings") or one of its pages ("settings.backup"); False if not available."""
+        area_key = key.split(".", 1)[0]
+        row = next((i for i, a in enumerate(self.areas) if a.key == area_key), None)
+        if row is None:  # an area this role may not open, or not in this version
+            self.statusBar().showMessage("当前账户不能打开这一项的处理页面，请联系管理员。", 8000)
+            return False
+        self.nav.setCurrentRow(row)
+        widget = self.area_widget(area_key)
+        if key != area_key and hasattr(widget, "show_page"):
+            widget.show_page(key)
+        return True
+
+    @property
+    def current_area(self) -> str:
+        return self.areas[self.nav.currentRow()].key
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self.idle_lock.timer.isActive() and not self.idle_lock.is_locked:
+            self.idle_lock.start()
+
+    def lock_screen(self) -> None:
+        self.idle_lock.lock()
+
+    def change_password(self) -> None:
+        main_menu.change_password(self)
+
+    def show_about(self) -> None:
+        main_menu.about_box(self).exec()
+
+    def log_out(self) -> None:
+        self.finish("logout")
+
+    def quit_app(self) -> None:
+        self.finish("exit")
+
+    def finish(self, reason: str) -> None:
+        """Close every dialog still open (ending their ``exec()``), then this window."""
+        self.reason = reason
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.done(QDialog.DialogCode.Rejected)
+        self.close()
+
+    def closeEvent(self, event) -> None:
+        self.idle_lock.stop()
+        super().closeEvent(event)
+        self.closed.emit(self.reason)
+        self.reason = "exit"
+

@@ -1,0 +1,193 @@
+"""Save every main screen as PNG, offscreen: ``python -m shuanbai_desktop.ui.screenshots OUTDIR``.
+
+Works on a temporary database (with demo data when ``services.demo`` exists); the
+user's own data folder is never touched.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget, QWizard
+
+from ..data.db import Database
+from ..domain.labels import BackupKind
+from ..services import auth, database_ops, station
+from .context import AppContext
+
+ADMIN, PASSWORD = "admin", "Zhan2024abc"
+TOWN = "441302001"  # 惠州市惠城区桥东街道
+TITLE_BAR = 28
+
+
+class Shots:
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.saved: list[Path] = []
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+    def widget(self, widget: QWidget, name: str) -> None:
+        widget.show()
+        QApplication.processEvents()
+        self.pixmap(widget.grab(), name)
+
+    def over(self, base: QWidget, top: QWidget, name: str) -> None:
+        """A dialog drawn centred over its window with a plain title bar, as the user sees it."""
+        top.adjustSize()
+        QApplication.processEvents()
+        picture, dialog = base.grab(), top.grab()
+        x, y = (picture.width() - dialog.width()) // 2, (picture.height() - dialog.height() - TITLE_BAR) // 2
+        painter = QPainter(picture)
+        painter.fillRect(picture.rect(), QColor(0, 0, 0, 40))
+        painter.fillRect(x, y, dialog.width(), TITLE_BAR, QColor("#d5d9df"))
+        painter.drawText(QRect(x + 10, y, dialog.width() - 20, TITLE_BAR), Qt.AlignmentFlag.AlignVCenter,
+                         top.windowTitle())
+        painter.drawPixmap(x, y + TITLE_BAR, dialog)
+        painter.setPen(QColor("#7d838c"))
+        painter.drawRect(x - 1, y - 1, dialog.width() + 1, dialog.height() + TITLE_BAR + 1)
+        painter.end()
+        self.pixmap(picture, name)
+
+    def pixmap(self, picture: QPixmap, name: str) -> None:
+        path = self.out_dir / f"{len(self.saved) + 1:02d}-{name}.png"
+        picture.save(str(path))
+        self.saved.append(path)
+
+
+def wizard_shots(shots: Shots, db: Database) -> None:
+    from .setup_wizard import SetupWizard
+    wizard = SetupWizard(db)
+    shots.widget(wizard, "wizard-town-empty")
+    wizard.town_page.select_town(TOWN)
+    shots.widget(wizard, "wizard-town")
+    wizard.next()
+    shots.widget(wizard, "wizard-station")
+    page = wizard.station_page
+    page.address.setText("惠州市惠城区桥东路1号")
+    page.phone.setText("0752-2808727x")
+    wizard.next()
+    shots.widget(wizard, "wizard-station-error")
+    page.phone.setText("0752-2808727")
+    wizard.next()
+    admin = wizard.admin_page
+    admin.username.setText(ADMIN)
+    admin.display_name.setText("李副站长")
+    admin.password.setText(PASSWORD)
+    admin.confirm.setText(PASSWORD)
+    shots.widget(wizard, "wizard-admin")
+    wizard.next()
+    shots.widget(wizard, "wizard-summary")
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    wizard.close()
+
+
+def login_shots(shots: Shots, db: Database) -> None:
+    from .login_dialog import LoginDialog
+    from .password_dialog import ChangePasswordDialog
+    dialog = LoginDialog(db, _station(db).name, ADMIN)
+    shots.widget(dialog, "login")
+    dialog.password.setText("wrong-password1")
+    dialog.try_login()
+    shots.widget(dialog, "login-wrong-password")
+    dialog.close()
+    user = auth.log_in(db, ADMIN, PASSWORD)
+    change = ChangePasswordDialog(db, user, forced=True)
+    shots.widget(change, "change-password")
+    change.close()
+
+
+def _station(db: Database) -> station.StationInfo:
+    with db.session() as session:
+        return station.get_station(session)
+
+
+def _main_window(db: Database):
+    from .main_window import MainWindow
+    return MainWindow(AppContext(db, auth.log_in(db, ADMIN, PASSWORD), _station(db)))
+
+
+def new_station_shot(shots: Shots, db: Database) -> None:
+    window = _main_window(db)
+    shots.widget(window, "main-workbench-new-station")
+    window.idle_lock.stop()
+    window.close()
+
+
+def main_window_shots(shots: Shots, db: Database) -> None:
+    from .main_menu import about_box
+    window = _main_window(db)
+    shots.widget(window, "main-workbench")
+    for area in window.areas[1:]:
+        window.navigate(area.key)
+        pages = getattr(window.area_widget(area.key), "pages", {})
+        for key in pages:  # an area with pages (设置): one picture per page
+            window.navigate(key)
+            shots.widget(window, f"main-{key.replace('.', '-')}")
+        if not pages:
+            shots.widget(window, f"main-{area.key}")
+    window.navigate("workbench")
+    shots.over(window, about_box(window), "about")
+    window.lock_screen()
+    shots.over(window, window.idle_lock.dialog, "lock")
+    window.idle_lock.stop()
+    window.close()
+
+
+def crash_shot(shots: Shots) -> None:
+    from .crash_dialog import CrashDialog, details_text
+    try:
+        raise RuntimeError("示例：这是截图用的模拟错误")
+    except RuntimeError as exc:
+        details = details_text(type(exc), exc, exc.__traceback__)
+    dialog = CrashDialog(details, Path(tempfile.gettempdir()) / "shuanbai.log")
+    dialog.toggle_button.click()
+    shots.widget(dialog, "crash-dialog")
+    dialog.close()
+
+
+def add_demo(db: Database) -> bool:
+    if importlib.util.find_spec("shuanbai_desktop.services.demo") is None:
+        return False
+    from ..services.demo import generate_demo
+    generate_demo(db, residents=200)
+    return True
+
+
+def take_all(out_dir: Path, with_demo: bool = True) -> list[Path]:
+    from ..app import make_app
+    make_app()
+    shots = Shots(out_dir)
+    with tempfile.TemporaryDirectory() as folder:
+        db = database_ops.open_app_database(Path(folder) / "station.db")
+        try:
+            wizard_shots(shots, db)
+            new_station_shot(shots, db)
+            if with_demo:
+                add_demo(db)
+            database_ops.backup_now(db, BackupKind.MANUAL)
+            login_shots(shots, db)
+            main_window_shots(shots, db)
+            crash_shot(shots)
+        finally:
+            db.close()
+    return shots.saved
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("用法：python -m shuanbai_desktop.ui.screenshots 输出文件夹", file=sys.stderr)
+        return 2
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for path in take_all(Path(argv[0])):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,93 @@
+"""设立向导: the first start, before any log-in. Saves the station in one transaction at 完成."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
+
+from ..data.db import Database
+from ..errors import UserError
+from ..services import station
+from . import messages
+from .setup_pages import AdminPage, StationPage, SummaryPage, TownPage
+
+BUTTON_TEXTS = {
+    QWizard.WizardButton.BackButton: "上一步",
+    QWizard.WizardButton.NextButton: "下一步",
+    QWizard.WizardButton.CommitButton: "下一步",
+    QWizard.WizardButton.FinishButton: "完成",
+    QWizard.WizardButton.CancelButton: "取消",
+    QWizard.WizardButton.HelpButton: "帮助",
+}
+
+
+class SetupWizard(QWizard):
+    """Accepted once the station exists; ``station`` and ``admin_username`` then say what was made."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._db = db
+        self.station: station.StationInfo | None = None
+        self.admin_username = ""
+        self.setWindowTitle("社工站工作平台 — 设立社工站")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        for button, text in BUTTON_TEXTS.items():
+            self.setButtonText(button, text)
+        self.town_page = TownPage()
+        self.station_page = StationPage(self.town_page)
+        self.admin_page = AdminPage()
+        self.summary_page = SummaryPage()
+        for page in (self.town_page, self.station_page, self.admin_page, self.summary_page):
+            self.addPage(page)
+        self.resize(760, 560)
+
+    def initializePage(self, page_id: int) -> None:
+        super().initializePage(page_id)
+        if self.page(page_id) is self.summary_page:
+            self.summary_page.show_rows(self.summary_rows())
+
+    def summary_rows(self) -> list[tuple[str, str]]:
+        s, a = self.station_page, self.admin_page
+        return [("所在乡镇(街道)", self.town_page.area_text),
+                ("所辖村(居)", f"{self.town_page.villages.count()} 个"),
+                ("社工站名称", s.name.text().strip()), ("地址", s.address.text().strip()),
+                ("联系电话", s.phone.text().strip()),
+                ("管理员", f"{a.display_name.text().strip()}（用户名：{a.username.text().strip()}）")]
+
+    def save(self) -> bool:
+        """Called by 完成: the station, its villages and the administrator, all or nothing."""
+        s, a = self.station_page, self.admin_page
+        try:
+            with self._db.session() as session:
+                self.station = station.setup_station(
+                    session, self.town_page.town_code, s.name.text(), s.address.text(), s.phone.text(),
+                    a.username.text(), a.display_name.text(), a.password.text())
+        except UserError as exc:
+            self._show_error(exc)
+            return False
+        self.admin_username = a.username.text().strip()
+        return True
+
+    def _page_for(self, field: str | None) -> QWizardPage | None:
+        for page in (self.station_page, self.admin_page):
+            if field in page.FIELDS:
+                return page
+        return None
+
+    def _show_error(self, exc: UserError) -> None:
+        page = self._page_for(exc.field)
+        if page is None:
+            self.summary_page.errors.show(exc)
+            return
+        QTimer.singleShot(0, lambda: self._back_to(page, exc))
+
+    def _back_to(self, page: QWizardPage, exc: UserError) -> None:
+        while self.currentPage() is not page and self.currentId() != self.startId():
+            self.back()
+        page.errors.show(exc)
+
+    def reject(self) -> None:
+        if self.currentPage() is self.town_page or messages.confirm(
+                self, "退出设立向导后，社工站尚未设立，下次启动时需要重新填写。确定退出吗？"):
+            super().reject()
