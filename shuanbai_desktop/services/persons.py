@@ -1,7 +1,9 @@
 """The one person registry (居民/服务对象): create, edit, find. Shared by every feature.
 
 Search is one box: any part of the name, pinyin in full or initials (``zs`` → 张三),
-an ID number or its last digits, a phone number or part of it.
+an ID number or its last digits, a phone number or part of it. The service-target
+fields (groups, disability, guardian, health, benefits) live in ``targets.profile``;
+left ``None`` in ``PersonInput`` they keep what is stored.
 """
 
 from __future__ import annotations
@@ -15,13 +17,19 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..data.models import Person, Village
-from ..domain.idcard import age_on, mask_id_number, normalize_id_number, parse_id_number
+from ..data.models.targets import Household
+from ..domain.idcard import age_on, mask_id_number, parse_id_number
 from ..domain.labels import PersonStatus
 from ..domain.phone import mask_phone, validate_phone
 from ..domain.pinyin import name_search_keys
 from ..errors import UserError
+from .targets import profile
+from .targets.labels import DisabilityGrade, DisabilityType, Health, Relation, TargetGroup
+from .targets.person_query import PersonFilter, filtered
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Readings pypinyin lacks for rare name characters (Ext-B), by a common variant.
+RARE_READINGS = {"𠮷": "吉", "𡒄": "亨", "𨭉": "贲", "𪨊": "尾", "𬱖": "颙"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,16 @@ class PersonInput:
     address: str = ""
     status: PersonStatus = PersonStatus.REGISTERED
     notes: str = ""
+    # Service-target fields: None keeps the stored value (a new person gets none).
+    groups: tuple[TargetGroup, ...] | None = None
+    disability_type: str | None = None
+    disability_grade: str | None = None
+    guardian_name: str | None = None
+    guardian_relation: str | None = None
+    guardian_phone: str | None = None
+    health: str | None = None
+    health_note: str | None = None
+    benefits: tuple[profile.BenefitInput, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,12 @@ class PersonRow:
     village_name: str
     address: str
     status: PersonStatus
+    groups: tuple[TargetGroup, ...] = ()
+    household_id: int | None = None
+
+    @property
+    def groups_text(self) -> str:
+        return "、".join(g.label for g in self.groups)
 
 
 @dataclass(frozen=True)
@@ -65,10 +89,29 @@ class PersonDetail:
     address: str
     status: PersonStatus
     notes: str
+    groups: tuple[TargetGroup, ...] = ()
+    disability_type: DisabilityType = DisabilityType.NONE
+    disability_grade: DisabilityGrade = DisabilityGrade.NONE
+    guardian_name: str = ""
+    guardian_relation: str = ""
+    guardian_phone: str = ""
+    health: Health = Health.UNKNOWN
+    health_note: str = ""
+    benefits: tuple[profile.BenefitRow, ...] = ()
+    household_id: int | None = None
+    household_name: str = ""
+    relation: str = ""
 
     @property
     def id_masked(self) -> str:
         return mask_id_number(self.id_number or "")
+
+    def age(self, today: date | None = None) -> int | None:
+        return age_on(self.birth_date, today or date.today()) if self.birth_date else None
+
+    @property
+    def relation_label(self) -> str:
+        return Relation(self.relation).label if self.relation else ""
 
 
 class DuplicatePerson(UserError):
@@ -90,7 +133,7 @@ class SimilarPersons(UserError):
         self.candidates = candidates
 
 
-def _clean_text(value: str, field: str, limit: int, required: bool = False) -> str:
+def clean_text(value: str | None, field: str, limit: int, required: bool = False) -> str:
     text = _CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
     if required and not text:
         raise UserError(f"{field}不能为空。", field=field)
@@ -99,24 +142,27 @@ def _clean_text(value: str, field: str, limit: int, required: bool = False) -> s
     return text
 
 
+_clean_text = clean_text
+
+
 def _validated(session: Session, data: PersonInput, today: date) -> tuple[PersonInput, date | None, str]:
-    name = _clean_text(data.name, "姓名", 40, required=True)
+    name = clean_text(data.name, "姓名", 40, required=True)
     birth, sex, number = None, "", None
     if (data.id_number or "").strip():
         info = parse_id_number(data.id_number, today)
         number, birth, sex = info.number, info.birth_date, info.sex
         reason = ""
     else:
-        reason = _clean_text(data.no_id_reason, "无身份证号原因", 80)
+        reason = clean_text(data.no_id_reason, "无身份证号原因", 80)
         if not reason:
             raise UserError("请填写身份证号；确实没有的（如未办证的婴儿），请填写无身份证号的原因。", field="身份证号")
     if data.village_code and not session.get(Village, data.village_code):
         raise UserError("所选村(居)不属于本站。", field="村(居)")
     clean = replace(data, name=name, id_number=number or "", no_id_reason=reason,
                     phone=validate_phone(data.phone or "", field="联系电话"),
-                    address=_clean_text(data.address, "住址", 120), notes=_clean_text(data.notes, "备注", 2000),
+                    address=clean_text(data.address, "住址", 120), notes=clean_text(data.notes, "备注", 2000),
                     status=PersonStatus(data.status))
-    return clean, birth, sex
+    return profile.clean_input(clean), birth, sex
 
 
 def _similar(session: Session, name: str, birth: date | None, village: str | None, exclude: int | None):
@@ -138,6 +184,11 @@ def _village_names(session: Session) -> dict[str, str]:
     return cache
 
 
+def search_keys(name: str) -> tuple[str, str]:
+    """Pinyin keys of a name; rare characters pypinyin lacks are read as their common variant."""
+    return name_search_keys("".join(RARE_READINGS.get(ch, ch) for ch in name))
+
+
 def save_person(session: Session, data: PersonInput, person_id: int | None = None,
                 confirm_similar: bool = False, today: date | None = None) -> int:
     """Create (``person_id`` None) or update a person; one call, one record, all rules checked."""
@@ -147,12 +198,16 @@ def save_person(session: Session, data: PersonInput, person_id: int | None = Non
         existing = session.scalar(select(Person).where(Person.id_number == clean.id_number))
         if existing and existing.id != person_id:
             raise DuplicatePerson(existing.id, existing.name, mask_id_number(existing.id_number))
+    person = session.get(Person, person_id) if person_id else None
+    if person_id and person is None:
+        raise UserError("找不到这位居民的记录（可能已被删除）。")
+    profile.check_profile(profile.effective(session, clean, person), birth, today)
     if not confirm_similar:
         similar = _similar(session, clean.name, birth, clean.village_code, person_id)
         if similar:
             raise SimilarPersons(similar)
-    person = session.get(Person, person_id) if person_id else Person()
-    full, initials = name_search_keys(clean.name)
+    person = person or Person()
+    full, initials = search_keys(clean.name)
     person.name, person.name_pinyin, person.name_initials = clean.name, full, initials
     person.id_number, person.no_id_reason = clean.id_number or None, clean.no_id_reason
     person.sex, person.birth_date = sex, birth
@@ -161,71 +216,49 @@ def save_person(session: Session, data: PersonInput, person_id: int | None = Non
     if person_id is None:
         session.add(person)
     session.flush()
+    profile.store_profile(session, person, clean)
+    session.flush()
     return person.id
 
 
-def _row(p: Person, villages: dict[str, str], today: date | None = None) -> PersonRow:
+def _row(p, villages: dict[str, str], today: date | None = None,
+         groups: tuple[TargetGroup, ...] = ()) -> PersonRow:
     age = age_on(p.birth_date, today or date.today()) if p.birth_date else None
     return PersonRow(p.id, p.name, p.sex, age, mask_id_number(p.id_number or ""), mask_phone(p.phone or ""),
-                     villages.get(p.village_code or "", ""), p.address, PersonStatus(p.status))
+                     villages.get(p.village_code or "", ""), p.address, PersonStatus(p.status), groups,
+                     p.household_id)
 
 
 def get_person(session: Session, person_id: int) -> PersonDetail:
     p = session.get(Person, person_id)
     if p is None:
         raise UserError("找不到这位居民的记录（可能已被删除）。")
+    household = session.get(Household, p.household_id) if p.household_id else None
     return PersonDetail(p.id, p.name, p.id_number, p.no_id_reason, p.sex, p.birth_date, p.phone,
                         p.village_code, _village_names(session).get(p.village_code or "", ""), p.address,
-                        PersonStatus(p.status), p.notes)
-
-
-@dataclass(frozen=True)
-class PersonFilter:
-    text: str = ""
-    village_code: str | None = None
-    status: PersonStatus | None = None
-
-
-def _text_condition(text: str):
-    query = unicodedata.normalize("NFKC", text).strip()
-    if not query:
-        return None
-    digits = normalize_id_number(query)
-    if re.fullmatch(r"\d{17}[\dX]|\d{15}", digits):
-        try:
-            return Person.id_number == parse_id_number(digits).number
-        except UserError:
-            return Person.id_number == digits
-    if re.fullmatch(r"\d{3,}[\dX]?", digits):
-        return or_(Person.id_number.like(f"%{digits}"), Person.phone.like(f"%{digits}%"))
-    if query.isascii() and re.fullmatch(r"[A-Za-z ]+", query):
-        key = query.replace(" ", "").lower()
-        return or_(Person.name_initials.like(f"{key}%"), Person.name_pinyin.like(f"{key}%"))
-    return Person.name.like(f"%{query}%")
-
-
-def _filtered(query, flt: PersonFilter):
-    cond = _text_condition(flt.text)
-    if cond is not None:
-        query = query.where(cond)
-    if flt.village_code:
-        query = query.where(Person.village_code == flt.village_code)
-    if flt.status:
-        query = query.where(Person.status == flt.status.value)
-    return query
+                        PersonStatus(p.status), p.notes, profile.groups_of(session, [p.id]).get(p.id, ()),
+                        DisabilityType(p.disability_type), DisabilityGrade(p.disability_grade), p.guardian_name,
+                        p.guardian_relation, p.guardian_phone, Health(p.health), p.health_note,
+                        profile.benefits_of(session, p.id), p.household_id, household.name if household else "",
+                        p.relation)
 
 
 def search_ids(session: Session, flt: PersonFilter, limit: int | None = None) -> list[int]:
     """Ids of matching persons in display order (name pinyin): cheap even for 100,000 rows."""
-    query = _filtered(select(Person.id), flt).order_by(Person.name_pinyin, Person.id)
+    query = filtered(select(Person.id), flt).order_by(Person.name_pinyin, Person.id)
     return list(session.scalars(query.limit(limit) if limit else query))
 
 
+_ROW_COLUMNS = (Person.id, Person.name, Person.sex, Person.birth_date, Person.id_number, Person.phone,
+                Person.village_code, Person.address, Person.status, Person.household_id)
+
+
 def rows_for(session: Session, ids: list[int]) -> list[PersonRow]:
-    """Rows for a block of ids, in the order given."""
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
+    """Rows for a block of ids, in the order given (plain columns: no ORM objects for a list)."""
+    people = {p.id: p for p in session.execute(select(*_ROW_COLUMNS).where(Person.id.in_(ids)))}
     villages, today = _village_names(session), date.today()
-    return [_row(people[i], villages, today) for i in ids if i in people]
+    groups = profile.groups_of(session, list(people))
+    return [_row(people[i], villages, today, groups.get(i, ())) for i in ids if i in people]
 
 
 def search(session: Session, flt: PersonFilter, limit: int = 50) -> list[PersonRow]:
@@ -233,4 +266,4 @@ def search(session: Session, flt: PersonFilter, limit: int = 50) -> list[PersonR
 
 
 def count(session: Session, flt: PersonFilter) -> int:
-    return session.scalar(_filtered(select(func.count(Person.id)), flt))
+    return session.scalar(filtered(select(func.count(Person.id)), flt))

@@ -40,7 +40,8 @@ def test_not_a_database_at_all(tmp_path):
 def test_newer_schema(empty_db, db_path):
     empty_db.close()
     conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE alembic_version SET version_num='9999_future'")
+    conn.execute("DELETE FROM alembic_version")
+    conn.execute("INSERT INTO alembic_version VALUES ('9999_future')")
     conn.commit()
     conn.close()
     before = _digest(db_path)

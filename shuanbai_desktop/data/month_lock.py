@@ -1,0 +1,184 @@
+"""Month lock: records dated in a month already reported to the county (已报送) stay as reported.
+
+A model opts in with a class attribute naming its date column::
+
+    class Visit(Base):
+        __month_field__ = "visit_date"
+
+Before every flush, new, changed and deleted objects of such models are checked: when
+their date (the old one or the new one) falls in a locked month, the flush is refused
+with ``MonthLocked`` — unless ``session.info["month_override"]`` holds the reason an
+administrator gave, in which case the change goes through and the reason is written to
+the audit trail in the same transaction. Rows written with Core ``insert()``/``update()``
+(bulk demo data) bypass the ORM and are not checked.
+
+Records that live across months (a window matter registered in May and finished in June)
+may name several date columns and the columns whose change alters the month's figures::
+
+    class WindowRegistration(Base):
+        __month_field__ = ("registered_on", "result_date")
+        __month_watch__ = ("channel", "matter_type_id", "handling", "person_id")
+
+A new or deleted record is checked against every named date. A change is checked against
+the old and new value of each date column it changes, and — when it changes other columns
+(only those in ``__month_watch__``, if the model names them) — against the first date.
+So finishing in June a matter registered in May is allowed; changing its channel is not.
+
+The listener is installed once on SQLAlchemy's ``Session`` class by ``install_global()``,
+called when ``data/models/report.py`` is imported (every model module is imported at start-up).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from ..errors import UserError
+
+OVERRIDE_KEY = "month_override"
+_installed = False
+
+
+class MonthLocked(UserError):
+    """A change touches a reported month; ``months`` are the "YYYY-MM" concerned."""
+
+    def __init__(self, message: str, months: tuple[str, ...], field: str | None = None):
+        super().__init__(message, field=field)
+        self.months = months
+
+
+def month_key(value: date | datetime) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def month_text(key: str) -> str:
+    year, month = key.split("-")
+    return f"{int(year)}年{int(month)}月"
+
+
+def _as_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def _fields(cls) -> tuple[str, ...]:
+    fields = getattr(cls, "__month_field__", None)
+    return (fields,) if isinstance(fields, str) else tuple(fields or ())
+
+
+def _current(obj, field: str) -> list[tuple[str, date]]:
+    day = _as_date(getattr(obj, field, None))
+    return [(field, day)] if day else []
+
+
+def _update_dates(obj, fields: tuple[str, ...]) -> list[tuple[str, date]]:
+    state = inspect(obj)
+    changed = {a.key for a in state.mapper.column_attrs if state.attrs[a.key].history.has_changes()}
+    found = []
+    for field in fields:
+        if field in changed:
+            history = state.attrs[field].history
+            found += [(field, d) for d in map(_as_date, (*history.deleted, *history.added)) if d]
+    others = changed - set(fields)
+    watch = getattr(type(obj), "__month_watch__", None)
+    if others and (watch is None or others & set(watch)):
+        found += _current(obj, fields[0])
+    return found
+
+
+def _dates(obj, fields: tuple[str, ...], action: str) -> list[tuple[str, date]]:
+    """(date column, date) pairs the change touches."""
+    if action == "update":
+        return _update_dates(obj, fields)
+    return [pair for field in fields for pair in _current(obj, field)]
+
+
+def _touched(session: Session):
+    for action, objs in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objs:
+            fields = _fields(type(obj))
+            if not fields:
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            yield action, obj, fields
+
+
+def _locked(session: Session, months: set[str]) -> set[str]:
+    from .models.report import LockedMonth
+    rows = session.connection().execute(select(LockedMonth.month).where(LockedMonth.month.in_(sorted(months))))
+    return {r[0] for r in rows}
+
+
+def _field_label(obj, field: str) -> str | None:
+    column = inspect(type(obj)).columns.get(field)
+    return column.info.get("label") if column is not None else None
+
+
+def _is_admin(session: Session) -> bool:
+    from .models.users import User
+    actor = session.info.get("actor")
+    if actor is None or actor.user_id is None:
+        return False
+    role = session.connection().execute(select(User.role).where(User.id == actor.user_id)).scalar()
+    return role == "admin"
+
+
+def _refuse(obj, field: str, day: date, month: str) -> MonthLocked:
+    label = getattr(type(obj), "__label__", type(obj).__name__)
+    return MonthLocked(f"{month_text(month)}已报送县(区)民政局（{label}，日期 {day:%Y-%m-%d}），"
+                       "修改需要管理员确认并填写原因。", (month,), field=_field_label(obj, field))
+
+
+def _record_override(session: Session, action: str, obj, month: str, reason: str) -> None:
+    from . import audit
+    verb = {"insert": "新增", "update": "修改", "delete": "删除"}[action]
+    label = getattr(type(obj), "__label__", type(obj).__name__)
+    state = inspect(obj)
+    record = "/".join(str(v) for v in state.identity) if state.identity else ""
+    audit.record_event(session, state.mapper.local_table.name, record,
+                       f"{verb}已报送月份（{month_text(month)}）的{label}：{reason}",
+                       {"month": month, "reason": reason, "action": action})
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    touched = [(action, obj, _dates(obj, fields, action)) for action, obj, fields in _touched(session)]
+    months = {month_key(d) for *_, pairs in touched for _f, d in pairs}
+    if not months:
+        return
+    locked = _locked(session, months)
+    if not locked:
+        return
+    reason = (session.info.get(OVERRIDE_KEY) or "").strip()
+    for action, obj, pairs in touched:
+        hit = sorted((d, f) for f, d in pairs if month_key(d) in locked)
+        if not hit:
+            continue
+        day, field = hit[0]
+        month = month_key(day)
+        if not reason:
+            raise _refuse(obj, field, day, month)
+        if not _is_admin(session):
+            raise MonthLocked(f"{month_text(month)}已报送，只有管理员可以修改该月的记录。", (month,))
+        _record_override(session, action, obj, month, reason)
+
+
+def install_global() -> None:
+    """Listen on every Session (idempotent)."""
+    global _installed
+    if not _installed:
+        event.listen(Session, "before_flush", _before_flush)
+        _installed = True
+
+
+def set_override(session: Session, reason: str) -> None:
+    """Let this session change records of locked months; the reason goes to the audit trail."""
+    text = (reason or "").strip()
+    if len(text) < 4:
+        raise UserError("修改已报送月份的记录需要填写原因（至少 4 个字）。", field="原因")
+    if len(text) > 150:
+        raise UserError("原因不能超过 150 个字。", field="原因")
+    session.info[OVERRIDE_KEY] = text

@@ -1,0 +1,183 @@
+"""The record of each case stage: assessment, goals, referrals and resources, sessions, follow-ups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from ...data.models.targets import (
+    CaseAssessment,
+    CaseFollowUp,
+    CaseGoal,
+    CaseRecord,
+    CaseSession,
+    Referral,
+    ResourceLink,
+)
+from ...errors import UserError
+from . import access
+from .case_rules import require_reached
+from .common import clean_text, get_or_error, not_before, past_date, required_date
+from .labels import CaseStage, GoalResult, NeedType, ReferralStatus, ResourceKind, SessionMethod
+from .profile import parse_amount
+
+MAX_VALUE = Decimal("10000000")
+
+
+def _case_for(session: Session, case_id: int, stage: CaseStage, user) -> CaseRecord:
+    case = get_or_error(session, CaseRecord, case_id, "个案")
+    access.require_case_editor(user, case.worker_id)
+    require_reached(case, stage)
+    return case
+
+
+def _dated(case: CaseRecord, value: date | None, field: str, today: date | None) -> date:
+    day = past_date(value, field, today or date.today())
+    not_before(day, case.opened_on, field, f"开案日期（{case.opened_on:%Y-%m-%d}）")
+    return day
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    assessed_on: date
+    need_types: tuple[NeedType, ...]
+    assessment: str
+
+
+def save_assessment(session: Session, case_id: int, data: AssessmentInput, user=None, today: date | None = None) -> None:
+    case = _case_for(session, case_id, CaseStage.ASSESS, user)
+    day = _dated(case, data.assessed_on, "评估日期", today)
+    if not data.need_types:
+        raise UserError("请至少选择一种需求类型。", field="需求类型")
+    text = clean_text(data.assessment, "评估内容", 4000, required=True)
+    row = session.get(CaseAssessment, case_id) or CaseAssessment(case_id=case_id)
+    row.assessed_on, row.assessment = day, text
+    row.need_types = ",".join(NeedType(n).value for n in dict.fromkeys(data.need_types))
+    session.add(row)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class GoalInput:
+    goal: str
+    actions: str
+    start_on: date
+    due_on: date
+
+
+def save_goal(session: Session, case_id: int, data: GoalInput, goal_id: int | None = None, user=None) -> int:
+    case = _case_for(session, case_id, CaseStage.PLAN, user)
+    goal = clean_text(data.goal, "服务目标", 300, required=True)
+    actions = clean_text(data.actions, "行动措施", 1000, required=True)
+    start = required_date(data.start_on, "开始日期")
+    not_before(start, case.opened_on, "开始日期", f"开案日期（{case.opened_on:%Y-%m-%d}）")
+    due = required_date(data.due_on, "完成期限")
+    not_before(due, start, "完成期限", "开始日期")
+    row = get_or_error(session, CaseGoal, goal_id, "服务目标") if goal_id else CaseGoal(case_id=case_id)
+    row.goal, row.actions, row.start_on, row.due_on = goal, actions, start, due
+    if case.plan_date is None:
+        case.plan_date = start
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def delete_goal(session: Session, goal_id: int, user=None) -> None:
+    goal = get_or_error(session, CaseGoal, goal_id, "服务目标")
+    _case_for(session, goal.case_id, CaseStage.PLAN, user)
+    session.delete(goal)
+
+
+def evaluate_goal(session: Session, goal_id: int, result: GoalResult, evaluation: str, evaluated_on: date,
+                  user=None, today: date | None = None) -> None:
+    goal = get_or_error(session, CaseGoal, goal_id, "服务目标")
+    case = _case_for(session, goal.case_id, CaseStage.FOLLOW_UP, user)
+    if GoalResult(result) is GoalResult.PENDING:
+        raise UserError("请选择目标达成情况。", field="达成情况")
+    goal.evaluated_on = _dated(case, evaluated_on, "评估日期", today)
+    goal.result, goal.evaluation = GoalResult(result).value, clean_text(evaluation, "评估说明", 1000, required=True)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    referred_on: date
+    to_org: str
+    matter: str
+    status: ReferralStatus = ReferralStatus.SENT
+    result: str = ""
+
+
+def save_referral(session: Session, case_id: int, data: ReferralInput, referral_id: int | None = None,
+                  user=None, today: date | None = None) -> int:
+    case = _case_for(session, case_id, CaseStage.RESOURCES, user)
+    row = get_or_error(session, Referral, referral_id, "转介") if referral_id else Referral(case_id=case_id)
+    row.person_id, row.referred_on = case.person_id, _dated(case, data.referred_on, "转介日期", today)
+    row.to_org = clean_text(data.to_org, "转介单位", 80, required=True)
+    row.matter = clean_text(data.matter, "转介事项", 300, required=True)
+    row.status, row.result = ReferralStatus(data.status).value, clean_text(data.result, "转介结果", 300)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+@dataclass(frozen=True)
+class ResourceInput:
+    linked_on: date
+    kind: ResourceKind
+    provider: str
+    description: str
+    value_yuan: str | Decimal | None = None
+
+
+def save_resource(session: Session, case_id: int, data: ResourceInput, user=None, today: date | None = None) -> int:
+    case = _case_for(session, case_id, CaseStage.RESOURCES, user)
+    row = ResourceLink(case_id=case_id, person_id=case.person_id, kind=ResourceKind(data.kind).value,
+                       linked_on=_dated(case, data.linked_on, "链接日期", today),
+                       provider=clean_text(data.provider, "资源提供方", 80, required=True),
+                       description=clean_text(data.description, "资源内容", 300, required=True),
+                       value_yuan=parse_amount(data.value_yuan, "折合金额", MAX_VALUE) or Decimal("0.00"))
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def set_resource_note(session: Session, case_id: int, note: str, user=None) -> None:
+    case = _case_for(session, case_id, CaseStage.RESOURCES, user)
+    case.resource_note = clean_text(note, "无需外部资源的说明", 500)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    session_date: date
+    method: SessionMethod
+    minutes: int
+    content: str
+
+
+def add_session(session: Session, case_id: int, data: SessionInput, user=None, today: date | None = None) -> int:
+    case = _case_for(session, case_id, CaseStage.INTERVENE, user)
+    if not 1 <= int(data.minutes) <= 24 * 60:
+        raise UserError("服务时长应在 1 到 1440 分钟之间。", field="时长")
+    row = CaseSession(case_id=case_id, session_date=_dated(case, data.session_date, "服务日期", today),
+                      method=SessionMethod(data.method).value, minutes=int(data.minutes),
+                      content=clean_text(data.content, "服务内容", 4000, required=True),
+                      worker=user.display_name if user is not None else "")
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def add_followup(session: Session, case_id: int, followup_date: date, content: str, user=None,
+                 today: date | None = None) -> int:
+    case = _case_for(session, case_id, CaseStage.FOLLOW_UP, user)
+    row = CaseFollowUp(case_id=case_id, followup_date=_dated(case, followup_date, "回访日期", today),
+                       content=clean_text(content, "回访情况", 4000, required=True),
+                       worker=user.display_name if user is not None else "")
+    session.add(row)
+    session.flush()
+    return row.id

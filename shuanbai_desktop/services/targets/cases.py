@@ -1,0 +1,204 @@
+"""个案 (一人一案/一事一案例): open, advance through the six stages, close, reopen; list and timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...data.models import Person
+from ...data.models.targets import CaseEvent, CaseRecord, Visit
+from ...errors import UserError
+from . import access
+from .case_rules import NEEDED, missing, stage_done
+from .common import clean_text, get_or_error, not_before, past_date, user_names
+from .labels import CaseOutcome, CaseSource, CaseStage, CaseStatus
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    person_id: int
+    title: str
+    source: CaseSource
+    description: str
+    opened_on: date
+    worker_id: int | None
+    source_detail: str = ""
+    source_visit_id: int | None = None
+    window_matter_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    case_no: str
+    person_id: int
+    person_name: str
+    title: str
+    worker_id: int | None
+    worker_name: str
+    stage: CaseStage
+    status: CaseStatus
+    opened_on: date
+    closed_on: date | None
+    source: CaseSource
+
+    @property
+    def stage_text(self) -> str:
+        if self.status is CaseStatus.CLOSED:
+            return "已结案"
+        return f"{self.stage.number}. {self.stage.label}"
+
+
+def _event(session: Session, case_id: int, day: date, kind: str, text: str, user) -> None:
+    session.add(CaseEvent(case_id=case_id, event_date=day, kind=kind, text=text,
+                          by=user.display_name if user is not None else ""))
+
+
+def _next_number(session: Session, year: int) -> str:
+    prefix = f"{year}-"
+    last = session.scalar(select(func.max(CaseRecord.case_no)).where(CaseRecord.case_no.like(f"{prefix}%")))
+    seq = int(last.split("-")[1]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+def open_case(session: Session, data: CaseInput, user=None, today: date | None = None) -> int:
+    """识别对象: a new case with its source and first description (the first stage's record)."""
+    today = today or date.today()
+    if user is not None:
+        access.require(access.can_open_cases(user.role), "开立个案")
+    get_or_error(session, Person, data.person_id, "居民记录")
+    opened = past_date(data.opened_on, "开案日期", today)
+    title = clean_text(data.title, "个案事由", 80, required=True)
+    description = clean_text(data.description, "基本情况", 4000, required=True)
+    if data.source_visit_id is not None:
+        get_or_error(session, Visit, data.source_visit_id, "走访记录")
+    if data.window_matter_id is not None:
+        existing = session.scalar(select(CaseRecord.case_no).where(CaseRecord.window_matter_id == data.window_matter_id))
+        if existing:
+            raise UserError(f"这件窗口事项已转为个案 {existing}，不能重复转介。")
+    case = CaseRecord(case_no=_next_number(session, opened.year), person_id=data.person_id, worker_id=data.worker_id,
+                      title=title, source=CaseSource(data.source).value,
+                      source_detail=clean_text(data.source_detail, "来源说明", 200),
+                      source_visit_id=data.source_visit_id, window_matter_id=data.window_matter_id,
+                      description=description, opened_on=opened, stage=CaseStage.IDENTIFY.value,
+                      status=CaseStatus.OPEN.value)
+    session.add(case)
+    session.flush()
+    _event(session, case.id, opened, "opened", f"开案（{CaseSource(data.source).label}）：{title}", user)
+    session.flush()
+    return case.id
+
+
+def open_case_from_window(session: Session, matter_id: int, person_id: int, title: str, description: str,
+                          worker_id: int | None, user=None, today: date | None = None) -> int:
+    """窗口转介: a window matter becomes a case; the case keeps the matter's id."""
+    today = today or date.today()
+    return open_case(session, CaseInput(person_id, title, CaseSource.WINDOW, description, today, worker_id,
+                                        f"窗口事项 {matter_id}", window_matter_id=matter_id), user, today)
+
+
+def update_identification(session: Session, case_id: int, data: CaseInput, user=None,
+                          today: date | None = None) -> None:
+    case = get_or_error(session, CaseRecord, case_id, "个案")
+    access.require_case_editor(user, case.worker_id)
+    from .case_rules import require_reached
+    require_reached(case, CaseStage.IDENTIFY)
+    case.title = clean_text(data.title, "个案事由", 80, required=True)
+    case.description = clean_text(data.description, "基本情况", 4000, required=True)
+    case.source, case.source_detail = CaseSource(data.source).value, clean_text(data.source_detail, "来源说明", 200)
+    case.opened_on = past_date(data.opened_on, "开案日期", today or date.today())
+    if user is not None and user.role.value == "admin":
+        case.worker_id = data.worker_id
+
+
+def advance(session: Session, case_id: int, user=None, today: date | None = None) -> CaseStage:
+    """Move to the next stage when the current stage's record exists; else say what is missing."""
+    case = get_or_error(session, CaseRecord, case_id, "个案")
+    access.require_case_editor(user, case.worker_id)
+    stage = CaseStage(case.stage)
+    if case.status == CaseStatus.CLOSED.value:
+        raise UserError("个案已结案。如需继续服务，请先“重新开案”。")
+    nxt = stage.next
+    if nxt is None:
+        raise UserError("已是最后一步“跟踪问效”。服务完成后请“结案”并填写结案结果。")
+    if not stage_done(session, case, stage):
+        raise UserError(f"还不能进入“{nxt.label}”：“{stage.label}”缺少{NEEDED[stage]}。", field=stage.label)
+    case.stage = nxt.value
+    _event(session, case.id, today or date.today(), "advanced", f"进入第 {nxt.number} 步“{nxt.label}”", user)
+    session.flush()
+    return nxt
+
+
+def close_case(session: Session, case_id: int, outcome: CaseOutcome, reason: str, closed_on: date, user=None,
+               today: date | None = None) -> None:
+    case = get_or_error(session, CaseRecord, case_id, "个案")
+    access.require_case_editor(user, case.worker_id)
+    if case.status == CaseStatus.CLOSED.value:
+        raise UserError("个案已经结案。")
+    closed = past_date(closed_on, "结案日期", today or date.today())
+    not_before(closed, case.opened_on, "结案日期", f"开案日期（{case.opened_on:%Y-%m-%d}）")
+    outcome = CaseOutcome(outcome)
+    reason = clean_text(reason, "结案说明", 500, required=True)
+    complete = case.stage == CaseStage.FOLLOW_UP.value and stage_done(session, case, CaseStage.FOLLOW_UP)
+    if not complete and not outcome.early_allowed:
+        lack = "；".join(missing(session, case)) or f"个案还在“{CaseStage(case.stage).label}”"
+        raise UserError(f"个案尚未完成“跟踪问效”（{lack}），不能以“{outcome.label}”结案。"
+                        "提前结案只能选择：转介其他机构、对象迁出或去世、对象拒绝服务。", field="结案结果")
+    case.status, case.closed_on, case.outcome, case.close_reason = CaseStatus.CLOSED.value, closed, outcome.value, reason
+    _event(session, case.id, closed, "closed", f"结案：{outcome.label}。{reason}", user)
+    session.flush()
+
+
+def reopen_case(session: Session, case_id: int, reason: str, user=None, today: date | None = None) -> None:
+    case = get_or_error(session, CaseRecord, case_id, "个案")
+    access.require_case_editor(user, case.worker_id)
+    if case.status != CaseStatus.CLOSED.value:
+        raise UserError("个案没有结案，无需重新开案。")
+    reason = clean_text(reason, "重新开案原因", 500, required=True)
+    case.status, case.closed_on, case.outcome, case.close_reason = CaseStatus.OPEN.value, None, "", ""
+    _event(session, case.id, today or date.today(), "reopened", f"重新开案：{reason}", user)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: CaseStatus | None = None
+    worker_id: int | None = None
+    person_id: int | None = None
+    person_ids: tuple[int, ...] | None = None
+    stage: CaseStage | None = None
+    text: str = ""
+
+
+def list_cases(session: Session, flt: CaseFilter, limit: int = 2000) -> list[CaseRow]:
+    query = select(CaseRecord, Person.name).join(Person, Person.id == CaseRecord.person_id)
+    if flt.status:
+        query = query.where(CaseRecord.status == flt.status.value)
+    if flt.worker_id:
+        query = query.where(CaseRecord.worker_id == flt.worker_id)
+    if flt.person_id:
+        query = query.where(CaseRecord.person_id == flt.person_id)
+    if flt.person_ids is not None:
+        query = query.where(CaseRecord.person_id.in_(flt.person_ids))
+    if flt.stage:
+        query = query.where(CaseRecord.stage == flt.stage.value, CaseRecord.status == CaseStatus.OPEN.value)
+    if flt.text.strip():
+        like = f"%{flt.text.strip()}%"
+        query = query.where((Person.name.like(like)) | (CaseRecord.title.like(like)) | (CaseRecord.case_no.like(like)))
+    users = user_names(session)
+    rows = session.execute(query.order_by(CaseRecord.status.desc(), CaseRecord.opened_on.desc(),
+                                          CaseRecord.id.desc()).limit(limit))
+    return [_row(c, name, users) for c, name in rows]
+
+
+def _row(c: CaseRecord, person_name: str, users: dict[int, str]) -> CaseRow:
+    return CaseRow(c.id, c.case_no, c.person_id, person_name, c.title, c.worker_id, users.get(c.worker_id, "未指定"),
+                   CaseStage(c.stage), CaseStatus(c.status), c.opened_on, c.closed_on, CaseSource(c.source))
+
+
+def case_row(session: Session, case_id: int) -> CaseRow:
+    c = get_or_error(session, CaseRecord, case_id, "个案")
+    return _row(c, session.get(Person, c.person_id).name, user_names(session))

@@ -1,0 +1,128 @@
+"""五社联动 (R4.5): volunteers and their hours, activities, and the station's referral and resource ledgers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...data.models import Person
+from ...data.models.targets import Activity, CaseRecord, Referral, ResourceLink, Volunteer, VolunteerHours
+from ...domain.phone import mask_phone, validate_phone
+from ...errors import UserError
+from .common import clean_text, get_or_error, past_date, village_names
+from .labels import ActivityKind, ReferralStatus, ResourceKind
+from .profile import parse_amount
+
+
+@dataclass(frozen=True)
+class VolunteerRow:
+    id: int
+    name: str
+    phone_masked: str
+    village_name: str
+    organisation: str
+    skills: str
+    hours: Decimal
+
+
+def save_volunteer(session: Session, name: str, phone: str = "", village_code: str | None = None,
+                   organisation: str = "", skills: str = "", volunteer_id: int | None = None) -> int:
+    row = get_or_error(session, Volunteer, volunteer_id, "志愿者") if volunteer_id else Volunteer()
+    row.name = clean_text(name, "志愿者姓名", 40, required=True)
+    row.phone = validate_phone(phone or "", field="志愿者电话")
+    row.village_code, row.organisation = village_code, clean_text(organisation, "所属组织", 80)
+    row.skills = clean_text(skills, "特长", 200)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def list_volunteers(session: Session) -> list[VolunteerRow]:
+    hours = dict(session.execute(select(VolunteerHours.volunteer_id, func.sum(VolunteerHours.hours))
+                                 .group_by(VolunteerHours.volunteer_id)).all())
+    villages = village_names(session)
+    return [VolunteerRow(v.id, v.name, mask_phone(v.phone), villages.get(v.village_code or "", ""), v.organisation,
+                         v.skills, Decimal(str(hours.get(v.id) or 0)).quantize(Decimal("0.1")))
+            for v in session.scalars(select(Volunteer).order_by(Volunteer.name))]
+
+
+def add_hours(session: Session, volunteer_id: int, served_on: date, hours, content: str,
+              activity_id: int | None = None, case_id: int | None = None, today: date | None = None) -> int:
+    get_or_error(session, Volunteer, volunteer_id, "志愿者")
+    day = past_date(served_on, "服务日期", today or date.today())
+    value = parse_amount(hours, "服务时数", Decimal("24.01"))
+    if value is None or value <= 0:
+        raise UserError("服务时数应大于 0、不超过 24 小时。", field="服务时数")
+    row = VolunteerHours(volunteer_id=volunteer_id, served_on=day, hours=value.quantize(Decimal("0.1")),
+                         content=clean_text(content, "服务内容", 200, required=True),
+                         activity_id=activity_id, case_id=case_id)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: int
+    held_on: date
+    kind: ActivityKind
+    title: str
+    village_name: str
+    participants: int
+    partner: str
+    summary: str
+
+
+def save_activity(session: Session, held_on: date, kind: ActivityKind, title: str, village_code: str | None,
+                  participants: int, partner: str = "", summary: str = "", recorded_by: str = "",
+                  today: date | None = None) -> int:
+    if not 0 < int(participants) <= 100000:
+        raise UserError("参加人数应为大于 0 的整数。", field="参加人数")
+    row = Activity(held_on=past_date(held_on, "活动日期", today or date.today()), kind=ActivityKind(kind).value,
+                   title=clean_text(title, "活动名称", 80, required=True), village_code=village_code,
+                   participants=int(participants), partner=clean_text(partner, "合作方", 120),
+                   summary=clean_text(summary, "活动简介", 2000), recorded_by=recorded_by)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def list_activities(session: Session, limit: int = 500) -> list[ActivityRow]:
+    villages = village_names(session)
+    return [ActivityRow(a.id, a.held_on, ActivityKind(a.kind), a.title, villages.get(a.village_code or "", "全镇(街)"),
+                        a.participants, a.partner, a.summary)
+            for a in session.scalars(select(Activity).order_by(Activity.held_on.desc(), Activity.id.desc()).limit(limit))]
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    day: date
+    kind: str
+    person_name: str
+    case_no: str
+    counterpart: str  # referral: to whom; resource: provider
+    content: str
+    status_or_value: str
+
+
+def ledger(session: Session, since: date | None = None, until: date | None = None, limit: int = 1000) -> list[LedgerRow]:
+    """Referrals and linked resources of the station, newest first (转介与资源台账)."""
+    rows: list[LedgerRow] = []
+    ref = select(Referral, Person.name, CaseRecord.case_no).join(Person, Person.id == Referral.person_id) \
+        .outerjoin(CaseRecord, CaseRecord.id == Referral.case_id)
+    res = select(ResourceLink, Person.name, CaseRecord.case_no).outerjoin(Person, Person.id == ResourceLink.person_id) \
+        .outerjoin(CaseRecord, CaseRecord.id == ResourceLink.case_id)
+    if since:
+        ref, res = ref.where(Referral.referred_on >= since), res.where(ResourceLink.linked_on >= since)
+    if until:
+        ref, res = ref.where(Referral.referred_on <= until), res.where(ResourceLink.linked_on <= until)
+    for r, name, no in session.execute(ref.order_by(Referral.referred_on.desc()).limit(limit)):
+        rows.append(LedgerRow(r.referred_on, "转介", name, no or "", r.to_org, r.matter, ReferralStatus(r.status).label))
+    for r, name, no in session.execute(res.order_by(ResourceLink.linked_on.desc()).limit(limit)):
+        rows.append(LedgerRow(r.linked_on, ResourceKind(r.kind).label, name or "", no or "", r.provider, r.description,
+                              f"{r.value_yuan:.2f} 元"))
+    return sorted(rows, key=lambda r: r.day, reverse=True)[:limit]

@@ -1,0 +1,84 @@
+"""转办部门: the offices and departments the station transfers matters to (station-edited)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...data.models.window import WindowDepartment, WindowMatterType
+from ...domain.phone import validate_phone
+from ...errors import UserError
+from .common import clean, swap_order
+
+
+@dataclass(frozen=True)
+class Department:
+    id: int
+    name: str
+    contact: str
+    phone: str
+    address: str
+    active: bool
+    sort_order: int
+
+
+@dataclass(frozen=True)
+class DepartmentInput:
+    name: str
+    contact: str = ""
+    phone: str = ""
+    address: str = ""
+    active: bool = True
+
+
+def _row(d: WindowDepartment) -> Department:
+    return Department(d.id, d.name, d.contact, d.phone, d.address, d.active, d.sort_order)
+
+
+def list_departments(session: Session, include_inactive: bool = False) -> list[Department]:
+    query = select(WindowDepartment).order_by(WindowDepartment.sort_order, WindowDepartment.id)
+    if not include_inactive:
+        query = query.where(WindowDepartment.active.is_(True))
+    return [_row(d) for d in session.scalars(query)]
+
+
+def save_department(session: Session, data: DepartmentInput, department_id: int | None = None) -> int:
+    name = clean(data.name, "部门名称", 40, required=True)
+    clash = session.scalar(select(WindowDepartment.id).where(WindowDepartment.name == name))
+    if clash and clash != department_id:
+        raise UserError(f"已有名为“{name}”的转办部门。", field="部门名称")
+    dept = session.get(WindowDepartment, department_id) if department_id else WindowDepartment()
+    if dept is None:
+        raise UserError("找不到这个转办部门（可能已被他人修改），请刷新后重试。")
+    dept.name = name
+    dept.contact = clean(data.contact, "联系人", 60)
+    dept.phone = validate_phone(data.phone or "", field="部门电话")
+    dept.address = clean(data.address, "地址", 120)
+    dept.active = bool(data.active)
+    if department_id is None:
+        dept.sort_order = (session.scalar(select(func.max(WindowDepartment.sort_order))) or 0) + 1
+        session.add(dept)
+    session.flush()
+    return dept.id
+
+
+def set_active(session: Session, department_id: int, active: bool) -> None:
+    """Departments are never deleted (past transfers name them); they are stopped instead."""
+    dept = session.get(WindowDepartment, department_id)
+    if dept is None:
+        raise UserError("找不到这个转办部门，请刷新后重试。")
+    if not active:
+        users = session.scalars(select(WindowMatterType.name).where(
+            WindowMatterType.department_id == department_id, WindowMatterType.active.is_(True))).all()
+        if users:
+            raise UserError(f"事项“{'、'.join(users[:3])}”默认转办到“{dept.name}”，"
+                            "请先在事项目录中改为其他部门，再停用。", field="部门名称")
+    dept.active = active
+
+
+def move(session: Session, department_id: int, step: int) -> None:
+    """Move a department up (-1) or down (+1) in the list order."""
+    swap_order(session, WindowDepartment, department_id, step)
+

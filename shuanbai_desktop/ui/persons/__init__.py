@@ -1,0 +1,1 @@
+"""Residents: the picker used by every area, the person dialog, the paged person list."""

@@ -1,0 +1,107 @@
+"""A table over a long id list: rows are loaded block by block as they are shown, never all at once.
+
+``set_ids`` takes the ids in display order (cheap: one indexed query); ``rowCount`` grows with
+``fetchMore`` as the view scrolls; ``data`` loads the block a row falls in and keeps at most
+``MAX_BLOCKS`` blocks in memory.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from ..table_model import Column
+
+BLOCK = 200
+FETCH_STEP = 500
+MAX_BLOCKS = 30
+
+
+class PagedModel(QAbstractTableModel):
+    def __init__(self, columns: Sequence[Column], loader: Callable[[list[int]], list[Any]],
+                 row_color: Callable[[Any], str | None] | None = None, parent=None):
+        super().__init__(parent)
+        self._columns, self._loader, self._row_color = list(columns), loader, row_color
+        self._ids: list[int] = []
+        self._shown = 0
+        self._blocks: OrderedDict[int, list[Any]] = OrderedDict()
+        self.loads = 0  # how many blocks were read (for tests and the benchmark)
+
+    def set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self._ids, self._blocks = list(ids), OrderedDict()
+        self._shown = min(len(self._ids), FETCH_STEP)
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """Forget cached rows (after an edit) but keep the ids and the scroll position."""
+        self._blocks.clear()
+        if self._shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, len(self._columns) - 1))
+
+    @property
+    def total(self) -> int:
+        return len(self._ids)
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, record_id: int) -> int | None:
+        try:
+            return self._ids.index(record_id)
+        except ValueError:
+            return None
+
+    def row(self, row: int) -> Any | None:
+        block = row // BLOCK
+        rows = self._blocks.get(block)
+        if rows is None:
+            ids = self._ids[block * BLOCK:(block + 1) * BLOCK]
+            loaded = {r.id: r for r in self._loader(ids)}
+            rows = [loaded.get(i) for i in ids]
+            self._blocks[block] = rows
+            self.loads += 1
+            while len(self._blocks) > MAX_BLOCKS:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(block)
+        return rows[row % BLOCK]
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._shown < len(self._ids)
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
+        more = min(FETCH_STEP, len(self._ids) - self._shown)
+        if more <= 0:
+            return
+        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
+        self._shown += more
+        self.endInsertRows()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._shown
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                                               Qt.ItemDataRole.ToolTipRole):
+            return None
+        record = self.row(index.row())
+        if record is None:
+            return "（已删除）" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            from PySide6.QtGui import QBrush, QColor
+            color = self._row_color(record) if self._row_color else None
+            return QBrush(QColor(color)) if color else None
+        value = self._columns[index.column()].value(record)
+        return "" if value is None else str(value)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._columns[section].header
+        return None

@@ -1,0 +1,212 @@
+"""The fields of the person dialog: 基本信息 and 服务对象信息 (groups, disability, guardian, benefits)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.idcard import age_on, parse_id_number
+from ...domain.labels import PersonStatus
+from ...errors import UserError
+from ...services.persons import PersonDetail, PersonInput
+from ...services.targets.labels import BenefitKind, DisabilityGrade, DisabilityType, Health, TargetGroup
+from ...services.targets.profile import BenefitInput
+from ..context import AppContext
+from ..settings.widgets import NOTE_STYLE
+from .common import fill_enum, select_data, village_combo
+
+
+class BasicFields(QWidget):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.name_edit = QLineEdit(placeholderText="身份证上的姓名，生僻字可用输入法的“生僻字”功能输入")
+        self.name_edit.setMaxLength(40)
+        self.id_edit = QLineEdit(placeholderText="18 位身份证号（旧 15 位号码会自动升级）")
+        self.id_edit.setMaxLength(25)
+        self.id_hint = QLabel()
+        self.id_hint.setStyleSheet(NOTE_STYLE)
+        self.id_hint.hide()
+        self.reason_edit = QLineEdit(placeholderText="没有身份证号时必填，例如：新生儿未办证")
+        self.phone_edit = QLineEdit(placeholderText="手机号或固定电话，例如 13800138000")
+        self.village_combo = village_combo(ctx)
+        self.address_edit = QLineEdit()
+        self.status_combo = fill_enum(QComboBox(), PersonStatus)
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setFixedHeight(60)
+        self.id_edit.textChanged.connect(self._update_hint)
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for label, widget in (("姓名：", self.name_edit), ("身份证号：", self.id_edit), ("", self.id_hint),
+                              ("无身份证号原因：", self.reason_edit), ("联系电话：", self.phone_edit),
+                              ("村(居)：", self.village_combo), ("住址：", self.address_edit),
+                              ("状态：", self.status_combo), ("备注：", self.notes_edit)):
+            form.addRow(label, widget)
+
+    def _update_hint(self, text: str) -> None:
+        self._set_hint("")
+        if not text.strip():
+            return
+        try:
+            info = parse_id_number(text)
+        except UserError as exc:
+            self._set_hint(exc.message if len(text.strip()) >= 15 else "")
+            return
+        age = age_on(info.birth_date, date.today())
+        self._set_hint(f"{info.sex}，{info.birth_date:%Y-%m-%d} 出生，{age} 岁")
+
+    def _set_hint(self, text: str) -> None:
+        self.id_hint.setText(text)
+        self.id_hint.setVisible(bool(text))
+
+    def fill(self, p: PersonDetail) -> None:
+        self.name_edit.setText(p.name)
+        self.id_edit.setText(p.id_number or "")
+        self.reason_edit.setText(p.no_id_reason)
+        self.phone_edit.setText(p.phone)
+        select_data(self.village_combo, p.village_code)
+        self.address_edit.setText(p.address)
+        select_data(self.status_combo, p.status.value)
+        self.notes_edit.setPlainText(p.notes)
+
+    def fields(self) -> dict[str, QWidget]:
+        return {"姓名": self.name_edit, "身份证号": self.id_edit, "无身份证号原因": self.reason_edit,
+                "联系电话": self.phone_edit, "村(居)": self.village_combo, "住址": self.address_edit,
+                "备注": self.notes_edit}
+
+
+class BenefitsTable(QWidget):
+    """享受待遇: one row per benefit (kind, monthly amount, note)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["待遇", "每月金额（元）", "说明"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 150)
+        self.table.setColumnWidth(1, 110)
+        self.table.setMinimumHeight(110)
+        self.add_button, self.remove_button = QPushButton("添加待遇"), QPushButton("删除所选")
+        self.add_button.clicked.connect(lambda: self.add_row())
+        self.remove_button.clicked.connect(self._remove)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    def add_row(self, kind: BenefitKind = BenefitKind.DIBAO, amount: str = "", text: str = "") -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        combo = fill_enum(QComboBox(), BenefitKind)
+        select_data(combo, kind.value)
+        self.table.setCellWidget(row, 0, combo)
+        self.table.setCellWidget(row, 1, QLineEdit(amount))
+        self.table.setCellWidget(row, 2, QLineEdit(text))
+        return row
+
+    def _remove(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+
+    def values(self) -> tuple[BenefitInput, ...]:
+        return tuple(BenefitInput(BenefitKind(self.table.cellWidget(r, 0).currentData()),
+                                  self.table.cellWidget(r, 1).text(), None, self.table.cellWidget(r, 2).text())
+                     for r in range(self.table.rowCount()))
+
+
+class ProfileFields(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.group_boxes: dict[TargetGroup, QCheckBox] = {g: QCheckBox(g.label) for g in TargetGroup}
+        groups = QWidget()
+        grid = QGridLayout(groups)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, box in enumerate(self.group_boxes.values()):
+            grid.addWidget(box, i // 4, i % 4)
+        self.disability_combo = fill_enum(QComboBox(), DisabilityType)
+        self.grade_combo = fill_enum(QComboBox(), DisabilityGrade)
+        self.health_combo = fill_enum(QComboBox(), Health)
+        self.health_note = QLineEdit(placeholderText="主要疾病、照料需要等")
+        self.guardian_edit = QLineEdit(placeholderText="未成年服务对象必填")
+        self.guardian_relation = QLineEdit(placeholderText="例如：祖母")
+        self.guardian_phone = QLineEdit()
+        self.benefits = BenefitsTable()
+        self.household_label = QLabel("尚未建立户档")
+        disability = QHBoxLayout()
+        disability.addWidget(self.disability_combo, 1)
+        disability.addWidget(QLabel("等级："))
+        disability.addWidget(self.grade_combo)
+        guardian = QHBoxLayout()
+        for label, widget in (("", self.guardian_edit), ("关系：", self.guardian_relation),
+                              ("电话：", self.guardian_phone)):
+            if label:
+                guardian.addWidget(QLabel(label))
+            guardian.addWidget(widget, 1)
+        form = QFormLayout(self)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("服务对象类别：", groups)
+        form.addRow("残疾类别：", disability)
+        form.addRow("健康状况：", self.health_combo)
+        form.addRow("健康说明：", self.health_note)
+        form.addRow("监护人：", guardian)
+        form.addRow("享受待遇：", self.benefits)
+        form.addRow("户档：", self.household_label)
+
+    def fill(self, p: PersonDetail) -> None:
+        for group, box in self.group_boxes.items():
+            box.setChecked(group in p.groups)
+        select_data(self.disability_combo, p.disability_type.value)
+        select_data(self.grade_combo, p.disability_grade.value)
+        select_data(self.health_combo, p.health.value)
+        self.health_note.setText(p.health_note)
+        self.guardian_edit.setText(p.guardian_name)
+        self.guardian_relation.setText(p.guardian_relation)
+        self.guardian_phone.setText(p.guardian_phone)
+        for b in p.benefits:
+            self.benefits.add_row(b.kind, "" if b.monthly_amount is None else f"{b.monthly_amount}", b.note)
+        if p.household_id:
+            self.household_label.setText(f"{p.household_name}（{p.relation_label or '成员'}）")
+
+    def fields(self) -> dict[str, QWidget]:
+        return {"服务对象类别": self.group_boxes[TargetGroup.LOW_INCOME].parentWidget(),
+                "残疾类别": self.disability_combo, "健康说明": self.health_note, "监护人": self.guardian_edit,
+                "与监护人关系": self.guardian_relation, "监护人电话": self.guardian_phone,
+                "享受待遇": self.benefits.table,
+                **{f"{kind.label}金额": self.benefits.table for kind in BenefitKind}}
+
+
+def person_input(basic: BasicFields, prof: ProfileFields) -> PersonInput:
+    benefits = prof.benefits.values()
+    return PersonInput(
+        basic.name_edit.text(), basic.id_edit.text(), basic.reason_edit.text(), basic.phone_edit.text(),
+        basic.village_combo.currentData(), basic.address_edit.text(), PersonStatus(basic.status_combo.currentData()),
+        basic.notes_edit.toPlainText(),
+        groups=tuple(g for g, box in prof.group_boxes.items() if box.isChecked()),
+        disability_type=prof.disability_combo.currentData(), disability_grade=prof.grade_combo.currentData(),
+        guardian_name=prof.guardian_edit.text(), guardian_relation=prof.guardian_relation.text(),
+        guardian_phone=prof.guardian_phone.text(), health=prof.health_combo.currentData(),
+        health_note=prof.health_note.text(), benefits=benefits)

@@ -1,0 +1,92 @@
+"""Saving a record of a month already reported (已报送): the administrator confirms with a reason.
+
+Feature screens save through ``save_with_month_check(ctx, parent, write)`` instead of a plain
+``with ctx.session() as s: write(s)``. When the save touches a locked month, an administrator
+is asked for the reason and the save is repeated with it (the reason goes to the audit
+trail in the same transaction); anyone else is told to ask the administrator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from ...data.month_lock import MonthLocked, month_text, set_override
+from ...errors import UserError
+from .. import messages
+from ..context import AppContext
+from ..forms import FormErrors
+
+T = TypeVar("T")
+
+
+class ReasonDialog(QDialog):
+    """Asks for a reason (at least 4 characters); used for locked months and for re-exports."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None, label: str = "原因"):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("例如：补录遗漏的走访记录")
+        self.reason.setMaxLength(150)
+        intro = QLabel(text)
+        intro.setWordWrap(True)
+        error = QLabel()
+        self.errors = FormErrors(error, {label: self.reason})
+        buttons = QDialogButtonBox()
+        buttons.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (intro, QLabel(f"{label}："), self.reason, error, buttons):
+            layout.addWidget(widget)
+        self._label = label
+
+    def _accept(self) -> None:
+        text = self.reason.text().strip()
+        if len(text) < 4:
+            self.errors.show(UserError(f"请填写{self._label}（至少 4 个字）。", field=self._label))
+            return
+        self.accept()
+
+    @property
+    def text(self) -> str:
+        return self.reason.text().strip()
+
+
+def ask_reason(parent: QWidget | None, months: tuple[str, ...]) -> str | None:
+    names = "、".join(month_text(m) for m in months)
+    dialog = ReasonDialog("修改已报送月份", f"{names}的报表已报送县(区)民政局。确需修改该月的记录，请填写原因；"
+                          "原因会记入操作日志，下次导出该月报表时列出变化的数字。", parent)
+    return dialog.text if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def save_with_month_check(ctx: AppContext, parent: QWidget | None, write: Callable) -> T | None:
+    """Run ``write(session)`` in one transaction; a locked month needs the administrator's reason.
+
+    Returns ``write``'s result, or None when the user cancelled or a rule was not met (shown).
+    """
+    try:
+        with ctx.session() as session:
+            return write(session)
+    except MonthLocked as exc:
+        if not ctx.user.is_admin:
+            messages.error(parent, exc.message + "\n请联系管理员（站长/副站长）修改。")
+            return None
+        reason = ask_reason(parent, exc.months)
+        if reason is None:
+            return None
+    except UserError as exc:
+        messages.error(parent, exc.message)
+        return None
+    try:
+        with ctx.session() as session:
+            set_override(session, reason)
+            return write(session)
+    except UserError as exc:
+        messages.error(parent, exc.message)
+        return None

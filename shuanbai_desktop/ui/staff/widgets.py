@@ -1,0 +1,172 @@
+"""Small pieces shared by the staff screens: dates, enum combos, a staff checklist, running a write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.dates import parse_date
+from ...domain.labels import Role
+from ...errors import UserError
+from .. import messages
+from ..context import AppContext
+from ..forms import FormErrors
+
+T = TypeVar("T")
+ID_ROLE = Qt.ItemDataRole.UserRole
+RED, ORANGE, GREY = "#b3261e", "#b26a00", "#80868b"
+
+
+def can_edit(ctx: AppContext) -> bool:
+    """Staff files are kept by the administrator (站长/副站长)."""
+    return ctx.user.is_admin
+
+
+def can_record_supervision(ctx: AppContext) -> bool:
+    return ctx.user.is_admin or ctx.user.role is Role.SUPERVISOR
+
+
+def date_edit(value: date | None = None) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(QDate(1950, 1, 1))
+    set_date(edit, value or date.today())
+    return edit
+
+
+def set_date(edit: QDateEdit, value: date) -> None:
+    edit.setDate(QDate(value.year, value.month, value.day))
+
+
+def get_date(edit: QDateEdit) -> date:
+    d = edit.date()
+    return date(d.year(), d.month(), d.day())
+
+
+class OptionalDate(QLineEdit):
+    """A date that may stay empty: typed as 2024-03-05, 2024/3/5 or 2024年3月5日."""
+
+    def __init__(self, field: str, placeholder: str = "如 2024-03-05，可不填", parent=None):
+        super().__init__(parent)
+        self.field = field
+        self.setPlaceholderText(placeholder)
+        self.setMaxLength(20)
+
+    def value(self) -> date | None:
+        return parse_date(self.text(), self.field) if self.text().strip() else None
+
+    def set_value(self, value: date | None) -> None:
+        self.setText(f"{value:%Y-%m-%d}" if value else "")
+
+
+def enum_combo(enum, skip: Sequence = ()) -> QComboBox:
+    combo = QComboBox()
+    for member in enum:
+        if member not in skip:
+            combo.addItem(member.label, member)
+    return combo
+
+
+def select_data(combo: QComboBox, value) -> None:
+    index = combo.findData(value)
+    combo.setCurrentIndex(max(index, 0))
+
+
+def year_spin(value: int | None = None, minimum: int = 2021) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(minimum, date.today().year + 1)
+    spin.setValue(value or date.today().year)
+    spin.setSuffix(" 年")
+    return spin
+
+
+def money(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def run_write(ctx: AppContext, parent: QWidget, action: Callable, errors: FormErrors | None = None) -> T | None:
+    """``action(session)`` in one transaction; a rule not met is shown (at its field) and None returned."""
+    try:
+        with ctx.session() as session:
+            return action(session)
+    except UserError as exc:
+        if errors is not None:
+            errors.show(exc)
+        else:
+            messages.error(parent, exc.message)
+        return None
+
+
+class StaffChecklist(QWidget):
+    """Tick the workers who took part (培训/督导): a filter box, 全选 and 全不选."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.filter_edit = QLineEdit(placeholderText="输入姓名筛选")
+        self.filter_edit.textChanged.connect(self._filter)
+        self.list = QListWidget()
+        self.all_button, self.none_button = QPushButton("全选"), QPushButton("全不选")
+        self.all_button.clicked.connect(lambda: self._set_all(True))
+        self.none_button.clicked.connect(lambda: self._set_all(False))
+        top = QHBoxLayout()
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.all_button)
+        top.addWidget(self.none_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.list, 1)
+
+    def set_people(self, people: Sequence[tuple[int, str]], checked: Sequence[int] = ()) -> None:
+        self.list.clear()
+        for staff_id, text in people:
+            item = QListWidgetItem(text)
+            item.setData(ID_ROLE, staff_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if staff_id in checked else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.list.item(i) for i in range(self.list.count())]
+
+    def checked_ids(self) -> tuple[int, ...]:
+        return tuple(i.data(ID_ROLE) for i in self._items() if i.checkState() == Qt.CheckState.Checked)
+
+    def set_checked(self, ids: Sequence[int]) -> None:
+        for item in self._items():
+            item.setCheckState(Qt.CheckState.Checked if item.data(ID_ROLE) in ids else Qt.CheckState.Unchecked)
+
+    def _set_all(self, checked: bool) -> None:
+        for item in self._items():
+            if not item.isHidden():
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def _filter(self, text: str) -> None:
+        for item in self._items():
+            item.setHidden(bool(text.strip()) and text.strip() not in item.text())
+
+
+def short_village(name: str) -> str:
+    """东平村民委员会 → 东平村, 东城社区居委会 → 东城社区: lists need the short form."""
+    for long, short in (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村民委员会", "村"),
+                        ("居民委员会", "社区"), ("居委会", "社区")):
+        if name.endswith(long):
+            return name[: -len(long)] + short
+    return name

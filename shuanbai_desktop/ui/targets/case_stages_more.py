@@ -1,0 +1,198 @@
+"""Stage pages 4–6 of the case window (资源、介入、跟踪) and the timeline."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+
+from ...services.targets import case_records as rec
+from ...services.targets.case_detail import CaseDetail
+from ...services.targets.labels import GoalResult, ReferralStatus, ResourceKind, SessionMethod
+from ..persons.common import date_edit, fill_enum, from_qdate
+from ..table_model import Column
+from .case_stages import ListPage, Writer, _text
+from .widgets import d
+
+ENTRY = (Column("日期", lambda e: d(e[0])), Column("类别", lambda e: e[1]), Column("对方", lambda e: e[2]),
+         Column("内容", lambda e: e[3]), Column("状态/金额", lambda e: e[4]))
+
+
+class ResourcesPage(ListPage):
+    """协调资源: referrals and linked resources, or a note that none is needed."""
+
+    button_text = "添加"
+    columns = ENTRY
+
+    def __init__(self, write: Writer, parent=None):
+        super().__init__(write, parent)
+        self.kind = QComboBox()
+        self.kind.addItem("转介", "referral")
+        fill_enum(self.kind, ResourceKind)
+        self.day = date_edit()
+        self.counterpart = QLineEdit(placeholderText="转介单位，或资源提供方（如：县慈善会）")
+        self.content = QLineEdit(placeholderText="转介事项，或资源内容（如：大米两袋、助学金）")
+        self.status = fill_enum(QComboBox(), ReferralStatus)
+        self.value = QLineEdit(placeholderText="折合金额（元），转介可不填")
+        extra = QHBoxLayout()
+        extra.addWidget(QLabel("转介状态："))
+        extra.addWidget(self.status)
+        extra.addWidget(QLabel("金额："))
+        extra.addWidget(self.value, 1)
+        self.note = QLineEdit(placeholderText="本案确实不需要外部资源时，写明原因后点“保存说明”")
+        self.note_button = QPushButton("保存说明")
+        self.note_button.clicked.connect(self.save_note)
+        notes = QHBoxLayout()
+        notes.addWidget(self.note, 1)
+        notes.addWidget(self.note_button)
+        for label, w in (("类别：", self.kind), ("日期：", self.day), ("对方：", self.counterpart),
+                         ("内容：", self.content), ("", extra), ("无需资源：", notes)):
+            self.form.addRow(label, w)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.finish({"转介日期": self.day, "链接日期": self.day, "转介单位": self.counterpart,
+                     "资源提供方": self.counterpart, "转介事项": self.content, "资源内容": self.content,
+                     "折合金额": self.value, "无需外部资源的说明": self.note})
+        self._kind_changed()
+
+    def _kind_changed(self, *_args) -> None:
+        referral = self.kind.currentData() == "referral"
+        self.status.setEnabled(referral)
+        self.value.setEnabled(not referral)
+
+    def set_editable(self, on: bool) -> None:
+        super().set_editable(on)
+        for w in (self.status, self.value, self.note, self.note_button):
+            w.setEnabled(on)
+        if on:
+            self._kind_changed()
+
+    def rows(self, detail: CaseDetail):
+        rows = [(r.referred_on, "转介", r.to_org, r.matter, r.status.label) for r in detail.referrals]
+        rows += [(r.linked_on, r.kind.label, r.provider, r.description, f"{r.value_yuan:.2f} 元") for r in detail.resources]
+        if detail.resource_note and not rows:
+            self.note.setText(detail.resource_note)
+        return sorted(rows, key=lambda r: r[0])
+
+    def action(self):
+        cid, day = self.detail.row.id, from_qdate(self.day)
+        if self.kind.currentData() == "referral":
+            data = rec.ReferralInput(day, self.counterpart.text(), self.content.text(),
+                                     ReferralStatus(self.status.currentData()))
+            return lambda s, user: rec.save_referral(s, cid, data, user=user)
+        res = rec.ResourceInput(day, ResourceKind(self.kind.currentData()), self.counterpart.text(),
+                                self.content.text(), self.value.text())
+        return lambda s, user: rec.save_resource(s, cid, res, user)
+
+    def save_note(self) -> None:
+        cid, text = self.detail.row.id, self.note.text()
+        self._write(lambda s, user: rec.set_resource_note(s, cid, text, user), self.errors)
+
+
+class InterventionPage(ListPage):
+    button_text = "添加服务记录"
+    columns = (Column("日期", lambda s: d(s.session_date)), Column("方式", lambda s: s.method.label),
+               Column("时长", lambda s: f"{s.minutes} 分钟"), Column("内容", lambda s: s.content),
+               Column("社工", lambda s: s.worker))
+
+    def __init__(self, write: Writer, parent=None):
+        super().__init__(write, parent)
+        self.day, self.method = date_edit(), fill_enum(QComboBox(), SessionMethod)
+        self.minutes = QSpinBox()
+        self.minutes.setRange(1, 1440)
+        self.minutes.setValue(60)
+        self.minutes.setSuffix(" 分钟")
+        self.content = _text(70, "做了什么、对象的反应")
+        row = QHBoxLayout()
+        for label, w in (("", self.day), ("方式：", self.method), ("时长：", self.minutes)):
+            if label:
+                row.addWidget(QLabel(label))
+            row.addWidget(w)
+        row.addStretch(1)
+        self.form.addRow("日期：", row)
+        self.form.addRow("服务内容：", self.content)
+        self.finish({"服务日期": self.day, "时长": self.minutes, "服务内容": self.content})
+
+    def set_editable(self, on: bool) -> None:
+        super().set_editable(on)
+        for w in (self.day, self.method, self.minutes):
+            w.setEnabled(on)
+
+    def rows(self, detail):
+        return detail.sessions
+
+    def action(self):
+        data = rec.SessionInput(from_qdate(self.day), SessionMethod(self.method.currentData()), self.minutes.value(),
+                                self.content.toPlainText())
+        cid = self.detail.row.id
+        return lambda s, user: rec.add_session(s, cid, data, user)
+
+
+class FollowUpPage(ListPage):
+    """跟踪问效: follow-up contacts, and the evaluation of each goal."""
+
+    button_text = "添加回访"
+    columns = (Column("日期", lambda f: d(f.followup_date)), Column("回访情况", lambda f: f.content),
+               Column("社工", lambda f: f.worker))
+
+    def __init__(self, write: Writer, parent=None):
+        super().__init__(write, parent)
+        self.day, self.content = date_edit(), _text(50, "回访了解到的变化")
+        self.form.addRow("回访日期：", self.day)
+        self.form.addRow("回访情况：", self.content)
+        self.goal_combo, self.result = QComboBox(), fill_enum(QComboBox(), GoalResult, skip=(GoalResult.PENDING,))
+        self.evaluation, self.eval_day = QLineEdit(placeholderText="目标达成的依据"), date_edit()
+        self.eval_button = QPushButton("保存目标评估")
+        self.eval_button.clicked.connect(self.save_evaluation)
+        goal_row = QHBoxLayout()
+        for w in (self.goal_combo, self.result, self.eval_day):
+            goal_row.addWidget(w)
+        eval_row = QHBoxLayout()
+        eval_row.addWidget(self.evaluation, 1)
+        eval_row.addWidget(self.eval_button)
+        self.form.addRow("评估目标：", goal_row)
+        self.form.addRow("评估说明：", eval_row)
+        self.goal_state = QLabel()
+        self.form.addRow("", self.goal_state)
+        self.finish({"回访日期": self.day, "回访情况": self.content, "达成情况": self.result, "评估说明": self.evaluation,
+                     "评估日期": self.eval_day})
+
+    def set_editable(self, on: bool) -> None:
+        super().set_editable(on)
+        for w in (self.day, self.goal_combo, self.result, self.eval_day, self.evaluation, self.eval_button):
+            w.setEnabled(on)
+
+    def rows(self, detail):
+        self.goal_combo.clear()
+        for g in detail.goals:
+            self.goal_combo.addItem(f"{g.goal}（{g.result.label}）", g.id)
+        pending = [g.goal for g in detail.goals if g.result is GoalResult.PENDING]
+        self.goal_state.setText(f"尚未评估的目标：{'、'.join(pending)}" if pending else "所有目标均已评估。")
+        return detail.followups
+
+    def action(self):
+        cid, day, text = self.detail.row.id, from_qdate(self.day), self.content.toPlainText()
+        return lambda s, user: rec.add_followup(s, cid, day, text, user)
+
+    def save_evaluation(self) -> None:
+        goal = self.goal_combo.currentData()
+        if goal is None:
+            return
+        result, text, day = GoalResult(self.result.currentData()), self.evaluation.text(), from_qdate(self.eval_day)
+        if self._write(lambda s, user: rec.evaluate_goal(s, goal, result, text, day, user), self.errors):
+            self.evaluation.clear()
+
+
+class TimelinePage(ListPage):
+    columns = (Column("日期", lambda e: d(e.day)), Column("环节", lambda e: e.stage), Column("内容", lambda e: e.text))
+
+    def __init__(self, write: Writer, parent=None):
+        super().__init__(write, parent)
+        self.button.hide()
+        self.finish({})
+
+    def rows(self, detail):
+        return detail.timeline
+
+
+def stage_pages(write: Writer) -> list[QWidget]:
+    from .case_stages import AssessPage, IdentifyPage, PlanPage
+    return [IdentifyPage(write), AssessPage(write), PlanPage(write), ResourcesPage(write), InterventionPage(write),
+            FollowUpPage(write)]

@@ -1,0 +1,164 @@
+"""资源与志愿 (五社联动, R4.5): the referral and resource ledger, volunteers and hours, activities."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import UserError
+from ...services.targets import access, resources
+from ...services.targets.labels import ActivityKind
+from ..context import AppContext
+from ..forms import FormErrors
+from ..persons.common import date_edit, fill_enum, from_qdate, to_qdate, village_combo
+from ..settings.widgets import fit_columns, make_table, selected_row
+from ..table_model import Column, RowsTableModel
+from .widgets import d
+
+LEDGER = (Column("日期", lambda r: d(r.day)), Column("类别", lambda r: r.kind), Column("服务对象", lambda r: r.person_name),
+          Column("个案号", lambda r: r.case_no), Column("对方", lambda r: r.counterpart),
+          Column("内容", lambda r: r.content), Column("状态/金额", lambda r: r.status_or_value))
+VOLUNTEERS = (Column("姓名", lambda v: v.name), Column("电话", lambda v: v.phone_masked),
+              Column("村(居)", lambda v: v.village_name), Column("所属组织", lambda v: v.organisation),
+              Column("特长", lambda v: v.skills), Column("累计时数", lambda v: f"{v.hours} 小时", True))
+ACTIVITIES = (Column("日期", lambda a: d(a.held_on)), Column("类型", lambda a: a.kind.label),
+              Column("活动名称", lambda a: a.title), Column("村(居)", lambda a: a.village_name),
+              Column("人数", lambda a: a.participants, True), Column("合作方", lambda a: a.partner))
+
+
+def _form_page(table, form: QFormLayout, error: QLabel, button: QPushButton) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.addWidget(table, 1)
+    layout.addLayout(form)
+    row = QHBoxLayout()
+    row.addWidget(error, 1)
+    row.addStretch(0)
+    row.addWidget(button)
+    layout.addLayout(row)
+    return page
+
+
+class ResourcesPage(QWidget):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self._ctx = ctx
+        editable = access.can_open_cases(ctx.user.role)
+        self.ledger_model, self.volunteer_model = RowsTableModel(LEDGER), RowsTableModel(VOLUNTEERS)
+        self.activity_model = RowsTableModel(ACTIVITIES)
+        self.ledger_table = make_table(self.ledger_model)
+        self.volunteer_table = make_table(self.volunteer_model)
+        self.activity_table = make_table(self.activity_model)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.ledger_table, "转介与资源台账")
+        self.tabs.addTab(self._volunteers_page(editable), "志愿者")
+        self.tabs.addTab(self._activities_page(editable), "小组与社区活动")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("转介和链接资源在个案的“协调资源”步骤中登记，这里汇总全站台账。"))
+        layout.addWidget(self.tabs, 1)
+
+    def _volunteers_page(self, editable: bool) -> QWidget:
+        self.v_name, self.v_phone, self.v_org = QLineEdit(), QLineEdit(), QLineEdit()
+        self.v_village = village_combo(self._ctx)
+        self.h_day, self.h_hours, self.h_content = date_edit(), QLineEdit(placeholderText="小时，如 2.5"), QLineEdit()
+        self.h_day.setMaximumDate(to_qdate(date.today()))
+        self.v_add, self.h_add = QPushButton("登记志愿者"), QPushButton("为所选志愿者记时数")
+        self.v_add.clicked.connect(self.add_volunteer)
+        self.h_add.clicked.connect(self.add_hours)
+        form = QFormLayout()
+        person = QHBoxLayout()
+        for label, w in (("姓名", self.v_name), ("电话", self.v_phone), ("组织", self.v_org)):
+            person.addWidget(QLabel(label))
+            person.addWidget(w)
+        person.addWidget(self.v_village)
+        person.addWidget(self.v_add)
+        hours = QHBoxLayout()
+        for w in (self.h_day, self.h_hours, self.h_content):
+            hours.addWidget(w)
+        self.h_content.setPlaceholderText("服务内容")
+        form.addRow("新志愿者：", person)
+        form.addRow("服务时数：", hours)
+        self.v_error = QLabel()
+        self.v_errors = FormErrors(self.v_error, {"志愿者姓名": self.v_name, "志愿者电话": self.v_phone,
+                                                  "服务时数": self.h_hours, "服务内容": self.h_content,
+                                                  "服务日期": self.h_day})
+        for w in (self.v_add, self.h_add):
+            w.setEnabled(editable)
+        return _form_page(self.volunteer_table, form, self.v_error, self.h_add)
+
+    def _activities_page(self, editable: bool) -> QWidget:
+        self.a_day, self.a_kind = date_edit(), fill_enum(QComboBox(), ActivityKind)
+        self.a_day.setMaximumDate(to_qdate(date.today()))
+        self.a_title, self.a_partner = QLineEdit(), QLineEdit(placeholderText="合作的社会组织、慈善资源")
+        self.a_village = village_combo(self._ctx, "全镇(街)")
+        self.a_count = QSpinBox()
+        self.a_count.setRange(0, 100000)
+        self.a_add = QPushButton("登记活动")
+        self.a_add.clicked.connect(self.add_activity)
+        self.a_add.setEnabled(editable)
+        form = QFormLayout()
+        row = QHBoxLayout()
+        for w in (self.a_day, self.a_kind, self.a_village, QLabel("人数"), self.a_count):
+            row.addWidget(w)
+        form.addRow("时间地点：", row)
+        form.addRow("活动名称：", self.a_title)
+        form.addRow("合作方：", self.a_partner)
+        self.a_error = QLabel()
+        self.a_errors = FormErrors(self.a_error, {"活动名称": self.a_title, "参加人数": self.a_count,
+                                                  "活动日期": self.a_day, "合作方": self.a_partner})
+        return _form_page(self.activity_table, form, self.a_error, self.a_add)
+
+    def refresh(self) -> None:
+        with self._ctx.session() as s:
+            self.ledger_model.set_rows(resources.ledger(s))
+            self.volunteer_model.set_rows(resources.list_volunteers(s))
+            self.activity_model.set_rows(resources.list_activities(s))
+        for table in (self.ledger_table, self.volunteer_table, self.activity_table):
+            fit_columns(table, 260)
+
+    def _write(self, errors: FormErrors, action) -> bool:
+        errors.clear()
+        try:
+            with self._ctx.session() as s:
+                action(s)
+        except UserError as exc:
+            errors.show(exc)
+            return False
+        self.refresh()
+        return True
+
+    def add_volunteer(self) -> None:
+        if self._write(self.v_errors, lambda s: resources.save_volunteer(
+                s, self.v_name.text(), self.v_phone.text(), self.v_village.currentData(), self.v_org.text())):
+            for w in (self.v_name, self.v_phone, self.v_org):
+                w.clear()
+
+    def add_hours(self) -> None:
+        row = selected_row(self.volunteer_table)
+        if row is None:
+            self.v_errors.show(UserError("请先在上面选中一位志愿者。"))
+            return
+        vid = self.volunteer_model.row(row).id
+        if self._write(self.v_errors, lambda s: resources.add_hours(s, vid, from_qdate(self.h_day), self.h_hours.text(),
+                                                                    self.h_content.text())):
+            self.h_hours.clear()
+            self.h_content.clear()
+
+    def add_activity(self) -> None:
+        if self._write(self.a_errors, lambda s: resources.save_activity(
+                s, from_qdate(self.a_day), ActivityKind(self.a_kind.currentData()), self.a_title.text(),
+                self.a_village.currentData(), self.a_count.value(), self.a_partner.text(),
+                recorded_by=self._ctx.user.username)):
+            self.a_title.clear()

@@ -1,0 +1,158 @@
+"""服务对象与个案 (R4): 居民与服务对象 · 一户一档 · 入户走访 · 个案 · 资源与志愿.
+
+Pages keyed like the navigation: ``targets.persons``, ``targets.households``, ``targets.visits``,
+``targets.cases``, ``targets.resources``. Dialogs are opened non-modally (``open()``) and kept
+in ``self.dialog`` so that tests and the idle lock can reach them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from ...services import persons
+from ...services.targets import access
+from ...services.targets.labels import CaseSource
+from .. import messages
+from ..context import AppContext
+from ..persons.list_page import PersonsPage
+from .attachments_dialog import AttachmentsDialog
+from .case_dialog import CaseDialog
+from .case_open_dialog import CaseOpenDialog
+from .cases_page import CasesPage
+from .household_dialog import HouseholdDialog
+from .household_view import HouseholdView
+from .households_page import HouseholdsPage
+from .resources_page import ResourcesPage
+from .visit_dialog import VisitDialog
+from .visits_page import VisitsPage
+
+
+class TargetsView(QWidget):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self.dialog = None
+        self.dialogs: list = []
+        self.persons_page, self.households_page = PersonsPage(ctx), HouseholdsPage(ctx)
+        self.visits_page, self.cases_page = VisitsPage(ctx), CasesPage(ctx)
+        self.resources_page = ResourcesPage(ctx)
+        self.tabs = QTabWidget()
+        self.pages = {"targets.persons": (self.persons_page, "居民与服务对象"),
+                      "targets.households": (self.households_page, "一户一档"),
+                      "targets.visits": (self.visits_page, "入户走访"),
+                      "targets.cases": (self.cases_page, "个案"),
+                      "targets.resources": (self.resources_page, "资源与志愿")}
+        for page, title in self.pages.values():
+            self.tabs.addTab(page, title)
+        self.tabs.currentChanged.connect(lambda *_: self.refresh())
+        self._wire()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.tabs)
+
+    def _wire(self) -> None:
+        self.persons_page.householdRequested.connect(self.household_of_person)
+        self.persons_page.caseRequested.connect(lambda pid: self.new_case(pid))
+        self.persons_page.attachmentsRequested.connect(self.attachments)
+        self.households_page.openRequested.connect(self.open_household)
+        self.households_page.newRequested.connect(lambda: self.edit_household(None))
+        self.visits_page.householdRequested.connect(self.open_household)
+        self.visits_page.visitRequested.connect(self.new_visit)
+        self.visits_page.editRequested.connect(lambda vid: self.new_visit(None, vid))
+        self.cases_page.openRequested.connect(self.open_case)
+        self.cases_page.newRequested.connect(lambda: self.new_case(None))
+
+    def show_page(self, key: str) -> None:
+        if key in self.pages:
+            self.tabs.setCurrentWidget(self.pages[key][0])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        page = self.tabs.currentWidget()
+        if page is not None and hasattr(page, "refresh"):
+            page.refresh()
+
+    def _show(self, dialog, done=None):
+        if done is not None:
+            dialog.accepted.connect(done)
+        dialog.finished.connect(lambda *_: self._forget(dialog))
+        self.dialog = dialog
+        self.dialogs.append(dialog)
+        dialog.open()
+        return dialog
+
+    def _forget(self, dialog) -> None:
+        if dialog in self.dialogs:
+            self.dialogs.remove(dialog)
+        dialog.deleteLater()
+
+    def household_of_person(self, person_id: int) -> None:
+        with self._ctx.session() as s:
+            household = persons.get_person(s, person_id).household_id
+        if household:
+            self.open_household(household)
+        elif access.can_edit_households(self._ctx.user.role):
+            self.edit_household(None, person_id)
+        else:
+            messages.info(self, "这位居民还没有建立户档。户档由社工在入户走访时建立。", "尚无户档")
+
+    def open_household(self, household_id: int) -> None:
+        view = HouseholdView(self._ctx, household_id, self)
+        view.editRequested.connect(lambda hid: self.edit_household(hid, refresh=view))
+        view.visitRequested.connect(lambda hid: self.new_visit(hid, refresh=view))
+        view.caseOpened.connect(self.open_case)
+        view.attachmentsRequested.connect(lambda *a: self.attachments(*a, refresh=view))
+        self._show(view, self.refresh)
+
+    def edit_household(self, household_id: int | None, first_person: int | None = None, refresh=None) -> None:
+        dialog = HouseholdDialog(self._ctx, household_id, first_person, refresh or self)
+
+        def done():
+            self.refresh()
+            if refresh is not None:
+                refresh.refresh()
+            elif household_id is None and dialog.household_id:
+                self.open_household(dialog.household_id)
+        self._show(dialog, done)
+
+    def new_visit(self, household_id: int | None, visit_id: int | None = None, refresh=None) -> None:
+        dialog = VisitDialog(self._ctx, household_id, visit_id, refresh or self)
+
+        def done():
+            self.refresh()
+            if refresh is not None:
+                refresh.refresh()
+            if dialog.wants_case:
+                self._case_from_visit(dialog)
+        self._show(dialog, done)
+
+    def _case_from_visit(self, visit: VisitDialog) -> None:
+        from .visit_dialog import checked_ids
+        met = checked_ids(visit.met_list)
+        needs = "；".join(f"{k}需求：{visit.needs.text(key)}" for k, key in (("物质", "material"), ("精神", "spiritual"),
+                                                                          ("社会", "social")) if visit.needs.text(key))
+        text = visit.findings.toPlainText().strip() + (f"\n{needs}" if needs else "")
+        self.new_case(met[0] if met else None, CaseSource.VISIT, text, visit.visit_id)
+
+    def new_case(self, person_id: int | None, source: CaseSource | None = None, description: str = "",
+                 visit_id: int | None = None) -> None:
+        dialog = CaseOpenDialog(self._ctx, person_id, self, source, description, visit_id)
+        self._show(dialog, lambda: (self.refresh(), self.open_case(dialog.case_id)))
+
+    def open_case(self, case_id: int) -> None:
+        if not access.can_read_case_details(self._ctx.user.role):
+            return
+        dialog = CaseDialog(self._ctx, case_id, self)
+        dialog.changed.connect(self.refresh)
+        dialog.attachmentsRequested.connect(lambda *a: self.attachments(*a, parent=dialog))
+        self._show(dialog)
+
+    def attachments(self, owner_type: str, owner_id: int, title: str, refresh=None, parent=None) -> None:
+        can_edit = self._ctx.user.role.value != "supervisor"
+        dialog = AttachmentsDialog(self._ctx, owner_type, owner_id, title, parent or refresh or self, can_edit)
+        if refresh is not None:
+            dialog.finished.connect(lambda *_: refresh.refresh())
+        self._show(dialog)

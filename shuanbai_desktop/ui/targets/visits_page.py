@@ -1,0 +1,97 @@
+"""入户走访: households due and overdue (per worker, per village), and the visits recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from ...services.targets import access, visits
+from ...services.targets.visits import VisitFilter
+from ..context import AppContext
+from ..persons.common import village_combo
+from ..settings.widgets import fit_columns, make_table, selected_row
+from ..table_model import Column, RowsTableModel
+from .widgets import d, section, worker_combo
+
+DUE_COLUMNS = (Column("状态", lambda v: v.state), Column("户名", lambda v: v.household_name),
+               Column("村(居)", lambda v: v.village_name), Column("负责社工", lambda v: v.worker_name),
+               Column("上次走访", lambda v: d(v.last_visit)), Column("风险", lambda v: v.risk.label if v.risk else ""),
+               Column("应访日期", lambda v: d(v.next_due)))
+COUNT_COLUMNS = (Column("社工/村(居)", lambda c: c.key), Column("已超期（户）", lambda c: c.overdue, True),
+                 Column("7 天内到期（户）", lambda c: c.soon, True))
+VISIT_COLUMNS = (Column("走访日期", lambda v: d(v.visit_date)), Column("户名", lambda v: v.household_name),
+                 Column("村(居)", lambda v: v.village_name), Column("形式", lambda v: v.form.label),
+                 Column("社工", lambda v: v.workers), Column("见到", lambda v: v.persons_met),
+                 Column("风险", lambda v: v.risk.label), Column("需求", lambda v: v.needs),
+                 Column("下次走访", lambda v: d(v.next_due)))
+
+
+class VisitsPage(QWidget):
+    householdRequested = Signal(int)
+    visitRequested = Signal(object)  # household id or None
+    editRequested = Signal(int)  # visit id
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self.worker_filter = worker_combo(ctx, "全部社工")
+        self.village_filter = village_combo(ctx, "全部村(居)")
+        self.group_by = QComboBox()
+        self.group_by.addItem("按社工统计", "worker")
+        self.group_by.addItem("按村(居)统计", "village")
+        for combo in (self.worker_filter, self.village_filter, self.group_by):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.due_model = RowsTableModel(DUE_COLUMNS, row_color=lambda v: "#b3261e" if v.days_left < 0 else None)
+        self.due_table = make_table(self.due_model)
+        self.due_table.doubleClicked.connect(lambda i: self.householdRequested.emit(self.due_model.row(i.row()).household_id))
+        self.count_model = RowsTableModel(COUNT_COLUMNS)
+        self.count_table = make_table(self.count_model)
+        self.visit_model = RowsTableModel(VISIT_COLUMNS)
+        self.visit_table = make_table(self.visit_model)
+        self.visit_table.doubleClicked.connect(lambda i: self.editRequested.emit(self.visit_model.row(i.row()).id))
+        self.new_button, self.visit_due_button = QPushButton("录入走访…"), QPushButton("走访所选户…")
+        self.new_button.clicked.connect(lambda: self.visitRequested.emit(None))
+        self.visit_due_button.clicked.connect(self._visit_due)
+        for button in (self.new_button, self.visit_due_button):
+            button.setVisible(access.can_record_visits(ctx.user.role))
+        self.summary = QLabel()
+        self._build()
+
+    def _build(self) -> None:
+        filters = QHBoxLayout()
+        for w in (QLabel("社工："), self.worker_filter, QLabel("村(居)："), self.village_filter, self.group_by):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        filters.addWidget(self.new_button)
+        filters.addWidget(self.visit_due_button)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(section("待走访（已超期与 7 天内到期）", self.due_table))
+        top.addWidget(section("超期与到期统计", self.count_table))
+        top.setSizes([700, 300])
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(section("走访记录（最近 500 条，双击修改）", self.visit_table))
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+
+    def refresh(self, *_args) -> None:
+        worker, village, today = self.worker_filter.currentData(), self.village_filter.currentData(), date.today()
+        with self._ctx.session() as s:
+            due = visits.due_visits(s, today, worker_id=worker, village_code=village)
+            counts = visits.due_counts(s, today, self.group_by.currentData())
+            recent = visits.list_visits(s, VisitFilter(worker_id=worker, village_code=village))
+        self.due_model.set_rows(due)
+        self.count_model.set_rows(counts)
+        self.visit_model.set_rows(recent)
+        for table in (self.due_table, self.count_table, self.visit_table):
+            fit_columns(table, 240)
+        overdue = sum(1 for v in due if v.days_left < 0)
+        self.summary.setText(f"已超期 {overdue} 户，7 天内到期 {len(due) - overdue} 户。双击待走访的户打开户档。")
+
+    def _visit_due(self) -> None:
+        row = selected_row(self.due_table)
+        self.visitRequested.emit(self.due_model.row(row).household_id if row is not None else None)

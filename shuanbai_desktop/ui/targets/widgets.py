@@ -1,0 +1,42 @@
+"""Pieces shared by the 服务对象与个案 screens."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+
+from ...domain.labels import Role
+from ...services import auth
+from ..context import AppContext
+
+WORKER_ROLES = (Role.SOCIAL_WORKER, Role.ADMIN)
+
+
+def workers(ctx: AppContext) -> list[tuple[int, str]]:
+    """Active accounts that do case work (社工 and 管理员), as (id, name)."""
+    with ctx.session() as s:
+        users = auth.list_users(s)
+    return [(u.id, u.display_name) for u in users if not u.disabled and u.role in WORKER_ROLES]
+
+
+def worker_combo(ctx: AppContext, empty: str | None = "（未指定）") -> QComboBox:
+    combo = QComboBox()
+    if empty is not None:
+        combo.addItem(empty, None)
+    for uid, name in workers(ctx):
+        combo.addItem(name, uid)
+    return combo
+
+
+def section(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 6, 0, 0)
+    label = QLabel(title)
+    label.setStyleSheet("font-weight: bold;")
+    layout.addWidget(label)
+    layout.addWidget(widget)
+    return box
+
+
+def d(day) -> str:
+    return f"{day:%Y-%m-%d}" if day else ""

@@ -1,0 +1,63 @@
+"""窗口登记 (SPEC R5): the counter's register and the matters being handled.
+
+Pages keyed like the navigation: ``window.register`` and ``window.matters``; the 工作台
+opens ``window.matter.<id>`` (one matter), ``window.overdue`` or ``window.soon``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from ...services.window.queries import View
+from ..context import AppContext
+from .matters_page import MattersPage
+from .register_page import RegisterPage
+
+VIEWS = {"window.overdue": View.OVERDUE, "window.soon": View.SOON, "window.open": View.OPEN,
+         "window.matters": View.OPEN}
+
+
+class WindowView(QWidget):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self.register_page = RegisterPage(ctx)
+        self.matters_page = MattersPage(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.register_page, "窗口登记")
+        self.tabs.addTab(self.matters_page, "事项办理")
+        self.register_page.openRequested.connect(self.open_registration)
+        self.register_page.registered.connect(lambda _id: self.matters_page.refresh())
+        self.tabs.currentChanged.connect(lambda *_: self.refresh())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.tabs)
+        self.matters_page.refresh()
+
+    def show_page(self, key: str) -> None:
+        if key.startswith("window.matter.") and key.rsplit(".", 1)[1].isdigit():
+            self.open_registration(int(key.rsplit(".", 1)[1]))
+        elif key in VIEWS:
+            self.tabs.setCurrentWidget(self.matters_page)
+            self.matters_page.set_view(VIEWS[key])
+        else:
+            self.tabs.setCurrentWidget(self.register_page)
+            self.register_page.focus_search()
+
+    def open_registration(self, registration_id: int) -> None:
+        self.tabs.setCurrentWidget(self.matters_page)
+        self.matters_page.open_registration(registration_id)
+
+    def refresh(self) -> None:
+        """Reload lists and choices (the catalogue, departments and colleagues may have changed)."""
+        page = self.tabs.currentWidget()
+        if page is self.register_page:
+            self.register_page.form.reload()
+            self.register_page.refresh()
+        else:
+            self.matters_page.reload_choices()
+            self.matters_page.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh()

@@ -1,0 +1,42 @@
+"""The demo generator fills assets and archives through the services, with something due on 工作台."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from shuanbai_desktop.services import demo, demo_assets
+from shuanbai_desktop.services.archives import catalogue, lending, retention
+from shuanbai_desktop.services.archives import checks as archive_checks
+from shuanbai_desktop.services.assets import checks, events, register, stocktake
+from shuanbai_desktop.services.workbench import WorkbenchContext
+
+TODAY = date(2025, 3, 10)
+
+
+def test_demo_assets_and_archives(station_db, monkeypatch):
+    # only this feature's generator: the others are tested by their own features
+    monkeypatch.setattr(demo, "_feature_generators", lambda: iter([demo_assets.add_demo]))
+    demo.generate_demo(station_db, residents=50, today=TODAY)
+    with station_db.session() as s:
+        assets = register.list_assets(s)
+        takes = stocktake.list_stocktakes(s)
+        files = catalogue.list_files(s)
+        open_loans = lending.list_loans(s, lending.LoanFilter(open_only=True), today=TODAY)
+        due = retention.due_for_review(s, TODAY)
+        issued = [a for a in assets if a.issued]
+        ctx = WorkbenchContext(s, datetime(2025, 3, 10, 9), station_db.path, True)
+        missing = checks._missing_items(ctx)
+        overdue = archive_checks._loan_items(ctx)
+        recorder = next(a for a in assets if a.name == "数码录音笔")
+        recorder_history = [h.kind.label for h in events.history(s, recorder.id)]
+    assert len(assets) > 30 and len(issued) == 1
+    assert [(t.title, t.missing, t.is_open) for t in takes] == [("2024年度资产盘点", 1, False)]
+    assert recorder_history == ["登记入账", "盘点", "报废处置"]
+    assert len(missing) == 2 and {i.title.split("缺少")[1] for i in missing} == {"打印机", "社工点标牌"}
+    assert len(files) > 60
+    assert {r.number[:2] for r in files} == {"RS", "CW", "YW", "WS", "WZ", "AQ"}
+    assert len(open_loans) == 2 and [i.level.value for i in overdue] == ["overdue"]
+    assert [r.title for r in due] == ["2013年社区综合服务中心服务台账", "2014年社区综合服务中心服务台账"]
+    demo.generate_demo(station_db, residents=0, today=TODAY)  # a second run adds no second set
+    with station_db.session() as s:
+        assert len(register.list_assets(s)) == len(assets)

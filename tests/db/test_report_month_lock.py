@@ -1,0 +1,132 @@
+"""Month lock: records dated in a reported month change only by an administrator with a reason.
+
+A model of the test's own (on its own metadata) opts in with ``__month_field__``, so these
+tests do not depend on any feature's tables.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import Date, Integer, String, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shuanbai_desktop.data import audit
+from shuanbai_desktop.data.models import AuditEntry
+from shuanbai_desktop.data.models.report import LockedMonth
+from shuanbai_desktop.data.month_lock import MonthLocked, set_override
+from shuanbai_desktop.domain.labels import Role
+from shuanbai_desktop.errors import UserError
+from shuanbai_desktop.services import auth
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class Diary(_Base):
+    __tablename__ = "test_diary"
+    __label__ = "工作日志"
+    __month_field__ = "day"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, info={"label": "日期"})
+    text: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Matter(_Base):
+    """Lives across months: registered in one, finished in another."""
+
+    __tablename__ = "test_matter"
+    __label__ = "事项"
+    __month_field__ = ("registered_on", "done_on")
+    __month_watch__ = ("channel",)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registered_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(10), default="来访")
+    result: Mapped[str] = mapped_column(String(40), default="")
+
+
+@pytest.fixture
+def diary_db(station_db, admin):
+    _Base.metadata.create_all(station_db.engine)
+    with station_db.session() as s:
+        worker = auth.create_user(s, "sg9", "黄社工", Role.SOCIAL_WORKER, "Shegong2024", must_change=False)
+        s.add_all([Diary(id=1, day=date(2024, 5, 10), text="五月"), Diary(id=2, day=date(2024, 6, 3), text="六月")])
+        s.add_all([Matter(id=1, registered_on=date(2024, 5, 28)),
+                   Matter(id=2, registered_on=date(2024, 4, 20), done_on=date(2024, 5, 6), result="已办")])
+        s.add(LockedMonth(month="2024-05", locked_by="admin"))
+    return station_db, admin, worker
+
+
+def test_new_changed_or_deleted_records_of_a_locked_month_are_refused(diary_db):
+    db, _admin, worker = diary_db
+    attempts = [lambda s: s.add(Diary(id=3, day=date(2024, 5, 31))),
+                lambda s: setattr(s.get(Diary, 1), "text", "改过"),
+                lambda s: s.delete(s.get(Diary, 1)),
+                lambda s: setattr(s.get(Diary, 2), "day", date(2024, 5, 30)),  # moved into the month
+                lambda s: setattr(s.get(Diary, 1), "day", date(2024, 6, 1))]  # moved out of it
+    for attempt in attempts:
+        with pytest.raises(MonthLocked) as caught, db.session(worker.actor) as s:
+            attempt(s)
+        assert "2024年5月已报送" in caught.value.message and "管理员" in caught.value.message
+        assert caught.value.months == ("2024-05",) and caught.value.field == "日期"
+    with db.session() as s:
+        assert s.get(Diary, 1).text == "五月" and s.get(Diary, 2).day == date(2024, 6, 3)
+        assert s.scalar(select(Diary).where(Diary.id == 3)) is None
+
+
+def test_other_months_are_free(diary_db):
+    db, _admin, worker = diary_db
+    with db.session(worker.actor) as s:
+        s.get(Diary, 2).text = "改过"
+        s.add(Diary(id=4, day=date(2024, 4, 30)))
+    with db.session() as s:
+        assert s.get(Diary, 2).text == "改过" and s.get(Diary, 4) is not None
+
+
+def test_administrator_with_a_reason_may_change_and_the_reason_is_audited(diary_db):
+    db, admin, _worker = diary_db
+    with db.session(admin.actor) as s:
+        set_override(s, "补录遗漏的记录")
+        s.get(Diary, 1).text = "改过"
+    with db.session() as s:
+        assert s.get(Diary, 1).text == "改过"
+        event = s.scalars(select(AuditEntry).where(AuditEntry.action == "event")
+                          .order_by(AuditEntry.id.desc())).first()
+        assert "已报送月份（2024年5月）" in event.summary and "补录遗漏的记录" in event.summary
+        assert event.username == "admin"
+        assert audit.verify_chain(s).ok
+
+
+def test_a_reason_does_not_help_anyone_but_the_administrator(diary_db):
+    db, _admin, worker = diary_db
+    with pytest.raises(MonthLocked, match="只有管理员"), db.session(worker.actor) as s:
+        s.info["month_override"] = "我想改"
+        s.get(Diary, 1).text = "改过"
+
+
+def test_the_reason_must_say_something(diary_db):
+    db, admin, _worker = diary_db
+    with pytest.raises(UserError, match="原因"), db.session(admin.actor) as s:
+        set_override(s, "  改 ")
+
+
+def test_a_matter_registered_in_a_locked_month_may_still_be_finished_later(diary_db):
+    db, _admin, worker = diary_db
+    with db.session(worker.actor) as s:
+        matter = s.get(Matter, 1)
+        matter.done_on, matter.result = date(2024, 6, 4), "六月办结"  # a June event on a May record
+        s.get(Matter, 2).result = "补记说明"  # not a watched column
+    refused = [lambda s: setattr(s.get(Matter, 1), "channel", "来电"),  # changes May's registrations
+               lambda s: setattr(s.get(Matter, 2), "done_on", date(2024, 6, 1)),  # moves a May closing away
+               lambda s: s.delete(s.get(Matter, 2))]
+    for attempt in refused:
+        with pytest.raises(MonthLocked), db.session(worker.actor) as s:
+            attempt(s)
+    with db.session() as s:
+        assert s.get(Matter, 1).done_on == date(2024, 6, 4) and s.get(Matter, 1).channel == "来访"
+        assert s.get(Matter, 2).done_on == date(2024, 5, 6) and s.get(Matter, 2).result == "补记说明"

@@ -1,0 +1,101 @@
+"""Shared set-up for the window tests (imported by the other test_window_* modules), and the shipped catalogue."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from shuanbai_desktop.data.db import Database
+from shuanbai_desktop.domain.labels import Role
+from shuanbai_desktop.services import auth, persons, station
+from shuanbai_desktop.services.auth import UserInfo
+from shuanbai_desktop.services.database_ops import open_app_database
+from shuanbai_desktop.services.window import catalogue, departments
+from shuanbai_desktop.services.window.registration import RegistrationInput, Saved, register
+from shuanbai_desktop.services.window.terms import Channel, Handling
+
+PASSWORD = "Chuang2024ab"
+AT = datetime(2026, 11, 25, 9, 30)  # a Wednesday
+ZHANG_ID = "44130219900101001X"  # valid check digit
+
+
+@dataclass
+class Win:
+    db: Database
+    admin: UserInfo
+    clerk: UserInfo  # 窗口 worker
+    worker: UserInfo  # 社工
+    supervisor: UserInfo  # 督导, read-only
+    zhang: int  # 张三 (person id)
+    li: int  # 李四
+    matters: dict[str, int]
+    departments: dict[str, int]
+
+    def register(self, matter: str = "居家养老服务", handling: Handling = Handling.ASSIGN, at: datetime = AT,
+                 actor: UserInfo | None = None, **fields) -> Saved:
+        fields.setdefault("person_id", self.zhang)
+        fields.setdefault("channel", Channel.VISIT)
+        with self.db.session((actor or self.clerk).actor) as s:
+            return register(s, RegistrationInput(matter_type_id=self.matters[matter], handling=handling, **fields),
+                            (actor or self.clerk).id, at=at)
+
+
+def _build_template(path: Path) -> dict:
+    db = open_app_database(path)
+    try:
+        with db.session() as s:
+            station.setup_station(s, "441302001", "桥东街道社会工作服务站", "惠州市惠城区桥东路1号", "0752-2808727",
+                                  "admin", "李副站长", PASSWORD)
+            users = [auth.create_user(s, name, display, role, PASSWORD, must_change=False).id
+                     for name, display, role in (("window1", "陈晓红", Role.WINDOW),
+                                                 ("sg1", "黄志明", Role.SOCIAL_WORKER), ("dudao", "刘督导", Role.SUPERVISOR))]
+            zhang = persons.save_person(s, persons.PersonInput("张三", ZHANG_ID, phone="13800138000",
+                                                               address="东湖社区3组8号"))
+            li = persons.save_person(s, persons.PersonInput("李四", "", "未办证", phone="0752-2808111"))
+            return {"users": users, "zhang": zhang, "li": li,
+                    "matters": {m.name: m.id for m in catalogue.list_matters(s)},
+                    "departments": {d.name: d.id for d in departments.list_departments(s)}}
+    finally:
+        db.close()
+
+
+@pytest.fixture(scope="module")
+def win_template(tmp_path_factory) -> tuple[Path, dict]:
+    """One migrated station with users and residents per module; each test gets a copy."""
+    path = tmp_path_factory.mktemp("window-template") / "station.db"
+    return path, _build_template(path)
+
+
+@pytest.fixture(name="win")
+def win_fixture(win_template, tmp_path):
+    """Import ``win_fixture`` and ``win_template`` into a test module to get the ``win`` fixture there."""
+    template, ids = win_template
+    path = tmp_path / "station.db"
+    shutil.copyfile(template, path)
+    db = open_app_database(path)
+    with db.session() as s:
+        admin = auth.get_user(s, 1)
+        clerk, worker, supervisor = (auth.get_user(s, i) for i in ids["users"])
+    yield Win(db, admin, clerk, worker, supervisor, ids["zhang"], ids["li"], ids["matters"], ids["departments"])
+    db.close()
+
+
+EXPECTED_MATTERS = ["最低生活保障", "特困人员救助供养", "临时救助", "困难残疾人生活补贴和重度残疾人护理补贴", "残疾人证办理",
+                    "孤儿和事实无人抚养儿童保障", "高龄津贴", "居家养老服务", "心理疏导", "政策咨询", "其他"]
+
+
+def test_catalogue_is_prefilled_with_the_usual_town_matters(win):
+    with win.db.session() as s:
+        matters = catalogue.list_matters(s)
+        depts = departments.list_departments(s)
+    assert [m.name for m in matters] == EXPECTED_MATTERS
+    dibao = matters[0]
+    assert dibao.default_handling is Handling.TRANSFER and dibao.department_name == "镇社会事务办"
+    assert dibao.time_limit_days == 30 and len(dibao.materials) >= 5
+    assert any("户口簿" in m for m in dibao.materials)
+    assert matters[EXPECTED_MATTERS.index("政策咨询")].default_handling is Handling.ON_SPOT
+    assert [d.name for d in depts] == ["镇社会事务办", "县民政局", "残联", "人社所", "卫健", "教育", "村(居)委会", "其他单位"]

@@ -1,0 +1,97 @@
+"""Ticket numbers: readable, unique, never reused — also after restoring an older backup."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from shuanbai_desktop.data.base import now
+from shuanbai_desktop.data.models.window import WindowRegistration
+from shuanbai_desktop.domain.labels import BackupKind
+from shuanbai_desktop.services import backup, database_ops
+from shuanbai_desktop.services.window import handling, tickets
+
+from .test_window_helpers import AT, win_fixture, win_template  # noqa: F401  (fixtures)
+
+
+def test_numbers_count_up_per_day_and_restart_the_next_day(win):
+    first, second = win.register(), win.register(at=AT + timedelta(minutes=5))
+    next_day = win.register(at=AT + timedelta(days=1))
+    assert (first.ticket_no, second.ticket_no, next_day.ticket_no) == ("20261125-001", "20261125-002", "20261126-001")
+
+
+def test_a_voided_registration_keeps_its_number(win):
+    first = win.register()
+    with win.db.session(win.clerk.actor) as s:
+        handling.void(s, first.id, "重复登记", win.clerk.id, at=AT)
+    assert win.register(at=AT + timedelta(minutes=1)).ticket_no == "20261125-002"
+
+
+def test_more_than_999_a_day_still_sorts_and_counts_correctly(win):
+    with win.db.session(win.clerk.actor) as s:
+        s.get(WindowRegistration, win.register().id).ticket_no = "20261125-999"
+    assert win.register(at=AT + timedelta(minutes=1)).ticket_no == "20261125-1000"
+    assert win.register(at=AT + timedelta(minutes=2)).ticket_no == "20261125-1001"
+
+
+def _restore(win, backup_file, remove_ledger: bool = False):
+    if remove_ledger:
+        tickets.ledger_path(win.db.path).unlink()
+    reopened, _ = database_ops.restore_into(win.db, backup_file, win.admin.actor)
+    win.db = reopened
+    return reopened
+
+
+def _tickets(db) -> list[str]:
+    with db.session() as s:
+        return list(s.scalars(select(WindowRegistration.ticket_no).order_by(WindowRegistration.id)))
+
+
+@pytest.fixture
+def morning_backup(win, tmp_path):
+    """Two tickets, a backup, then three more tickets handed out before the restore."""
+    start = max(now() - timedelta(minutes=30), datetime.combine(now().date(), time()))  # same day
+    for i in range(2):
+        win.register(at=start + timedelta(minutes=i))
+    info = backup.make_backup(win.db.path, tmp_path / "usb", BackupKind.MANUAL)
+    handed_out = [win.register(at=start + timedelta(minutes=10 + i)).ticket_no for i in range(3)]
+    yield info.path, handed_out
+    win.db.close()
+
+
+def test_restore_of_an_older_backup_the_same_day_does_not_reissue_numbers(win, morning_backup):
+    backup_file, handed_out = morning_backup
+    db = _restore(win, backup_file)
+    assert len(_tickets(db)) == 2
+    fresh = win.register(at=now()).ticket_no
+    assert fresh not in handed_out
+    assert fresh.endswith("-006")  # continues after the last number really issued (the ledger)
+
+
+def test_restore_on_another_computer_jumps_to_a_new_hundred(win, morning_backup):
+    backup_file, handed_out = morning_backup
+    _restore(win, backup_file, remove_ledger=True)
+    fresh = win.register(at=now()).ticket_no
+    after = win.register(at=now() + timedelta(seconds=1)).ticket_no
+    assert fresh.endswith("-101") and after.endswith("-102")
+    assert fresh not in handed_out
+
+
+def test_unreadable_ledger_is_ignored(win):
+    win.register()
+    tickets.ledger_path(win.db.path).write_text("{not json", encoding="utf-8")
+    assert win.register(at=AT + timedelta(minutes=1)).ticket_no == "20261125-002"
+    assert "20261125-002" in tickets.ledger_path(win.db.path).read_text(encoding="utf-8")
+
+
+def test_ledger_file_name_and_content_carry_no_personal_data(win):
+    win.register()
+    path = tickets.ledger_path(win.db.path)
+    assert path.name == "station-window-tickets.json"
+    assert path.read_text(encoding="utf-8") == '{"last_ticket": "20261125-001"}'
+
+
+def test_format():
+    assert tickets.format_ticket(datetime(2026, 11, 28).date(), 3) == "20261128-003"

@@ -1,0 +1,140 @@
+"""The paged person list, the 走访周期 settings page, printing with full ID numbers audited, attachments removed."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import insert, select
+
+from shuanbai_desktop.data.models import AuditEntry, Person
+from shuanbai_desktop.domain.idcard import make_id_number
+from shuanbai_desktop.services import attachments, persons, station
+from shuanbai_desktop.services.persons import PersonInput
+from shuanbai_desktop.services.targets import households, intervals
+from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
+from shuanbai_desktop.services.targets.labels import Relation, Risk
+from shuanbai_desktop.ui import fonts
+from shuanbai_desktop.ui.context import AppContext
+from shuanbai_desktop.ui.persons.list_page import PersonsPage
+from shuanbai_desktop.ui.persons.paged_model import BLOCK, FETCH_STEP, MAX_BLOCKS
+from shuanbai_desktop.ui.targets import SETTINGS_PAGES
+from shuanbai_desktop.ui.targets.attachments_dialog import AttachmentsDialog
+from shuanbai_desktop.ui.targets.household_view import HouseholdView
+from tests.ui.helpers import grab as _grab
+from tests.ui.helpers import type_text
+
+VILLAGE = "441302001001"
+
+
+@pytest.fixture(autouse=True)
+def _cjk_fonts(qapp):
+    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
+        fonts.install_fonts(qapp)
+
+
+def grab(widget, name):
+    QApplication.processEvents()
+    return _grab(widget, name)
+
+
+@pytest.fixture
+def ctx(station_db, admin):
+    with station_db.session() as s:
+        info = station.get_station(s)
+    return AppContext(db=station_db, user=admin, station=info)
+
+
+def test_big_list_is_paged_and_never_loaded_whole(qtbot, ctx, station_db):
+    rng = random.Random(1)
+    rows = [{"name": f"张{i:05d}", "name_pinyin": f"zhang{i:05d}", "name_initials": "z", "sex": "男",
+             "id_number": make_id_number("440524", date(1950 + i % 60, 1 + i % 12, 1 + i % 28), i % 1000),
+             "phone": "", "village_code": VILLAGE, "address": "", "status": "registered", "no_id_reason": "",
+             "notes": ""} for i in range(6000)]
+    rows = list({r["id_number"]: r for r in rows}.values())
+    rng.shuffle(rows)
+    with station_db.session() as s:
+        s.execute(insert(Person), rows)
+    page = PersonsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1100, 600)
+    page.show()
+    page.refresh()
+    model = page.model
+    assert model.total == len(rows) and model.rowCount() == FETCH_STEP
+    assert model.index(0, 0).data() == "张00000"
+    page.table.scrollToBottom()
+    while model.canFetchMore():
+        model.fetchMore()
+    last = model.rowCount() - 1
+    assert model.index(last, 0).data() == max(r["name"] for r in rows)
+    for row in range(0, model.rowCount(), BLOCK):
+        model.index(row, 0).data()
+    assert model.loads == -(-len(rows) // BLOCK) and len(model._blocks) <= MAX_BLOCKS
+    type_text(page.search_edit, "张0599")
+    assert model.total == 10 and page.count_label.text() == "共 10 人"
+    grab(page, "targets_persons_filtered")
+
+
+def test_visit_interval_settings_page(qtbot, ctx):
+    key, label, factory, admin_only = SETTINGS_PAGES[0]
+    assert (key, label, admin_only) == ("settings.visit_intervals", "走访周期", True)
+    page = factory(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.spins[Risk.MEDIUM].value() == 30
+    page.spins[Risk.HIGH].setValue(45)
+    page.save_button.click()
+    assert "高风险不长于中风险" in page.errors.text
+    page.spins[Risk.HIGH].setValue(10)
+    page.save_button.click()
+    assert page.notice.text() == "走访周期已保存。"
+    grab(page, "targets_settings_intervals")
+    with ctx.session() as s:
+        assert intervals.visit_days(s, Risk.HIGH) == 10
+
+
+@pytest.fixture
+def household(ctx):
+    with ctx.session() as s:
+        a = persons.save_person(s, PersonInput("王五", "440524194501010011", village_code=VILLAGE))
+        return households.save_household(s, HouseholdInput((MemberInput(a, Relation.HEAD),)))
+
+
+def test_print_with_full_numbers_is_audited(qtbot, ctx, household, monkeypatch):
+    view = HouseholdView(ctx, household)
+    qtbot.addWidget(view)
+    view.show()
+    grab(view, "targets_household_view")
+    saved = []
+    monkeypatch.setattr("shuanbai_desktop.ui.printing.save_pdf_as", lambda p, pdf, name: saved.append((pdf, name)) or pdf)
+    view.print_button.click()
+    dialog = view.print_dialog
+    dialog.full_box.setChecked(True)
+    grab(dialog, "targets_print_dialog")
+    dialog.save_button.click()
+    pdf, name = saved[0]
+    assert name == f"一户一档-户{household:05d}.pdf" and pdf.exists()
+    with ctx.session() as s:
+        last = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert last.action == "event" and "含完整身份证号" in last.summary and last.table_name == "household"
+
+
+def test_attachment_removal_is_audited(qtbot, ctx, household, tmp_path, monkeypatch):
+    scan = tmp_path / "户口本.jpg"
+    scan.write_bytes(b"\xff\xd8jpeg")
+    dialog = AttachmentsDialog(ctx, "household", household, "户档附件")
+    qtbot.addWidget(dialog)
+    dialog.add_file(scan, "户口本")
+    assert dialog.model.rowCount() == 1
+    dialog.table.selectRow(0)
+    monkeypatch.setattr("shuanbai_desktop.ui.messages.confirm", lambda *a, **k: True)
+    dialog.remove_selected()
+    assert dialog.model.rowCount() == 0
+    with ctx.session() as s:
+        assert attachments.list_attachments(s, ctx.db.path, "household", household) == []
+        last = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert last.action == "delete" and last.table_name == "attachment" and "户口本" in last.summary
