@@ -39,6 +39,14 @@ def _workbench(ctx: AppContext) -> QWidget:
     return WorkbenchView(ctx)
 
 
+def _lazy(module: str, name: str) -> Callable[[AppContext], QWidget]:
+    """Import an area's view only when it is first opened (keeps start-up fast)."""
+    def factory(ctx: AppContext) -> QWidget:
+        import importlib
+        return getattr(importlib.import_module(module, __package__), name)(ctx)
+    return factory
+
+
 def _settings(ctx: AppContext) -> QWidget:
     from .settings.view import SettingsView  # built alongside; imported when first opened
     return SettingsView(ctx)
@@ -55,6 +63,12 @@ class Area:
 # In this order: 工作台, 窗口登记, 服务对象与个案, 人员, 资产, 档案, 报表, 设置 (as each is built).
 AREAS: list[Area] = [
     Area("workbench", "工作台", _workbench),
+    Area("window", "窗口登记", _lazy(".window.view", "WindowView")),
+    Area("targets", "服务对象与个案", _lazy(".targets.view", "TargetsView")),
+    Area("staff", "人员", _lazy(".staff.view", "StaffView")),
+    Area("assets", "资产", _lazy(".assets.view", "AssetsView")),
+    Area("archives", "档案", _lazy(".archives.view", "ArchivesView")),
+    Area("report", "报表", _lazy(".report.view", "ReportView")),
     Area("settings", "设置", _settings),
 ]
 

@@ -13,6 +13,9 @@ from .station_page import StationPage
 from .users_page import UsersPage
 
 
+FEATURE_AREAS = ("window", "targets", "staff", "assets", "archives", "report")
+
+
 class SettingsView(QWidget):
     """Pages are keyed like the navigation: ``settings.station``, ``settings.users`` …"""
 
@@ -22,12 +25,14 @@ class SettingsView(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self.tabs = QTabWidget()
+        self.tabs.setUsesScrollButtons(True)
         self.pages: dict[str, QWidget] = {}
         self.station_page = StationPage(ctx)
         self.station_page.station_changed.connect(self.station_changed)
         self._add("settings.station", "站点信息", self.station_page)
         if ctx.user.is_admin:
             self._add("settings.users", "用户", UsersPage(ctx))
+        self._add_feature_pages(ctx)
         self._add("settings.backup", "备份与恢复", BackupPage(ctx))
         if ctx.user.is_admin:
             self._add("settings.audit", "操作日志", AuditPageView(ctx))
@@ -36,6 +41,15 @@ class SettingsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
+
+    def _add_feature_pages(self, ctx: AppContext) -> None:
+        """Each area lists the settings pages it needs in its package's ``SETTINGS_PAGES``."""
+        import importlib
+        for area in FEATURE_AREAS:
+            pages = getattr(importlib.import_module(f"..{area}", __package__), "SETTINGS_PAGES", [])
+            for key, title, factory, admin_only in pages:
+                if ctx.user.is_admin or not admin_only:
+                    self._add(key, title, factory(ctx))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
         self.pages[key] = page
