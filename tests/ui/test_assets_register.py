@@ -11,7 +11,9 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QFileDialog
+from sqlalchemy import select
 
+from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.domain.asset_rules import AssetCategory, AssetStatus, RequiredItem
 from shuanbai_desktop.domain.labels import FacilityType, Role
 from shuanbai_desktop.services import auth, station
@@ -211,6 +213,12 @@ def test_ledger_export(qtbot, page, ctx, monkeypatch, tmp_path):
     assert [c.value for c in sheet[3]][:4] == [1, f"SB-{(TODAY - timedelta(days=90)).year}-002", "=台式电脑", "设备"]
     assert sheet["C3"].data_type == "s"  # text that looks like a formula stays text
     assert sheet.max_row == 3
+    with ctx.session() as s:
+        assert audit_log_summaries(s)[-1] == "导出资产台账（1 项）"  # exports are in the audit trail
+
+
+def audit_log_summaries(session) -> list[str]:
+    return list(session.scalars(select(AuditEntry.summary).order_by(AuditEntry.id)))
 
 
 def test_supervisor_only_looks(qtbot, station_db, ctx):
