@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 
 from ..data.base import now
-from ..data.models import Person, User
+from ..data.models import Person, Setting, User
 from ..data.models.person import PersonBenefit, PersonGroup
 from ..data.models.targets import (
     Activity,
@@ -44,6 +44,7 @@ from .targets.labels import (
 )
 
 BATCH = 5000
+DONE_KEY = "demo.targets_last_person"  # residents up to this id already have their demo households
 RISK_DAYS = {Risk.HIGH: 7, Risk.MEDIUM: 30, Risk.LOW: 90}
 
 
@@ -170,10 +171,15 @@ def _profile(demo: _Demo, people, groups: dict[int, list[TargetGroup]]) -> None:
 
 
 def add_demo(session, rng: random.Random, today: date) -> None:
-    done = session.scalar(select(func.max(PersonGroup.person_id))) or 0
-    people = _people(session, done)
+    marker = session.get(Setting, DONE_KEY)
+    people = _people(session, int(marker.value) if marker else 0)
     if not people:
         return
+    last = max(p.id for p in people)
+    if marker is None:
+        session.add(Setting(key=DONE_KEY, value=str(last)))
+    else:
+        marker.value = str(last)
     demo = _Demo(session, rng, today)
     filed, updates, groups = _households(demo, people, _next_id(session, Household))
     _profile(demo, people, groups)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from datetime import date
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from shuanbai_desktop.data.models import Person
 from shuanbai_desktop.data.models.targets import Household, Visit
+from shuanbai_desktop.services import demo, demo_targets
 from shuanbai_desktop.services.demo import generate_demo
 from shuanbai_desktop.services.targets import month_figures, visits
 from shuanbai_desktop.services.targets.case_detail import case_detail
@@ -18,7 +20,6 @@ TODAY = date(2026, 11, 20)
 
 
 def test_demo_fills_the_area(station_db, monkeypatch):
-    from shuanbai_desktop.services import demo, demo_targets
     monkeypatch.setattr(demo, "_feature_generators", lambda: iter([demo_targets.add_demo]))
     started = time.perf_counter()
     generate_demo(station_db, residents=3000, today=TODAY)
@@ -39,3 +40,6 @@ def test_demo_fills_the_area(station_db, monkeypatch):
     for d in details:  # each case has the records its stage needs (the demo follows the rules)
         assert all(d.done[stage] for stage in d.done if stage.number < d.row.stage.number)
     assert elapsed < 20
+    with station_db.session() as s:  # a second run leaves the residents it already did alone
+        demo_targets.add_demo(s, random.Random(1), TODAY)
+        assert s.scalar(select(func.count(Household.id))) == households
