@@ -147,8 +147,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_window_registration_handler_id'), ['handler_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_window_registration_matter_type_id'), ['matter_type_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_window_registration_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_window_registration_registered_at'), ['registered_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_window_registration_registered_on'), ['registered_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_window_registration_result_date'), ['result_date'], unique=False)
         batch_op.create_index('ix_window_registration_status_due', ['status', 'due_date'], unique=False)
+        batch_op.create_index('ix_window_registration_status_at', ['status', 'registered_at'], unique=False)
 
     op.create_table('window_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -196,8 +199,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_window_event_registration_id'))
     op.drop_table('window_event')
     with op.batch_alter_table('window_registration', schema=None) as batch_op:
+        batch_op.drop_index('ix_window_registration_status_at')
         batch_op.drop_index('ix_window_registration_status_due')
+        batch_op.drop_index(batch_op.f('ix_window_registration_result_date'))
         batch_op.drop_index(batch_op.f('ix_window_registration_registered_on'))
+        batch_op.drop_index(batch_op.f('ix_window_registration_registered_at'))
         batch_op.drop_index(batch_op.f('ix_window_registration_person_id'))
         batch_op.drop_index(batch_op.f('ix_window_registration_matter_type_id'))
         batch_op.drop_index(batch_op.f('ix_window_registration_handler_id'))

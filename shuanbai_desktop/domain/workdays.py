@@ -121,3 +121,10 @@ def fallback_note(years: tuple[int, ...] | list[int]) -> str:
     text = "、".join(f"{y} 年" for y in years)
     return (f"{text}的国家法定节假日安排本程序尚未内置，该日期按周末和本站“节假日调休表”推算，"
             "请以国务院公布的安排为准核对。")
+
+
+def fallback_short(years: tuple[int, ...] | list[int]) -> str:
+    """A short form of ``fallback_note`` for narrow places (the full sentence goes in the tooltip)."""
+    if not years:
+        return ""
+    return f"推算：{'、'.join(str(y) for y in years)} 年节假日未内置，按周末和本站调休表计算"

@@ -11,6 +11,7 @@ from shuanbai_desktop.domain.workdays import (
     Urgency,
     add_workdays,
     fallback_note,
+    fallback_short,
     is_statutory_year,
     is_workday,
     statutory_years,
@@ -96,5 +97,6 @@ def test_urgency_overdue_soon_normal():
 
 
 def test_fallback_note_names_the_years():
-    assert fallback_note(()) == ""
+    assert fallback_note(()) == "" and fallback_short(()) == ""
+    assert fallback_short((2027, 2028)) == "推算：2027、2028 年节假日未内置，按周末和本站调休表计算"
     assert "2027 年" in fallback_note((2027,)) and "节假日调休表" in fallback_note((2027,))

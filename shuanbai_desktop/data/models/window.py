@@ -71,11 +71,12 @@ class WindowRegistration(Base):
     __label__ = "窗口登记"
     __tablename__ = "window_registration"
     __audit_label__ = "ticket_no"
-    __table_args__ = (Index("ix_window_registration_status_due", "status", "due_date"),)
+    __table_args__ = (Index("ix_window_registration_status_due", "status", "due_date"),
+                      Index("ix_window_registration_status_at", "status", "registered_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ticket_no: Mapped[str] = mapped_column(String(16), unique=True)
-    registered_at: Mapped[datetime] = mapped_column(DateTime)
+    registered_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     registered_on: Mapped[date] = mapped_column(Date, index=True)
     channel: Mapped[str] = mapped_column(String(10))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
@@ -100,7 +101,7 @@ class WindowRegistration(Base):
     due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     due_manual: Mapped[bool] = mapped_column(Boolean, default=False)
     result: Mapped[str] = mapped_column(Text, default="", info={"pii": "text"})
-    result_date: Mapped[date | None] = mapped_column(Date)
+    result_date: Mapped[date | None] = mapped_column(Date, index=True)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     follow_up_date: Mapped[date | None] = mapped_column(Date)
     satisfaction: Mapped[str] = mapped_column(String(12), default="")

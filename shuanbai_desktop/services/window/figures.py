@@ -12,12 +12,12 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ...data.models.window import WindowEvent, WindowMatterType
 from ...data.models.window import WindowRegistration as R
-from .terms import Channel, EventKind, Handling, Satisfaction, Status
+from .terms import OPEN_STATUSES, Channel, EventKind, Handling, Satisfaction, Status
 
 
 @dataclass(frozen=True)
@@ -67,32 +67,35 @@ def _registrations(session: Session, first: date, last: date):
 
 
 def _transfers_by_department(session: Session, first: date, last: date):
-    first_transfer = (select(WindowEvent.registration_id, func.min(WindowEvent.id).label("event_id"))
-                      .where(WindowEvent.kind == EventKind.TRANSFER.value)
+    """The month's registrations first handled by 转办, per department of their first transfer."""
+    first_transfer = (select(func.min(WindowEvent.id).label("event_id"))
+                      .join(R, R.id == WindowEvent.registration_id)
+                      .where(R.registered_on >= first, R.registered_on <= last, R.status != Status.VOID.value,
+                             R.handling == Handling.TRANSFER.value, WindowEvent.kind == EventKind.TRANSFER.value)
                       .group_by(WindowEvent.registration_id).subquery())
     rows = session.execute(
         select(WindowEvent.department_name, func.count())
         .join(first_transfer, first_transfer.c.event_id == WindowEvent.id)
-        .join(R, R.id == WindowEvent.registration_id)
-        .where(R.registered_on >= first, R.registered_on <= last, R.status != Status.VOID.value,
-               R.handling == Handling.TRANSFER.value)
         .group_by(WindowEvent.department_name).order_by(func.count().desc(), WindowEvent.department_name))
     return _pairs(rows)
 
 
 def _closed(session: Session, first: date, last: date) -> tuple[int, int]:
-    base = and_(R.status == Status.DONE.value, R.result_date >= first, R.result_date <= last)
+    # a result date exists only on finished matters (reopening clears it), so no status test is needed
+    base = and_(R.result_date >= first, R.result_date <= last)
     total = session.scalar(select(func.count()).select_from(R).where(base)) or 0
     on_time = session.scalar(select(func.count()).select_from(R).where(base, R.result_date <= R.due_date)) or 0
     return total, on_time
 
 
 def _open_at(session: Session, last: date, today: date) -> tuple[int, int]:
+    """Unfinished at the end of ``last``: open now, or finished only after ``last`` (two index scans)."""
     cutoff = min(last + timedelta(days=1), today)  # due before this day and not finished → overdue
-    unfinished = and_(R.registered_on <= last, R.status != Status.VOID.value,
-                      or_(R.result_date.is_(None), R.result_date > last))
-    total = session.scalar(select(func.count()).select_from(R).where(unfinished)) or 0
-    overdue = session.scalar(select(func.count()).select_from(R).where(unfinished, R.due_date < cutoff)) or 0
+    groups = (and_(R.status.in_(OPEN_STATUSES), R.registered_on <= last),
+              and_(R.result_date > last, R.registered_on <= last))  # finished after the month
+    total = sum(session.scalar(select(func.count()).select_from(R).where(g)) or 0 for g in groups)
+    overdue = sum(session.scalar(select(func.count()).select_from(R).where(g, R.due_date < cutoff)) or 0
+                  for g in groups)
     return total, overdue
 
 

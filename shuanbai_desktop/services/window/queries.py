@@ -82,7 +82,7 @@ class RegistrationFilter:
     channel: Channel | None = None
     date_from: date | None = None
     date_to: date | None = None
-    text: str = ""  # part of a ticket number, or a resident's name / pinyin initials
+    text: str = ""  # a ticket number (or part of it), or a resident's name / pinyin / initials
 
 
 @dataclass(frozen=True)
@@ -111,15 +111,20 @@ def _row(session: Session, values, names: dict[int, str], today: date) -> Regist
 
 
 def _text_condition(text: str):
+    """A ticket number (or its start), else a resident by name, pinyin or initials (via the person index)."""
     query = unicodedata.normalize("NFKC", text).strip()
     if not query:
         return None
+    if re.fullmatch(r"\d{8}(-\d*)?", query):
+        return R.ticket_no.between(query, query + "\uffff")  # a prefix: the unique index answers it
     if re.fullmatch(r"[\d-]+", query):
         return R.ticket_no.like(f"%{query}%")
     if query.isascii() and re.fullmatch(r"[A-Za-z ]+", query):
         key = query.replace(" ", "").lower()
-        return or_(Person.name_initials.like(f"{key}%"), Person.name_pinyin.like(f"{key}%"))
-    return or_(Person.name.like(f"%{query}%"), R.matter_name.like(f"%{query}%"))
+        who = or_(Person.name_initials.like(f"{key}%"), Person.name_pinyin.like(f"{key}%"))
+    else:
+        who = Person.name.like(f"%{query}%")
+    return R.person_id.in_(select(Person.id).where(who))
 
 
 def _view_condition(session: Session, view: View, today: date):
@@ -162,8 +167,7 @@ def list_registrations(session: Session, flt: RegistrationFilter, today: date,
                        limit: int = LIST_LIMIT) -> ListResult:
     conds = _conditions(session, flt, today)
     base = select(*_COLUMNS).select_from(R).outerjoin(Person, Person.id == R.person_id).where(*conds)
-    total = session.scalar(select(func.count()).select_from(R).outerjoin(Person, Person.id == R.person_id)
-                           .where(*conds))
+    total = session.scalar(select(func.count()).select_from(R).where(*conds))
     names = user_names(session)
     order = _order(View(flt.view))
     rows = [_row(session, v, names, today) for v in session.execute(base.order_by(*order).limit(limit))]

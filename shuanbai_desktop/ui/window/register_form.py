@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QStackedWidget, QWidget
 
-from ...domain.workdays import fallback_note
+from ...domain.workdays import fallback_note, fallback_short
 from ...services.window import catalogue, deadlines, departments
 from ...services.window.catalogue import MatterType
 from ...services.window.common import list_staff
@@ -175,7 +175,8 @@ class RegistrationForm(QWidget):
             result = deadlines.compute_due(s, today, matter.time_limit_days)
         self.due.setDate(result.due)
         note = fallback_note(result.fallback_years)
-        self.due_note.setText(note or f"{matter.limit_text}，按国家法定工作日计算")
+        self.due_note.setText(fallback_short(result.fallback_years) or f"{matter.limit_text}，按国家法定工作日计算")
+        self.due_note.setToolTip(note)
         self.due_note.setStyleSheet(ESTIMATE_STYLE if note else NOTE_STYLE)
 
     def input(self, person_id: int | None, received: tuple[str, ...]) -> RegistrationInput:

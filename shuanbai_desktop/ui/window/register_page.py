@@ -80,6 +80,11 @@ class RegisterPage(QWidget):
         self.picker.personChosen.connect(self._person_chosen)
         self.picker_box.layout().addWidget(self.picker)
 
+    def _make_errors(self) -> None:
+        """Field errors; made again with each new picker, whose search box stands for 办事居民."""
+        self.errors = FormErrors(self.error_label, {**self.form.fields(), "办事居民": self.picker.search_edit,
+                                                    "已收材料": self.materials.list})
+
     def _tab_order(self) -> None:
         """search → 新建居民 → channel → matter → materials → … → due date → 登记."""
         fields = self.form.focus_order()
@@ -95,8 +100,7 @@ class RegisterPage(QWidget):
         self.new_button = QPushButton("新登记（Ctrl+N）")
         self.new_button.clicked.connect(self.new_registration)
         self.error_label = QLabel()
-        self.errors = FormErrors(self.error_label, {**self.form.fields(), "办事居民": self.picker_box,
-                                                    "已收材料": self.materials.list})
+        self._make_errors()
         self.saved_label = QLabel()
         self.saved_label.setWordWrap(True)
         self.saved_label.setStyleSheet(OK_STYLE)
@@ -211,6 +215,7 @@ class RegisterPage(QWidget):
         if not keep_message:
             self.saved_label.clear()
         self._new_picker()
+        self._make_errors()
         self._tab_order()
         self.form.reload()
         self.form.reset()
