@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..data.db import Database
@@ -19,6 +20,16 @@ class AppContext:
     # main window and shows the log-in again on the new database.
     request_relogin: Callable[[Database], None] = field(default=lambda db: None)
 
+    # The administrator's reason for changing a record of a reported month, given once after a
+    # refusal (ui/report/month_override.py) and used by the next save only.
+    month_override: str | None = None
+
+    @contextmanager
     def session(self):
         """One transaction, audited as the logged-in user."""
-        return self.db.session(self.user.actor)
+        reason, self.month_override = self.month_override, None
+        with self.db.session(self.user.actor) as session:
+            if reason:
+                from ..data.month_lock import set_override
+                set_override(session, reason)
+            yield session

@@ -10,6 +10,15 @@ ERROR_STYLE = "color: #b3261e;"
 FIELD_ERROR_STYLE = "border: 1px solid #b3261e; border-radius: 3px;"
 
 
+# Handlers for errors that need more than a message (a reported month: the administrator may give a
+# reason). Each returns True when it dealt with the error. Registered by the feature that owns it.
+SPECIAL_HANDLERS: list = []
+
+
+def handle_special(exc: UserError, parent: QWidget | None) -> bool:
+    return any(handler(exc, parent) for handler in SPECIAL_HANDLERS)
+
+
 class FormErrors:
     """Maps the ``field`` of a UserError to its widget; shows the message in ``label``."""
 
@@ -23,6 +32,8 @@ class FormErrors:
 
     def show(self, exc: UserError) -> None:
         self.clear()
+        if handle_special(exc, self._label):
+            return
         self._label.setText(exc.message)
         self._label.show()
         widget = self._fields.get(exc.field or "")

@@ -82,6 +82,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.reason = "exit"
+        from .report import month_override
+        month_override.install(ctx)
         self.areas = [a for a in AREAS if a.allowed(ctx.user)]
         self._widgets: dict[str, QWidget] = {}
         self.nav = self._make_nav()

@@ -30,8 +30,10 @@ def confirm(parent: QWidget | None, text: str, title: str = "请确认") -> bool
 
 def attempt(parent: QWidget | None, action: Callable[[], T]) -> T | None:
     """Run ``action``; a UserError is shown to the user and None returned. Bugs propagate."""
+    from .forms import handle_special
     try:
         return action()
     except UserError as exc:
-        error(parent, exc.message)
+        if not handle_special(exc, parent):
+            error(parent, exc.message)
         return None

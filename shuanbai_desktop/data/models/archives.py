@@ -71,6 +71,7 @@ class ArchiveFile(Base):
 class ArchiveLoan(Base):
     """A loan (借阅); at most one open loan per file, enforced by a partial unique index."""
 
+    __month_field__ = ("lent_on", "returned_on")  # month lock (data/month_lock.py)
     __tablename__ = "archive_loan"
     __label__ = "档案借阅"
     __audit_label__ = "borrower_name"

@@ -60,6 +60,7 @@ class Asset(Base):
 class AssetEvent(Base):
     """One line of an asset's history; ``status_after``/``point_after`` give its state from that day."""
 
+    __month_field__ = "on_date"  # month lock (data/month_lock.py)
     __tablename__ = "asset_event"
     __label__ = "资产变动"
     __audit_label__ = "kind"

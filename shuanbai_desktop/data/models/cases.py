@@ -15,6 +15,8 @@ class CaseRecord(Base):
     """A case (一人一案/一事一案例); its 识别对象 record is the case row itself."""
 
     __label__ = "个案"
+    __month_field__ = ("opened_on", "closed_on")
+    __month_watch__ = ("person_id",)  # month lock (data/month_lock.py)
     __tablename__ = "case_record"
     __audit_label__ = "case_no"
     __table_args__ = (CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_open"),)
@@ -74,6 +76,7 @@ class CaseSession(Base):
     """专业介入: one session (date, method, duration, content)."""
 
     __label__ = "介入服务"
+    __month_field__ = "session_date"  # month lock (data/month_lock.py)
     __tablename__ = "case_session"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -89,6 +92,7 @@ class CaseFollowUp(Base):
     """跟踪问效: a follow-up contact after the intervention."""
 
     __label__ = "跟踪回访"
+    __month_field__ = "followup_date"  # month lock (data/month_lock.py)
     __tablename__ = "case_followup"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -117,6 +121,7 @@ class Referral(Base):
     """A referral to a department or organisation (协调资源 / 五社联动)."""
 
     __label__ = "转介"
+    __month_field__ = "referred_on"  # month lock (data/month_lock.py)
     __tablename__ = "referral"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -133,6 +138,7 @@ class ResourceLink(Base):
     """A resource linked for a person or case: charity money, goods, services (value in yuan)."""
 
     __label__ = "链接资源"
+    __month_field__ = "linked_on"  # month lock (data/month_lock.py)
     __tablename__ = "resource_link"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -162,6 +168,7 @@ class Volunteer(Base):
 
 class VolunteerHours(Base):
     __label__ = "志愿服务时数"
+    __month_field__ = "served_on"  # month lock (data/month_lock.py)
     __tablename__ = "volunteer_hours"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -177,6 +184,7 @@ class Activity(Base):
     """A group or community activity held by the station (R4.5)."""
 
     __label__ = "活动"
+    __month_field__ = "held_on"  # month lock (data/month_lock.py)
     __tablename__ = "activity"
     __audit_label__ = "title"
 

@@ -51,6 +51,7 @@ class Visit(Base):
     """One home visit (入户走访) of a household."""
 
     __label__ = "走访记录"
+    __month_field__ = "visit_date"  # month lock (data/month_lock.py)
     __tablename__ = "visit"
     __table_args__ = (Index("ix_visit_household_date", "household_id", "visit_date"),
                       CheckConstraint("next_due > visit_date", name="next_after_visit"))

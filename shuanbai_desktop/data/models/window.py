@@ -69,6 +69,8 @@ class WindowRegistration(Base):
     """One matter brought to the window (来访/来电/代办/其他), from registration to follow-up."""
 
     __label__ = "窗口登记"
+    __month_field__ = ("registered_on", "result_date")
+    __month_watch__ = ("channel", "matter_type_id", "handling", "person_id")  # month lock (data/month_lock.py)
     __tablename__ = "window_registration"
     __audit_label__ = "ticket_no"
     __table_args__ = (Index("ix_window_registration_status_due", "status", "due_date"),

@@ -90,3 +90,30 @@ def save_with_month_check(ctx: AppContext, parent: QWidget | None, write: Callab
     except UserError as exc:
         messages.error(parent, exc.message)
         return None
+
+
+def _offer_override(exc: UserError, parent: QWidget | None) -> bool:
+    """Any screen: a refused save of a reported month. The administrator gives the reason once and
+    saves again; everyone else gets the message with whom to ask."""
+    if not isinstance(exc, MonthLocked):
+        return False
+    ctx = CURRENT.get("ctx")
+    if ctx is None or not ctx.user.is_admin:
+        messages.error(parent, exc.message + "\n请联系管理员（站长/副站长）修改。")
+        return True
+    reason = ask_reason(parent, exc.months)
+    if reason:
+        ctx.month_override = reason
+        messages.info(parent, "原因已记录。请再点一次保存，完成这次修改。", title="修改已报送月份")
+    return True
+
+
+CURRENT: dict[str, AppContext] = {}
+
+
+def install(ctx: AppContext) -> None:
+    """Called by the main window for the logged-in user."""
+    CURRENT["ctx"] = ctx
+    from ..forms import SPECIAL_HANDLERS
+    if _offer_override not in SPECIAL_HANDLERS:
+        SPECIAL_HANDLERS.append(_offer_override)
