@@ -18,16 +18,18 @@ from .services.database_ops import open_app_database
 from .ui import messages
 from .ui.crash_dialog import install_excepthook
 from .ui.fonts import install_fonts, install_translations
+from .ui.threads import install_gui_collector
 
 log = logging.getLogger(__name__)
 
 
 def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationName(APP_NAME)  # not the display name: Qt would append it to every title
     app.setQuitOnLastWindowClosed(False)  # between the main window and the log-in no window is open
     install_fonts(app)
     install_translations(app)
+    install_gui_collector(app)
     return app
 
 

@@ -29,7 +29,6 @@ from shuanbai_desktop.domain.staff_pay_rules import (
     suggest_level,
 )
 from shuanbai_desktop.domain.staff_rules import (
-    Worker,
     annual_hours_required,
     check_contract_dates,
     check_training_hours,
@@ -38,9 +37,9 @@ from shuanbai_desktop.domain.staff_rules import (
     expiry_band,
     missing_supervision_months,
     renewal_eligibility,
-    staffing_checks,
     training_shortfalls,
 )
+from shuanbai_desktop.domain.staff_staffing import Worker, staffing_checks
 from shuanbai_desktop.errors import UserError
 
 START, END = date(2021, 7, 1), date(2024, 6, 30)

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, selectinload
 from ...data.models import ServicePoint, Village
 from ...data.models.staff import StaffMember
 from ...domain.staff_labels import Certificate, StaffRole, StaffStatus
-from ...domain.staff_rules import StaffingChecks, Worker
-from ...domain.staff_rules import staffing_checks as compute
+from ...domain.staff_staffing import StaffingChecks, Worker
+from ...domain.staff_staffing import staffing_checks as compute
 from .common import pairs
 
 

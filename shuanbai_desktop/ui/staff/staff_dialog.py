@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
 )
@@ -35,9 +33,16 @@ from ...services.staff.roster import StaffInput
 from ..context import AppContext
 from ..forms import FormErrors
 from ..settings.widgets import dialog_buttons, note
-from .widgets import OptionalDate, date_edit, enum_combo, get_date, run_write, select_data, set_date
-
-CODE_ROLE = Qt.ItemDataRole.UserRole
+from .widgets import (
+    OptionalDate,
+    VillageChecklist,
+    date_edit,
+    enum_combo,
+    get_date,
+    run_write,
+    select_data,
+    set_date,
+)
 
 
 class StaffDialog(QDialog):
@@ -133,17 +138,11 @@ class StaffDialog(QDialog):
         self.point_combo = QComboBox()
         self.point_combo.addItem("（不在社工点，站内工作）", None)
         self.liaison_check = QCheckBox("担任本社工点联络人")
-        self.village_list = QListWidget()
-        self.village_list.setMinimumHeight(150)
         with self._ctx.session() as s:
             for p in station.list_service_points(s):
                 self.point_combo.addItem(p.name, p.id)
-            for v in station.list_villages(s):
-                item = QListWidgetItem(v.name)
-                item.setData(CODE_ROLE, v.code)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Unchecked)
-                self.village_list.addItem(item)
+            self.village_list = VillageChecklist([(v.code, v.name) for v in station.list_villages(s)])
+        self.village_list.setMinimumHeight(150)
         for label, widget in (("岗位角色：", self.role_combo), ("人员来源：", self.source_combo),
                               ("入职日期：", self.hire_edit), ("从事社工起始：", self.career_edit),
                               ("所在社工点：", self.point_combo), ("", self.liaison_check)):
@@ -238,24 +237,10 @@ class StaffDialog(QDialog):
         self.career_edit.set_value(d.career_start)
         select_data(self.point_combo, d.point_id)
         self.liaison_check.setChecked(d.is_liaison)
-        self.set_villages(d.village_codes)
+        self.village_list.set_checked(d.village_codes)
         select_data(self.user_combo, d.user_id)
         select_data(self.level_combo, d.pay_level_id)
         self.notes_edit.setPlainText(d.notes)
-
-    def set_villages(self, codes) -> None:
-        first = None
-        for i in range(self.village_list.count()):
-            item = self.village_list.item(i)
-            checked = item.data(CODE_ROLE) in codes
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-            first = first or (item if checked else None)
-        if first is not None:
-            self.village_list.scrollToItem(first)
-
-    def villages(self) -> tuple[str, ...]:
-        items = [self.village_list.item(i) for i in range(self.village_list.count())]
-        return tuple(i.data(CODE_ROLE) for i in items if i.checkState() == Qt.CheckState.Checked)
 
     def input(self) -> StaffInput:
         return StaffInput(
@@ -263,7 +248,7 @@ class StaffDialog(QDialog):
             self.role_combo.currentData(), self.source_combo.currentData(), get_date(self.hire_edit),
             self.phone_edit.text(), self.major_edit.text(), self.cert_combo.currentData(), self.cert_no_edit.text(),
             self.cert_date_edit.value(), self.sup_check.isChecked(), self.sup_no_edit.text(),
-            self.liaison_check.isChecked(), self.point_combo.currentData(), self.villages(),
+            self.liaison_check.isChecked(), self.point_combo.currentData(), self.village_list.checked(),
             self.career_edit.value(), self.user_combo.currentData(), self.level_combo.currentData(),
             self.notes_edit.toPlainText())
 

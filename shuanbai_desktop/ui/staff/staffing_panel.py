@@ -6,7 +6,7 @@ from html import escape
 
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
 
-from ...domain.staff_rules import StaffingChecks
+from ...domain.staff_staffing import StaffingChecks
 from ...services.staff import staffing_checks
 from ..context import AppContext
 

@@ -170,3 +170,31 @@ def short_village(name: str) -> str:
         if name.endswith(long):
             return name[: -len(long)] + short
     return name
+
+
+class VillageChecklist(QListWidget):
+    """The station's villages with check boxes (the villages a worker serves)."""
+
+    def __init__(self, villages: Sequence[tuple[str, str]], parent=None):
+        super().__init__(parent)
+        for code, name in villages:
+            item = QListWidgetItem(name)
+            item.setData(ID_ROLE, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.addItem(item)
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.item(i) for i in range(self.count())]
+
+    def set_checked(self, codes: Sequence[str]) -> None:
+        first = None
+        for item in self._items():
+            checked = item.data(ID_ROLE) in codes
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            first = first or (item if checked else None)
+        if first is not None:
+            self.scrollToItem(first)
+
+    def checked(self) -> tuple[str, ...]:
+        return tuple(i.data(ID_ROLE) for i in self._items() if i.checkState() == Qt.CheckState.Checked)
