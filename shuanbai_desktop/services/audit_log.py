@@ -193,16 +193,24 @@ def _column(table_name: str, key: str):
     return table.columns.get(key) if table is not None else None
 
 
+OTHER_SETTING_NAMES = {"staff.performance_weights": "绩效因素权重", "staff.insurance_rates": "四险一金缴费比例"}
+
+
 def value_text(table_name: str, key: str, value, names: dict[str, dict[str, str]] | None = None) -> str:
     if value is None or value == "":
         return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
     enum = ENUM_VALUES.get((table_name, key))
+    if enum is None:  # a column may name its own enumeration: info={"enum": SomeLabelledEnum}
+        column = _column(table_name, key)
+        enum = column.info.get("enum") if column is not None else None
     if enum is not None and value in enum._value2member_map_:
         return enum(value).label
     if table_name == "setting" and key == "key" and value in INT_SETTINGS:
         return INT_SETTINGS[value].label
+    if table_name == "setting" and key == "key" and value in OTHER_SETTING_NAMES:
+        return OTHER_SETTING_NAMES[value]
     looked_up = (names or {}).get(key, {}).get(str(value))
     if looked_up:
         return looked_up

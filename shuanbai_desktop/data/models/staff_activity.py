@@ -29,6 +29,7 @@ def _label(text: str, **info) -> dict:
 
 class StaffTraining(Base):
     __label__ = "培训"
+    __month_field__ = "start_date"  # month lock (data/month_lock.py)
     __tablename__ = "staff_training"
     __audit_label__ = "title"
     __table_args__ = (CheckConstraint("hours > 0", name="hours_positive"),)
@@ -94,6 +95,7 @@ class StaffSupervision(Base):
     """A supervisor's visit (督导): at least one a month, at least 16 hours a visit."""
 
     __label__ = "督导记录"
+    __month_field__ = "visit_date"  # month lock (data/month_lock.py)
     __tablename__ = "staff_supervision"
     __audit_label__ = "supervisor"
     __table_args__ = (CheckConstraint("hours > 0", name="hours_positive"),)

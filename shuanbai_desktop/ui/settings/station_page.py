@@ -44,7 +44,7 @@ class StationPage(QWidget):
         self.coverage_panel = CoveragePanel()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._build_points())
-        splitter.addWidget(self.coverage_panel)
+        splitter.addWidget(self._build_side())
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
@@ -133,7 +133,19 @@ class StationPage(QWidget):
         layout.addWidget(self.points_table, 1)
         return box
 
+    def _build_side(self) -> QWidget:
+        """Coverage of the villages, then the staffing checks (R1.4) of the staff roster."""
+        from ..staff.staffing_panel import StaffingPanel
+        self.staffing_panel = StaffingPanel(self._ctx)
+        side = QWidget()
+        box = QVBoxLayout(side)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.coverage_panel, 1)
+        box.addWidget(self.staffing_panel)
+        return side
+
     def refresh(self) -> None:
+        self.staffing_panel.refresh()
         with self._ctx.session() as s:
             points = station.list_service_points(s)
             cov = station.coverage(s)
