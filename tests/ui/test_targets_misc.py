@@ -18,11 +18,11 @@ from shuanbai_desktop.services.targets import households, intervals
 from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
 from shuanbai_desktop.services.targets.labels import Relation, Risk
 from shuanbai_desktop.ui import fonts
+from shuanbai_desktop.ui.attachments_dialog import AttachmentsDialog
 from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.persons.list_page import PersonsPage
 from shuanbai_desktop.ui.persons.paged_model import BLOCK, FETCH_STEP, MAX_BLOCKS
 from shuanbai_desktop.ui.targets import SETTINGS_PAGES
-from shuanbai_desktop.ui.targets.attachments_dialog import AttachmentsDialog
 from shuanbai_desktop.ui.targets.household_view import HouseholdView
 from tests.ui.helpers import grab as _grab
 from tests.ui.helpers import type_text

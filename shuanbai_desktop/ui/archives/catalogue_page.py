@@ -23,8 +23,8 @@ from ...services.archives import catalogue, lending
 from ...services.archives.catalogue import OWNER_TYPE, ArchiveFilter, ArchiveRow
 from ...services.archives.lending import LoanFilter
 from .. import messages
-from ..assets.attachments_dialog import AttachmentsDialog
 from ..assets.common import GREY, RED, can_edit, data_as, export_xlsx, output_pdf
+from ..attachments_dialog import AttachmentsDialog
 from ..context import AppContext
 from ..settings.widgets import TooltipRowsModel, button_row, fit_columns, make_table
 from ..table_model import Column

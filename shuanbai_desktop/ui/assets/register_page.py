@@ -25,11 +25,11 @@ from ...services.assets import events, register
 from ...services.assets.common import active_places
 from ...services.assets.register import OWNER_TYPE, AssetFilter, AssetRow
 from .. import messages
+from ..attachments_dialog import AttachmentsDialog
 from ..context import AppContext
 from ..settings.widgets import button_row, fit_columns, make_table, note
 from ..table_model import Column, RowsTableModel
 from .asset_dialog import AssetDialog
-from .attachments_dialog import AttachmentsDialog
 from .common import AMBER, GREY, can_edit, data_as, export_xlsx, money, run
 from .event_dialog import EventDialog
 from .labels_dialog import LabelsDialog

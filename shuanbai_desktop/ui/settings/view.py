@@ -12,7 +12,6 @@ from .security_page import SecurityPage
 from .station_page import StationPage
 from .users_page import UsersPage
 
-
 FEATURE_AREAS = ("window", "targets", "staff", "assets", "archives", "report")
 
 

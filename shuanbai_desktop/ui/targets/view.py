@@ -13,9 +13,9 @@ from ...services import persons
 from ...services.targets import access
 from ...services.targets.labels import CaseSource
 from .. import messages
+from ..attachments_dialog import AttachmentsDialog
 from ..context import AppContext
 from ..persons.list_page import PersonsPage
-from .attachments_dialog import AttachmentsDialog
 from .case_dialog import CaseDialog
 from .case_open_dialog import CaseOpenDialog
 from .cases_page import CasesPage
@@ -152,7 +152,8 @@ class TargetsView(QWidget):
 
     def attachments(self, owner_type: str, owner_id: int, title: str, refresh=None, parent=None) -> None:
         can_edit = self._ctx.user.role.value != "supervisor"
-        dialog = AttachmentsDialog(self._ctx, owner_type, owner_id, title, parent or refresh or self, can_edit)
+        dialog = AttachmentsDialog(self._ctx, owner_type, owner_id, title, "可添加证件、户口本、申请材料等的扫描件或照片。",
+                                   can_edit, parent or refresh or self)
         if refresh is not None:
             dialog.finished.connect(lambda *_: refresh.refresh())
         self._show(dialog)

@@ -1,4 +1,7 @@
-"""附件: invoices and photos of an asset, scans of an archive file; add, open, save a copy, remove."""
+"""附件 of any record (asset, archive file, person, household, case): add, open, save a copy, remove.
+
+The one attachments dialog of the app, over services/attachments.py.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,13 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLabel, QPushButton, QVBoxLayout
 
-from ...services import attachments
-from ...services.attachments import AttachmentRow
-from .. import messages
-from ..context import AppContext
-from ..settings.widgets import button_row, fit_columns, make_table, note, selected_row
-from ..table_model import Column, RowsTableModel
-from .common import run
+from ..errors import UserError
+from ..services import attachments
+from ..services.attachments import AttachmentRow
+from . import messages
+from .context import AppContext
+from .settings.widgets import button_row, fit_columns, make_table, note, selected_row
+from .table_model import Column, RowsTableModel
 
 COLUMNS = (Column("说明", lambda a: a.description), Column("原文件名", lambda a: a.original_name),
            Column("大小", lambda a: a.size_text, align_right=True), Column("添加人", lambda a: a.added_by),
@@ -26,7 +29,7 @@ FILTER = ("扫描件、照片和文档 (*.pdf *.jpg *.jpeg *.png *.bmp *.tif *.t
 class AttachmentsDialog(QDialog):
     """``hint`` says what belongs here (发票、照片 / 扫描件)."""
 
-    def __init__(self, ctx: AppContext, owner_type: str, owner_id: int, title: str, hint: str,
+    def __init__(self, ctx: AppContext, owner_type: str, owner_id: int, title: str, hint: str = "",
                  editable: bool = True, parent=None):
         super().__init__(parent)
         self._ctx, self._owner = ctx, (owner_type, owner_id)
@@ -79,9 +82,17 @@ class AttachmentsDialog(QDialog):
             if not ok:
                 return
         owner_type, owner_id = self._owner
-        run(self, self._ctx, lambda s: attachments.add_attachment(
+        self._write(lambda s: attachments.add_attachment(
             s, self._ctx.db.path, owner_type, owner_id, path, description or "", self._ctx.user.username))
         self.refresh()
+
+    def _write(self, action) -> None:
+        """One transaction; a rule not met is shown and nothing is saved."""
+        try:
+            with self._ctx.session() as s:
+                action(s)
+        except UserError as exc:
+            messages.error(self, exc.message)
 
     def open_selected(self) -> None:
         row = self.selected()
@@ -104,5 +115,5 @@ class AttachmentsDialog(QDialog):
     def remove_selected(self) -> None:
         row = self.selected()
         if row and messages.confirm(self, f"确定移除附件“{row.description}”吗？"):
-            run(self, self._ctx, lambda s: attachments.remove_attachment(s, row.id))
+            self._write(lambda s: attachments.remove_attachment(s, row.id))
             self.refresh()
