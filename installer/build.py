@@ -83,7 +83,8 @@ DEB_DEPENDS = [
     "libxcb-xkb1",
     "libcups2t64 | libcups2",          # Qt's CUPS print plugin (printing reports)
 ]
-# No Recommends for CJK fonts: the app ships and registers its own (resources/fonts).
+# The app ships and registers its own CJK fonts (resources/fonts); fonts-hanazono is only recommended
+# for Ext-B name characters (𠮷), which no shipped font has.
 DEB_MAINTAINER = "社工站工作平台 <shuanbai-desktop@localhost>"
 SMOKE_MARK = "SMOKE-TEST OK"
 WINDOW_TITLES = r"设立社工站|登录"     # set-up wizard or log-in dialog
@@ -149,6 +150,8 @@ def deb_control(version: str, arch: str = "amd64", installed_kb: int = 0, glibc:
         f"Maintainer: {DEB_MAINTAINER}",
         f"Installed-Size: {installed_kb}",
         "Depends: " + ", ".join([f"libc6 (>= {glibc_floor([glibc])})", *DEB_DEPENDS]),
+        # Only for names with Ext-B characters (𠮷): the shipped fonts lack them; PDFs take them from here.
+        "Recommends: fonts-hanazono",
         "Section: misc",
         "Priority: optional",
         f"Description: {APP_NAME}（乡镇(街道)社工站桌面工作平台）",

@@ -272,3 +272,8 @@ def test_windows_command_prints_steps_off_windows(build, capsys):
     assert build.main(["windows"]) == 0
     out = capsys.readouterr().out
     assert "build.ps1" in out and "ISCC" in out and "ChineseSimplified.isl" in out
+
+
+
+def test_deb_recommends_a_font_for_ext_b_name_characters(build):
+    assert "Recommends: fonts-hanazono" in build.deb_control("0.1.0")
