@@ -10,7 +10,6 @@ from . import paths
 from .domain.idcard import mask_ids_in_text
 
 
-
 class MaskIdNumbers(logging.Filter):
     """Last line of defence: masks anything shaped like an ID number in a log record."""
 

@@ -26,6 +26,19 @@ TOWN = "441302001"  # 惠州市惠城区桥东街道
 TITLE_BAR = 28
 
 
+def _settle(limit_s: float = 30) -> None:
+    """Let background work started by a screen (report preview) finish, so the picture shows its result."""
+    import time
+
+    from .report.worker import busy
+    deadline = time.monotonic() + limit_s
+    QApplication.processEvents()
+    while busy() and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    QApplication.processEvents()
+
+
 class Shots:
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
@@ -34,7 +47,7 @@ class Shots:
 
     def widget(self, widget: QWidget, name: str) -> None:
         widget.show()
-        QApplication.processEvents()
+        _settle()
         self.pixmap(widget.grab(), name)
 
     def over(self, base: QWidget, top: QWidget, name: str) -> None:

@@ -22,6 +22,11 @@ _RUNNING: dict[QThread, QObject] = {}
 _HOOKED: list[bool] = []
 
 
+def busy() -> bool:
+    """Is any report work still running?"""
+    return any(not thread.isFinished() for thread in _RUNNING)
+
+
 def wait_all() -> None:
     for thread in list(_RUNNING):
         thread.wait()
