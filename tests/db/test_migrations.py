@@ -31,11 +31,15 @@ def test_new_database_is_marked_and_at_head(empty_db, db_path):
 
 
 def _released():
-    return sorted(FIXTURES.glob("release-*.db"))
+    """A database of every released schema (release-*.db), plus the foundation's own (schema-*.db),
+    each filled with demo data, so that every migration is run over real rows."""
+    return sorted(FIXTURES.glob("release-*.db")) + sorted(FIXTURES.glob("schema-*.db"))
 
 
 def test_there_is_a_fixture_for_each_release():
-    assert [p.name for p in _released()] == ["release-0.1.0.db"]
+    from shuanbai_desktop import __version__
+    names = [p.name for p in _released()]
+    assert f"release-{__version__}.db" in names and "schema-0001-foundation.db" in names
 
 
 def test_every_released_schema_upgrades_with_data_kept(tmp_path):
