@@ -27,10 +27,10 @@ TITLE_BAR = 28
 
 
 def _settle(limit_s: float = 30) -> None:
-    """Let background work started by a screen (report preview) finish, so the picture shows its result."""
+    """Let background work started by a screen (report preview, backup) finish, so the picture shows its result."""
     import time
 
-    from .report.worker import busy
+    from .background import busy
     deadline = time.monotonic() + limit_s
     QApplication.processEvents()
     while busy() and time.monotonic() < deadline:

@@ -1,112 +1,13 @@
-"""Long report work off the GUI thread, with progress; results come back on the GUI thread.
-
-``Job.start(fn)`` runs ``fn(progress)`` in a QThread, where ``progress(percent, text)`` may
-be called from the worker; ``progressed``, ``finished`` and ``failed`` are delivered to
-slots on the GUI thread (queued connections), so they may touch widgets.
-"""
+"""What the report screens add to the app's background job (ui/background.py): a progress line,
+and a reading database handle for work in the worker thread."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 
 from ...data.db import Database
+from ..background import Job, busy, wait_all  # noqa: F401  (the report screens' worker)
 from ..context import AppContext
-
-# Threads still running are kept here, so that closing a screen (log-out) never destroys a running
-# QThread; the application waits for them before it quits.
-_RUNNING: dict[QThread, QObject] = {}
-_HOOKED: list[bool] = []
-
-
-def busy() -> bool:
-    """Is any report work still running?"""
-    return any(not thread.isFinished() for thread in _RUNNING)
-
-
-def wait_all() -> None:
-    for thread in list(_RUNNING):
-        thread.wait()
-
-
-def _keep(thread: QThread, task: QObject) -> None:
-    """Hold the thread until it has finished (dropped at a later start, never while it runs)."""
-    for done in [t for t in _RUNNING if t.isFinished()]:
-        del _RUNNING[done]
-    app = QCoreApplication.instance()
-    if app is not None and not _HOOKED:
-        app.aboutToQuit.connect(wait_all)
-        _HOOKED.append(True)
-    _RUNNING[thread] = task
-
-
-class _Task(QObject):
-    progressed = Signal(int, str)
-    done = Signal(object)
-    failed = Signal(object)
-
-    def __init__(self, fn: Callable[[Callable[[int, str], None]], Any]):
-        super().__init__()
-        self._fn = fn
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            result = self._fn(lambda p, t="": self.progressed.emit(int(p), str(t)))
-        except Exception as exc:  # handed to the GUI thread, which decides what it is
-            self.failed.emit(exc)
-        else:
-            self.done.emit(result)
-
-
-class Job(QObject):
-    progressed = Signal(int, str)
-    finished = Signal(object)
-    failed = Signal(object)
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._thread: QThread | None = None
-        self._task: _Task | None = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None
-
-    def start(self, fn: Callable[[Callable[[int, str], None]], Any]) -> None:
-        thread, task = QThread(), _Task(fn)
-        task.moveToThread(thread)
-        thread.started.connect(task.run)
-        task.progressed.connect(self.progressed)
-        task.done.connect(self._on_done)
-        task.failed.connect(self._on_failed)
-        self._thread, self._task = thread, task
-        _keep(thread, task)
-        thread.start()
-
-    def _stop(self) -> None:
-        thread, self._thread, self._task = self._thread, None, None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-
-    @Slot(object)
-    def _on_done(self, result: Any) -> None:
-        self._stop()
-        self.finished.emit(result)
-
-    @Slot(object)
-    def _on_failed(self, exc: Exception) -> None:
-        self._stop()
-        self.failed.emit(exc)
-
-    def wait(self) -> None:
-        """Block until the work ends (closing the window, tests)."""
-        if self._thread is not None:
-            self._thread.wait()
 
 
 class ProgressLine(QWidget):
