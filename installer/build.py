@@ -8,6 +8,7 @@
                                                installed app from its menu entry, as a plain user
     python installer/build.py icons            re-renders installer/windows/shuanbai.ico from the SVG
     python installer/build.py version          prints shuanbai_desktop.__version__
+    python installer/build.py apt-packages     prints the apt packages the linux build needs
 
 Run it with the project's virtual environment (PySide6, PyInstaller and the app's dependencies
 installed). Every failure exits non-zero. The version comes only from shuanbai_desktop.__version__.
@@ -172,6 +173,54 @@ def depends_package_names(depends: list[str] = DEB_DEPENDS) -> set[str]:
         for alt in item.split("|"):
             names.add(alt.split("(")[0].strip())
     return names
+
+
+# What the Linux build needs from apt besides the project's venv (`bash .ci/dev build` installs them):
+# the tools, the X server for the GUI check, and every library of Depends, which the system library
+# audit looks up on this machine (libcups2 is not there by default).
+BUILD_TOOL_PACKAGES = ["dpkg-dev", "binutils", "xvfb", "xauth", "xdotool", "desktop-file-utils"]
+
+
+def libpython_package(base_prefix: str = sys.base_prefix, version_info=sys.version_info,
+                      shared_lib: Path | None = None) -> str | None:
+    """The apt package with the shared libpython PyInstaller bundles, when it is missing.
+
+    Debian's and Ubuntu's python3.X binaries are linked statically; their libpython3.X.so.1.0 comes
+    in the separate package libpython3.X. None when the library is there or the Python is not the
+    distribution's (pyenv, python.org builds: their own libpython, or none to install with apt)."""
+    if shared_lib is None:
+        shared_lib = _shared_libpython()
+    if base_prefix != "/usr" or (shared_lib is not None and shared_lib.exists()):
+        return None
+    return f"libpython{version_info[0]}.{version_info[1]}"
+
+
+def _shared_libpython() -> Path | None:
+    import sysconfig
+
+    name = sysconfig.get_config_var("INSTSONAME") or sysconfig.get_config_var("LDLIBRARY")
+    libdir = sysconfig.get_config_var("LIBDIR")
+    if not name or not libdir:
+        return None
+    return Path(libdir) / name
+
+
+def build_apt_packages(depends: list[str] = DEB_DEPENDS) -> list[str]:
+    """apt packages for `build.py linux`, one entry each; alternatives as "new|old" (first that exists)."""
+    out = list(BUILD_TOOL_PACKAGES)
+    for item in depends:
+        out.append("|".join(alt.split("(")[0].strip() for alt in item.split("|")))
+    lib = libpython_package()
+    if lib:
+        out.append(lib)
+    return out
+
+
+def check_libpython() -> None:
+    lib = libpython_package()
+    if lib:
+        raise BuildError(f"缺少共享库 / missing the shared library {_shared_libpython()} that PyInstaller "
+                         f"bundles: apt-get install {lib}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -671,6 +720,7 @@ def cmd_linux(args) -> int:
     if not sys.platform.startswith("linux"):
         raise BuildError("linux 构建只能在 Linux 上运行 / run the linux build on Linux")
     need_tools("dpkg-deb", "readelf", "strip")
+    check_libpython()
     t_start = time.monotonic()
     version = app_version()
     log(f"{APP_ID} {version} (deb {deb_version(version)}), Python {sys.version.split()[0]}")
@@ -696,6 +746,7 @@ def cmd_linux(args) -> int:
     print(f"bundle      {bundle.relative_to(ROOT)}  {mib(tree_size(bundle))} unpacked  (built in {t_bundle:.0f} s)")
     print(f"package     {deb.relative_to(ROOT)}  {mib(deb.stat().st_size)}  (packed in {t_deb:.0f} s), "
           f"Depends: libc6 (>= {glibc})")
+    print(f"glibc       {glibc} or newer on the target (the .deb's floor; check there with `ldd --version`)")
     print(f"start       --version {res.version_s:.2f} s; CLI init on a new database {res.cli_init_s:.2f} s")
     if res.offscreen_s is not None:
         print(f"            GUI offscreen start → {res.offscreen_window} → exit: {res.offscreen_s:.2f} s")
@@ -840,6 +891,11 @@ def cmd_icons(args) -> int:
     return 0
 
 
+def cmd_apt_packages(args) -> int:
+    print("\n".join(build_apt_packages()))
+    return 0
+
+
 def cmd_version(args) -> int:
     print(app_version())
     return 0
@@ -857,9 +913,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--user", default="nobody", help="user that runs the app when called as root")
     sub.add_parser("icons", help="render installer/windows/shuanbai.ico from the SVG")
     sub.add_parser("version", help="print the version")
+    sub.add_parser("apt-packages", help="print the apt packages the linux build needs (one a line)")
     args = parser.parse_args(argv)
     commands = {"linux": cmd_linux, "windows": cmd_windows, "check-installed": cmd_check_installed,
-                "icons": cmd_icons, "version": cmd_version}
+                "icons": cmd_icons, "version": cmd_version, "apt-packages": cmd_apt_packages}
     try:
         return commands[args.command](args)
     except BuildError as exc:

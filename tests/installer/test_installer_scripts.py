@@ -277,3 +277,128 @@ def test_windows_command_prints_steps_off_windows(build, capsys):
 
 def test_deb_recommends_a_font_for_ext_b_name_characters(build):
     assert "Recommends: fonts-hanazono" in build.deb_control("0.1.0")
+
+
+# ---------------------------------------------------------------- what the Linux build needs from apt
+
+def test_apt_packages_command_lists_the_tools_and_every_depends_package():
+    """`bash .ci/dev build` installs what this prints; the library audit needs every Depends package."""
+    r = subprocess.run([sys.executable, str(INSTALLER / "build.py"), "apt-packages"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    entries = r.stdout.split()
+    listed = {alt for entry in entries for alt in entry.split("|")}
+    for tool in ("dpkg-dev", "binutils", "xvfb", "xauth", "xdotool", "desktop-file-utils"):
+        assert tool in listed, tool
+    assert "libcups2t64|libcups2" in entries  # Debian 13 / Ubuntu 24.04 name first, then Debian 12's
+    spec = importlib.util.spec_from_file_location("shuanbai_installer_build_deps", INSTALLER / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+        assert module.depends_package_names() - {"libc6"} <= listed
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+def test_libpython_package_only_for_a_distribution_python_without_its_shared_library(build, tmp_path):
+    missing = tmp_path / "libpython3.11.so.1.0"
+    assert build.libpython_package("/usr", (3, 11, 2), missing) == "libpython3.11"
+    missing.write_bytes(b"")
+    assert build.libpython_package("/usr", (3, 11, 2), missing) is None
+    assert build.libpython_package("/root/.pyenv/versions/3.11.7", (3, 11, 7), tmp_path / "none.so") is None
+
+
+# ---------------------------------------------------------------- .ci/dev (the README's set-up)
+
+STUB_PYTHON = r"""#!/bin/bash
+# stand-in for python: logs its arguments; "-m venv DIR" makes a venv of this stub (with pip unless
+# --without-pip); "-m pip" fails like CPython's "No module named pip" when the venv has none
+echo "$0 $*" >> "$STUB_LOG"
+case "$1" in
+  -c) exit "${STUB_TOO_OLD:-0}" ;;
+  --version) echo "Python 3.11.99"; exit 0 ;;
+  -m)
+    case "$2" in
+      venv)
+        dir="${@: -1}"; mkdir -p "$dir/bin"; cp "$0" "$dir/bin/python"
+        case " $* " in *" --without-pip "*) ;; *) touch "$dir/pip-ok" ;; esac
+        exit 0 ;;
+      pip)
+        [ -f "$(dirname "$0")/../pip-ok" ] && exit 0
+        echo "$0: No module named pip" >&2; exit 1 ;;
+      pytest) echo "STUB-PYTEST"; exit 0 ;;
+    esac ;;
+esac
+exit 0
+"""
+
+
+def _dev_sandbox(tmp_path: Path, python_too_old: bool = False) -> tuple[Path, dict[str, str]]:
+    """A checkout with .ci/dev and pyproject.toml only; PATH has a stub python3 and basic tools but
+    no apt or dpkg (so nothing is installed system-wide and no network is used)."""
+    checkout = tmp_path / "checkout"
+    (checkout / ".ci").mkdir(parents=True)
+    shutil.copy(ROOT / ".ci" / "dev", checkout / ".ci" / "dev")
+    (checkout / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname", "rm", "touch", "readlink", "mkdir", "cp", "grep", "awk", "id", "cat", "env"):
+        found = shutil.which(tool)
+        assert found, tool
+        (bin_dir / tool).symlink_to(found)
+    python3 = bin_dir / "python3"
+    python3.write_text(STUB_PYTHON, encoding="utf-8")
+    python3.chmod(0o755)
+    env = {"PATH": str(bin_dir), "HOME": str(tmp_path), "LANG": "C.UTF-8", "STUB_LOG": str(tmp_path / "log")}
+    if python_too_old:
+        env["STUB_TOO_OLD"] = "1"
+    return checkout, env
+
+
+def _dev(checkout: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(checkout / ".ci" / "dev"), *args], cwd=checkout, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_ci_dev_rebuilds_a_venv_left_without_pip_then_reruns_without_installing(tmp_path):
+    checkout, env = _dev_sandbox(tmp_path)
+    made = subprocess.run([str(tmp_path / "bin" / "python3"), "-m", "venv", "--without-pip",
+                           str(checkout / ".venv")], env=env)
+    assert made.returncode == 0 and (checkout / ".venv" / "bin" / "python").exists()
+
+    r = _dev(checkout, env, "test", "-q")
+    assert r.returncode == 0, r.stderr
+    assert "STUB-PYTEST" in r.stdout
+    assert "没有 pip" in r.stdout and "no pip" in r.stdout
+    assert (checkout / ".venv" / "pip-ok").exists() and (checkout / ".venv" / ".installed").exists()
+    log = (tmp_path / "log").read_text(encoding="utf-8")
+    assert "-m pip install -q -e .[test]" in log
+
+    (tmp_path / "log").write_text("", encoding="utf-8")
+    r = _dev(checkout, env, "test", "-q")
+    assert r.returncode == 0, r.stderr
+    log = (tmp_path / "log").read_text(encoding="utf-8")
+    assert "pip install" not in log and "-m venv" not in log  # everything there: only checks
+    assert "STUB-PYTEST" in r.stdout
+
+
+def test_ci_dev_rebuilds_a_venv_whose_python_is_gone(tmp_path):
+    checkout, env = _dev_sandbox(tmp_path)
+    (checkout / ".venv" / "bin").mkdir(parents=True)
+    (checkout / ".venv" / "bin" / "python").symlink_to(tmp_path / "removed-python3.11")
+    (checkout / ".venv" / ".installed").touch()  # even a stamp from a finished install
+
+    r = _dev(checkout, env, "test")
+    assert r.returncode == 0, r.stderr
+    assert "重建" in r.stdout and (checkout / ".venv" / "pip-ok").exists()
+    assert "STUB-PYTEST" in r.stdout
+
+
+def test_ci_dev_without_a_new_enough_python_says_what_to_install(tmp_path):
+    checkout, env = _dev_sandbox(tmp_path, python_too_old=True)
+    r = _dev(checkout, env, "test")
+    assert r.returncode == 1
+    assert "需要 Python 3.11 或更新版本" in r.stderr and "Python 3.11 or newer is needed" in r.stderr
+    assert "python3.11-venv" in r.stderr
+    assert not (checkout / ".venv").exists()
