@@ -4,6 +4,9 @@ Files live in ``<database folder>/attachments/ab/abcdef….ext``; the database r
 the original name, who added it and when. A file is written to ``.tmp``, fsynced and
 renamed, so a crash never leaves half a file under a final name. Backups copy the
 store beside the database backup (``sync_store``).
+
+Adding or removing an attachment changes its owner's record, so it needs the permission of the
+owner's area (``OWNER_PERMISSIONS``); the name recorded as 添加人 is the session's user.
 """
 
 from __future__ import annotations
@@ -19,11 +22,55 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..data.models.attachments import Attachment
+from ..data.models.cases import CaseRecord
+from ..domain.labels import Role
 from ..errors import UserError
+from .permissions import Acting, Permission, require
 
 MAX_BYTES = 50 * 1024 * 1024
 ALLOWED = {".pdf", ".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".gif", ".webp", ".doc", ".docx",
            ".xls", ".xlsx", ".wps", ".et", ".ofd", ".txt", ".zip"}
+
+
+# owner_type (the owning record's table) → what the acting user must be allowed to do to add or remove
+OWNER_PERMISSIONS: dict[str, Permission] = {
+    "asset": Permission.ASSET_EDIT,
+    "archive_file": Permission.ARCHIVE_EDIT,
+    "person": Permission.PERSON_EDIT,
+    "household": Permission.HOUSEHOLD_EDIT,
+    "case_record": Permission.CASE_OPEN,  # and only the case's responsible worker or an administrator
+    "staff_member": Permission.STAFF_EDIT,
+    "staff_contract": Permission.STAFF_EDIT,
+    "staff_training": Permission.STAFF_EDIT,
+    "staff_evaluation": Permission.STAFF_EDIT,
+    "staff_supervision": Permission.SUPERVISION_RECORD,
+}
+
+
+def owner_permission(owner_type: str) -> Permission:
+    """The permission that adding or removing an attachment of ``owner_type`` needs (the screens ask it too)."""
+    permission = OWNER_PERMISSIONS.get(owner_type)
+    if permission is None:
+        raise ValueError(f"no permission declared for attachments of {owner_type!r}")
+    return permission
+
+
+def require_owner_edit(session: Session, owner_type: str, owner_id: int) -> Acting:
+    """Refuse unless the session's user may change the owning record; returns who is acting."""
+    acting = require(session, owner_permission(owner_type))
+    if owner_type == "case_record":
+        _require_case_worker(session, acting, owner_id)
+    return acting
+
+
+def _require_case_worker(session: Session, acting: Acting, case_id: int) -> None:
+    if acting.is_system or acting.role is Role.ADMIN:
+        return
+    case = session.get(CaseRecord, case_id)
+    if case is None:
+        raise UserError("找不到这个个案（可能已被删除）。")
+    if case.worker_id != acting.user_id:
+        raise UserError("只有本个案的负责社工或管理员可以添加或移除这个个案的附件。")
 
 
 @dataclass(frozen=True)
@@ -73,8 +120,9 @@ def _put(store: Path, source: Path, stored_name: str) -> None:
 
 
 def add_attachment(session: Session, db_path: Path, owner_type: str, owner_id: int, source: Path,
-                   description: str, added_by: str) -> AttachmentRow:
+                   description: str) -> AttachmentRow:
     """Copy ``source`` into the store and record it; the caller's transaction owns the row."""
+    acting = require_owner_edit(session, owner_type, owner_id)
     source = Path(source)
     if not source.is_file():
         raise UserError(f"找不到文件：{source.name}", field="附件")
@@ -89,7 +137,7 @@ def add_attachment(session: Session, db_path: Path, owner_type: str, owner_id: i
     sha = _digest(source)
     _put(store_dir(db_path), source, sha + ext)
     row = Attachment(owner_type=owner_type, owner_id=owner_id, description=text, original_name=source.name[:200],
-                     stored_name=sha + ext, size=size, sha256=sha, added_by=added_by)
+                     stored_name=sha + ext, size=size, sha256=sha, added_by=acting.username)
     session.add(row)
     session.flush()
     return _row(row, db_path)
@@ -108,7 +156,12 @@ def list_attachments(session: Session, db_path: Path, owner_type: str, owner_id:
 
 def remove_attachment(session: Session, attachment_id: int) -> None:
     """Removes the record; the stored file stays (backups and other records may share it)."""
-    session.delete(session.get(Attachment, attachment_id))
+    row = session.get(Attachment, attachment_id)
+    if row is None:
+        raise UserError("找不到这个附件（可能已被移除）。")
+    require_owner_edit(session, row.owner_type, row.owner_id)
+    session.delete(row)
+    session.flush()
 
 
 def export_copy(row: AttachmentRow, folder: Path) -> Path:

@@ -27,7 +27,8 @@ FILTER = ("扫描件、照片和文档 (*.pdf *.jpg *.jpeg *.png *.bmp *.tif *.t
 
 
 class AttachmentsDialog(QDialog):
-    """``hint`` says what belongs here (发票、照片 / 扫描件)."""
+    """``hint`` says what belongs here (发票、照片 / 扫描件). Adding and removing are offered when ``editable``
+    and the user's role has the owner's permission (services/attachments.OWNER_PERMISSIONS)."""
 
     def __init__(self, ctx: AppContext, owner_type: str, owner_id: int, title: str, hint: str = "",
                  editable: bool = True, parent=None):
@@ -45,6 +46,7 @@ class AttachmentsDialog(QDialog):
                              (self.copy_button, self.save_copy), (self.remove_button, self.remove_selected),
                              (close, self.accept)):
             button.clicked.connect(lambda *_, s=slot: s())
+        editable = editable and ctx.can(attachments.owner_permission(owner_type))
         self.add_button.setVisible(editable)
         self.remove_button.setVisible(editable)
         self.empty = QLabel(f"还没有附件。{hint}")
@@ -83,7 +85,7 @@ class AttachmentsDialog(QDialog):
                 return
         owner_type, owner_id = self._owner
         self._write(lambda s: attachments.add_attachment(
-            s, self._ctx.db.path, owner_type, owner_id, path, description or "", self._ctx.user.username))
+            s, self._ctx.db.path, owner_type, owner_id, path, description or ""))
         self.refresh()
 
     def _write(self, action) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..data.db import Database
 from ..services.auth import UserInfo
+from ..services.permissions import Permission, allowed
 from ..services.station import StationInfo
 
 
@@ -23,6 +24,10 @@ class AppContext:
     # The administrator's reason for changing a record of a reported month, given once after a
     # refusal (ui/report/month_override.py) and used by the next save only.
     month_override: str | None = None
+
+    def can(self, permission: Permission) -> bool:
+        """Whether to offer an action: the same table the services enforce (services/permissions.py)."""
+        return allowed(self.user.role, permission)
 
     @contextmanager
     def session(self):

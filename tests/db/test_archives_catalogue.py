@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from shuanbai_desktop.data.models.archives import ArchiveFile
 from shuanbai_desktop.domain.archive_rules import ArchiveCategory, Confidentiality, OwnerKind, Retention
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import persons
 from shuanbai_desktop.services.archives import catalogue
@@ -95,4 +96,15 @@ def test_edit_keeps_or_renumbers(station_db, admin):
         row = catalogue.get_file(s, file_id)
         assert catalogue.years(s) == [2024]
     assert (row.number, row.title) == ("WZ-2024-D10-0001", "2024年物资台账")
+    assert _count(station_db) == 1
+
+
+def test_a_supervisor_catalogues_nothing_a_counter_worker_does(station_db):
+    from tests.db.test_attachments import add_user
+    supervisor, window = add_user(station_db, "dudao", Role.SUPERVISOR), add_user(station_db, "chuangkou", Role.WINDOW)
+    with pytest.raises(UserError, match="“督导”角色不能登记档案和借阅"), station_db.session(supervisor) as s:
+        catalogue.save_file(s, personnel(), today=TODAY)
+    assert _count(station_db) == 0
+    with station_db.session(window) as s:
+        catalogue.save_file(s, personnel(), today=TODAY)
     assert _count(station_db) == 1

@@ -10,12 +10,14 @@ from sqlalchemy.exc import IntegrityError
 
 from shuanbai_desktop.data.models.archives import ArchiveLoan
 from shuanbai_desktop.domain.archive_rules import Confidentiality
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import workbench
 from shuanbai_desktop.services.archives import checks, lending
 from shuanbai_desktop.services.archives.lending import LoanFilter, LoanInput
 from shuanbai_desktop.services.workbench import Level, WorkbenchContext
 from tests.db.test_archives_catalogue import TODAY, _save, personnel
+from tests.db.test_attachments import add_user
 
 
 @pytest.fixture
@@ -125,3 +127,22 @@ def test_renew(station_db, admin, file_id):
     with station_db.session(admin.actor) as s:
         lending.renew(s, loan_id, "2024-06-30", today=TODAY)
         assert lending.list_loans(s, LoanFilter(overdue_only=True), today=TODAY) == []
+
+
+def test_a_counter_worker_lends_under_their_own_name_and_a_supervisor_does_not(station_db, file_id):
+    window, supervisor = add_user(station_db, "chuangkou", Role.WINDOW), add_user(station_db, "dudao", Role.SUPERVISOR)
+    with pytest.raises(UserError, match="“督导”角色不能登记档案和借阅"), station_db.session(supervisor) as s:
+        lending.lend(s, file_id, loan(), today=TODAY)
+    assert _loans(station_db) == 0
+    forged = type(window)(window.user_id, "admin")  # a counter user's id under the administrator's name
+    with station_db.session(forged) as s:
+        loan_id = lending.lend(s, file_id, loan(), today=TODAY)
+    for refused in (lambda s: lending.renew(s, loan_id, "2024-06-20", today=TODAY),
+                    lambda s: lending.return_loan(s, loan_id, "2024-06-14", today=TODAY)):
+        with pytest.raises(UserError, match="督导"), station_db.session(supervisor) as s:
+            refused(s)
+    with station_db.session(window) as s:
+        lending.return_loan(s, loan_id, "2024-06-14", today=TODAY)
+    with station_db.session() as s:
+        record = s.get(ArchiveLoan, loan_id)
+        assert (record.lent_by, record.returned_by) == ("chuangkou", "chuangkou")

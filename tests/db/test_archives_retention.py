@@ -7,12 +7,14 @@ from datetime import date, datetime
 import pytest
 
 from shuanbai_desktop.domain.archive_rules import ArchiveCategory, Retention
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import workbench
 from shuanbai_desktop.services.archives import catalogue, checks, lending, month_figures, retention
 from shuanbai_desktop.services.archives.retention import DestructionInput
 from shuanbai_desktop.services.workbench import Level, WorkbenchContext
 from tests.db.test_archives_catalogue import _save, personnel
+from tests.db.test_attachments import add_user
 
 TODAY = date(2025, 3, 1)
 
@@ -102,3 +104,17 @@ def test_a_lent_file_is_not_destroyed(station_db, admin, files):
                      today=TODAY)
     with pytest.raises(UserError, match="借出中"), station_db.session(admin.actor) as s:
         retention.destroy(s, [files["expired"]], DestructionInput("2025-02-28", "李站长", "陈晓红"), today=TODAY)
+
+
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.WINDOW, Role.SUPERVISOR], ids=lambda r: r.value)
+def test_only_an_administrator_appraises(station_db, files, role):
+    """Destruction was admin-only only because its buttons were hidden (issue 12); the service refuses it now."""
+    actor = add_user(station_db, "tester", role)
+    with pytest.raises(UserError, match=f"“{role.short}”角色不能档案到期鉴定和销毁"), station_db.session(actor) as s:
+        retention.destroy(s, [files["expired"]], DestructionInput("2025-02-28", "李站长", "陈晓红"), today=TODAY)
+    with pytest.raises(UserError, match="不能档案到期鉴定"), station_db.session(actor) as s:
+        retention.extend_retention(s, [files["expired"]], "2030-12-31", "仍需保存", today=TODAY)
+    with station_db.session() as s:
+        assert retention.list_destructions(s) == []
+        assert catalogue.get_file(s, files["expired"]).extended_until is None
+    assert _due(station_db) == ["2013年安全检查记录", "2014年消防演练记录"]

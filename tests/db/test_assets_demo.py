@@ -40,3 +40,16 @@ def test_demo_assets_and_archives(station_db, monkeypatch):
     demo.generate_demo(station_db, residents=0, today=TODAY)  # a second run adds no second set
     with station_db.session() as s:
         assert len(register.list_assets(s)) == len(assets)
+
+
+def test_the_demo_acts_as_the_system_not_as_a_user(station_db):
+    """The generator runs before anyone logs in: its session is marked as the program's own work."""
+    import random
+
+    station_db.acting_for = None  # no logged-in user at all
+    with station_db.session() as s:
+        demo_assets.add_demo(s, random.Random(1), TODAY)
+    with station_db.session() as s:
+        recorder = next(a for a in register.list_assets(s) if a.name == "数码录音笔")
+        assert {h.created_by for h in events.history(s, recorder.id)} == {"system"}
+        assert retention.due_for_review(s, TODAY)

@@ -7,10 +7,12 @@ from sqlalchemy import func, select
 
 from shuanbai_desktop.data.models.assets import AssetEvent
 from shuanbai_desktop.domain.asset_rules import AssetStatus, EventKind
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services.assets import events, register
 from shuanbai_desktop.services.assets.events import EventInput
 from tests.db.test_assets_register import TODAY, add_point, laptop
+from tests.db.test_attachments import add_user
 
 
 @pytest.fixture
@@ -104,3 +106,35 @@ def test_issued_asset_must_come_back_before_repair_or_disposal(station_db, admin
 def test_register_and_count_cannot_be_entered_by_hand(station_db, admin, asset_id):
     with pytest.raises(UserError, match="不能手工登记"):
         _do(station_db, admin, asset_id, EventInput(EventKind.COUNT, "2024-04-02"))
+
+
+def test_a_counter_worker_issues_but_only_an_administrator_scraps(station_db, admin, asset_id):
+    """Disposal was admin-only only because its button was hidden (issue 12); the service refuses it now."""
+    window = add_user(station_db, "chuangkou", Role.WINDOW)
+    dispose = EventInput(EventKind.DISPOSE, "2024-06-01", approver="李站长", reason="屏幕损坏")
+    with pytest.raises(UserError, match="“窗口”角色不能报废或处置资产"), station_db.session(window) as s:
+        events.record_event(s, asset_id, dispose, today=TODAY)
+    _, count = _state(station_db, asset_id)
+    assert count == 1
+    with station_db.session(window) as s:
+        events.record_event(s, asset_id, EventInput(EventKind.ISSUE, "2024-04-01", "黄志明"), today=TODAY)
+    _do(station_db, admin, asset_id, EventInput(EventKind.RETURN, "2024-05-20"))
+    _do(station_db, admin, asset_id, dispose)
+    row, _ = _state(station_db, asset_id)
+    assert row.status is AssetStatus.SCRAPPED
+
+
+def test_a_supervisor_records_no_event(station_db, asset_id):
+    supervisor = add_user(station_db, "dudao", Role.SUPERVISOR)
+    with pytest.raises(UserError, match="“督导”角色不能登记资产"), station_db.session(supervisor) as s:
+        events.record_event(s, asset_id, EventInput(EventKind.ISSUE, "2024-04-01", "黄志明"), today=TODAY)
+    assert _state(station_db, asset_id)[1] == 1
+
+
+def test_the_history_names_the_user_the_database_knows(station_db, asset_id):
+    window = add_user(station_db, "chuangkou", Role.WINDOW)
+    forged = type(window)(window.user_id, "admin")  # a counter user's id under the administrator's name
+    with station_db.session(forged) as s:
+        events.record_event(s, asset_id, EventInput(EventKind.ISSUE, "2024-04-01", "黄志明"), today=TODAY)
+    with station_db.session() as s:
+        assert events.history(s, asset_id)[-1].created_by == "chuangkou"

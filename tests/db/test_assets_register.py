@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.data.models.assets import Asset
 from shuanbai_desktop.domain.asset_rules import AssetCategory, AssetStatus, EventKind, RequiredItem
-from shuanbai_desktop.domain.labels import FacilityType
+from shuanbai_desktop.domain.labels import FacilityType, Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import station
 from shuanbai_desktop.services.assets import events, register
@@ -145,3 +145,17 @@ def test_people_and_funding_suggestions(station_db, admin):
         assert register.people_names(s) == ["李副站长", "外聘保管员"]
         assert register.funding_sources(s)[-1] == "村委会赠送"
         assert register.suggest_code(s, AssetCategory.EQUIPMENT, 2024) == "SB-2024-002"
+
+
+def test_only_an_administrator_deletes_an_entry(station_db, admin):
+    """Taking an asset off the register is ASSET_DISPOSE (administrators), as its button always was."""
+    from tests.db.test_attachments import add_user
+    worker = add_user(station_db, "shegong", Role.SOCIAL_WORKER)
+    with station_db.session(worker) as s:
+        mistake = register.save_asset(s, laptop(), today=TODAY)
+    with pytest.raises(UserError, match="“社工”角色不能报废或处置资产"), station_db.session(worker) as s:
+        register.delete_asset(s, mistake)
+    assert _count(station_db) == 1
+    with station_db.session(admin.actor) as s:
+        register.delete_asset(s, mistake)
+    assert _count(station_db) == 0

@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 
 from shuanbai_desktop.domain.asset_rules import AssetCategory, AssetStatus, CountResult, EventKind
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services.assets import events, register, stocktake
 from shuanbai_desktop.services.assets.register import AssetInput
 from tests.db.test_assets_register import TODAY, laptop
+from tests.db.test_attachments import add_user
 
 
 @pytest.fixture
@@ -111,3 +113,24 @@ def test_counter_is_required(station_db, admin, assets):
 def test_nothing_to_count(station_db, admin):
     with pytest.raises(UserError, match="还没有在账的资产"), station_db.session(admin.actor) as s:
         stocktake.start_stocktake(s, "2024年盘点", "李副站长", date(2024, 6, 1), today=TODAY)
+
+
+def test_a_counter_worker_counts_and_a_supervisor_does_not(station_db, admin, assets):
+    window, supervisor = add_user(station_db, "chuangkou", Role.WINDOW), add_user(station_db, "dudao", Role.SUPERVISOR)
+    with pytest.raises(UserError, match="“督导”角色不能登记资产、领用归还维修和盘点"), station_db.session(supervisor) as s:
+        stocktake.start_stocktake(s, "年中盘点", "刘督导", "2024-06-10", today=TODAY)
+    with station_db.session() as s:
+        assert stocktake.list_stocktakes(s) == []
+    with station_db.session(window) as s:
+        take = stocktake.start_stocktake(s, "2024年年中盘点", "陈晓红", "2024-06-10", today=TODAY)
+    lines = list(_line_ids(station_db, take).values())
+    with pytest.raises(UserError, match="督导"), station_db.session(supervisor) as s:
+        stocktake.mark_lines(s, take, lines, CountResult.FOUND)
+    with station_db.session(window) as s:
+        stocktake.mark_lines(s, take, lines, CountResult.FOUND)
+    with pytest.raises(UserError, match="督导"), station_db.session(supervisor) as s:
+        stocktake.close_stocktake(s, take, "2024-06-12", today=TODAY)
+    with station_db.session(window) as s:
+        stocktake.close_stocktake(s, take, "2024-06-12", today=TODAY)
+        row = stocktake.get_stocktake(s, take)
+    assert not row.is_open

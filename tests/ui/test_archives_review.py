@@ -118,3 +118,19 @@ def test_only_an_administrator_decides(qtbot, station_db, ctx):
     assert "由管理员" in page.due_note.text()
     catalogue_page = view.pages["archives.catalogue"]
     assert catalogue_page.lend_button.isVisibleTo(catalogue_page)  # lending is everyday work
+
+
+def test_a_social_worker_sees_the_due_files_but_no_appraisal_buttons(qtbot, station_db, ctx):
+    with ctx.session() as s:
+        auth.create_user(s, "shegong", "陈晓红", Role.SOCIAL_WORKER, "Kan2024abcd", must_change=False)
+    user = auth.log_in(station_db, "shegong", "Kan2024abcd")
+    view = ArchivesView(AppContext(db=station_db, user=user, station=ctx.station))
+    qtbot.addWidget(view)
+    view.resize(1112, 690)
+    view.show()
+    view.show_page("archives.review")
+    page = view.pages["archives.review"]
+    assert page.due_model.rowCount() == 2
+    assert not page.extend_button.isVisible() and not page.destroy_button.isVisible()
+    assert "鉴定处理由管理员" in page.due_note.text()
+    assert not view.pages["archives.catalogue"].add_button.isHidden()  # cataloguing and lending: ARCHIVE_EDIT

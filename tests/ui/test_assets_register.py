@@ -281,3 +281,40 @@ def test_attachments_and_move(qtbot, page, ctx, tmp_path):
     assert not move.isVisible(), move.errors.text
     assert page.selected_asset().place == "东湖社工点"
     assert page.history_model.rows[-1].summary == "从站本部调拨到东湖社工点"
+
+
+def test_a_counter_worker_registers_and_issues_but_is_not_offered_disposal(qtbot, station_db, ctx):
+    """The buttons follow the permission table; a disposal forced past the hidden button is still refused."""
+    with ctx.session() as s:
+        auth.create_user(s, "chuangkou", "王窗口", Role.WINDOW, "Kan2024abcd", must_change=False)
+    (asset_id,) = seed(ctx, laptop())
+    user = auth.log_in(station_db, "chuangkou", "Kan2024abcd")
+    view = AssetsView(AppContext(db=station_db, user=user, station=ctx.station))
+    qtbot.addWidget(view)
+    view.resize(1112, 690)
+    view.show()
+    page = view.pages["assets.register"]
+    assert all(b.isVisible() for b in (page.add_button, page.edit_button, page.issue_button, page.repair_button))
+    assert not page.dispose_button.isVisible() and not page.delete_button.isVisible()
+    page.select(asset_id)
+    page.record(events.EventKind.DISPOSE)  # as if the hidden button had been reached
+    dialog = page.dialog
+    type_text(dialog.approver_edit, "李站长")
+    type_text(dialog.reason_edit, "主板损坏")
+    click(qtbot, dialog.save_button)
+    assert "“窗口”角色不能报废或处置资产" in dialog.errors.text
+    grab(dialog, "assets_dispose_refused")
+    with ctx.session() as s:
+        assert register.get_asset(s, asset_id).status is AssetStatus.IN_USE
+
+
+def test_the_attachments_dialog_offers_adding_by_the_owners_permission(qtbot, station_db, ctx):
+    from shuanbai_desktop.ui.attachments_dialog import AttachmentsDialog
+    with ctx.session() as s:
+        auth.create_user(s, "chuangkou", "王窗口", Role.WINDOW, "Kan2024abcd", must_change=False)
+    window = AppContext(db=station_db, user=auth.log_in(station_db, "chuangkou", "Kan2024abcd"), station=ctx.station)
+    (asset_id,) = seed(ctx, laptop())
+    for owner_type, offered in ((register.OWNER_TYPE, True), ("person", False), ("case_record", False)):
+        dialog = AttachmentsDialog(window, owner_type, asset_id, "附件")
+        qtbot.addWidget(dialog)
+        assert dialog.add_button.isHidden() is not offered and dialog.remove_button.isHidden() is not offered

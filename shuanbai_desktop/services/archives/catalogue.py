@@ -28,6 +28,7 @@ from ...domain.archive_rules import (
 )
 from ...errors import UserError
 from ..assets.common import clean, day
+from ..permissions import Permission, require
 
 OWNER_TYPE = "archive_file"  # attachments (scans) of a file in the attachment store
 
@@ -162,6 +163,7 @@ def _validated(session: Session, data: ArchiveInput, file_id: int | None, today:
 
 def save_file(session: Session, data: ArchiveInput, file_id: int | None = None, today: date | None = None) -> int:
     """Catalogue a new file or correct one; the 档号 is built from its parts and must be unique."""
+    require(session, Permission.ARCHIVE_EDIT)
     today = today or date.today()
     record = load_file(session, file_id) if file_id else ArchiveFile()
     if record.destruction_id:

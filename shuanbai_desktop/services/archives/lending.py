@@ -18,7 +18,8 @@ from ...domain.archive_rules import (
 )
 from ...domain.dates import parse_date
 from ...errors import UserError
-from ..assets.common import actor_name, clean, user_names
+from ..assets.common import clean, user_names
+from ..permissions import Permission, require
 from .catalogue import load_file
 
 SOON_DAYS = 2
@@ -71,6 +72,7 @@ def open_loan(session: Session, file_id: int) -> ArchiveLoan | None:
 
 def lend(session: Session, file_id: int, data: LoanInput, today: date | None = None) -> int:
     """Record a loan; refused for a file already out, a destroyed file, or bad dates."""
+    acting = require(session, Permission.ARCHIVE_EDIT)
     today = today or date.today()
     record = load_file(session, file_id)
     if record.destruction_id:
@@ -90,7 +92,7 @@ def lend(session: Session, file_id: int, data: LoanInput, today: date | None = N
     loan = ArchiveLoan(file_id=file_id, borrower_name=clean(data.borrower_name, "借阅人", 40, required=True),
                        borrower_staff_id=data.borrower_staff_id, borrower_unit=clean(data.borrower_unit, "借阅单位", 60),
                        purpose=clean(data.purpose, "借阅目的", 100, required=True), approver=approver,
-                       lent_on=lent_on, due_on=due_on, lent_by=actor_name(session))
+                       lent_on=lent_on, due_on=due_on, lent_by=acting.username)
     session.add(loan)
     session.flush()
     return loan.id
@@ -105,6 +107,7 @@ def _loan(session: Session, loan_id: int) -> ArchiveLoan:
 
 def return_loan(session: Session, loan_id: int, returned_on: date | str, note: str = "",
                 today: date | None = None) -> None:
+    acting = require(session, Permission.ARCHIVE_EDIT)
     today = today or date.today()
     loan = _loan(session, loan_id)
     if loan.returned_on is not None:
@@ -112,12 +115,13 @@ def return_loan(session: Session, loan_id: int, returned_on: date | str, note: s
     back = parse_date(returned_on, "归还日期")
     check_return(loan.lent_on, back, today)
     loan.returned_on, loan.return_note = back, clean(note, "归还说明", 200)
-    loan.returned_by = actor_name(session)
+    loan.returned_by = acting.username
     session.flush()
 
 
 def renew(session: Session, loan_id: int, due_on: date | str, today: date | None = None) -> None:
     """续借: a later due date, at most ``MAX_LOAN_DAYS`` from today."""
+    require(session, Permission.ARCHIVE_EDIT)
     today = today or date.today()
     loan = _loan(session, loan_id)
     if loan.returned_on is not None:

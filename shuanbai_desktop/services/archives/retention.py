@@ -13,7 +13,8 @@ from ...data.models.archives import ArchiveDestruction, ArchiveFile
 from ...domain.archive_rules import Retention
 from ...domain.dates import parse_date
 from ...errors import UserError
-from ..assets.common import actor_name, clean, day
+from ..assets.common import clean, day
+from ..permissions import Permission, require
 from .catalogue import ArchiveRow, rows_of
 from .lending import open_loan
 
@@ -47,6 +48,7 @@ def _check_due(session: Session, files: list[ArchiveFile], today: date) -> None:
 def extend_retention(session: Session, file_ids: list[int], until: date | str, note: str,
                      today: date | None = None) -> int:
     """Appraisal result "keep": the files are kept until ``until`` and listed again after it."""
+    require(session, Permission.ARCHIVE_DESTROY)
     today = today or date.today()
     files = _files(session, file_ids)
     _check_due(session, files, today)
@@ -74,6 +76,7 @@ class DestructionInput:
 
 def destroy(session: Session, file_ids: list[int], data: DestructionInput, today: date | None = None) -> int:
     """Record the destruction of files past retention; the catalogue keeps them, marked destroyed."""
+    acting = require(session, Permission.ARCHIVE_DESTROY)
     today = today or date.today()
     files = _files(session, file_ids)
     _check_due(session, files, today)
@@ -87,7 +90,7 @@ def destroy(session: Session, file_ids: list[int], data: DestructionInput, today
     record = ArchiveDestruction(destroyed_on=day(data.destroyed_on, "销毁日期", today), approved_by=approved_by,
                                 approval_ref=clean(data.approval_ref, "批准文号", 60), supervisor=supervisor,
                                 method=clean(data.method, "销毁方式", 20, required=True),
-                                reason=clean(data.reason, "销毁原因", 200, required=True), created_by=actor_name(session))
+                                reason=clean(data.reason, "销毁原因", 200, required=True), created_by=acting.username)
     session.add(record)
     session.flush()
     for f in files:

@@ -1,4 +1,4 @@
-"""Helpers shared by the asset services: text cleaning, places, people, who is acting."""
+"""Helpers shared by the asset services: text cleaning, places, people."""
 
 from __future__ import annotations
 
@@ -36,11 +36,6 @@ def day(raw: date | str | None, field: str, today: date, required: bool = True) 
     if value > today:
         raise UserError(f"{field}不能晚于今天。", field=field)
     return value
-
-
-def actor_name(session: Session) -> str:
-    actor = session.info.get("actor")
-    return actor.username if actor else "system"
 
 
 def place_names(session: Session) -> dict[int | None, str]:

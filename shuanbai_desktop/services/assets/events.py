@@ -19,7 +19,8 @@ from ...domain.asset_rules import (
 )
 from ...domain.dates import parse_date
 from ...errors import UserError
-from .common import actor_name, check_place, clean, place_names
+from ..permissions import Permission, require
+from .common import check_place, clean, place_names
 from .register import load_asset
 
 DATE_FIELD = {EventKind.ISSUE: "领用日期", EventKind.RETURN: "归还日期", EventKind.MOVE: "调拨日期",
@@ -55,9 +56,12 @@ def _last_event_date(session: Session, asset_id: int) -> date | None:
 
 
 def record_event(session: Session, asset_id: int, data: EventInput, today: date | None = None) -> int:
-    """Check the event against the asset's state and dates, apply it, add it to the history."""
-    today = today or date.today()
+    """Check the event against the asset's state and dates, apply it, add it to the history.
+
+    A disposal needs ASSET_DISPOSE (administrators); the other events ASSET_EDIT."""
     kind = EventKind(data.kind)
+    acting = require(session, Permission.ASSET_DISPOSE if kind is EventKind.DISPOSE else Permission.ASSET_EDIT)
+    today = today or date.today()
     if kind not in DATE_FIELD:
         raise UserError(f"不能手工登记“{kind.label}”。")
     asset = load_asset(session, asset_id)
@@ -67,7 +71,7 @@ def record_event(session: Session, asset_id: int, data: EventInput, today: date 
     field = DATE_FIELD[kind]
     on = parse_date(data.on_date, field)
     check_event_date(on, asset.purchase_date, _last_event_date(session, asset_id), today, field)
-    event = AssetEvent(asset_id=asset.id, kind=kind.value, on_date=on, created_by=actor_name(session),
+    event = AssetEvent(asset_id=asset.id, kind=kind.value, on_date=on, created_by=acting.username,
                        from_place=place_names(session).get(asset.point_id, ""),
                        reason=clean(data.reason, _reason_field(kind), 200, required=kind in _REASON_REQUIRED))
     _APPLY[kind](session, asset, event, data)

@@ -26,7 +26,8 @@ from ...domain.asset_rules import (
     parse_value,
 )
 from ...errors import UserError
-from .common import actor_name, check_place, clean, day, place_names, user_names
+from ..permissions import Permission, require
+from .common import check_place, clean, day, place_names, user_names
 
 OWNER_TYPE = "asset"  # attachments of an asset: owner_type in the attachment store
 FUNDING_SOURCES = ("财政拨款", "双百工程专项经费", "上级配发", "社会捐赠", "自筹")
@@ -121,10 +122,12 @@ def _validated(session: Session, data: AssetInput, asset_id: int | None, today: 
 
 def save_asset(session: Session, data: AssetInput, asset_id: int | None = None, today: date | None = None) -> int:
     """Register a new asset (with its 登记入账 event) or correct an existing one; one call, all rules."""
+    acting = require(session, Permission.ASSET_EDIT)
     today = today or date.today()
     values = _validated(session, data, asset_id, today)
     if asset_id is None:
-        return _create(session, values, check_place(session, data.point_id), AssetStatus(data.status))
+        return _create(session, values, check_place(session, data.point_id), AssetStatus(data.status),
+                       acting.username)
     asset = load_asset(session, asset_id)
     if data.point_id != asset.point_id:
         raise UserError("存放地点请通过“调拨”变更，以便留下记录。", field="存放地点")
@@ -135,14 +138,14 @@ def save_asset(session: Session, data: AssetInput, asset_id: int | None = None, 
     return asset.id
 
 
-def _create(session: Session, values: dict, point_id: int | None, status: AssetStatus) -> int:
+def _create(session: Session, values: dict, point_id: int | None, status: AssetStatus, by: str) -> int:
     asset = Asset(point_id=point_id, status=status.value, **values)
     session.add(asset)
     session.flush()
     session.add(AssetEvent(asset_id=asset.id, kind=EventKind.REGISTER.value, on_date=asset.purchase_date,
                            to_place=place_names(session).get(point_id, ""), status_after=status.value,
                            point_after=point_id, person_name=asset.custodian_name,
-                           created_by=actor_name(session)))
+                           created_by=by))
     session.flush()
     return asset.id
 
@@ -209,7 +212,10 @@ def rows_for(session: Session, ids: list[int]) -> list[AssetRow]:
 
 
 def delete_asset(session: Session, asset_id: int) -> None:
-    """Remove an entry made by mistake: only while it has no history beyond its registration."""
+    """Remove an entry made by mistake: only while it has no history beyond its registration.
+
+    Taking an asset off the register is an administrator's act, like a disposal (ASSET_DISPOSE)."""
+    require(session, Permission.ASSET_DISPOSE)
     asset = load_asset(session, asset_id)
     events = session.scalar(select(func.count()).where(AssetEvent.asset_id == asset_id,
                                                         AssetEvent.kind != EventKind.REGISTER.value))

@@ -18,8 +18,9 @@ from ...data.base import now
 from ...data.models.assets import Asset, AssetEvent, StockTake, StockTakeLine
 from ...domain.asset_rules import MAX_QUANTITY, AssetStatus, CountResult, EventKind, is_difference
 from ...errors import UserError
+from ..permissions import Permission, require
 from ..station import get_station
-from .common import actor_name, clean, day, place_names
+from .common import clean, day, place_names
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,14 @@ def _open(session: Session) -> StockTake | None:
 def start_stocktake(session: Session, title: str, counted_by: str, started_on: date | str,
                     note: str = "", today: date | None = None) -> int:
     """One line per asset not scrapped, with the book's place, quantity, status and custodian."""
+    acting = require(session, Permission.ASSET_EDIT)
     today = today or date.today()
     current = _open(session)
     if current is not None:
         raise UserError(f"“{current.title}”还没有结束，一次只能进行一个盘点。", field="盘点名称")
     take = StockTake(title=clean(title, "盘点名称", 60, required=True), started_on=day(started_on, "开始日期", today),
                      counted_by=clean(counted_by, "盘点人", 60, required=True), note=clean(note, "备注", 200),
-                     created_by=actor_name(session))
+                     created_by=acting.username)
     assets = list(session.scalars(select(Asset).where(Asset.status != AssetStatus.SCRAPPED.value)
                                   .order_by(Asset.point_id.is_not(None), Asset.point_id, Asset.code)))
     if not assets:
@@ -123,6 +125,7 @@ def _take(session: Session, stocktake_id: int, must_be_open: bool = True) -> Sto
 def mark_lines(session: Session, stocktake_id: int, line_ids: list[int], result: CountResult,
                counted_quantity: int | None = None, note: str | None = None) -> int:
     """Mark lines found / missing / damaged; ``counted_quantity`` for a partial count (one line)."""
+    require(session, Permission.ASSET_EDIT)
     _take(session, stocktake_id)
     result = CountResult(result)
     if counted_quantity is not None and not 0 <= counted_quantity <= MAX_QUANTITY:
@@ -155,6 +158,7 @@ def _mark(line: StockTakeLine, result: CountResult, counted: int | None, note: s
 
 def close_stocktake(session: Session, stocktake_id: int, closed_on: date | str, today: date | None = None) -> None:
     """End the count: every line must be marked; each asset's history gets a 盘点 line."""
+    acting = require(session, Permission.ASSET_EDIT)
     today = today or date.today()
     take = _take(session, stocktake_id)
     closed = day(closed_on, "结束日期", today)
@@ -165,7 +169,7 @@ def close_stocktake(session: Session, stocktake_id: int, closed_on: date | str, 
     if pending:
         raise UserError(f"还有 {len(pending)} 项资产没有标记盘点结果，全部标记后才能结束盘点。")
     take.closed_on = closed
-    by = actor_name(session)
+    by = acting.username
     for line in lines:
         asset = session.get(Asset, line.asset_id)
         result = CountResult(line.result)
@@ -178,6 +182,7 @@ def close_stocktake(session: Session, stocktake_id: int, closed_on: date | str, 
 
 def cancel_stocktake(session: Session, stocktake_id: int) -> None:
     """Withdraw a count started by mistake, only while nothing in it has been marked."""
+    require(session, Permission.ASSET_EDIT)
     take = _take(session, stocktake_id)
     marked = session.scalar(select(func.count()).where(StockTakeLine.stocktake_id == stocktake_id,
                                                         StockTakeLine.result != CountResult.PENDING.value))

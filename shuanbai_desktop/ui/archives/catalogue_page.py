@@ -22,8 +22,9 @@ from ...exports import archives_pdf, archives_xlsx
 from ...services.archives import catalogue, lending
 from ...services.archives.catalogue import OWNER_TYPE, ArchiveFilter, ArchiveRow
 from ...services.archives.lending import LoanFilter
+from ...services.permissions import Permission
 from .. import messages
-from ..assets.common import GREY, RED, can_edit, data_as, export_xlsx, output_pdf
+from ..assets.common import GREY, RED, data_as, export_xlsx, output_pdf
 from ..attachments_dialog import AttachmentsDialog
 from ..context import AppContext
 from ..settings.widgets import TooltipRowsModel, button_row, fit_columns, make_table
@@ -48,7 +49,7 @@ COLUMNS = (Column("档号", lambda r: r.number), Column("题名", lambda r: r.ti
 class CataloguePage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
-        self._ctx, self._edit = ctx, can_edit(ctx)
+        self._ctx, self._edit = ctx, ctx.can(Permission.ARCHIVE_EDIT)
         self.dialog = None
         self.model = TooltipRowsModel(COLUMNS, row_color=self._color)  # long titles: full text on hover
         self.table = make_table(self.model)

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 
 from ...services.archives import lending
 from ...services.archives.lending import LoanFilter, LoanRow
-from ..assets.common import GREY, RED, can_edit
+from ...services.permissions import Permission
+from ..assets.common import GREY, RED
 from ..context import AppContext
 from ..settings.widgets import TooltipRowsModel, button_row, fit_columns, make_table, note
 from ..table_model import Column
@@ -31,7 +32,7 @@ def _color(r: LoanRow) -> str | None:
 class LoansPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
-        self._ctx, self._edit = ctx, can_edit(ctx)
+        self._ctx, self._edit = ctx, ctx.can(Permission.ARCHIVE_EDIT)
         self.dialog = None
         self.filter_combo = QComboBox()
         for text, value in FILTERS:

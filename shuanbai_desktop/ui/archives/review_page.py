@@ -9,6 +9,7 @@ from ...exports import archives_pdf
 from ...services.archives import retention
 from ...services.archives.catalogue import ArchiveRow
 from ...services.archives.retention import DestructionRow
+from ...services.permissions import Permission
 from .. import messages
 from ..assets.common import output_pdf
 from ..context import AppContext
@@ -28,7 +29,7 @@ DONE_COLUMNS = (Column("销毁日期", lambda d: f"{d.destroyed_on:%Y-%m-%d}"), 
 class ReviewPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
-        self._ctx, self._admin = ctx, ctx.user.is_admin
+        self._ctx, self._admin = ctx, ctx.can(Permission.ARCHIVE_DESTROY)
         self.dialog = None
         self.due_model, self.done_model = RowsTableModel(DUE_COLUMNS), RowsTableModel(DONE_COLUMNS)
         self.due_table, self.done_table = make_table(self.due_model), make_table(self.done_model)

@@ -11,18 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFileDialog, QWidget
 
-from ...domain.labels import Role
 from ...errors import UserError
 from ...services.assets.common import record_export
 from .. import messages, printing
 from ..context import AppContext
 
 RED, AMBER, GREY = "#b3261e", "#9a6700", "#80868b"
-
-
-def can_edit(ctx: AppContext) -> bool:
-    """督导/只读 accounts look, everyone else works."""
-    return ctx.user.role is not Role.SUPERVISOR
 
 
 def date_edit(value: date | None = None) -> QDateEdit:

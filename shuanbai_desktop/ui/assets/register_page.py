@@ -24,13 +24,14 @@ from ...exports import assets_xlsx
 from ...services.assets import events, register
 from ...services.assets.common import active_places
 from ...services.assets.register import OWNER_TYPE, AssetFilter, AssetRow
+from ...services.permissions import Permission
 from .. import messages
 from ..attachments_dialog import AttachmentsDialog
 from ..context import AppContext
 from ..settings.widgets import button_row, fit_columns, make_table, note
 from ..table_model import Column, RowsTableModel
 from .asset_dialog import AssetDialog
-from .common import AMBER, GREY, can_edit, data_as, export_xlsx, money, run
+from .common import AMBER, GREY, data_as, export_xlsx, money, run
 from .event_dialog import EventDialog
 from .labels_dialog import LabelsDialog
 
@@ -52,7 +53,8 @@ def _color(a: AssetRow) -> str | None:
 class RegisterPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
-        self._ctx, self._edit, self._admin = ctx, can_edit(ctx), ctx.user.is_admin
+        self._ctx, self._edit = ctx, ctx.can(Permission.ASSET_EDIT)
+        self._dispose = ctx.can(Permission.ASSET_DISPOSE)  # disposal and deleting a mistaken entry
         self.dialog = None
         self.model = RowsTableModel(COLUMNS, row_color=_color)
         self.table = make_table(self.model)
@@ -110,8 +112,8 @@ class RegisterPage(QWidget):
         editing = (self.add_button, self.edit_button, self.issue_button, self.move_button, self.repair_button)
         for button in editing:
             button.setVisible(self._edit)
-        self.dispose_button.setVisible(self._admin)
-        self.delete_button.setVisible(self._admin)
+        self.dispose_button.setVisible(self._dispose)
+        self.delete_button.setVisible(self._dispose)
         row = button_row(*editing, self.dispose_button, self.files_button, self.delete_button)
         row.addWidget(self.labels_button)
         row.addWidget(self.ledger_button)

@@ -21,11 +21,12 @@ from ...domain.asset_rules import CountResult
 from ...exports import assets_pdf, assets_xlsx
 from ...services.assets import stocktake
 from ...services.assets.stocktake import LineRow, StockTakeRow
+from ...services.permissions import Permission
 from .. import messages
 from ..context import AppContext
 from ..settings.widgets import button_row, fit_columns, make_table, note, selected_row
 from ..table_model import Column, RowsTableModel
-from .common import AMBER, RED, can_edit, export_xlsx, output_pdf, run
+from .common import AMBER, RED, export_xlsx, output_pdf, run
 from .stocktake_dialogs import CloseDialog, QuantityDialog, StartDialog, open_dialog
 
 TAKE_COLUMNS = (Column("盘点名称", lambda t: t.title), Column("开始日期", lambda t: f"{t.started_on:%Y-%m-%d}"),
@@ -51,7 +52,7 @@ def _line_color(r: LineRow) -> str | None:
 class StockTakePage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
-        self._ctx, self._edit = ctx, can_edit(ctx)
+        self._ctx, self._edit = ctx, ctx.can(Permission.ASSET_EDIT)
         self.dialog = None
         self._lines: list[LineRow] = []
         self.take_model = RowsTableModel(TAKE_COLUMNS)
