@@ -17,6 +17,7 @@ from ..domain.labels import Role
 from ..domain.staff_labels import Certificate, Education, Grade, Source, StaffRole, TrainingKind
 from ..domain.staff_rules import add_years, default_contract_end
 from . import auth, station
+from .permissions import SYSTEM_KEY, as_system
 from .staff import assessment, contracts, pay, pay_table, supervision, training
 from .staff.handover import Move
 from .staff.leaving import LeaveInput, leave_station
@@ -121,7 +122,7 @@ def _contracts(session: Session, staff_id: int, hire: date, today: date) -> None
             previous = contracts.add_contract(session, staff_id, data, today)
         else:
             previous = contracts.renew_contract(session, previous, data, "经镇(街道)研究同意续聘，并督促尽快取得职业资格证书",
-                                                is_admin=True, today=today)
+                                                today=today)
         start = default_contract_end(start) + timedelta(days=1)
 
 
@@ -159,9 +160,22 @@ def _supervision(session: Session, rng: random.Random, hires: dict[int, date], t
 
 
 def add_demo(session: Session, rng: random.Random, today: date) -> None:
-    """The demo station's staff files; does nothing when workers are already entered."""
+    """The demo station's staff files; does nothing when workers are already entered.
+
+    The generator is the program's own work: the staff services are called as the system.
+    """
     if session.scalar(select(func.count(StaffMember.id))):
         return
+    was_system = session.info.get(SYSTEM_KEY, False)
+    as_system(session)
+    try:
+        _add(session, rng, today)
+    finally:
+        if not was_system:
+            session.info.pop(SYSTEM_KEY, None)
+
+
+def _add(session: Session, rng: random.Random, today: date) -> None:
     info = station.get_station(session)
     _pay_levels(session)
     used = {"陈晓红", "黄志明", "林丽娟", "曾嘉豪"}
@@ -192,4 +206,4 @@ def _former_worker(session: Session, rng: random.Random, county: str, today: dat
     _contracts(session, staff_id, STATION_OPENED, min(today, date(today.year - 1, 3, 1)))
     leave_on = date(today.year - 1, 3, 31)
     moves = (Move("staff.village", p["village"], successor),)
-    leave_station(session, staff_id, LeaveInput(leave_on, "考取事业单位，个人辞职", moves, False), None, today)
+    leave_station(session, staff_id, LeaveInput(leave_on, "考取事业单位，个人辞职", moves, False), today)

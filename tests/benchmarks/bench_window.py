@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from shuanbai_desktop.data.engine import connect_readonly  # noqa: E402
 from shuanbai_desktop.data.models import Person  # noqa: E402
 from shuanbai_desktop.data.models.window import WindowRegistration  # noqa: E402
 from shuanbai_desktop.exports.window_pdf import render_notice  # noqa: E402
@@ -99,7 +100,7 @@ def bench_services(db, conn, user, keys: list[str], matter_id: int, folder: Path
         started = time.perf_counter()
         with db.session(user.actor) as s:
             saved = registration.register(s, registration.RegistrationInput(
-                Channel.VISIT, found[0].id, matter_id, "基准测试登记", handling=Handling.ASSIGN), user.id)
+                Channel.VISIT, found[0].id, matter_id, "基准测试登记", handling=Handling.ASSIGN))
             data = documents.notice_data(s, saved.id)
         render_notice(data, folder / f"{saved.ticket_no}.pdf")
         save.append(time.perf_counter() - started)
@@ -167,7 +168,7 @@ def main() -> None:
         matter_id = next(m.id for m in catalogue.list_matters(s) if m.name == "居家养老服务")
         total = s.scalar(select(func.count(WindowRegistration.id)))
     print(f"数据库：{args.db}（窗口登记 {total:,} 条）")
-    conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    conn = connect_readonly(args.db)
     keys = initials(conn)
     with tempfile.TemporaryDirectory() as folder:
         bench_services(db, conn, user, keys, matter_id, Path(folder))

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from shuanbai_desktop.data.models.staff import StaffContract
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.domain.staff_labels import Certificate, ContractStatus, Grade
 from shuanbai_desktop.domain.staff_rules import default_contract_end
 from shuanbai_desktop.errors import UserError
+from shuanbai_desktop.services import auth
 from shuanbai_desktop.services.staff import assessment, contracts
 from shuanbai_desktop.services.staff.assessment import AssessmentInput
 from shuanbai_desktop.services.staff.contracts import ContractInput, RenewalNotEligible
@@ -58,10 +60,10 @@ def test_overlapping_contracts_for_one_worker_are_refused(station_db):
     assert _contracts(station_db) == 3
 
 
-def _renew(db, cid: int, start: date, reason: str = "", is_admin: bool = True) -> int:
-    with db.session() as s:
+def _renew(db, cid: int, start: date, reason: str = "", actor=None) -> int:
+    with db.session(actor) as s:
         data = ContractInput(start, default_contract_end(start))
-        return contracts.renew_contract(s, cid, data, reason, is_admin, TODAY)
+        return contracts.renew_contract(s, cid, data, reason, TODAY)
 
 
 def test_renewal_rule_starts_on_2022_07_01(station_db):
@@ -83,7 +85,7 @@ def test_certified_and_assessed_worker_is_renewed_and_the_old_contract_shows_ren
     cid = _first(station_db, staff_id)
     with station_db.session() as s:
         assessment.save_assessment(s, AssessmentInput(staff_id, 2021, Grade.PASS), today=TODAY)
-    new_id = _renew(station_db, cid, date(2022, 7, 1), is_admin=False)
+    new_id = _renew(station_db, cid, date(2022, 7, 1))
     with station_db.session() as s:
         rows = contracts.contracts_of(s, staff_id, date(2023, 1, 1))
         defaults = contracts.renewal_defaults(s, new_id)
@@ -99,9 +101,11 @@ def test_administrator_may_renew_an_ineligible_worker_with_a_recorded_reason(sta
     cid = _first(station_db, staff_id)
     with station_db.session() as s:
         assessment.save_assessment(s, AssessmentInput(staff_id, 2021, Grade.FAIL), today=TODAY)
-    with pytest.raises(UserError) as err:
-        _renew(station_db, cid, date(2022, 7, 1), "镇里研究同意", is_admin=False)
-    assert "管理员" in err.value.message
+        worker = auth.create_user(s, "sg1", "黄志明", Role.SOCIAL_WORKER, "Shegong-2024-qd", must_change=False)
+    with pytest.raises(UserError) as err:  # only the administrator renews (STAFF_EDIT), whatever the caller claims
+        _renew(station_db, cid, date(2022, 7, 1), "镇里研究同意", actor=worker.actor)
+    assert "“社工”角色不能维护人员档案" in err.value.message
+    assert _contracts(station_db) == 1
     new_id = _renew(station_db, cid, date(2022, 7, 1), "镇里研究同意")
     with station_db.session() as s:
         row = s.get(StaffContract, new_id)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pypdfium2 as pdfium
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.data.models.staff import StaffMember
+from shuanbai_desktop.errors import UserError
+from shuanbai_desktop.services import auth
 from shuanbai_desktop.services.demo import generate_demo
 from shuanbai_desktop.services.staff import ledgers, pay
 from tests.db.test_staff_common import TODAY
@@ -33,8 +34,8 @@ def _cells(path) -> list[list]:
 def test_roster_ledger_is_masked_by_default_and_full_on_request(demo, tmp_path):
     db, numbers = demo
     with db.session() as s:
-        masked = ledgers.export_roster(s, tmp_path / "名册.xlsx", today=date.today())
-        full = ledgers.export_roster(s, tmp_path / "名册-完整.xlsx", full_ids=True)
+        masked = ledgers.export_roster(s, tmp_path / "名册.xlsx", today=TODAY)
+        full = ledgers.export_roster(s, tmp_path / "名册-完整.xlsx", full_ids=True, today=TODAY)
         events = list(s.scalars(select(AuditEntry.summary).where(AuditEntry.table_name == "export")))
     rows = _cells(masked)
     assert rows[0][0] == "桥东街道社会工作服务站工作人员名册" and rows[1][:5] == ["序号", "姓名", "性别", "年龄", "身份证号"]
@@ -48,7 +49,7 @@ def test_roster_ledger_is_masked_by_default_and_full_on_request(demo, tmp_path):
 def test_roster_pdf_lists_everyone_masked(demo, tmp_path):
     db, numbers = demo
     with db.session() as s:
-        path = ledgers.roster_pdf(s, tmp_path / "名册.pdf", None)
+        path = ledgers.roster_pdf(s, tmp_path / "名册.pdf", None, today=TODAY)
     doc = pdfium.PdfDocument(str(path))
     text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
     doc.close()
@@ -87,3 +88,28 @@ def test_pay_sheet_has_totals_and_factor_sheet(demo, tmp_path):
     assert headers[:4] == ["序号", "姓名", "岗位角色", "薪酬等级"] and "养老保险（单位）" in headers
     assert Decimal(str(total_row[net_col].value)) == sheet.total("net")
     assert book["绩效因素得分"]["C2"].value == "学历（5%）"
+
+
+def _actor(db, username: str):
+    with db.session() as s:
+        user = next(u for u in auth.list_users(s) if u.username == username)
+    return user.actor
+
+
+def test_full_numbers_and_pay_only_for_the_administrator(demo, tmp_path):
+    """A counter user exports the masked roster; full numbers and the pay sheet are refused, nothing written."""
+    db, numbers = demo
+    window = _actor(db, "window1")
+    with db.session(window) as s:
+        masked = ledgers.export_roster(s, tmp_path / "名册.xlsx", today=TODAY)
+    assert not any(n in str(_cells(masked)) for n in numbers)
+    with db.session() as s:
+        head = s.scalar(select(func.max(AuditEntry.id)))
+    for attempt in (lambda s: ledgers.export_roster(s, tmp_path / "完整.xlsx", full_ids=True, today=TODAY),
+                    lambda s: ledgers.export_pay(s, tmp_path / "工资.xlsx", TODAY.year, TODAY.month),
+                    lambda s: pay.pay_sheet(s, TODAY.year, TODAY.month)):
+        with pytest.raises(UserError, match="“窗口”角色不能"), db.session(window) as s:
+            attempt(s)
+    assert not (tmp_path / "完整.xlsx").exists() and not (tmp_path / "工资.xlsx").exists()
+    with db.session() as s:
+        assert s.scalar(select(func.max(AuditEntry.id))) == head

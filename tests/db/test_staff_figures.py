@@ -26,7 +26,7 @@ from shuanbai_desktop.services.workbench import Level, WorkbenchContext
 from tests.db.test_staff_common import TODAY, add_point, hire, villages
 
 
-def test_month_figures_count_posts_joiners_leavers_contracts_training_supervision(station_db, admin):
+def test_month_figures_count_posts_joiners_leavers_contracts_training_supervision(station_db):
     deputy = hire(station_db, "副站长", 1, StaffRole.DEPUTY_HEAD, Certificate.INTERMEDIATE, supervisor_cert=True)
     a = hire(station_db, "老社工", 2, cert=Certificate.NONE)
     b = hire(station_db, "新社工", 3, hire_date=date(2026, 10, 8))
@@ -39,7 +39,7 @@ def test_month_figures_count_posts_joiners_leavers_contracts_training_supervisio
         training.save_training(s, TrainingInput(date(2026, 3, 9), "实务", TrainingKind.TOPIC, 4, (a,)), today=TODAY)
         supervision.save_supervision(s, SupervisionInput(date(2026, 10, 20), "刘督导", 16, (deputy, a),
                                                          date(2026, 10, 21)), today=TODAY)
-        leave_station(s, gone, LeaveInput(date(2026, 10, 31), "辞职"), admin, TODAY)
+        leave_station(s, gone, LeaveInput(date(2026, 10, 31), "辞职"), TODAY)
     with station_db.session() as s:
         oct_, nov = month_figures(s, 2026, 10), month_figures(s, 2026, 11)
     assert (oct_.headcount, oct_.affairs, oct_.service, oct_.deputy_heads) == (3, 1, 2, 1)

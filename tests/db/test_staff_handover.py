@@ -16,14 +16,14 @@ from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth
 from shuanbai_desktop.services.staff import contracts, roster
 from shuanbai_desktop.services.staff.contracts import ContractInput
-from shuanbai_desktop.services.staff.handover import Move, handover_list
+from shuanbai_desktop.services.staff.handover import Move, hand_over, handover_list
 from shuanbai_desktop.services.staff.handover_tables import mapped_class
 from shuanbai_desktop.services.staff.leaving import LeaveInput, leave_station, rejoin
 from tests.db.test_staff_common import TODAY, add_point, hire, villages
 
 
 @pytest.fixture
-def team(station_db, admin):
+def team(station_db):
     """A liaison with two villages, a colleague with an account, one without; a contract running."""
     codes = villages(station_db)
     point = add_point(station_db, "东湖社工点", codes[:3])
@@ -36,7 +36,7 @@ def team(station_db, admin):
     plain = hire(station_db, "曾嘉豪", 3, point_id=point)
     with station_db.session() as s:
         contracts.add_contract(s, leaver, ContractInput(date(2024, 7, 1), date(2027, 6, 30)), TODAY)
-    return dict(leaver=leaver, receiver=receiver, plain=plain, point=point, codes=codes, admin=admin, user=sg)
+    return dict(leaver=leaver, receiver=receiver, plain=plain, point=point, codes=codes, user=sg)
 
 
 def _items(db, staff_id):
@@ -44,9 +44,9 @@ def _items(db, staff_id):
         return handover_list(s, staff_id)
 
 
-def _leave(db, staff_id, moves, admin, reason="个人辞职", on=TODAY):
+def _leave(db, staff_id, moves, reason="个人辞职", on=TODAY):
     with db.session() as s:
-        return leave_station(s, staff_id, LeaveInput(on, reason, tuple(moves)), admin, TODAY)
+        return leave_station(s, staff_id, LeaveInput(on, reason, tuple(moves)), TODAY)
 
 
 def test_the_handover_list_names_points_and_villages(station_db, team):
@@ -58,16 +58,29 @@ def test_the_handover_list_names_points_and_villages(station_db, team):
 def test_leaving_is_refused_while_anything_is_left_and_nothing_changes(station_db, team):
     first = _items(station_db, team["leaver"])[0]
     with pytest.raises(UserError) as err:
-        _leave(station_db, team["leaver"], [Move(first.source, first.item_id, team["receiver"])], team["admin"])
+        _leave(station_db, team["leaver"], [Move(first.source, first.item_id, team["receiver"])])
     assert err.value.field == "接收人" and "还有 2 项未指定接收人" in err.value.message
     with station_db.session() as s:
         assert s.get(StaffMember, team["leaver"]).status == StaffStatus.ACTIVE.value
         assert s.get(ServicePoint, team["point"]).liaison_name == "黄志明"
 
 
+def test_only_the_administrator_hands_over_and_signs_a_worker_off(station_db, team):
+    """The leaver's own account (a social worker) can neither leave, disable itself nor move items."""
+    moves = [Move(i.source, i.item_id, team["receiver"]) for i in _items(station_db, team["leaver"])]
+    with pytest.raises(UserError, match="“社工”角色不能维护人员档案"), station_db.session(team["user"].actor) as s:
+        leave_station(s, team["leaver"], LeaveInput(TODAY, "个人辞职", tuple(moves)), TODAY)
+    with pytest.raises(UserError, match="“社工”角色不能维护人员档案"), station_db.session(team["user"].actor) as s:
+        hand_over(s, team["leaver"], moves)
+    assert len(_items(station_db, team["leaver"])) == 3
+    with station_db.session() as s:
+        assert s.get(StaffMember, team["leaver"]).status == StaffStatus.ACTIVE.value
+        assert not auth.get_user(s, team["user"].id).disabled
+
+
 def test_hand_over_everything_and_leave(station_db, team):
     moves = [Move(i.source, i.item_id, team["receiver"]) for i in _items(station_db, team["leaver"])]
-    assert _leave(station_db, team["leaver"], moves, team["admin"]) == 3
+    assert _leave(station_db, team["leaver"], moves) == 3
     with station_db.session() as s:
         leaver, receiver = s.get(StaffMember, team["leaver"]), s.get(StaffMember, team["receiver"])
         point = s.get(ServicePoint, team["point"])
@@ -86,7 +99,7 @@ def test_hand_over_everything_and_leave(station_db, team):
 def test_the_receiver_must_be_someone_else_on_the_staff(station_db, team):
     item = _items(station_db, team["leaver"])[1]
     with pytest.raises(UserError) as err:
-        _leave(station_db, team["leaver"], [Move(item.source, item.item_id, team["leaver"])], team["admin"])
+        _leave(station_db, team["leaver"], [Move(item.source, item.item_id, team["leaver"])])
     assert err.value.field == "接收人" and "本人" in err.value.message
 
 
@@ -103,10 +116,10 @@ def test_households_move_by_account_and_assets_by_staff_id(station_db, team):
     assert kinds["负责的户档"].title == "张三户" and kinds["保管的资产"].title == "SB-2024-001 台式电脑"
     with pytest.raises(UserError) as err:
         _leave(station_db, team["leaver"], [Move(i.source, i.item_id, team["plain"])
-                                            for i in _items(station_db, team["leaver"])], team["admin"])
+                                            for i in _items(station_db, team["leaver"])])
     assert "“曾嘉豪”没有关联登录账户" in err.value.message and err.value.field == "接收人"
     _leave(station_db, team["leaver"], [Move(i.source, i.item_id, team["receiver"])
-                                        for i in _items(station_db, team["leaver"])], team["admin"])
+                                        for i in _items(station_db, team["leaver"])])
     with station_db.session() as s:
         h = s.scalar(select(household))
         a = s.scalar(select(asset))
@@ -116,17 +129,17 @@ def test_households_move_by_account_and_assets_by_staff_id(station_db, team):
 
 def test_a_worker_who_left_is_listed_as_left(station_db, team):
     moves = [Move(i.source, i.item_id, team["receiver"]) for i in _items(station_db, team["leaver"])]
-    _leave(station_db, team["leaver"], moves, team["admin"], on=date(2026, 11, 20))
+    _leave(station_db, team["leaver"], moves, on=date(2026, 11, 20))
     with station_db.session() as s:
         left = roster.list_staff(s, StaffStatus.LEFT)
     assert [(r.name, r.leave_date, r.leave_reason) for r in left] == [("黄志明", date(2026, 11, 20), "个人辞职")]
     with pytest.raises(UserError, match="已于 2026-11-20 离职"):
-        _leave(station_db, team["leaver"], [], team["admin"])
+        _leave(station_db, team["leaver"], [])
 
 
 def test_a_former_worker_rejoins_on_a_later_date(station_db, team):
     moves = [Move(i.source, i.item_id, team["receiver"]) for i in _items(station_db, team["leaver"])]
-    _leave(station_db, team["leaver"], moves, team["admin"], on=date(2026, 3, 31))
+    _leave(station_db, team["leaver"], moves, on=date(2026, 3, 31))
     with pytest.raises(UserError) as err, station_db.session() as s:
         rejoin(s, team["leaver"], date(2026, 3, 31))
     assert err.value.field == "入职日期"

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 
 from shuanbai_desktop.data.models import AuditEntry, ServicePoint
 from shuanbai_desktop.data.models.staff import StaffMember
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.domain.staff_labels import Certificate, StaffRole, StaffStatus
 from shuanbai_desktop.errors import UserError
+from shuanbai_desktop.services import auth
 from shuanbai_desktop.services.staff import contracts, roster
 from shuanbai_desktop.services.staff.contracts import ContractInput
 from tests.db.test_staff_common import TODAY, add_point, hire, id_number, staff_input, villages
@@ -113,3 +115,16 @@ def test_only_a_record_without_history_may_be_deleted(station_db):
     with station_db.session() as s:
         roster.delete_staff(s, mistaken)
     assert _count(station_db) == 1
+
+
+def test_only_whoever_keeps_the_files_reads_one_unmasked(station_db):
+    """The list is masked for everyone; the full file (the edit form's) is refused to other roles."""
+    staff_id = hire(station_db, "张三", 1)
+    with station_db.session() as s:
+        supervisor = auth.create_user(s, "dudao", "刘督导", Role.SUPERVISOR, "Du-dao-2024-qd", must_change=False)
+    with station_db.session(supervisor.actor) as s:
+        assert "********" in roster.list_staff(s, today=TODAY)[0].id_masked
+    with pytest.raises(UserError, match="“督导”角色不能维护人员档案"), station_db.session(supervisor.actor) as s:
+        roster.get_staff(s, staff_id)
+    with station_db.session() as s:
+        assert roster.get_staff(s, staff_id).data.id_number == id_number(1)

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from shuanbai_desktop.data.models.staff_activity import StaffAssessment, StaffTraining
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.domain.staff_labels import Grade, TrainingKind
 from shuanbai_desktop.errors import UserError
+from shuanbai_desktop.services import auth
 from shuanbai_desktop.services.staff import assessment, supervision, training
 from shuanbai_desktop.services.staff.assessment import AssessmentInput, EvaluationInput
 from shuanbai_desktop.services.staff.supervision import SupervisionInput
@@ -150,3 +152,23 @@ def test_supervision_hours_are_checked_against_the_days(station_db):
     with pytest.raises(UserError) as err, station_db.session() as s:
         supervision.save_supervision(s, SupervisionInput(date(2026, 3, 10), " ", 8, (worker,)), today=TODAY)
     assert err.value.field == "督导员"
+
+
+def test_the_supervisor_records_visits_but_keeps_no_training_or_assessment(station_db):
+    """督导 may record supervision (SUPERVISION_RECORD) and delete its own entry, nothing else of the files."""
+    worker = hire(station_db, "张三", 1)
+    with station_db.session() as s:
+        supervisor = auth.create_user(s, "dudao", "刘督导", Role.SUPERVISOR, "Du-dao-2024-qd", must_change=False)
+    with station_db.session(supervisor.actor) as s:
+        visit = supervision.save_supervision(s, SupervisionInput(date(2026, 3, 10), "刘督导", 8, (worker,)),
+                                             today=TODAY)
+    with pytest.raises(UserError, match="“督导”角色不能维护人员档案"), station_db.session(supervisor.actor) as s:
+        training.save_training(s, TrainingInput(date(2026, 3, 10), "督导培训", TrainingKind.ON_JOB, 4, (worker,)),
+                               today=TODAY)
+    with pytest.raises(UserError, match="“督导”角色不能维护人员档案"), station_db.session(supervisor.actor) as s:
+        assessment.save_assessment(s, AssessmentInput(worker, 2025, Grade.PASS), today=TODAY)
+    with station_db.session(supervisor.actor) as s:
+        supervision.delete_supervision(s, visit)
+    assert _trainings(station_db) == 0
+    with station_db.session() as s:
+        assert s.scalar(select(func.count(StaffAssessment.id))) == 0 and supervision.list_supervisions(s) == []

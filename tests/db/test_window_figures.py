@@ -15,7 +15,7 @@ NOV = datetime(2026, 11, 2, 9, 0)   # a Monday
 
 def _act(win, fn, *args, at):
     with win.db.session(win.clerk.actor) as s:
-        fn(s, *args, win.clerk.id, at=at)
+        fn(s, *args, at=at)
 
 
 def _november(win):

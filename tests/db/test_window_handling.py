@@ -23,7 +23,7 @@ def _detail(win, rid, today=date(2026, 11, 30)):
 def _do(win, fn, *args, actor=None, at=LATER):
     actor = actor or win.clerk
     with win.db.session(actor.actor) as s:
-        fn(s, *args, actor.id, at=at)
+        fn(s, *args, at=at)
 
 
 def test_assign_to_a_colleague_puts_it_in_their_list(win):
@@ -139,7 +139,7 @@ def test_void_by_the_first_responder_or_an_administrator_only(win):
 
 def test_supervisor_cannot_act(win):
     rid = win.register().id
-    with pytest.raises(UserError, match="督导账户"):
+    with pytest.raises(UserError, match="“督导”角色不能窗口登记和办理事项"):
         _do(win, handling.close, rid, "办结", "2026-11-26", actor=win.supervisor)
 
 

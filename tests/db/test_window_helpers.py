@@ -14,6 +14,7 @@ from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.services import auth, persons, station
 from shuanbai_desktop.services.auth import UserInfo
 from shuanbai_desktop.services.database_ops import open_app_database
+from shuanbai_desktop.services.permissions import as_system
 from shuanbai_desktop.services.window import catalogue, departments
 from shuanbai_desktop.services.window.registration import RegistrationInput, Saved, register
 from shuanbai_desktop.services.window.terms import Channel, Handling
@@ -41,13 +42,14 @@ class Win:
         fields.setdefault("channel", Channel.VISIT)
         with self.db.session((actor or self.clerk).actor) as s:
             return register(s, RegistrationInput(matter_type_id=self.matters[matter], handling=handling, **fields),
-                            (actor or self.clerk).id, at=at)
+                            at=at)
 
 
 def _build_template(path: Path) -> dict:
     db = open_app_database(path)
     try:
         with db.session() as s:
+            as_system(s)
             station.setup_station(s, "441302001", "桥东街道社会工作服务站", "惠州市惠城区桥东路1号", "0752-2808727",
                                   "admin", "李副站长", PASSWORD)
             users = [auth.create_user(s, name, display, role, PASSWORD, must_change=False).id
@@ -80,6 +82,7 @@ def win_fixture(win_template, tmp_path):
     with db.session() as s:
         admin = auth.get_user(s, 1)
         clerk, worker, supervisor = (auth.get_user(s, i) for i in ids["users"])
+    db.acting_for = admin.actor  # sessions opened without an actor act as the administrator
     yield Win(db, admin, clerk, worker, supervisor, ids["zhang"], ids["li"], ids["matters"], ids["departments"])
     db.close()
 

@@ -107,7 +107,7 @@ def test_no_transfer_slip_without_a_transfer_and_nothing_for_void(win):
     with win.db.session() as s, pytest.raises(UserError, match="没有转办记录"):
         documents.transfer_data(s, saved.id)
     with win.db.session(win.clerk.actor) as s:
-        handling.void(s, saved.id, "登记错误", win.clerk.id)
+        handling.void(s, saved.id, "登记错误")
     with win.db.session() as s, pytest.raises(UserError, match="已作废"):
         documents.notice_data(s, saved.id)
 
@@ -115,8 +115,20 @@ def test_no_transfer_slip_without_a_transfer_and_nothing_for_void(win):
 def test_printing_is_on_the_timeline_and_in_the_audit_trail(win):
     saved = win.register()
     with win.db.session(win.clerk.actor) as s:
-        handling.record_print(s, saved.id, "打印一次性告知单", win.clerk.id)
+        handling.record_print(s, saved.id, "打印一次性告知单")
     with win.db.session() as s:
         assert details.timeline(s, saved.id)[-1].text == "打印一次性告知单"
         summaries = list(s.scalars(select(AuditEntry.summary).where(AuditEntry.action == "event")))
     assert f"打印一次性告知单：{saved.ticket_no}" in summaries
+
+
+def test_papers_are_the_counters_work(win):
+    """The 转办单 carries the full phone number: a read-only account gets neither paper, and no print is noted."""
+    saved, _ = _dibao(win)
+    for paper in (documents.notice_data, documents.transfer_data):
+        with win.db.session(win.supervisor.actor) as s, pytest.raises(UserError, match="“督导”角色不能"):
+            paper(s, saved.id)
+    with win.db.session(win.supervisor.actor) as s, pytest.raises(UserError, match="“督导”角色不能"):
+        handling.record_print(s, saved.id, "打印一次性告知单")
+    with win.db.session(win.clerk.actor) as s:
+        assert documents.transfer_data(s, saved.id).person_phone == "13800138000"

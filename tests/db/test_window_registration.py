@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.data.models.window import WindowEvent, WindowRegistration
 from shuanbai_desktop.errors import UserError
+from shuanbai_desktop.services.permissions import as_system
 from shuanbai_desktop.services.window import catalogue, details, holidays
+from shuanbai_desktop.services.window.registration import RegistrationInput, register
 from shuanbai_desktop.services.window.terms import Channel, EventKind, Handling, HolidayKind, Status
 
 from .test_window_helpers import AT, win_fixture, win_template  # noqa: F401  (fixtures)
@@ -126,10 +128,8 @@ def test_bad_input_names_the_field_and_saves_nothing(win, fields, field, words):
     before = _counts(win.db)
     with pytest.raises(UserError) as caught:
         if matter is None:
-            from shuanbai_desktop.services.window.registration import RegistrationInput, register
             with win.db.session(win.clerk.actor) as s:
-                register(s, RegistrationInput(Channel.VISIT, win.zhang, None, handling=handling, **fields),
-                         win.clerk.id, at=AT)
+                register(s, RegistrationInput(Channel.VISIT, win.zhang, None, handling=handling, **fields), at=AT)
         else:
             win.register(matter, handling, **fields)
     assert caught.value.field == field
@@ -145,8 +145,24 @@ def test_a_stopped_matter_or_department_cannot_be_used(win):
 
 
 def test_supervisor_cannot_register(win):
-    with pytest.raises(UserError, match="督导账户只能查看"):
+    with pytest.raises(UserError, match="“督导”角色不能窗口登记"):
         win.register(actor=win.supervisor)
+    assert _counts(win.db) == (0, 0)
+
+
+def test_the_first_responder_is_the_sessions_user(win):
+    """Nobody can register in a colleague's name: the first responder is whoever the session acts for."""
+    saved = win.register(actor=win.worker)
+    with win.db.session() as s:
+        assert details.get_detail(s, saved.id, AT.date()).first_responder == "黄志明"
+
+
+def test_program_work_cannot_register(win):
+    """A registration names a person as first responder: a system session (no user) is refused."""
+    with win.db.session() as s:
+        as_system(s)
+        with pytest.raises(UserError, match="登录的工作人员"):
+            register(s, RegistrationInput(Channel.VISIT, win.zhang, win.matters["其他"]), at=AT)
     assert _counts(win.db) == (0, 0)
 
 

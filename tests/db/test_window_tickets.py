@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from shuanbai_desktop.data.base import now
@@ -25,7 +26,7 @@ def test_numbers_count_up_per_day_and_restart_the_next_day(win):
 def test_a_voided_registration_keeps_its_number(win):
     first = win.register()
     with win.db.session(win.clerk.actor) as s:
-        handling.void(s, first.id, "重复登记", win.clerk.id, at=AT)
+        handling.void(s, first.id, "重复登记", at=AT)
     assert win.register(at=AT + timedelta(minutes=1)).ticket_no == "20261125-002"
 
 
@@ -51,14 +52,18 @@ def _tickets(db) -> list[str]:
 
 @pytest.fixture
 def morning_backup(win, tmp_path):
-    """Two tickets, a backup, then three more tickets handed out before the restore."""
-    start = max(now() - timedelta(minutes=30), datetime.combine(now().date(), time()))  # same day
-    for i in range(2):
-        win.register(at=start + timedelta(minutes=i))
-    info = backup.make_backup(win.db.path, tmp_path / "usb", BackupKind.MANUAL)
-    handed_out = [win.register(at=start + timedelta(minutes=10 + i)).ticket_no for i in range(3)]
-    yield info.path, handed_out
-    win.db.close()
+    """Two tickets, a backup, then three more tickets handed out before the restore.
+
+    The restore is stamped with the clock, so the clock is set to an afternoon the test chooses:
+    the whole test happens on one day, whatever the real date and time."""
+    with time_machine.travel(datetime(2026, 12, 2, 15, 0).astimezone(), tick=True):
+        start = now() - timedelta(minutes=30)
+        for i in range(2):
+            win.register(at=start + timedelta(minutes=i))
+        info = backup.make_backup(win.db.path, tmp_path / "usb", BackupKind.MANUAL)
+        handed_out = [win.register(at=start + timedelta(minutes=10 + i)).ticket_no for i in range(3)]
+        yield info.path, handed_out
+        win.db.close()
 
 
 def test_restore_of_an_older_backup_the_same_day_does_not_reissue_numbers(win, morning_backup):

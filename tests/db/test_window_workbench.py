@@ -45,14 +45,14 @@ def test_administrator_sees_everything_and_finished_matters_leave(win):
     overdue, soon, _, other = _setup(win)
     assert len([i for i in _items(win, win.admin) if i.area.startswith("window.matter.")]) == 3
     with win.db.session(win.clerk.actor) as s:
-        handling.close(s, overdue.id, "已发放临时救助金", "2026-11-27", win.clerk.id, at=MONDAY)
+        handling.close(s, overdue.id, "已发放临时救助金", "2026-11-27", at=MONDAY)
     assert [i.area for i in _items(win, win.clerk)] == [f"window.matter.{soon.id}"]
 
 
 def test_a_handed_on_matter_shows_for_the_new_handler(win):
     _, soon, _, _ = _setup(win)
     with win.db.session(win.clerk.actor) as s:
-        handling.assign(s, soon.id, win.worker.id, "", win.clerk.id, at=MONDAY)
+        handling.assign(s, soon.id, win.worker.id, "", at=MONDAY)
     assert f"window.matter.{soon.id}" in [i.area for i in _items(win, win.worker)]
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
@@ -122,7 +123,8 @@ def test_printing_the_roster_sends_the_pdf_to_the_print_dialog(qtbot, ctx, monke
     assert printed == [(pdf, "人员名册")] and pdf.stat().st_size > 10_000
 
 
-def test_a_social_worker_sees_the_roster_training_and_supervision_only(qtbot, ctx, station_db):
+def test_a_social_worker_sees_the_roster_training_and_supervision_only(qtbot, ctx, station_db, tmp_path,
+                                                                       monkeypatch):
     with_demo(ctx.db)
     with ctx.session() as s:
         auth.create_user(s, "sgx", "社工小王", Role.SOCIAL_WORKER, "Shegong2024", must_change=False)
@@ -137,3 +139,10 @@ def test_a_social_worker_sees_the_roster_training_and_supervision_only(qtbot, ct
     grab(view, "staff_roster_readonly")
     with ctx.session() as s:
         assert len(roster.list_staff(s, StaffStatus.ACTIVE)) == 16
+        numbers = list(s.scalars(select(StaffMember.id_number)))
+    monkeypatch.setattr("shuanbai_desktop.ui.staff.roster_page.ask_full_numbers",
+                        lambda parent: pytest.fail("full numbers offered to a social worker"))
+    monkeypatch.setattr("shuanbai_desktop.ui.staff.export.messages.info", lambda *a: None)
+    path = page.export_roster(tmp_path / "名册.xlsx")  # masked without asking (no STAFF_EXPORT_FULL)
+    text = str([[c.value for c in row] for row in load_workbook(path).active.iter_rows()])
+    assert "********" in text and not any(n in text for n in numbers)

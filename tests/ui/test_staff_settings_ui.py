@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from shuanbai_desktop.domain.staff_labels import Certificate, Factor, Insurance
+from shuanbai_desktop.services.permissions import Permission
 from shuanbai_desktop.services.staff import pay_table
 from shuanbai_desktop.ui.staff import SETTINGS_PAGES
 from shuanbai_desktop.ui.staff.pay_table_page import PayTablePage
@@ -32,8 +33,9 @@ def _click(qtbot, button):
 
 
 def test_settings_pages_are_declared_for_the_administrator(qtbot, ctx):
-    assert [(key, label, admin) for key, label, _, admin in SETTINGS_PAGES] == [
-        ("settings.staff_pay_table", "薪酬标准表", True), ("settings.staff_weights", "绩效因素权重", True)]
+    assert [(key, label, needed) for key, label, _, needed in SETTINGS_PAGES] == [
+        ("settings.staff_pay_table", "薪酬标准表", Permission.STAFF_EDIT),
+        ("settings.staff_weights", "绩效因素权重", Permission.STAFF_EDIT)]
     assert isinstance(SETTINGS_PAGES[0][2](ctx), PayTablePage)
     assert isinstance(SETTINGS_PAGES[1][2](ctx), WeightsPage)
 

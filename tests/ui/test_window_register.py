@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -205,7 +205,10 @@ def test_new_resident_created_from_the_counter(qtbot, view, win):
     assert _registrations(win)[0].person_name == "王大爷"
 
 
-def test_supervisor_sees_but_cannot_register(qtbot, win):
+def test_supervisor_sees_but_cannot_register_handle_or_print(qtbot, win):
+    """The screens ask the permission table (WINDOW_REGISTER): a read-only role gets no register,
+    handling or print buttons (the services refuse it anyway)."""
+    saved = win.register(at=datetime.now().replace(microsecond=0))
     with win.db.session() as s:
         info = station.get_station(s)
     widget = WindowView(AppContext(db=win.db, user=win.supervisor, station=info))
@@ -213,7 +216,14 @@ def test_supervisor_sees_but_cannot_register(qtbot, win):
     widget.resize(*SIZE)
     widget.show()
     page = widget.register_page
-    assert not page.register_button.isEnabled() and "督导账户" in page.saved_label.text()
+    assert not page.register_button.isEnabled() and "“督导”角色只能查看" in page.saved_label.text()
+    page._select_today(0)
+    assert page.open_button.isEnabled()
+    assert not page.print_button.isEnabled() and not page.save_pdf_button.isEnabled()
+    widget.open_registration(saved.id)
+    buttons = widget.matters_page.panel.buttons
+    assert widget.matters_page.panel.detail.id == saved.id
+    assert not any(buttons[k].isEnabled() for k in ("assign", "transfer", "close", "void", "notice", "save_pdf"))
 
 
 def test_due_date_beyond_the_builtin_calendar_says_it_is_estimated(qtbot, view):

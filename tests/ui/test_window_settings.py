@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QWidget
 
 from shuanbai_desktop.services import station
+from shuanbai_desktop.services.permissions import Permission
 from shuanbai_desktop.services.window import catalogue, departments, holidays, print_settings
 from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.window import SETTINGS_PAGES
@@ -35,9 +36,11 @@ def _show(qtbot, widget: QWidget) -> QWidget:
 
 
 def test_settings_pages_are_listed_for_the_lead(ctx, qtbot):
-    assert [(key, label, admin) for key, label, _, admin in SETTINGS_PAGES] == [
-        ("settings.window_matters", "事项目录", True), ("settings.window_departments", "转办部门", True),
-        ("settings.window_holidays", "节假日调休表", True), ("settings.window_paper", "打印纸张", True)]
+    assert [(key, label, needed) for key, label, _, needed in SETTINGS_PAGES] == [
+        ("settings.window_matters", "事项目录", Permission.WINDOW_SETTINGS),
+        ("settings.window_departments", "转办部门", Permission.WINDOW_SETTINGS),
+        ("settings.window_holidays", "节假日调休表", Permission.WINDOW_SETTINGS),
+        ("settings.window_paper", "打印纸张", Permission.WINDOW_SETTINGS)]
     for _, _, factory, _ in SETTINGS_PAGES:
         _show(qtbot, factory(ctx))
 

@@ -13,6 +13,7 @@ from ...data.models.staff import StaffMember
 from ...data.models.staff_activity import StaffAssessment, StaffEvaluation
 from ...domain.staff_labels import Grade, StaffRole, StaffStatus
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean, decimal, member, not_after
 
 DEFAULT_UNITS = "乡镇(街道)会同县(区)民政、财政等部门"
@@ -54,6 +55,7 @@ def _score(raw, field: str) -> Decimal | None:
 
 def save_assessment(session: Session, data: AssessmentInput, assessment_id: int | None = None,
                     today: date | None = None) -> int:
+    require(session, Permission.STAFF_EDIT)
     today = today or date.today()
     staff = member(session, data.staff_id)
     if data.year > today.year:
@@ -79,6 +81,7 @@ def save_assessment(session: Session, data: AssessmentInput, assessment_id: int 
 
 
 def delete_assessment(session: Session, assessment_id: int) -> None:
+    require(session, Permission.STAFF_EDIT)
     row = session.get(StaffAssessment, assessment_id)
     if row is None:
         raise UserError("找不到这条考核记录（可能已被删除）。")
@@ -130,6 +133,7 @@ class EvaluationRow:
 
 def save_evaluation(session: Session, data: EvaluationInput, evaluation_id: int | None = None,
                     today: date | None = None) -> int:
+    require(session, Permission.STAFF_EDIT)
     today = today or date.today()
     if data.year > today.year:
         raise UserError(f"不能录入未来年度（{data.year}年）的评估。", field="评估年度")
@@ -148,7 +152,11 @@ def save_evaluation(session: Session, data: EvaluationInput, evaluation_id: int 
 
 
 def delete_evaluation(session: Session, evaluation_id: int) -> None:
-    session.delete(session.get(StaffEvaluation, evaluation_id))
+    require(session, Permission.STAFF_EDIT)
+    row = session.get(StaffEvaluation, evaluation_id)
+    if row is None:
+        raise UserError("找不到这条评估记录（可能已被删除）。")
+    session.delete(row)
 
 
 def list_evaluations(session: Session) -> list[EvaluationRow]:

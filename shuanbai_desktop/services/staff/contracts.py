@@ -20,6 +20,7 @@ from ...domain.staff_rules import (
     renewal_eligibility,
 )
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean, employer_name, member, not_after, pairs
 
 
@@ -117,6 +118,7 @@ def _apply(row: StaffContract, data: ContractInput) -> None:
 
 def add_contract(session: Session, staff_id: int, data: ContractInput, today: date | None = None) -> int:
     """A new contract (the first, or after a gap); a renewal goes through ``renew_contract``."""
+    require(session, Permission.STAFF_EDIT)
     return _insert(session, member(session, staff_id), data, today or date.today())
 
 
@@ -130,6 +132,7 @@ def _insert(session: Session, staff: StaffMember, data: ContractInput, today: da
 
 
 def update_contract(session: Session, contract_id: int, data: ContractInput, today: date | None = None) -> None:
+    require(session, Permission.STAFF_EDIT)
     row = _contract(session, contract_id)
     _apply(row, _check(session, member(session, row.staff_id), data, contract_id, today or date.today()))
 
@@ -149,8 +152,13 @@ def renewal_defaults(session: Session, contract_id: int) -> ContractInput:
 
 
 def renew_contract(session: Session, contract_id: int, data: ContractInput, override_reason: str = "",
-                   is_admin: bool = False, today: date | None = None) -> int:
-    """Create the next contract; refused when R2.3 is not met, unless an administrator records why."""
+                   today: date | None = None) -> int:
+    """Create the next contract; refused when R2.3 is not met, unless a reason for the exception is recorded.
+
+    Renewing needs ``Permission.STAFF_EDIT``, which only the administrator (站长/副站长) holds: the
+    exception (特批) is the administrator's by the permission table, not by a flag passed in.
+    """
+    require(session, Permission.STAFF_EDIT)
     old = _contract(session, contract_id)
     staff = member(session, old.staff_id)
     if old.terminated_on is not None:
@@ -162,13 +170,12 @@ def renew_contract(session: Session, contract_id: int, data: ContractInput, over
     if not eligibility.eligible:
         if not reason:
             raise RenewalNotEligible(staff.name, eligibility)
-        if not is_admin:
-            raise UserError("不符合续聘条件的续签只能由管理员（站长/副站长）特批。", field="特批理由")
     override = "" if eligibility.eligible else f"{reason}（不符合：{eligibility.text}）"[:200]
     return _insert(session, staff, data, today or date.today(), contract_id, override)
 
 
 def terminate_contract(session: Session, contract_id: int, on: date, reason: str) -> None:
+    require(session, Permission.STAFF_EDIT)
     row = _contract(session, contract_id)
     if row.terminated_on is not None:
         raise UserError("这份合同已经解除了。")

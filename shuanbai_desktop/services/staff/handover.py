@@ -18,6 +18,7 @@ from ...data.models import ServicePoint, Village
 from ...data.models.staff import StaffMember, StaffVillage
 from ...domain.staff_labels import StaffRole, StaffStatus
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import member
 
 
@@ -123,6 +124,7 @@ def _receiver(session: Session, staff_id: int, leaver: Holder) -> Holder:
 
 def hand_over(session: Session, from_staff_id: int, moves: list[Move]) -> int:
     """Reassign the chosen items; every item must still be in the leaver's name. Returns how many moved."""
+    require(session, Permission.STAFF_EDIT)
     leaver = holder_of(session, from_staff_id)
     current = {(i.source, i.item_id): i for i in handover_list(session, from_staff_id)}
     groups: dict[tuple[str, int], list[str]] = {}

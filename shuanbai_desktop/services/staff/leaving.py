@@ -13,7 +13,7 @@ from ...data.models.staff import StaffContract
 from ...domain.staff_labels import StaffStatus
 from ...errors import UserError
 from .. import auth
-from ..auth import UserInfo
+from ..permissions import Acting, Permission, require
 from .common import clean, member
 from .handover import Move, hand_over, handover_list
 
@@ -38,9 +38,13 @@ def _end_contracts(session: Session, staff_id: int, on: date, reason: str) -> in
     return ended
 
 
-def leave_station(session: Session, staff_id: int, data: LeaveInput, admin: UserInfo,
-                  today: date | None = None) -> int:
-    """Hand everything over and mark the worker 离职; refused while anything is left in their name."""
+def leave_station(session: Session, staff_id: int, data: LeaveInput, today: date | None = None) -> int:
+    """Hand everything over and mark the worker 离职; refused while anything is left in their name.
+
+    Needs ``Permission.STAFF_EDIT``; disabling the worker's account goes through ``auth.set_disabled``
+    as the session's own user (its rules: not one's own account, not the last administrator).
+    """
+    acting = require(session, Permission.STAFF_EDIT)
     today = today or date.today()
     staff = member(session, staff_id)
     if staff.status == StaffStatus.LEFT.value:
@@ -61,15 +65,23 @@ def leave_station(session: Session, staff_id: int, data: LeaveInput, admin: User
     if data.disable_account and staff.user_id is not None:
         user = auth.get_user(session, staff.user_id)
         if not user.disabled:
-            auth.set_disabled(session, admin, staff.user_id, True)
+            _disable_account(session, acting, staff.user_id)
     audit.record_event(session, "staff_member", str(staff_id),
                        f"离职交接：{staff.name}，移交 {moved} 项，解除合同 {ended} 份",
                        {"leave_date": data.leave_date.isoformat(), "moved": moved})
     return moved
 
 
+def _disable_account(session: Session, acting: Acting, user_id: int) -> None:
+    """The session's user as the database knows them (never a caller's claim) disables the account."""
+    if acting.user_id is None:
+        raise UserError("停用登录账户须由登录的管理员办理，请取消“同时停用其登录账户”后再试。")
+    auth.set_disabled(session, auth.get_user(session, acting.user_id), user_id, True)
+
+
 def rejoin(session: Session, staff_id: int, on: date) -> None:
     """A worker who left comes back: on the staff again from ``on`` (the earlier dates stay in the audit trail)."""
+    require(session, Permission.STAFF_EDIT)
     staff = member(session, staff_id)
     if staff.status != StaffStatus.LEFT.value:
         raise UserError(f"“{staff.name}”仍在岗，无需重新入职。")

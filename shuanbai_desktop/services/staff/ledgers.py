@@ -1,4 +1,8 @@
-"""Staff ledgers (台账) and the printable roster: gather, write, audit the export."""
+"""Staff ledgers (台账) and the printable roster: gather, write, audit the export.
+
+Masked ledgers need ``Permission.LEDGER_EXPORT`` (every role); the roster with full ID numbers and
+phones ``Permission.STAFF_EXPORT_FULL``; the pay sheet ``Permission.STAFF_EDIT`` (whoever keeps pay).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from ...data.models.staff import StaffMember
 from ...domain.staff_labels import StaffStatus
 from ...domain.staff_rules import missing_supervision_months, month_end
 from ...exports import staff_pay_xlsx, staff_pdf, staff_xlsx
+from ..permissions import Permission, require
 from .assessment import assessments, list_evaluations
 from .contracts import current_contracts
 from .pay import pay_sheet
@@ -34,7 +39,8 @@ def _audit(session: Session, what: str) -> None:
 
 def export_roster(session: Session, target: Path, status: StaffStatus | None = StaffStatus.ACTIVE,
                   full_ids: bool = False, today: date | None = None) -> Path:
-    """The roster ledger; ``full_ids`` (administrator's choice) writes unmasked ID numbers and phones."""
+    """The roster ledger; ``full_ids`` writes unmasked ID numbers and phones (``STAFF_EXPORT_FULL``)."""
+    require(session, Permission.STAFF_EXPORT_FULL if full_ids else Permission.LEDGER_EXPORT)
     today = today or date.today()
     rows = list_staff(session, status, today=today)
     full = None
@@ -49,6 +55,7 @@ def export_roster(session: Session, target: Path, status: StaffStatus | None = S
 
 def roster_pdf(session: Session, target: Path, status: StaffStatus | None = StaffStatus.ACTIVE,
                today: date | None = None) -> Path:
+    require(session, Permission.LEDGER_EXPORT)
     today = today or date.today()
     rows = list_staff(session, status, today=today)
     path = staff_pdf.write_roster_pdf(rows, target, _station(session), today, STATUS_TEXT[status])
@@ -57,6 +64,7 @@ def roster_pdf(session: Session, target: Path, status: StaffStatus | None = Staf
 
 
 def export_contracts(session: Session, target: Path, today: date | None = None) -> Path:
+    require(session, Permission.LEDGER_EXPORT)
     today = today or date.today()
     rows = sorted(current_contracts(session, today),
                   key=lambda c: (c.contract is not None, c.contract.end_date if c.contract else today))
@@ -66,6 +74,7 @@ def export_contracts(session: Session, target: Path, today: date | None = None) 
 
 
 def export_training(session: Session, target: Path, year: int) -> Path:
+    require(session, Permission.LEDGER_EXPORT)
     path = staff_xlsx.write_training(hours_table(session, year), list_trainings(session, year), year, target,
                                      _station(session))
     _audit(session, f"{year}年培训学时统计表")
@@ -73,6 +82,7 @@ def export_training(session: Session, target: Path, year: int) -> Path:
 
 
 def export_assessments(session: Session, target: Path, year: int) -> Path:
+    require(session, Permission.LEDGER_EXPORT)
     path = staff_xlsx.write_assessments(assessments(session, year), list_evaluations(session), year, target,
                                         _station(session))
     _audit(session, f"{year}年度考核结果")
@@ -80,6 +90,7 @@ def export_assessments(session: Session, target: Path, year: int) -> Path:
 
 
 def export_supervision(session: Session, target: Path, year: int, today: date | None = None) -> Path:
+    require(session, Permission.LEDGER_EXPORT)
     today = today or date.today()
     first, last = date(year, 1, 1), min(date(year, 12, 31), today)
     rows = list(reversed(list_supervisions(session, first, last)))
@@ -101,6 +112,7 @@ def _missing_months(session: Session, visits: list[date], year: int, today: date
 
 
 def export_pay(session: Session, target: Path, year: int, month: int) -> Path:
+    require(session, Permission.STAFF_EDIT)
     sheet = pay_sheet(session, year, month)
     path = staff_pay_xlsx.write_pay_sheet(sheet, target, _station(session))
     _audit(session, f"{year}年{month}月工资表（{len(sheet.lines)} 人）")

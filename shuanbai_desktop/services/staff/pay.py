@@ -24,6 +24,7 @@ from ...domain.staff_pay_rules import (
 )
 from ...domain.staff_rules import month_end
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean, decimal
 from .pay_table import get_rates, get_weights
 from .training import hours_by_staff
@@ -111,6 +112,7 @@ def _set_contributions(line: StaffPayMonth, rates) -> None:
 
 def generate_month(session: Session, year: int, month: int, today: date | None = None) -> tuple[int, list[str]]:
     """Lines for every worker on the staff that month who has none yet; returns (added, names without a level)."""
+    require(session, Permission.STAFF_EDIT)
     _check_month(year, month, today or date.today())
     have = set(session.scalars(select(StaffPayMonth.staff_id).where(StaffPayMonth.year == year,
                                                                     StaffPayMonth.month == month)))
@@ -134,6 +136,7 @@ def generate_month(session: Session, year: int, month: int, today: date | None =
 def update_line(session: Session, line_id: int, entered: dict[Factor, int], other_pay, contribution_base,
                 notes: str = "") -> None:
     """The deputy head's part: entered factor scores, allowances, contribution base; pay recomputed."""
+    require(session, Permission.STAFF_EDIT)
     line = session.get(StaffPayMonth, line_id)
     if line is None:
         raise UserError("找不到这条工资记录（可能已被删除）。")
@@ -153,6 +156,7 @@ def update_line(session: Session, line_id: int, entered: dict[Factor, int], othe
 
 def delete_month(session: Session, year: int, month: int) -> int:
     """Discard a month's sheet (to generate it again after the pay table changed)."""
+    require(session, Permission.STAFF_EDIT)
     lines = list(session.scalars(select(StaffPayMonth).where(StaffPayMonth.year == year, StaffPayMonth.month == month)))
     for line in lines:
         session.delete(line)
@@ -168,6 +172,8 @@ def _line(row: StaffPayMonth, s: StaffMember, weights: dict[Factor, int]) -> Pay
 
 
 def pay_sheet(session: Session, year: int, month: int) -> PaySheet:
+    """Each worker's pay is personal: read by whoever keeps the pay sheet (``Permission.STAFF_EDIT``)."""
+    require(session, Permission.STAFF_EDIT)
     weights = get_weights(session)
     query = (select(StaffPayMonth, StaffMember).join(StaffMember, StaffMember.id == StaffPayMonth.staff_id)
              .where(StaffPayMonth.year == year, StaffPayMonth.month == month))

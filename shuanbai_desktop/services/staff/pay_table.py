@@ -21,6 +21,7 @@ from ...domain.staff_pay_rules import (
     suggest_level,
 )
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean, decimal, pairs
 
 WEIGHTS_KEY = "staff.performance_weights"
@@ -62,6 +63,7 @@ def _amount(raw, field: str) -> Decimal:
 
 
 def save_level(session: Session, data: PayLevelInput, level_id: int | None = None) -> int:
+    require(session, Permission.STAFF_EDIT)
     name = clean(data.name, "等级名称", 20, required=True)
     clash = session.scalar(select(StaffPayLevel.id).where(StaffPayLevel.name == name))
     if clash and clash != level_id:
@@ -88,6 +90,7 @@ def list_levels(session: Session) -> list[PayLevelRow]:
 
 
 def delete_level(session: Session, level_id: int) -> None:
+    require(session, Permission.STAFF_EDIT)
     row = session.get(StaffPayLevel, level_id)
     in_use = session.scalar(select(func.count()).select_from(StaffMember).where(StaffMember.pay_level_id == level_id))
     in_use += session.scalar(select(func.count()).select_from(StaffContract).where(
@@ -122,6 +125,7 @@ def get_weights(session: Session) -> dict[Factor, int]:
 
 
 def set_weights(session: Session, weights: dict[Factor, int]) -> None:
+    require(session, Permission.STAFF_EDIT)
     check_weights(weights)
     _store(session, WEIGHTS_KEY, {f.value: int(weights.get(f, 0)) for f in Factor})
 
@@ -135,6 +139,7 @@ def get_rates(session: Session) -> dict[Insurance, tuple[Decimal, Decimal]]:
 
 
 def set_rates(session: Session, rates: dict[Insurance, tuple]) -> None:
+    require(session, Permission.STAFF_EDIT)
     clean_rates = {}
     for kind in Insurance:
         emp, per = rates[kind]

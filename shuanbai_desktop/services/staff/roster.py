@@ -1,4 +1,8 @@
-"""The roster (人员名册, R2.1): create and edit a worker's file, list the staff (masked)."""
+"""The roster (人员名册, R2.1): create and edit a worker's file, list the staff (masked).
+
+Files are kept with ``Permission.STAFF_EDIT`` (also needed to read one file unmasked); the list is
+masked and open to every user.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from ...domain.staff_labels import Certificate, Education, Post, Source, StaffRo
 from ...domain.staff_pay_rules import seniority_years
 from ...domain.staff_rules import add_years
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean, member, not_after, pairs
 from .links import sync_liaison
 
@@ -150,6 +155,7 @@ def _validated(session: Session, data: StaffInput, staff_id: int | None, today: 
 
 def save_staff(session: Session, data: StaffInput, staff_id: int | None = None, today: date | None = None) -> int:
     """Create (``staff_id`` None) or update a worker's file; every rule checked before anything is written."""
+    require(session, Permission.STAFF_EDIT)
     today = today or date.today()
     name, number, birth, sex = _validated(session, data, staff_id, today)
     row = member(session, staff_id) if staff_id else StaffMember(status=StaffStatus.ACTIVE.value)
@@ -184,6 +190,8 @@ def _set_villages(row: StaffMember, codes: tuple[str, ...]) -> None:
 
 
 def get_staff(session: Session, staff_id: int) -> StaffDetail:
+    """The full record (ID number and phone unmasked) for the edit form: whoever keeps the files."""
+    require(session, Permission.STAFF_EDIT)
     s = member(session, staff_id)
     data = StaffInput(
         s.name, s.id_number, Education(s.education), StaffRole(s.role), Source(s.source), s.hire_date, s.phone,
@@ -243,6 +251,7 @@ def list_staff(session: Session, status: StaffStatus | None = StaffStatus.ACTIVE
 
 def delete_staff(session: Session, staff_id: int) -> None:
     """Only a record entered by mistake (no contracts, trainings, pay or assessments) may be deleted."""
+    require(session, Permission.STAFF_EDIT)
     from .links import has_history
     row = member(session, staff_id)
     if has_history(session, staff_id):

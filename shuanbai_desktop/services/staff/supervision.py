@@ -1,4 +1,6 @@
-"""Supervision (督导, R2.7): visits with supervisor, hours, topics, attendees; months without one."""
+"""Supervision (督导, R2.7): visits with supervisor, hours, topics, attendees; months without one.
+
+Recorded with ``Permission.SUPERVISION_RECORD`` (the administrator and the visiting supervisor)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from ...data.models.staff import StaffMember
 from ...data.models.staff_activity import StaffSupervision, StaffSupervisionAttendee
 from ...domain.staff_rules import SUPERVISION_VISIT_HOURS, missing_supervision_months, month_end
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean, decimal, not_after, pairs, tenths
 
 
@@ -75,6 +78,7 @@ def _check(session: Session, data: SupervisionInput, today: date) -> tuple[date,
 
 def save_supervision(session: Session, data: SupervisionInput, supervision_id: int | None = None,
                      today: date | None = None) -> int:
+    require(session, Permission.SUPERVISION_RECORD)
     end, hours = _check(session, data, today or date.today())
     row = session.get(StaffSupervision, supervision_id) if supervision_id else StaffSupervision()
     row.visit_date, row.end_date, row.hours = data.visit_date, end, hours
@@ -93,6 +97,7 @@ def save_supervision(session: Session, data: SupervisionInput, supervision_id: i
 
 
 def delete_supervision(session: Session, supervision_id: int) -> None:
+    require(session, Permission.SUPERVISION_RECORD)
     row = session.get(StaffSupervision, supervision_id)
     if row is None:
         raise UserError("找不到这条督导记录（可能已被删除）。")

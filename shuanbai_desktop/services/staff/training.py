@@ -14,6 +14,7 @@ from ...data.models.staff_activity import StaffTraining, StaffTrainingAttendee
 from ...domain.staff_labels import StaffStatus, TrainingKind
 from ...domain.staff_rules import Shortfall, annual_hours_required, check_training_hours, training_shortfalls
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean, decimal, not_after, pairs, tenths
 
 
@@ -81,6 +82,7 @@ def _check_day_total(session: Session, people: list[StaffMember], day: date, hou
 
 def save_training(session: Session, data: TrainingInput, training_id: int | None = None,
                   today: date | None = None) -> int:
+    require(session, Permission.STAFF_EDIT)
     today = today or date.today()
     title = clean(data.title, "培训名称", 100, required=True)
     end = data.end_date or data.start_date
@@ -109,6 +111,7 @@ def save_training(session: Session, data: TrainingInput, training_id: int | None
 
 
 def delete_training(session: Session, training_id: int) -> None:
+    require(session, Permission.STAFF_EDIT)
     row = session.get(StaffTraining, training_id)
     if row is None:
         raise UserError("找不到这条培训记录（可能已被删除）。")

@@ -2,7 +2,7 @@
 
 The shipped entries are defaults for the station to adjust to its county's rules. A
 registration copies name, materials and time limit when it is made, so editing a
-matter here never changes past registrations.
+matter here never changes past registrations. Changes need ``Permission.WINDOW_SETTINGS``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ...data.models.window import WindowDepartment, WindowMatterType, WindowRegistration
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean, lines, swap_order
 from .terms import Handling
 
@@ -100,6 +101,7 @@ def _validated(session: Session, data: MatterInput, matter_id: int | None) -> Ma
 
 
 def save_matter(session: Session, data: MatterInput, matter_id: int | None = None) -> int:
+    require(session, Permission.WINDOW_SETTINGS)
     clean_data = _validated(session, data, matter_id)
     matter = session.get(WindowMatterType, matter_id) if matter_id else WindowMatterType()
     if matter is None:
@@ -117,6 +119,7 @@ def save_matter(session: Session, data: MatterInput, matter_id: int | None = Non
 
 def set_active(session: Session, matter_id: int, active: bool) -> None:
     """Matters are never deleted (past registrations refer to them); they are stopped instead."""
+    require(session, Permission.WINDOW_SETTINGS)
     matter = session.get(WindowMatterType, matter_id)
     if matter is None:
         raise UserError("找不到这个事项，请刷新后重试。")
@@ -124,4 +127,5 @@ def set_active(session: Session, matter_id: int, active: bool) -> None:
 
 
 def move(session: Session, matter_id: int, step: int) -> None:
+    require(session, Permission.WINDOW_SETTINGS)
     swap_order(session, WindowMatterType, matter_id, step)

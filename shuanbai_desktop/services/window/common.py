@@ -1,4 +1,8 @@
-"""Small helpers shared by the window services: clean text, user names, the acting user."""
+"""Small helpers shared by the window services: clean text, user names, the acting user.
+
+Who may register and handle matters is ``Permission.WINDOW_REGISTER`` (services/permissions.py); the
+acting user is read from the session by ``require_writer``.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from sqlalchemy.orm import Session
 from ...data.models import User
 from ...domain.labels import Role
 from ...errors import UserError
+from ..permissions import Acting, Permission, allowed, require
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -37,22 +42,29 @@ def user_names(session: Session) -> dict[int, str]:
     return cache
 
 
-def require_writer(session: Session, user_id: int) -> User:
-    """The acting user: must exist, be enabled and not be a read-only supervisor."""
-    user = session.get(User, user_id)
-    if user is None or user.disabled:
-        raise UserError("当前账户不可用，请重新登录。")
-    if user.role == Role.SUPERVISOR.value:
-        raise UserError("督导账户只能查看窗口登记，不能登记或办理。")
-    return user
+def _may_handle(role: str) -> bool:
+    """Whether an account's role may register and handle matters (the permission table decides)."""
+    return allowed(Role(role), Permission.WINDOW_REGISTER)
+
+
+def require_writer(session: Session) -> Acting:
+    """The acting user of the session, who must be allowed to register and handle matters.
+
+    The user comes from the session (never from a parameter) and must be a person: a registration and
+    every step on it name who did it (首问负责人, the timeline), so a system session is refused too.
+    """
+    acting = require(session, Permission.WINDOW_REGISTER)
+    if acting.user_id is None:
+        raise UserError("窗口登记和办理须由登录的工作人员进行，操作未执行。")
+    return acting
 
 
 def require_handler(session: Session, user_id: int | None, field: str = "承办人") -> User:
-    """A colleague a matter can be assigned to: an enabled account that is not read-only."""
+    """A colleague a matter can be assigned to: an enabled account whose role may handle matters."""
     user = session.get(User, user_id) if user_id else None
     if user is None:
         raise UserError("分办须选择承办人。", field=field)
-    if user.disabled or user.role == Role.SUPERVISOR.value:
+    if user.disabled or not _may_handle(user.role):
         raise UserError(f"“{user.display_name}”的账户已停用或为只读账户，不能承办。", field=field)
     return user
 
@@ -70,9 +82,10 @@ def swap_order(session: Session, model, row_id: int, step: int) -> None:
 
 
 def list_staff(session: Session) -> list[tuple[int, str]]:
-    """Accounts a matter can be assigned to (enabled, not read-only), as (id, name)."""
+    """Accounts a matter can be assigned to (enabled, a role that may handle matters), as (id, name)."""
+    handling_roles = [role.value for role in Role if allowed(role, Permission.WINDOW_REGISTER)]
     rows = session.execute(select(User.id, User.display_name).where(
-        User.disabled.is_(False), User.role != Role.SUPERVISOR.value).order_by(User.id))
+        User.disabled.is_(False), User.role.in_(handling_roles)).order_by(User.id))
     return [(uid, name) for uid, name in rows]
 
 

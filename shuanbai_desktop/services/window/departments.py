@@ -1,4 +1,5 @@
-"""转办部门: the offices and departments the station transfers matters to (station-edited)."""
+"""转办部门: the offices and departments the station transfers matters to (edited with
+``Permission.WINDOW_SETTINGS``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from ...data.models.window import WindowDepartment, WindowMatterType
 from ...domain.phone import validate_phone
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean, swap_order
 
 
@@ -45,6 +47,7 @@ def list_departments(session: Session, include_inactive: bool = False) -> list[D
 
 
 def save_department(session: Session, data: DepartmentInput, department_id: int | None = None) -> int:
+    require(session, Permission.WINDOW_SETTINGS)
     name = clean(data.name, "部门名称", 40, required=True)
     clash = session.scalar(select(WindowDepartment.id).where(WindowDepartment.name == name))
     if clash and clash != department_id:
@@ -66,6 +69,7 @@ def save_department(session: Session, data: DepartmentInput, department_id: int 
 
 def set_active(session: Session, department_id: int, active: bool) -> None:
     """Departments are never deleted (past transfers name them); they are stopped instead."""
+    require(session, Permission.WINDOW_SETTINGS)
     dept = session.get(WindowDepartment, department_id)
     if dept is None:
         raise UserError("找不到这个转办部门，请刷新后重试。")
@@ -80,5 +84,6 @@ def set_active(session: Session, department_id: int, active: bool) -> None:
 
 def move(session: Session, department_id: int, step: int) -> None:
     """Move a department up (-1) or down (+1) in the list order."""
+    require(session, Permission.WINDOW_SETTINGS)
     swap_order(session, WindowDepartment, department_id, step)
 

@@ -15,7 +15,7 @@ from ...domain.phone import mask_phone
 from ...domain.workdays import add_workdays, fallback_note
 from ...errors import UserError
 from .. import persons, station
-from .common import lines, user_names
+from .common import lines, require_writer, user_names
 from .details import agent_text
 from .holidays import station_days
 from .print_settings import get_print_settings
@@ -109,6 +109,8 @@ def _handling_text(reg: WindowRegistration, names: dict[int, str]) -> str:
 
 
 def notice_data(session: Session, registration_id: int) -> NoticeData:
+    """Printing is the counter's work (``Permission.WINDOW_REGISTER``): asked before anything is printed."""
+    require_writer(session)
     reg = _load(session, registration_id)
     person = session.get(Person, reg.person_id) if reg.person_id else None
     names, settings, header = user_names(session), get_print_settings(session), _header(session)
@@ -132,6 +134,8 @@ def _last_transfer(session: Session, reg: WindowRegistration) -> WindowEvent | N
 
 
 def transfer_data(session: Session, registration_id: int) -> TransferData:
+    """The 转办单 carries the resident's full phone number: the counter's work (``WINDOW_REGISTER``)."""
+    require_writer(session)
     reg = _load(session, registration_id)
     event = _last_transfer(session, reg)
     if event is None:
@@ -140,7 +144,7 @@ def transfer_data(session: Session, registration_id: int) -> TransferData:
     dept = session.get(WindowDepartment, event.department_id) if event.department_id else None
     contact = " ".join(p for p in (dept.contact, dept.phone, dept.address) if p) if dept else ""
     received = set(lines(reg.materials_received))
-    info = persons.get_person(session, person.id) if person else None
+    info = persons.rows_for(session, [person.id])[0] if person else None  # masked row: village and address
     address = "".join(p for p in (info.village_name, info.address) if p) if info else ""
     return TransferData(
         _header(session), get_print_settings(session).paper, reg.ticket_no, reg.registered_at, event.at,

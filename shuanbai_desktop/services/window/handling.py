@@ -1,4 +1,8 @@
-"""分办转办 and 结果跟踪: every step after registration, each one recorded in the timeline."""
+"""分办转办 and 结果跟踪: every step after registration, each one recorded in the timeline.
+
+Every step needs ``Permission.WINDOW_REGISTER``; the acting user comes from the session. Voiding is
+further kept to the first responder (首问负责人) or an administrator.
+"""
 
 from __future__ import annotations
 
@@ -49,10 +53,10 @@ def _day(raw: date | str | None, field: str, reg: WindowRegistration, today: dat
     return day
 
 
-def assign(session: Session, registration_id: int, to_user_id: int | None, note: str, actor_id: int,
+def assign(session: Session, registration_id: int, to_user_id: int | None, note: str,
            at: datetime | None = None) -> None:
     """分办 (or hand on) inside the station; the new handler sees it in their list."""
-    require_writer(session, actor_id)
+    actor_id = require_writer(session).user_id
     reg = _open(session, registration_id, "分办")
     handler = require_handler(session, to_user_id)
     text = clean(note, "分办说明", 300)
@@ -61,10 +65,10 @@ def assign(session: Session, registration_id: int, to_user_id: int | None, note:
     _event(session, reg, EventKind.ASSIGN, actor_id, at, to_user_id=handler.id, text=text)
 
 
-def transfer(session: Session, registration_id: int, department_id: int | None, note: str, actor_id: int,
+def transfer(session: Session, registration_id: int, department_id: int | None, note: str,
              at: datetime | None = None) -> None:
     """转办 to another office; the station keeps following it until the result is recorded."""
-    require_writer(session, actor_id)
+    actor_id = require_writer(session).user_id
     reg = _open(session, registration_id, "转办")
     dept = active_department(session, department_id)
     text = clean(note, "转办说明", 300)
@@ -73,10 +77,10 @@ def transfer(session: Session, registration_id: int, department_id: int | None, 
            text=text)
 
 
-def close(session: Session, registration_id: int, result: str, result_date: date | str | None, actor_id: int,
+def close(session: Session, registration_id: int, result: str, result_date: date | str | None,
           at: datetime | None = None) -> None:
     """Record the result (办结): its text and date, no earlier than registration, no later than today."""
-    require_writer(session, actor_id)
+    actor_id = require_writer(session).user_id
     reg = _open(session, registration_id, "办结")
     text = clean(result, "办理结果", 1000, required=True, message="请填写办理结果。")
     today = (at or now()).date()
@@ -86,9 +90,9 @@ def close(session: Session, registration_id: int, result: str, result_date: date
 
 
 def follow_up(session: Session, registration_id: int, on_date: date | str | None, method: FollowUpMethod | str,
-              satisfaction: Satisfaction | str | None, note: str, actor_id: int, at: datetime | None = None) -> None:
+              satisfaction: Satisfaction | str | None, note: str, at: datetime | None = None) -> None:
     """回访: how the resident judged the outcome. Only for finished matters; the latest counts."""
-    require_writer(session, actor_id)
+    actor_id = require_writer(session).user_id
     reg = _load(session, registration_id)
     if reg.status != Status.DONE.value:
         raise UserError(f"受理编号 {reg.ticket_no} 尚未办结，办结后才能回访。")
@@ -105,10 +109,10 @@ def follow_up(session: Session, registration_id: int, on_date: date | str | None
            method=how.value, text=text)
 
 
-def reopen(session: Session, registration_id: int, reason: str, new_due: date | str | None, actor_id: int,
+def reopen(session: Session, registration_id: int, reason: str, new_due: date | str | None,
            at: datetime | None = None) -> None:
     """Back to 办理中 with a reason (e.g. the resident was not satisfied); the old result stays in the timeline."""
-    require_writer(session, actor_id)
+    actor_id = require_writer(session).user_id
     reg = _load(session, registration_id)
     if reg.status != Status.DONE.value:
         raise UserError(f"受理编号 {reg.ticket_no} {Status(reg.status).label}，只有已办结的事项才能重新办理。")
@@ -134,10 +138,10 @@ def _set_due(reg: WindowRegistration, raw: date | str, today: date) -> None:
     reg.due_date, reg.due_manual, reg.due_estimated = due, True, False
 
 
-def change_due(session: Session, registration_id: int, new_due: date | str | None, reason: str, actor_id: int,
+def change_due(session: Session, registration_id: int, new_due: date | str | None, reason: str,
                at: datetime | None = None) -> None:
     """调整预计办结日期 (e.g. the receiving department needs longer), with the reason on record."""
-    require_writer(session, actor_id)
+    actor_id = require_writer(session).user_id
     reg = _open(session, registration_id, "调整办结日期")
     text = clean(reason, "调整原因", 300, required=True, message="请填写调整办结日期的原因。")
     old = reg.due_date
@@ -146,20 +150,21 @@ def change_due(session: Session, registration_id: int, new_due: date | str | Non
            text=f"{old:%Y-%m-%d} → {reg.due_date:%Y-%m-%d}：{text}")
 
 
-def void(session: Session, registration_id: int, reason: str, actor_id: int, at: datetime | None = None) -> None:
+def void(session: Session, registration_id: int, reason: str, at: datetime | None = None) -> None:
     """作废 a registration made by mistake; its number stays used. First responder or administrator."""
-    user = require_writer(session, actor_id)
+    acting = require_writer(session)
+    actor_id = acting.user_id
     reg = _open(session, registration_id, "作废")
-    if reg.first_responder_id != actor_id and user.role != Role.ADMIN.value:
+    if reg.first_responder_id != actor_id and acting.role is not Role.ADMIN:
         raise UserError("只有首问负责人或管理员可以作废这条登记。")
     text = clean(reason, "作废原因", 200, required=True, message="请填写作废原因。")
     reg.status, reg.void_reason = Status.VOID.value, text
     _event(session, reg, EventKind.VOID, actor_id, at, text=text)
 
 
-def record_print(session: Session, registration_id: int, what: str, actor_id: int,
-                 at: datetime | None = None) -> None:
+def record_print(session: Session, registration_id: int, what: str, at: datetime | None = None) -> None:
     """Note in the timeline and the audit trail that a paper was printed or saved (``what``: 打印一次性告知单 …)."""
+    actor_id = require_writer(session).user_id
     reg = _load(session, registration_id)
     _event(session, reg, EventKind.PRINT, actor_id, at, text=what)
     audit.record_event(session, "window_registration", str(reg.id), f"{what}：{reg.ticket_no}")

@@ -13,6 +13,7 @@ from ...data.models.window import WindowHoliday
 from ...domain.dates import parse_date
 from ...domain.workdays import StationDays, is_statutory_year, statutory_years
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean
 from .terms import HolidayKind
 
@@ -57,6 +58,7 @@ def _forget(session: Session) -> None:
 
 def save_entry(session: Session, day: date | str, kind: HolidayKind, name: str) -> date:
     """Add or change one day. Days of years with statutory data are refused (the law decides them)."""
+    require(session, Permission.WINDOW_SETTINGS)
     day = parse_date(day, "日期")
     if is_statutory_year(day.year):
         raise UserError(f"{day.year} 年的法定节假日和调休安排已内置，无需也不能在这里填写。", field="日期")
@@ -78,6 +80,7 @@ def save_entry(session: Session, day: date | str, kind: HolidayKind, name: str) 
 
 
 def remove_entry(session: Session, day: date) -> None:
+    require(session, Permission.WINDOW_SETTINGS)
     row = session.get(WindowHoliday, day)
     if row is not None:
         session.delete(row)

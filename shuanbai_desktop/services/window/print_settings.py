@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...data.models import Setting
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean
 
 PAPERS = ("A5", "A4")
@@ -36,6 +37,7 @@ def get_print_settings(session: Session) -> PrintSettings:
 
 
 def save_print_settings(session: Session, data: PrintSettings) -> PrintSettings:
+    require(session, Permission.WINDOW_SETTINGS)
     if data.paper not in PAPERS:
         raise UserError("纸张只能选择 A5 或 A4。", field="纸张")
     clean_data = PrintSettings(data.paper, clean(data.office_hours, "办公时间", 80, required=True),

@@ -1,6 +1,7 @@
 """窗口登记: register a matter in one transaction — ticket, due date, first handling, timeline.
 
-The first responder (首问负责人) is the acting user and is never changed afterwards.
+The first responder (首问负责人) is the session's acting user (``Permission.WINDOW_REGISTER``) and is
+never changed afterwards.
 """
 
 from __future__ import annotations
@@ -154,9 +155,9 @@ def _first_step(session: Session, reg: WindowRegistration, data: RegistrationInp
     return event
 
 
-def register(session: Session, data: RegistrationInput, actor_id: int, at: datetime | None = None) -> Saved:
+def register(session: Session, data: RegistrationInput, at: datetime | None = None) -> Saved:
     """Check everything, then write the registration and its first steps; nothing is saved on error."""
-    require_writer(session, actor_id)
+    actor_id = require_writer(session).user_id
     at = (at or now()).replace(microsecond=0)
     day = at.date()
     channel, handling = _channel(data.channel), _handling(data.handling)

@@ -1,8 +1,11 @@
 """人员: roster, contracts, pay, training, assessment, supervision (SPEC R2, R1.4).
 
-``SETTINGS_PAGES`` are the tabs this area adds to 设置: (key, tab label, factory(ctx), admin only).
+``SETTINGS_PAGES`` are the tabs this area adds to 设置: (key, tab label, factory(ctx), the permission
+needed — truthy, so a settings view that still reads a flag there takes it as "admin only").
 ``StaffingPanel`` (staffing_panel.py) is for the station page.
 """
+
+from ...services.permissions import Permission
 
 
 def _pay_table(ctx):
@@ -16,6 +19,6 @@ def _weights(ctx):
 
 
 SETTINGS_PAGES = [
-    ("settings.staff_pay_table", "薪酬标准表", _pay_table, True),
-    ("settings.staff_weights", "绩效因素权重", _weights, True),
+    ("settings.staff_pay_table", "薪酬标准表", _pay_table, Permission.STAFF_EDIT),
+    ("settings.staff_weights", "绩效因素权重", _weights, Permission.STAFF_EDIT),
 ]

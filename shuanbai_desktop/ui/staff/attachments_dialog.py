@@ -82,7 +82,7 @@ class StaffAttachmentsDialog(QDialog):
         owner_type, owner_id = self._owner
         description = self.kind_combo.currentText().strip() or path.stem
         run_write(self._ctx, self, lambda s: attachments.add_attachment(
-            s, self._ctx.db.path, owner_type, owner_id, path, description, self._ctx.user.username))
+            s, self._ctx.db.path, owner_type, owner_id, path, description))
         self.refresh()
 
     def open_selected(self) -> None:

@@ -135,8 +135,7 @@ class ContractDialog(QDialog):
             contracts.update_contract(s, self._contract.id, data)
             return self._contract.id
         if self._mode == RENEW:
-            return contracts.renew_contract(s, self._contract.id, data, self.override_edit.text(),
-                                            self._ctx.user.is_admin)
+            return contracts.renew_contract(s, self._contract.id, data, self.override_edit.text())
         return contracts.add_contract(s, self._staff_id, data)
 
     def save(self) -> None:

@@ -124,7 +124,6 @@ class LeaveDialog(QDialog):
         self.errors.clear()
         data = LeaveInput(get_date(self.date_edit), self.reason_edit.text(), self.moves(),
                           self.disable_check.isChecked())
-        done = run_write(self._ctx, self, lambda s: leave_station(s, self._staff.id, data, self._ctx.user),
-                         self.errors)
+        done = run_write(self._ctx, self, lambda s: leave_station(s, self._staff.id, data), self.errors)
         if done is not None:
             self.accept()

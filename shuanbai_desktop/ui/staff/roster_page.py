@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ...domain.dates import parse_date
 from ...domain.staff_labels import StaffStatus
 from ...errors import UserError
+from ...services.permissions import Permission
 from ...services.staff import leaving, ledgers, roster, staffing_checks
 from ...services.staff.roster import StaffRow
 from .. import messages
@@ -30,7 +31,7 @@ from .export import ask_full_numbers, export_file, print_pdf, today_name
 from .leave_dialog import LeaveDialog
 from .staff_dialog import StaffDialog
 from .staffing_panel import lines_html
-from .widgets import GREY, can_edit, run_write, short_village
+from .widgets import GREY, run_write, short_village
 
 COLUMNS = (
     Column("姓名", lambda r: r.name), Column("性别", lambda r: r.sex), Column("年龄", lambda r: r.age),
@@ -49,7 +50,7 @@ STATUS_CHOICES = (("在岗", StaffStatus.ACTIVE), ("离职", StaffStatus.LEFT), 
 class RosterPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
-        self._ctx, self._edit = ctx, can_edit(ctx)
+        self._ctx, self._edit = ctx, ctx.can(Permission.STAFF_EDIT)
         self.dialog = None
         self.checks_label = QLabel()
         self.checks_label.setWordWrap(True)
@@ -196,7 +197,7 @@ class RosterPage(QWidget):
 
     def export_roster(self, target=None, full: bool | None = None):
         if full is None:
-            full = ask_full_numbers(self) if self._edit else False
+            full = ask_full_numbers(self) if self._ctx.can(Permission.STAFF_EXPORT_FULL) else False
             if full is None:
                 return None
         status = self.status_combo.currentData()

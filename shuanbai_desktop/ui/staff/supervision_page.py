@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...domain.staff_rules import SUPERVISION_VISIT_HOURS, hours_text
+from ...services.permissions import Permission
 from ...services.staff import ledgers, supervision
 from ...services.staff.supervision import SupervisionRow
 from .. import messages
@@ -16,7 +17,7 @@ from ..table_model import Column
 from .attachments_dialog import StaffAttachmentsDialog
 from .export import export_file, today_name
 from .supervision_dialog import SupervisionDialog
-from .widgets import ORANGE, RED, can_record_supervision, run_write, year_spin
+from .widgets import ORANGE, RED, run_write, year_spin
 
 COLUMNS = (Column("督导日期", lambda r: r.date_text), Column("督导员", lambda r: r.supervisor),
            Column("督导机构", lambda r: r.organisation),
@@ -28,7 +29,7 @@ COLUMNS = (Column("督导日期", lambda r: r.date_text), Column("督导员", la
 class SupervisionPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
-        self._ctx, self._edit = ctx, can_record_supervision(ctx)
+        self._ctx, self._edit = ctx, ctx.can(Permission.SUPERVISION_RECORD)
         self.dialog = None
         self.year_spin = year_spin()
         self.year_spin.valueChanged.connect(self.refresh)

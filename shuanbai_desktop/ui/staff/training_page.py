@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from ...domain.staff_rules import hours_text
+from ...services.permissions import Permission
 from ...services.staff import ledgers, training
 from ...services.staff.training import TrainingRow
 from .. import messages
@@ -16,7 +17,7 @@ from ..table_model import Column
 from .attachments_dialog import StaffAttachmentsDialog
 from .export import export_file, today_name
 from .training_dialog import TrainingDialog
-from .widgets import RED, can_edit, run_write, year_spin
+from .widgets import RED, run_write, year_spin
 
 TRAININGS = (Column("日期", lambda t: t.date_text), Column("培训名称", lambda t: t.title),
              Column("类别", lambda t: t.kind.label), Column("学时", lambda t: hours_text(t.hours), align_right=True),
@@ -34,7 +35,7 @@ HOURS = (Column("姓名", lambda r: r.name), Column("岗前累计", lambda r: ho
 class TrainingPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
-        self._ctx, self._edit = ctx, can_edit(ctx)
+        self._ctx, self._edit = ctx, ctx.can(Permission.STAFF_EDIT)
         self.dialog = None
         self.year_spin = year_spin()
         self.year_spin.valueChanged.connect(self.refresh)

@@ -1,13 +1,15 @@
 """人员: the staff files as tabs. Keys follow the navigation: ``staff.roster``, ``staff.contracts`` …
 
-Contracts, pay and assessments are the administrator's (站长/副站长); other users see the
-roster (masked), training and supervision; the supervisor records supervision visits.
+Contracts, pay and assessments are shown to who may keep them (``Permission.STAFF_EDIT``, the
+administrator); other users see the roster (masked), training and supervision; the supervisor records
+supervision visits (``Permission.SUPERVISION_RECORD``).
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ...services.permissions import Permission
 from ..context import AppContext
 from .assessment_page import AssessmentPage
 from .contracts_page import ContractsPage
@@ -16,9 +18,12 @@ from .roster_page import RosterPage
 from .supervision_page import SupervisionPage
 from .training_page import TrainingPage
 
-PAGES = (("staff.roster", "人员名册", RosterPage, False), ("staff.contracts", "劳动合同", ContractsPage, True),
-         ("staff.pay", "薪酬", PayPage, True), ("staff.training", "培训", TrainingPage, False),
-         ("staff.assessment", "考核评估", AssessmentPage, True), ("staff.supervision", "督导", SupervisionPage, False))
+# (key, tab title, page, the permission needed to see the tab: None for everyone)
+PAGES = (("staff.roster", "人员名册", RosterPage, None),
+         ("staff.contracts", "劳动合同", ContractsPage, Permission.STAFF_EDIT),
+         ("staff.pay", "薪酬", PayPage, Permission.STAFF_EDIT), ("staff.training", "培训", TrainingPage, None),
+         ("staff.assessment", "考核评估", AssessmentPage, Permission.STAFF_EDIT),
+         ("staff.supervision", "督导", SupervisionPage, None))
 
 
 class StaffView(QWidget):
@@ -27,8 +32,8 @@ class StaffView(QWidget):
         self._ctx = ctx
         self.tabs = QTabWidget()
         self.pages: dict[str, QWidget] = {}
-        for key, title, page, admin_only in PAGES:
-            if ctx.user.is_admin or not admin_only:
+        for key, title, page, needed in PAGES:
+            if needed is None or ctx.can(needed):
                 self.pages[key] = page(ctx)
                 self.tabs.addTab(self.pages[key], title)
         self.tabs.currentChanged.connect(self._refresh_current)

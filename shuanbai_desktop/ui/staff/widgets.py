@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.dates import parse_date
-from ...domain.labels import Role
 from ...errors import UserError
 from .. import messages
 from ..context import AppContext
@@ -31,15 +30,6 @@ from ..forms import FormErrors
 T = TypeVar("T")
 ID_ROLE = Qt.ItemDataRole.UserRole
 RED, ORANGE, GREY = "#b3261e", "#b26a00", "#80868b"
-
-
-def can_edit(ctx: AppContext) -> bool:
-    """Staff files are kept by the administrator (站长/副站长)."""
-    return ctx.user.is_admin
-
-
-def can_record_supervision(ctx: AppContext) -> bool:
-    return ctx.user.is_admin or ctx.user.role is Role.SUPERVISOR
 
 
 def date_edit(value: date | None = None) -> QDateEdit:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ...services.permissions import Permission
+
 
 def _matters(ctx):
     from .settings_matters import MattersSettingsPage
@@ -23,10 +25,11 @@ def _paper(ctx):
     return PrintSettingsPage(ctx)
 
 
-# (key, tab label, factory(ctx) -> QWidget, admin_only)
+# (key, tab label, factory(ctx) -> QWidget, the permission needed: truthy, so read as "admin only"
+# by a settings view that still takes a flag here)
 SETTINGS_PAGES = [
-    ("settings.window_matters", "事项目录", _matters, True),
-    ("settings.window_departments", "转办部门", _departments, True),
-    ("settings.window_holidays", "节假日调休表", _holidays, True),
-    ("settings.window_paper", "打印纸张", _paper, True),
+    ("settings.window_matters", "事项目录", _matters, Permission.WINDOW_SETTINGS),
+    ("settings.window_departments", "转办部门", _departments, Permission.WINDOW_SETTINGS),
+    ("settings.window_holidays", "节假日调休表", _holidays, Permission.WINDOW_SETTINGS),
+    ("settings.window_paper", "打印纸张", _paper, Permission.WINDOW_SETTINGS),
 ]

@@ -34,7 +34,7 @@ class Step:
     title: str
     ok_text: str
     fields: tuple[Field, ...]
-    run: Callable  # (session, detail, values: dict, actor_id) -> None
+    run: Callable  # (session, detail, values: dict) -> None; the acting user is the session's
     hint: str = ""
 
 
@@ -44,24 +44,24 @@ def _v(values, label):
 
 STEPS = {
     "assign": Step("分办", "分办", (Field("承办人", "staff"), Field("分办说明", "line")),
-                   lambda s, d, v, a: handling.assign(s, d.id, _v(v, "承办人"), _v(v, "分办说明"), a),
+                   lambda s, d, v: handling.assign(s, d.id, _v(v, "承办人"), _v(v, "分办说明")),
                    "交给站内同事办理，对方会在“事项办理”和工作台中看到。首问负责人不变。"),
     "transfer": Step("转办", "转办", (Field("转办部门", "department"), Field("转办说明", "line")),
-                     lambda s, d, v, a: handling.transfer(s, d.id, _v(v, "转办部门"), _v(v, "转办说明"), a),
+                     lambda s, d, v: handling.transfer(s, d.id, _v(v, "转办部门"), _v(v, "转办说明")),
                      "转到其他部门办理，本站继续跟踪，收到结果后请登记办结。转办后可打印转办单。"),
     "close": Step("办结", "办结", (Field("办结日期", "date"), Field("办理结果", "text")),
-                  lambda s, d, v, a: handling.close(s, d.id, _v(v, "办理结果"), _v(v, "办结日期"), a)),
+                  lambda s, d, v: handling.close(s, d.id, _v(v, "办理结果"), _v(v, "办结日期"))),
     "follow_up": Step("回访", "保存回访", (Field("回访日期", "date"), Field("回访方式", "method"),
                                          Field("满意度", "satisfaction"), Field("回访情况", "text")),
-                      lambda s, d, v, a: handling.follow_up(s, d.id, _v(v, "回访日期"), _v(v, "回访方式"),
-                                                            _v(v, "满意度"), _v(v, "回访情况"), a)),
+                      lambda s, d, v: handling.follow_up(s, d.id, _v(v, "回访日期"), _v(v, "回访方式"),
+                                                         _v(v, "满意度"), _v(v, "回访情况"))),
     "due": Step("调整预计办结日期", "保存", (Field("预计办结日期", "date"), Field("调整原因", "line")),
-                lambda s, d, v, a: handling.change_due(s, d.id, _v(v, "预计办结日期"), _v(v, "调整原因"), a)),
+                lambda s, d, v: handling.change_due(s, d.id, _v(v, "预计办结日期"), _v(v, "调整原因"))),
     "reopen": Step("重新办理", "重新办理", (Field("重新办理原因", "text"), Field("预计办结日期", "date")),
-                   lambda s, d, v, a: handling.reopen(s, d.id, _v(v, "重新办理原因"), _v(v, "预计办结日期"), a),
+                   lambda s, d, v: handling.reopen(s, d.id, _v(v, "重新办理原因"), _v(v, "预计办结日期")),
                    "原办理结果和回访保留在办理记录中。"),
     "void": Step("作废", "作废", (Field("作废原因", "line"),),
-                 lambda s, d, v, a: handling.void(s, d.id, _v(v, "作废原因"), a),
+                 lambda s, d, v: handling.void(s, d.id, _v(v, "作废原因")),
                  "只用于登记错误或重复登记。作废后受理编号不再使用，也不计入统计。"),
 }
 
@@ -136,7 +136,7 @@ class ActionDialog(QDialog):
         self.errors.clear()
         try:
             with self._ctx.session() as s:
-                self._step.run(s, self._detail, self.values(), self._ctx.user.id)
+                self._step.run(s, self._detail, self.values())
         except UserError as exc:
             self.errors.show(exc)
             return

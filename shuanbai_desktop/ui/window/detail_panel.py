@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.labels import Role
 from ...domain.workdays import Urgency
 from ...services.window.details import RegistrationDetail
 from ...services.window.terms import Handling, Status
@@ -53,9 +52,10 @@ class DetailPanel(QWidget):
 
     action = Signal(str)
 
-    def __init__(self, role: Role, parent=None):
+    def __init__(self, writer: bool, parent=None):
+        """``writer``: the user may register and handle matters (``Permission.WINDOW_REGISTER``)."""
         super().__init__(parent)
-        self._role = role
+        self._writer = writer
         self.detail: RegistrationDetail | None = None
         self.title = QLabel("请在左侧列表中选择一件事项。")
         self.title.setStyleSheet("font-size: 12pt; font-weight: bold;")
@@ -140,14 +140,14 @@ class DetailPanel(QWidget):
             "；待补：" + "；".join(missing) if missing else "，已收齐")
 
     def _enable(self) -> None:
-        d, writer = self.detail, self._role is not Role.SUPERVISOR
+        d, writer = self.detail, self._writer
         open_ = d is not None and d.is_open and writer
         done = d is not None and d.status is Status.DONE and writer
         state = {"assign": open_, "transfer": open_, "close": open_, "due": open_, "void": open_,
                  "follow_up": done, "reopen": done,
-                 "notice": d is not None and d.status is not Status.VOID,
-                 "save_pdf": d is not None and d.status is not Status.VOID,
-                 "transfer_slip": d is not None and d.status is not Status.VOID and (
+                 "notice": writer and d is not None and d.status is not Status.VOID,
+                 "save_pdf": writer and d is not None and d.status is not Status.VOID,
+                 "transfer_slip": writer and d is not None and d.status is not Status.VOID and (
                      d.department_id is not None or d.handling is Handling.TRANSFER)}
         for key, button in self.buttons.items():
             button.setEnabled(state[key])

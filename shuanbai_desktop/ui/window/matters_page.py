@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.dates import parse_date
 from ...errors import UserError
+from ...services.permissions import Permission
 from ...services.window import catalogue, details, queries
 from ...services.window.common import list_all_staff
 from ...services.window.queries import RegistrationFilter, View
@@ -64,7 +65,7 @@ class MattersPage(QWidget):
         self.filter_error = QLabel()
         self.filter_errors = FormErrors(self.filter_error, {"登记起始日期": self.date_from,
                                                             "登记截止日期": self.date_to})
-        self.panel = DetailPanel(ctx.user.role)
+        self.panel = DetailPanel(ctx.can(Permission.WINDOW_REGISTER))
         self.panel.action.connect(self.run_action)
         self._build_layout()
         shortcut = QShortcut(QKeySequence("Ctrl+P"), self)

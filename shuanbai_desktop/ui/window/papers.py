@@ -39,7 +39,7 @@ def print_paper(ctx: AppContext, parent: QWidget, registration_id: int | None, k
     if not print_document(parent, render, f"{kind}-{ticket}", printer):
         return False
     with ctx.session() as s:
-        handling.record_print(s, registration_id, f"打印{kind}", ctx.user.id)
+        handling.record_print(s, registration_id, f"打印{kind}")
     return True
 
 
@@ -56,5 +56,5 @@ def save_paper(ctx: AppContext, parent: QWidget, registration_id: int | None, ki
     saved = save_document(parent, render, f"{kind}-{ticket}", saver)
     if saved is not None:
         with ctx.session() as s:
-            handling.record_print(s, registration_id, f"{kind}另存为 PDF", ctx.user.id)
+            handling.record_print(s, registration_id, f"{kind}另存为 PDF")
     return saved

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.labels import Role
 from ...errors import UserError
 from ...services import persons
+from ...services.permissions import Permission
 from ...services.window import queries, registration
 from ...services.window.terms import Status
 from ..context import AppContext
@@ -68,7 +68,7 @@ class RegisterPage(QWidget):
         self._shortcuts()
         install_enter(self._enter, *self.form.focus_order(), self.materials.list)
         self._tab_order()
-        self._set_read_only(ctx.user.role is Role.SUPERVISOR)
+        self._set_read_only(not ctx.can(Permission.WINDOW_REGISTER))
         self.refresh()
 
     # --- building ------------------------------------------------------------------
@@ -179,7 +179,7 @@ class RegisterPage(QWidget):
             for widget in (self.picker_box, self.form, self.materials, self.register_button, self.new_button):
                 widget.setEnabled(False)
             self.saved_label.setStyleSheet(NOTE_STYLE)
-            self.saved_label.setText("督导账户只能查看窗口登记，不能登记或办理。")
+            self.saved_label.setText(f"“{self._ctx.user.role.short}”角色只能查看窗口登记，不能登记、办理或打印。")
 
     # --- actions -------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -193,13 +193,13 @@ class RegisterPage(QWidget):
         self.form.channel.setFocus()
 
     def register(self) -> None:
-        if self._ctx.user.role is Role.SUPERVISOR:
+        if not self._ctx.can(Permission.WINDOW_REGISTER):
             return
         self.errors.clear()
         data = self.form.input(self.picker.chosen_id(), self.materials.received())
         try:
             with self._ctx.session() as s:
-                saved = registration.register(s, data, self._ctx.user.id)
+                saved = registration.register(s, data)
         except UserError as exc:
             self.errors.show(exc)
             return
@@ -237,9 +237,12 @@ class RegisterPage(QWidget):
     def _update_buttons(self) -> None:
         rows = {r.id: r for r in self.today_model.rows}
         current = rows.get(self.current_id)
-        for button in (self.print_button, self.save_pdf_button, self.open_button):
-            button.setEnabled(current is not None and current.status is not Status.VOID)
-        self.transfer_button.setEnabled(current is not None and current.status is Status.TRANSFERRED)
+        printable = current is not None and current.status is not Status.VOID
+        self.open_button.setEnabled(printable)
+        writer = self._ctx.can(Permission.WINDOW_REGISTER)  # printing is the counter's work, as registering
+        for button in (self.print_button, self.save_pdf_button):
+            button.setEnabled(writer and printable)
+        self.transfer_button.setEnabled(writer and current is not None and current.status is Status.TRANSFERRED)
 
     def refresh(self) -> None:
         today = date.today()
