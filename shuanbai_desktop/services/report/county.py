@@ -8,6 +8,7 @@ and every package's check result. No station database is needed.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ def _read_all(paths, progress) -> tuple[list[StationPackage], list[Outcome]]:
             packages.append(verify(source))
         except Refused as exc:
             outcomes.append(Outcome(source.label, "", "", None, "已拒收", exc.reason))
-        except (zipfile.BadZipFile, OSError):
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
             outcomes.append(Outcome(source.label, "", "", None, "已拒收", "文件无法读取，可能已损坏。"))
     return packages, outcomes
 

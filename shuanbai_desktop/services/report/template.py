@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...data.models.report import ReportTemplate
 from ...errors import UserError
+from ..workbook_guard import TEMPLATE_LIMITS, open_workbook
 from .layout import ReportFigures, display
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -53,13 +53,11 @@ class TemplateInfo:
 
 
 def _open(content: bytes, name: str):
+    """The form loaded whole (to be filled and saved), through the guarded reader."""
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise UserError(f"“{name}”不是 xlsx 格式的 Excel 文件（旧的 .xls 请先用 Excel/WPS 另存为 .xlsx）。",
                         field="县级报表模板")
-    try:
-        return load_workbook(io.BytesIO(content))
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        raise UserError(f"无法读取“{name}”，文件可能已损坏或不是 Excel 工作簿。", field="县级报表模板") from None
+    return open_workbook(content, name=name, limits=TEMPLATE_LIMITS, read_only=False, field="县级报表模板")
 
 
 def _cells(wb):
