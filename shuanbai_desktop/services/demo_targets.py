@@ -1,5 +1,6 @@
 """Demo data for 服务对象与个案: households of the demo residents, target groups, benefits, disability,
-visits over the past year, cases at every stage, volunteers and activities. Core bulk inserts only."""
+visits over the past year, cases at every stage, volunteers and activities. Core bulk inserts only;
+the session is marked as the program's own work (``as_system``), as any guarded call in it must be."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from ..data.models.targets import (
     VolunteerHours,
 )
 from ..domain.labels import Role
+from .permissions import as_system
 from .targets import demo_cases
 from .targets.demo_texts import FINDINGS, NEEDS, PROVIDERS
 from .targets.labels import (
@@ -171,6 +173,7 @@ def _profile(demo: _Demo, people, groups: dict[int, list[TargetGroup]]) -> None:
 
 
 def add_demo(session, rng: random.Random, today: date) -> None:
+    as_system(session)
     marker = session.get(Setting, DONE_KEY)
     people = _people(session, int(marker.value) if marker else 0)
     if not people:

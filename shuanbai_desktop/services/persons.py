@@ -4,6 +4,11 @@ Search is one box: any part of the name, pinyin in full or initials (``zs`` → 
 an ID number or its last digits, a phone number or part of it. The service-target
 fields (groups, disability, guardian, health, benefits) live in ``targets.profile``;
 left ``None`` in ``PersonInput`` they keep what is stored.
+
+Reading a person gives the ID number masked, whoever asks (``get_person``). The full number leaves
+the registry only through ``reveal_id_number(s)``: ``Permission.PERSON_REVEAL_ID``, a reason, and an
+audit event “查看完整身份证号” per person. An edit form that never revealed the number sends
+``id_number=None`` and the stored number stays as it is.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ..data import audit
 from ..data.models import Person, Village
 from ..data.models.targets import Household
 from ..domain.idcard import age_on, mask_id_number, parse_id_number
@@ -23,6 +29,7 @@ from ..domain.labels import PersonStatus
 from ..domain.phone import mask_phone, validate_phone
 from ..domain.pinyin import name_search_keys
 from ..errors import UserError
+from .permissions import Permission, require
 from .targets import profile
 from .targets.labels import DisabilityGrade, DisabilityType, Health, Relation, TargetGroup
 from .targets.person_query import PersonFilter, filtered
@@ -35,7 +42,7 @@ RARE_READINGS = {"𠮷": "吉", "𡒄": "亨", "𨭉": "贲", "𪨊": "尾", "�
 @dataclass(frozen=True)
 class PersonInput:
     name: str
-    id_number: str = ""
+    id_number: str | None = ""  # None (editing only): keep the stored number, which the form never saw
     no_id_reason: str = ""
     phone: str = ""
     village_code: str | None = None
@@ -77,9 +84,11 @@ class PersonRow:
 
 @dataclass(frozen=True)
 class PersonDetail:
+    """One person as every role may read it: the ID number masked (``reveal_id_number`` for the full one)."""
+
     id: int
     name: str
-    id_number: str | None
+    id_masked: str  # "" when the person has no ID number
     no_id_reason: str
     sex: str
     birth_date: date | None
@@ -101,10 +110,6 @@ class PersonDetail:
     household_id: int | None = None
     household_name: str = ""
     relation: str = ""
-
-    @property
-    def id_masked(self) -> str:
-        return mask_id_number(self.id_number or "")
 
     def age(self, today: date | None = None) -> int | None:
         return age_on(self.birth_date, today or date.today()) if self.birth_date else None
@@ -191,16 +196,20 @@ def search_keys(name: str) -> tuple[str, str]:
 
 def save_person(session: Session, data: PersonInput, person_id: int | None = None,
                 confirm_similar: bool = False, today: date | None = None) -> int:
-    """Create (``person_id`` None) or update a person; one call, one record, all rules checked."""
+    """Create (``person_id`` None, ``PERSON_CREATE``) or update a person (``PERSON_EDIT``); one call,
+    one record, all rules checked. ``data.id_number`` None keeps the stored number."""
+    require(session, Permission.PERSON_EDIT if person_id else Permission.PERSON_CREATE)
     today = today or date.today()
+    person = session.get(Person, person_id) if person_id else None
+    if person_id and person is None:
+        raise UserError("找不到这位居民的记录（可能已被删除）。")
+    if data.id_number is None:
+        data = replace(data, id_number=(person.id_number or "") if person is not None else "")
     clean, birth, sex = _validated(session, data, today)
     if clean.id_number:
         existing = session.scalar(select(Person).where(Person.id_number == clean.id_number))
         if existing and existing.id != person_id:
             raise DuplicatePerson(existing.id, existing.name, mask_id_number(existing.id_number))
-    person = session.get(Person, person_id) if person_id else None
-    if person_id and person is None:
-        raise UserError("找不到这位居民的记录（可能已被删除）。")
     profile.check_profile(profile.effective(session, clean, person), birth, today)
     if not confirm_similar:
         similar = _similar(session, clean.name, birth, clean.village_code, person_id)
@@ -216,7 +225,7 @@ def save_person(session: Session, data: PersonInput, person_id: int | None = Non
     if person_id is None:
         session.add(person)
     session.flush()
-    profile.store_profile(session, person, clean)
+    profile.store_profile(session, person, clean, today)
     session.flush()
     return person.id
 
@@ -230,17 +239,59 @@ def _row(p, villages: dict[str, str], today: date | None = None,
 
 
 def get_person(session: Session, person_id: int) -> PersonDetail:
+    """One person, the ID number masked: open to every role (lists and forms show it masked)."""
     p = session.get(Person, person_id)
     if p is None:
         raise UserError("找不到这位居民的记录（可能已被删除）。")
     household = session.get(Household, p.household_id) if p.household_id else None
-    return PersonDetail(p.id, p.name, p.id_number, p.no_id_reason, p.sex, p.birth_date, p.phone,
-                        p.village_code, _village_names(session).get(p.village_code or "", ""), p.address,
+    return PersonDetail(p.id, p.name, mask_id_number(p.id_number or ""), p.no_id_reason, p.sex, p.birth_date,
+                        p.phone, p.village_code, _village_names(session).get(p.village_code or "", ""), p.address,
                         PersonStatus(p.status), p.notes, profile.groups_of(session, [p.id]).get(p.id, ()),
                         DisabilityType(p.disability_type), DisabilityGrade(p.disability_grade), p.guardian_name,
                         p.guardian_relation, p.guardian_phone, Health(p.health), p.health_note,
                         profile.benefits_of(session, p.id), p.household_id, household.name if household else "",
                         p.relation)
+
+
+REVEAL_EVENT = "查看完整身份证号"
+
+
+def clean_reveal_reason(reason: str | None) -> str:
+    """Why the full number is needed: at least 4 characters (as for a reported month's change)."""
+    text = clean_text(reason, "查看原因", 150)
+    if len(text) < 4:
+        raise UserError("查看完整身份证号须填写原因（至少 4 个字），原因记入操作日志。", field="查看原因")
+    return text
+
+
+def reveal_id_numbers(session: Session, person_ids: list[int], reason: str | None,
+                      purpose: str = "") -> dict[int, str]:
+    """Full ID numbers (``PERSON_REVEAL_ID``), each unmasking audited with the reason.
+
+    ``purpose`` names where the numbers go when it is not the screen (e.g. “打印户档”). Persons
+    without an ID number are left out of the answer and of the audit trail."""
+    require(session, Permission.PERSON_REVEAL_ID)
+    reason = clean_reveal_reason(reason)
+    ids = list(dict.fromkeys(person_ids))
+    numbers = dict(session.execute(select(Person.id, Person.id_number).where(Person.id.in_(ids))).all())
+    details = {"reason": reason} | ({"purpose": purpose} if purpose else {})
+    out = {}
+    for pid in ids:
+        if numbers.get(pid):
+            audit.record_event(session, "person", str(pid), REVEAL_EVENT, details)
+            out[pid] = numbers[pid]
+    return out
+
+
+def reveal_id_number(session: Session, person_id: int, reason: str | None) -> str:
+    """The full ID number of one person for its edit form (``PERSON_REVEAL_ID``, audited with the reason)."""
+    require(session, Permission.PERSON_REVEAL_ID)
+    p = session.get(Person, person_id)
+    if p is None:
+        raise UserError("找不到这位居民的记录（可能已被删除）。")
+    if not p.id_number:
+        raise UserError("这位居民没有登记身份证号。", field="身份证号")
+    return reveal_id_numbers(session, [person_id], reason)[person_id]
 
 
 def search_ids(session: Session, flt: PersonFilter, limit: int | None = None) -> list[int]:

@@ -70,45 +70,45 @@ def test_household_visit_case_six_stages_attachment_pdf_and_figures(station_db, 
     with station_db.session(worker.actor) as s:
         hid = households.save_household(s, households.HouseholdInput(
             (households.MemberInput(head, Relation.HEAD), households.MemberInput(child, Relation.GRANDCHILD)),
-            housing=Housing.OWNED, incomes=(households.IncomeInput(IncomeSource.ASSISTANCE, "9600"),)), user=worker)
+            housing=Housing.OWNED, incomes=(households.IncomeInput(IncomeSource.ASSISTANCE, "9600"),)))
         vid = visits.save_visit(s, visits.VisitInput(hid, date(2026, 11, 2), (worker.id,), (head, child),
                                                      VisitForm.HOME, "祖孙二人同住，孙女学习跟不上，情绪低落。", Risk.HIGH,
-                                                     need_spiritual="孙女需要心理陪伴"), worker, TODAY)
+                                                     need_spiritual="孙女需要心理陪伴"), TODAY)
     with station_db.session(worker.actor) as s:
         info = households.get_household(s, hid)
         assert info.name == "李𠮷祥户" and info.next_due == date(2026, 11, 9) and info.risk is Risk.HIGH
         assert [m.relation for m in info.members] == [Relation.HEAD, Relation.GRANDCHILD]
         cid = cases.open_case(s, cases.CaseInput(child, "留守儿童学习与情绪支持", CaseSource.VISIT,
                                                  "走访发现孙女情绪低落。", date(2026, 11, 3), worker.id,
-                                                 source_visit_id=vid), worker, TODAY)
+                                                 source_visit_id=vid), TODAY)
     steps = [
         lambda s: rec.save_assessment(s, cid, rec.AssessmentInput(date(2026, 11, 4), (NeedType.SPIRITUAL,
                                                                                       NeedType.EDUCATION),
-                                                                  "缺少陪伴与课业辅导"), worker, TODAY),
+                                                                  "缺少陪伴与课业辅导"), TODAY),
         lambda s: rec.save_goal(s, cid, rec.GoalInput("情绪好转", "每周陪伴一次", date(2026, 11, 5),
-                                                      date(2026, 11, 30)), user=worker),
+                                                      date(2026, 11, 30))),
         lambda s: (rec.save_referral(s, cid, rec.ReferralInput(date(2026, 11, 6), "镇中心小学", "课后托管"),
-                                     user=worker, today=TODAY),
+                                     today=TODAY),
                    rec.save_resource(s, cid, rec.ResourceInput(date(2026, 11, 7), ResourceKind.GOODS, "县慈善会",
-                                                               "学习用品", "350.00"), worker, TODAY)),
+                                                               "学习用品", "350.00"), TODAY)),
         lambda s: rec.add_session(s, cid, rec.SessionInput(date(2026, 11, 10), SessionMethod.HOME, 60,
-                                                           "陪伴并辅导作业"), worker, TODAY),
+                                                           "陪伴并辅导作业"), TODAY),
     ]
     for step in steps:
         with station_db.session(worker.actor) as s:
-            cases.advance(s, cid, worker, TODAY)
+            cases.advance(s, cid, TODAY)
             step(s)
     with station_db.session(worker.actor) as s:
-        assert cases.advance(s, cid, worker, TODAY) is CaseStage.FOLLOW_UP
+        assert cases.advance(s, cid, TODAY) is CaseStage.FOLLOW_UP
         goal = case_detail(s, cid).goals[0].id
-        rec.add_followup(s, cid, date(2026, 11, 18), "情绪明显好转", worker, TODAY)
+        rec.add_followup(s, cid, date(2026, 11, 18), "情绪明显好转", TODAY)
         with pytest.raises(UserError, match="目标部分达成"):
-            cases.close_case(s, cid, CaseOutcome.PARTLY_MET, "完成", date(2026, 11, 19), worker, TODAY)
-        rec.evaluate_goal(s, goal, GoalResult.ACHIEVED, "已能主动交流", date(2026, 11, 18), worker, TODAY)
+            cases.close_case(s, cid, CaseOutcome.PARTLY_MET, "完成", date(2026, 11, 19), TODAY)
+        rec.evaluate_goal(s, goal, GoalResult.ACHIEVED, "已能主动交流", date(2026, 11, 18), TODAY)
         scan = tmp_path / "评估表扫描件.pdf"
         scan.write_bytes(b"%PDF-1.4 scan")
-        attachments.add_attachment(s, station_db.path, "case_record", cid, scan, "评估表", worker.username)
-        cases.close_case(s, cid, CaseOutcome.GOALS_MET, "目标达成", date(2026, 11, 19), worker, TODAY)
+        attachments.add_attachment(s, station_db.path, "case_record", cid, scan, "评估表")
+        cases.close_case(s, cid, CaseOutcome.GOALS_MET, "目标达成", date(2026, 11, 19), TODAY)
     with station_db.session(worker.actor) as s:
         detail = case_detail(s, cid)
         hfile = household_file(s, station_db.path, hid)
@@ -136,13 +136,13 @@ def test_stage_cannot_be_skipped_and_missing_is_named(station_db, worker, family
     head, _ = family
     with station_db.session(worker.actor) as s:
         cid = cases.open_case(s, cases.CaseInput(head, "生活困难", CaseSource.SELF, "本人来站求助", TODAY, worker.id),
-                              worker, TODAY)
+                              TODAY)
     with pytest.raises(UserError) as err, station_db.session(worker.actor) as s:
-        cases.advance(s, cid, worker, TODAY)
-        cases.advance(s, cid, worker, TODAY)
+        cases.advance(s, cid, TODAY)
+        cases.advance(s, cid, TODAY)
     assert "还不能进入“制定计划”" in err.value.message and "需求评估" in err.value.message
     with pytest.raises(UserError, match="不能跳过步骤"), station_db.session(worker.actor) as s:
-        rec.add_session(s, cid, rec.SessionInput(TODAY, SessionMethod.HOME, 30, "x"), worker, TODAY)
+        rec.add_session(s, cid, rec.SessionInput(TODAY, SessionMethod.HOME, 30, "x"), TODAY)
     with station_db.session(worker.actor) as s:
         detail = case_detail(s, cid)
     assert detail.row.stage is CaseStage.IDENTIFY and detail.sessions == ()
@@ -154,9 +154,9 @@ def test_case_closed_before_it_opened_or_in_future_is_refused(station_db, worker
     head, _ = family
     with station_db.session(worker.actor) as s:
         cid = cases.open_case(s, cases.CaseInput(head, "生活困难", CaseSource.SELF, "求助", date(2026, 11, 1),
-                                                 worker.id), worker, TODAY)
+                                                 worker.id), TODAY)
     with pytest.raises(UserError) as err, station_db.session(worker.actor) as s:
-        cases.close_case(s, cid, CaseOutcome.DECLINED, "拒绝服务", closed_on, worker, TODAY)
+        cases.close_case(s, cid, CaseOutcome.DECLINED, "拒绝服务", closed_on, TODAY)
     assert rule in err.value.message and err.value.field == "结案日期"
     with station_db.session(worker.actor) as s:
         assert case_detail(s, cid).row.status.value == "open"
@@ -166,11 +166,11 @@ def test_early_close_with_allowed_outcome_then_reopen(station_db, worker, family
     head, _ = family
     with station_db.session(worker.actor) as s:
         cid = cases.open_case(s, cases.CaseInput(head, "生活困难", CaseSource.SELF, "求助", TODAY, worker.id),
-                              worker, TODAY)
-        cases.close_case(s, cid, CaseOutcome.MOVED_OR_DIED, "已随子女迁往外地", TODAY, worker, TODAY)
+                              TODAY)
+        cases.close_case(s, cid, CaseOutcome.MOVED_OR_DIED, "已随子女迁往外地", TODAY, TODAY)
         with pytest.raises(UserError, match="重新开案原因不能为空"):
-            cases.reopen_case(s, cid, " ", worker, TODAY)
-        cases.reopen_case(s, cid, "又迁回本村", worker, TODAY)
+            cases.reopen_case(s, cid, " ", TODAY)
+        cases.reopen_case(s, cid, "又迁回本村", TODAY)
         detail = case_detail(s, cid)
     assert detail.row.status.value == "open" and "重新开案：又迁回本村" in detail.timeline[-1].text
 
@@ -182,18 +182,18 @@ def test_only_the_case_worker_or_admin_edits(station_db, worker, admin, family):
     other = auth.log_in(station_db, "sg2", "Shegong2025")
     with station_db.session(worker.actor) as s:
         cid = cases.open_case(s, cases.CaseInput(head, "生活困难", CaseSource.SELF, "求助", TODAY, worker.id),
-                              worker, TODAY)
-        cases.advance(s, cid, worker, TODAY)
+                              TODAY)
+        cases.advance(s, cid, TODAY)
     with pytest.raises(UserError, match="负责社工"), station_db.session(other.actor) as s:
-        rec.save_assessment(s, cid, rec.AssessmentInput(TODAY, (NeedType.MATERIAL,), "x"), other, TODAY)
+        rec.save_assessment(s, cid, rec.AssessmentInput(TODAY, (NeedType.MATERIAL,), "x"), TODAY)
     with station_db.session(admin.actor) as s:
-        rec.save_assessment(s, cid, rec.AssessmentInput(TODAY, (NeedType.MATERIAL,), "x"), admin, TODAY)
+        rec.save_assessment(s, cid, rec.AssessmentInput(TODAY, (NeedType.MATERIAL,), "x"), TODAY)
 
 
 def test_window_matter_becomes_a_case_once(station_db, worker, family):
     head, _ = family
     with station_db.session(worker.actor) as s:
-        cid = cases.open_case_from_window(s, 77, head, "申请临时救助", "窗口登记：家中失火", worker.id, worker, TODAY)
+        cid = cases.open_case_from_window(s, 77, head, "申请临时救助", "窗口登记：家中失火", worker.id, TODAY)
         assert case_detail(s, cid).window_matter_id == 77 and case_detail(s, cid).row.source is CaseSource.WINDOW
         with pytest.raises(UserError, match="已转为个案"):
-            cases.open_case_from_window(s, 77, head, "申请临时救助", "重复", worker.id, worker, TODAY)
+            cases.open_case_from_window(s, 77, head, "申请临时救助", "重复", worker.id, TODAY)

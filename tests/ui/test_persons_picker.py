@@ -1,4 +1,5 @@
-"""PersonPicker and PersonDialog: search as you type, choose, create, duplicates and similar persons."""
+"""PersonPicker and PersonDialog: search as you type, choose, create, duplicates and similar persons; the
+edit form's ID number masked until revealed with a reason, and kept as stored when saved unrevealed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
 
+from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.services import auth, persons, station
 from shuanbai_desktop.services.persons import PersonFilter, PersonInput
@@ -195,7 +198,7 @@ def test_edit_target_profile(qtbot, ctx):
     dialog = PersonDialog(ctx, pid)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.basic.id_edit.text() == ID_A  # the edit form of the record shows the full number
+    assert dialog.basic.id_edit.text() == "440524********0014" and dialog.basic.id_edit.isReadOnly()
     dialog.tabs.setCurrentWidget(dialog.profile)
     dialog.profile.group_boxes[TargetGroup.DISABLED].setChecked(True)
     _click(qtbot, dialog.save_button)
@@ -229,3 +232,69 @@ def test_supervisor_reads_only(qtbot, station_db, ctx):
     qtbot.addWidget(dialog)
     assert not dialog.save_button.isEnabled() and "只读" in dialog.windowTitle()
     assert date.today()  # the dialog opened on a real record without error
+
+
+def _zhang(ctx) -> int:
+    with ctx.session() as s:
+        return persons.search(s, PersonFilter(text="张三"))[0].id
+
+
+def _reveals(ctx, pid) -> list[AuditEntry]:
+    with ctx.session() as s:
+        return list(s.scalars(select(AuditEntry).where(AuditEntry.table_name == "person",
+                                                       AuditEntry.record_id == str(pid),
+                                                       AuditEntry.summary == "查看完整身份证号")))
+
+
+def test_editing_the_phone_only_keeps_the_id_number(qtbot, ctx):
+    """The form opens with the masked number and must not write it back (issue 12)."""
+    pid = _zhang(ctx)
+    dialog = PersonDialog(ctx, pid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert ID_A not in dialog.basic.id_edit.text() and "保存时保留原号码" in dialog.basic.id_hint.text()
+    grab(dialog, "persons_dialog_masked")
+    dialog.basic.phone_edit.setText("13900139000")
+    _click(qtbot, dialog.save_button)
+    assert dialog.result() == PersonDialog.DialogCode.Accepted
+    with ctx.session() as s:
+        saved = persons.get_person(s, pid)
+        assert persons.reveal_id_number(s, pid, "测试核对号码") == ID_A
+    assert saved.phone == "13900139000" and saved.birth_date == date(1880, 1, 1)
+
+
+def test_reveal_asks_a_reason_audits_and_allows_correcting_the_number(qtbot, ctx, monkeypatch):
+    pid = _zhang(ctx)
+    dialog = PersonDialog(ctx, pid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.basic.reveal_button.isVisible()
+    monkeypatch.setattr(dialog, "ask_reveal_reason", lambda: None)  # the reason prompt cancelled
+    _click(qtbot, dialog.basic.reveal_button)
+    assert dialog.basic.id_edit.isReadOnly() and _reveals(ctx, pid) == []
+    monkeypatch.setattr(dialog, "ask_reveal_reason", lambda: "核对身份证件")
+    _click(qtbot, dialog.basic.reveal_button)
+    assert dialog.basic.id_edit.text() == ID_A and not dialog.basic.id_edit.isReadOnly()
+    assert not dialog.basic.reveal_button.isVisible() and "1880-01-01 出生" in dialog.basic.id_hint.text()
+    [event] = _reveals(ctx, pid)
+    assert "核对身份证件" in event.changes
+    grab(dialog, "persons_dialog_revealed")
+    dialog.basic.id_edit.setText("440524198001010013")  # a mistyped number corrected
+    _click(qtbot, dialog.save_button)
+    with ctx.session() as s:
+        assert persons.get_person(s, pid).id_masked == "440524********0013"
+
+
+@pytest.mark.parametrize(("role", "password"), [(Role.WINDOW, "Chuangkou-2024-x"), (Role.SUPERVISOR, "Kanzhe-2024-xx")])
+def test_no_reveal_for_counter_or_supervisor(qtbot, station_db, ctx, role, password):
+    with station_db.session() as s:
+        auth.create_user(s, "someone", "某某", role, password, must_change=False)
+    other = AppContext(db=station_db, user=auth.log_in(station_db, "someone", password), station=ctx.station)
+    dialog = PersonDialog(other, _zhang(ctx))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.basic.id_edit.text() == "440524********0014" and not dialog.basic.reveal_button.isVisible()
+    assert not dialog.save_button.isEnabled() and "只读" in dialog.windowTitle()
+    assert "显示完整号码" not in dialog.basic.id_hint.text()
+    assert not dialog.reveal_id("核对身份证件") and dialog.basic.id_edit.text() == "440524********0014"
+    assert "不能查看完整身份证号" in dialog.errors.text

@@ -12,7 +12,9 @@ from sqlalchemy import insert, select
 
 from shuanbai_desktop.data.models import AuditEntry, Person
 from shuanbai_desktop.domain.idcard import make_id_number
-from shuanbai_desktop.services import attachments, persons, station
+from shuanbai_desktop.domain.labels import Role
+from shuanbai_desktop.services import attachments, auth, persons, station
+from shuanbai_desktop.services.permissions import Permission
 from shuanbai_desktop.services.persons import PersonInput
 from shuanbai_desktop.services.targets import households, intervals
 from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
@@ -80,8 +82,8 @@ def test_big_list_is_paged_and_never_loaded_whole(qtbot, ctx, station_db):
 
 
 def test_visit_interval_settings_page(qtbot, ctx):
-    key, label, factory, admin_only = SETTINGS_PAGES[0]
-    assert (key, label, admin_only) == ("settings.visit_intervals", "走访周期", True)
+    key, label, factory, permission = SETTINGS_PAGES[0]
+    assert (key, label, permission) == ("settings.visit_intervals", "走访周期", Permission.STATION_EDIT)
     page = factory(ctx)
     qtbot.addWidget(page)
     page.show()
@@ -114,13 +116,28 @@ def test_print_with_full_numbers_is_audited(qtbot, ctx, household, monkeypatch):
     view.print_button.click()
     dialog = view.print_dialog
     dialog.full_box.setChecked(True)
+    dialog.save_button.click()
+    assert not saved and "查看完整身份证号须填写原因" in dialog.errors.text  # no reason: nothing printed
+    type_text(dialog.reason_edit, "报送县民政局核对")
     grab(dialog, "targets_print_dialog")
     dialog.save_button.click()
     pdf, name = saved[0]
     assert name == f"一户一档-户{household:05d}.pdf" and pdf.exists()
     with ctx.session() as s:
-        last = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-    assert last.action == "event" and "含完整身份证号" in last.summary and last.table_name == "household"
+        last = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(2)).all()
+    assert last[0].action == "event" and "含完整身份证号" in last[0].summary and last[0].table_name == "household"
+    assert last[1].summary == "查看完整身份证号" and "报送县民政局核对" in last[1].changes
+
+
+def test_print_offers_no_full_numbers_to_the_counter(qtbot, ctx, household, station_db):
+    with station_db.session() as s:
+        auth.create_user(s, "ck", "陈窗口", Role.WINDOW, "Chuangkou-2024-x", must_change=False)
+    window = AppContext(db=station_db, user=auth.log_in(station_db, "ck", "Chuangkou-2024-x"), station=ctx.station)
+    view = HouseholdView(window, household)
+    qtbot.addWidget(view)
+    view.print_file()
+    assert view.print_dialog.full_box.isHidden()
+    assert view.print_dialog.build().exists()  # masked printing stays open to every role
 
 
 def test_attachment_removal_is_audited(qtbot, ctx, household, tmp_path, monkeypatch):

@@ -221,5 +221,9 @@ def test_window_role_sees_summaries_only(qtbot, station_db, ctx):
     view.show()
     assert view.persons_page.new_button.isEnabled() and not view.persons_page.case_button.isVisible()
     assert not view.cases_page.new_button.isVisible() and not view.cases_page.open_button.isVisible()
+    assert not view.households_page.new_button.isVisible() and not view.visits_page.new_button.isVisible()
+    headers = [view.visits_page.visit_model.headerData(i, Qt.Orientation.Horizontal)
+               for i in range(view.visits_page.visit_model.columnCount())]
+    assert "需求" not in headers and "风险" in headers  # visits without the needs found (case content)
     with station_db.session() as s:
         assert persons.count(s, PersonFilter()) == 2

@@ -1,4 +1,7 @@
-"""Everything about one case, for its screen and its printed summary, with the timeline."""
+"""Everything about one case, for its screen and its printed summary, with the timeline.
+
+Reading a case's content needs ``Permission.CASE_READ`` (窗口 sees the case list only); the person's
+ID number is masked (``persons.reveal_id_numbers`` for the full one)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from ...data.models.targets import (
     ResourceLink,
 )
 from ...domain.idcard import mask_id_number
+from ..permissions import Permission, require
 from .case_rules import missing, stage_done
 from .cases import CaseRow, _row
 from .common import get_or_error, user_names
@@ -95,7 +99,7 @@ class TimelineEntry:
 @dataclass(frozen=True)
 class CaseDetail:
     row: CaseRow
-    person_id_number: str
+    id_masked: str  # the person's ID number, masked ("" when none)
     person_village: str
     source_detail: str
     description: str
@@ -114,10 +118,6 @@ class CaseDetail:
     window_matter_id: int | None
 
     @property
-    def id_masked(self) -> str:
-        return mask_id_number(self.person_id_number)
-
-    @property
     def resources_total(self) -> Decimal:
         return sum((r.value_yuan for r in self.resources), Decimal("0.00"))
 
@@ -127,6 +127,7 @@ def _all(session: Session, model, case_id: int, order):
 
 
 def case_detail(session: Session, case_id: int) -> CaseDetail:
+    require(session, Permission.CASE_READ)
     c = get_or_error(session, CaseRecord, case_id, "个案")
     person = session.get(Person, c.person_id)
     from .common import village_names
@@ -144,7 +145,7 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
                       for f in _all(session, CaseFollowUp, case_id, CaseFollowUp.followup_date))
     events = _all(session, CaseEvent, case_id, CaseEvent.event_date)
     return CaseDetail(
-        _row(c, person.name, user_names(session)), person.id_number or "",
+        _row(c, person.name, user_names(session)), mask_id_number(person.id_number or ""),
         village_names(session).get(person.village_code or "", ""), c.source_detail, c.description, assessment,
         goals, referrals, resources, c.resource_note, sessions, followups,
         CaseOutcome(c.outcome) if c.outcome else None, c.close_reason,

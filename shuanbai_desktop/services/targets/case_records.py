@@ -1,4 +1,7 @@
-"""The record of each case stage: assessment, goals, referrals and resources, sessions, follow-ups."""
+"""The record of each case stage: assessment, goals, referrals and resources, sessions, follow-ups.
+
+Every change needs ``Permission.CASE_OPEN`` and the case's ownership rule (``access.require_case_editor``);
+the worker named on a session or follow-up is the session's user."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from ...data.models.targets import (
     ResourceLink,
 )
 from ...errors import UserError
+from ..permissions import Acting, Permission, require
 from . import access
 from .case_rules import require_reached
 from .common import clean_text, get_or_error, not_before, past_date, required_date
@@ -27,11 +31,24 @@ from .profile import parse_amount
 MAX_VALUE = Decimal("10000000")
 
 
-def _case_for(session: Session, case_id: int, stage: CaseStage, user) -> CaseRecord:
+def _case_for(session: Session, case_id: int, stage: CaseStage) -> CaseRecord:
+    return _case_and_actor(session, case_id, stage)[0]
+
+
+def _case_and_actor(session: Session, case_id: int, stage: CaseStage) -> tuple[CaseRecord, Acting]:
+    require(session, Permission.CASE_OPEN)
     case = get_or_error(session, CaseRecord, case_id, "个案")
-    access.require_case_editor(user, case.worker_id)
+    acting = access.require_case_editor(session, case.worker_id)
     require_reached(case, stage)
-    return case
+    return case, acting
+
+
+def _of_case(session: Session, model, row_id: int, case_id: int, what: str):
+    """A stage record of this case (a record of another case is “not found”, never changed from here)."""
+    row = get_or_error(session, model, row_id, what)
+    if row.case_id != case_id:
+        raise UserError(f"找不到这条{what}（可能已被删除）。")
+    return row
 
 
 def _dated(case: CaseRecord, value: date | None, field: str, today: date | None) -> date:
@@ -47,8 +64,8 @@ class AssessmentInput:
     assessment: str
 
 
-def save_assessment(session: Session, case_id: int, data: AssessmentInput, user=None, today: date | None = None) -> None:
-    case = _case_for(session, case_id, CaseStage.ASSESS, user)
+def save_assessment(session: Session, case_id: int, data: AssessmentInput, today: date | None = None) -> None:
+    case = _case_for(session, case_id, CaseStage.ASSESS)
     day = _dated(case, data.assessed_on, "评估日期", today)
     if not data.need_types:
         raise UserError("请至少选择一种需求类型。", field="需求类型")
@@ -68,15 +85,15 @@ class GoalInput:
     due_on: date
 
 
-def save_goal(session: Session, case_id: int, data: GoalInput, goal_id: int | None = None, user=None) -> int:
-    case = _case_for(session, case_id, CaseStage.PLAN, user)
+def save_goal(session: Session, case_id: int, data: GoalInput, goal_id: int | None = None) -> int:
+    case = _case_for(session, case_id, CaseStage.PLAN)
     goal = clean_text(data.goal, "服务目标", 300, required=True)
     actions = clean_text(data.actions, "行动措施", 1000, required=True)
     start = required_date(data.start_on, "开始日期")
     not_before(start, case.opened_on, "开始日期", f"开案日期（{case.opened_on:%Y-%m-%d}）")
     due = required_date(data.due_on, "完成期限")
     not_before(due, start, "完成期限", "开始日期")
-    row = get_or_error(session, CaseGoal, goal_id, "服务目标") if goal_id else CaseGoal(case_id=case_id)
+    row = _of_case(session, CaseGoal, goal_id, case_id, "服务目标") if goal_id else CaseGoal(case_id=case_id)
     row.goal, row.actions, row.start_on, row.due_on = goal, actions, start, due
     if case.plan_date is None:
         case.plan_date = start
@@ -85,16 +102,18 @@ def save_goal(session: Session, case_id: int, data: GoalInput, goal_id: int | No
     return row.id
 
 
-def delete_goal(session: Session, goal_id: int, user=None) -> None:
+def delete_goal(session: Session, goal_id: int) -> None:
+    require(session, Permission.CASE_OPEN)
     goal = get_or_error(session, CaseGoal, goal_id, "服务目标")
-    _case_for(session, goal.case_id, CaseStage.PLAN, user)
+    _case_for(session, goal.case_id, CaseStage.PLAN)
     session.delete(goal)
 
 
 def evaluate_goal(session: Session, goal_id: int, result: GoalResult, evaluation: str, evaluated_on: date,
-                  user=None, today: date | None = None) -> None:
+                  today: date | None = None) -> None:
+    require(session, Permission.CASE_OPEN)
     goal = get_or_error(session, CaseGoal, goal_id, "服务目标")
-    case = _case_for(session, goal.case_id, CaseStage.FOLLOW_UP, user)
+    case = _case_for(session, goal.case_id, CaseStage.FOLLOW_UP)
     if GoalResult(result) is GoalResult.PENDING:
         raise UserError("请选择目标达成情况。", field="达成情况")
     goal.evaluated_on = _dated(case, evaluated_on, "评估日期", today)
@@ -112,9 +131,9 @@ class ReferralInput:
 
 
 def save_referral(session: Session, case_id: int, data: ReferralInput, referral_id: int | None = None,
-                  user=None, today: date | None = None) -> int:
-    case = _case_for(session, case_id, CaseStage.RESOURCES, user)
-    row = get_or_error(session, Referral, referral_id, "转介") if referral_id else Referral(case_id=case_id)
+                  today: date | None = None) -> int:
+    case = _case_for(session, case_id, CaseStage.RESOURCES)
+    row = _of_case(session, Referral, referral_id, case_id, "转介") if referral_id else Referral(case_id=case_id)
     row.person_id, row.referred_on = case.person_id, _dated(case, data.referred_on, "转介日期", today)
     row.to_org = clean_text(data.to_org, "转介单位", 80, required=True)
     row.matter = clean_text(data.matter, "转介事项", 300, required=True)
@@ -133,8 +152,8 @@ class ResourceInput:
     value_yuan: str | Decimal | None = None
 
 
-def save_resource(session: Session, case_id: int, data: ResourceInput, user=None, today: date | None = None) -> int:
-    case = _case_for(session, case_id, CaseStage.RESOURCES, user)
+def save_resource(session: Session, case_id: int, data: ResourceInput, today: date | None = None) -> int:
+    case = _case_for(session, case_id, CaseStage.RESOURCES)
     row = ResourceLink(case_id=case_id, person_id=case.person_id, kind=ResourceKind(data.kind).value,
                        linked_on=_dated(case, data.linked_on, "链接日期", today),
                        provider=clean_text(data.provider, "资源提供方", 80, required=True),
@@ -145,8 +164,8 @@ def save_resource(session: Session, case_id: int, data: ResourceInput, user=None
     return row.id
 
 
-def set_resource_note(session: Session, case_id: int, note: str, user=None) -> None:
-    case = _case_for(session, case_id, CaseStage.RESOURCES, user)
+def set_resource_note(session: Session, case_id: int, note: str) -> None:
+    case = _case_for(session, case_id, CaseStage.RESOURCES)
     case.resource_note = clean_text(note, "无需外部资源的说明", 500)
     session.flush()
 
@@ -159,25 +178,25 @@ class SessionInput:
     content: str
 
 
-def add_session(session: Session, case_id: int, data: SessionInput, user=None, today: date | None = None) -> int:
-    case = _case_for(session, case_id, CaseStage.INTERVENE, user)
+def add_session(session: Session, case_id: int, data: SessionInput, today: date | None = None) -> int:
+    case, acting = _case_and_actor(session, case_id, CaseStage.INTERVENE)
     if not 1 <= int(data.minutes) <= 24 * 60:
         raise UserError("服务时长应在 1 到 1440 分钟之间。", field="时长")
     row = CaseSession(case_id=case_id, session_date=_dated(case, data.session_date, "服务日期", today),
                       method=SessionMethod(data.method).value, minutes=int(data.minutes),
                       content=clean_text(data.content, "服务内容", 4000, required=True),
-                      worker=user.display_name if user is not None else "")
+                      worker=access.acting_name(session, acting))
     session.add(row)
     session.flush()
     return row.id
 
 
-def add_followup(session: Session, case_id: int, followup_date: date, content: str, user=None,
+def add_followup(session: Session, case_id: int, followup_date: date, content: str,
                  today: date | None = None) -> int:
-    case = _case_for(session, case_id, CaseStage.FOLLOW_UP, user)
+    case, acting = _case_and_actor(session, case_id, CaseStage.FOLLOW_UP)
     row = CaseFollowUp(case_id=case_id, followup_date=_dated(case, followup_date, "回访日期", today),
                        content=clean_text(content, "回访情况", 4000, required=True),
-                       worker=user.display_name if user is not None else "")
+                       worker=access.acting_name(session, acting))
     session.add(row)
     session.flush()
     return row.id

@@ -1,4 +1,7 @@
-"""个案 (一人一案/一事一案例): open, advance through the six stages, close, reopen; list and timeline."""
+"""个案 (一人一案/一事一案例): open, advance through the six stages, close, reopen; list and timeline.
+
+Opening needs ``Permission.CASE_OPEN``; changing a case also its ownership rule (its responsible
+worker or an administrator, ``access.require_case_editor``). The timeline names the session's user."""
 
 from __future__ import annotations
 
@@ -10,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from ...data.models import Person
 from ...data.models.targets import CaseEvent, CaseRecord, Visit
+from ...domain.labels import Role
 from ...errors import UserError
+from ..permissions import Acting, Permission, require
 from . import access
 from .case_rules import NEEDED, missing, stage_done
 from .common import clean_text, get_or_error, not_before, past_date, user_names
@@ -52,9 +57,9 @@ class CaseRow:
         return f"{self.stage.number}. {self.stage.label}"
 
 
-def _event(session: Session, case_id: int, day: date, kind: str, text: str, user) -> None:
+def _event(session: Session, case_id: int, day: date, kind: str, text: str, acting: Acting) -> None:
     session.add(CaseEvent(case_id=case_id, event_date=day, kind=kind, text=text,
-                          by=user.display_name if user is not None else ""))
+                          by=access.acting_name(session, acting)))
 
 
 def _next_number(session: Session, year: int) -> str:
@@ -64,11 +69,10 @@ def _next_number(session: Session, year: int) -> str:
     return f"{prefix}{seq:04d}"
 
 
-def open_case(session: Session, data: CaseInput, user=None, today: date | None = None) -> int:
+def open_case(session: Session, data: CaseInput, today: date | None = None) -> int:
     """识别对象: a new case with its source and first description (the first stage's record)."""
+    acting = require(session, Permission.CASE_OPEN)
     today = today or date.today()
-    if user is not None:
-        access.require(access.can_open_cases(user.role), "开立个案")
     get_or_error(session, Person, data.person_id, "居民记录")
     opened = past_date(data.opened_on, "开案日期", today)
     title = clean_text(data.title, "个案事由", 80, required=True)
@@ -87,37 +91,40 @@ def open_case(session: Session, data: CaseInput, user=None, today: date | None =
                       status=CaseStatus.OPEN.value)
     session.add(case)
     session.flush()
-    _event(session, case.id, opened, "opened", f"开案（{CaseSource(data.source).label}）：{title}", user)
+    _event(session, case.id, opened, "opened", f"开案（{CaseSource(data.source).label}）：{title}", acting)
     session.flush()
     return case.id
 
 
 def open_case_from_window(session: Session, matter_id: int, person_id: int, title: str, description: str,
-                          worker_id: int | None, user=None, today: date | None = None) -> int:
+                          worker_id: int | None, today: date | None = None) -> int:
     """窗口转介: a window matter becomes a case; the case keeps the matter's id."""
     today = today or date.today()
     return open_case(session, CaseInput(person_id, title, CaseSource.WINDOW, description, today, worker_id,
-                                        f"窗口事项 {matter_id}", window_matter_id=matter_id), user, today)
+                                        f"窗口事项 {matter_id}", window_matter_id=matter_id), today)
 
 
-def update_identification(session: Session, case_id: int, data: CaseInput, user=None,
-                          today: date | None = None) -> None:
+def _case_to_change(session: Session, case_id: int) -> tuple[CaseRecord, Acting]:
+    require(session, Permission.CASE_OPEN)
     case = get_or_error(session, CaseRecord, case_id, "个案")
-    access.require_case_editor(user, case.worker_id)
+    return case, access.require_case_editor(session, case.worker_id)
+
+
+def update_identification(session: Session, case_id: int, data: CaseInput, today: date | None = None) -> None:
+    case, acting = _case_to_change(session, case_id)
     from .case_rules import require_reached
     require_reached(case, CaseStage.IDENTIFY)
     case.title = clean_text(data.title, "个案事由", 80, required=True)
     case.description = clean_text(data.description, "基本情况", 4000, required=True)
     case.source, case.source_detail = CaseSource(data.source).value, clean_text(data.source_detail, "来源说明", 200)
     case.opened_on = past_date(data.opened_on, "开案日期", today or date.today())
-    if user is not None and user.role.value == "admin":
+    if acting.is_system or acting.role is Role.ADMIN:  # only an administrator reassigns a case
         case.worker_id = data.worker_id
 
 
-def advance(session: Session, case_id: int, user=None, today: date | None = None) -> CaseStage:
+def advance(session: Session, case_id: int, today: date | None = None) -> CaseStage:
     """Move to the next stage when the current stage's record exists; else say what is missing."""
-    case = get_or_error(session, CaseRecord, case_id, "个案")
-    access.require_case_editor(user, case.worker_id)
+    case, acting = _case_to_change(session, case_id)
     stage = CaseStage(case.stage)
     if case.status == CaseStatus.CLOSED.value:
         raise UserError("个案已结案。如需继续服务，请先“重新开案”。")
@@ -127,15 +134,14 @@ def advance(session: Session, case_id: int, user=None, today: date | None = None
     if not stage_done(session, case, stage):
         raise UserError(f"还不能进入“{nxt.label}”：“{stage.label}”缺少{NEEDED[stage]}。", field=stage.label)
     case.stage = nxt.value
-    _event(session, case.id, today or date.today(), "advanced", f"进入第 {nxt.number} 步“{nxt.label}”", user)
+    _event(session, case.id, today or date.today(), "advanced", f"进入第 {nxt.number} 步“{nxt.label}”", acting)
     session.flush()
     return nxt
 
 
-def close_case(session: Session, case_id: int, outcome: CaseOutcome, reason: str, closed_on: date, user=None,
+def close_case(session: Session, case_id: int, outcome: CaseOutcome, reason: str, closed_on: date,
                today: date | None = None) -> None:
-    case = get_or_error(session, CaseRecord, case_id, "个案")
-    access.require_case_editor(user, case.worker_id)
+    case, acting = _case_to_change(session, case_id)
     if case.status == CaseStatus.CLOSED.value:
         raise UserError("个案已经结案。")
     closed = past_date(closed_on, "结案日期", today or date.today())
@@ -148,18 +154,17 @@ def close_case(session: Session, case_id: int, outcome: CaseOutcome, reason: str
         raise UserError(f"个案尚未完成“跟踪问效”（{lack}），不能以“{outcome.label}”结案。"
                         "提前结案只能选择：转介其他机构、对象迁出或去世、对象拒绝服务。", field="结案结果")
     case.status, case.closed_on, case.outcome, case.close_reason = CaseStatus.CLOSED.value, closed, outcome.value, reason
-    _event(session, case.id, closed, "closed", f"结案：{outcome.label}。{reason}", user)
+    _event(session, case.id, closed, "closed", f"结案：{outcome.label}。{reason}", acting)
     session.flush()
 
 
-def reopen_case(session: Session, case_id: int, reason: str, user=None, today: date | None = None) -> None:
-    case = get_or_error(session, CaseRecord, case_id, "个案")
-    access.require_case_editor(user, case.worker_id)
+def reopen_case(session: Session, case_id: int, reason: str, today: date | None = None) -> None:
+    case, acting = _case_to_change(session, case_id)
     if case.status != CaseStatus.CLOSED.value:
         raise UserError("个案没有结案，无需重新开案。")
     reason = clean_text(reason, "重新开案原因", 500, required=True)
     case.status, case.closed_on, case.outcome, case.close_reason = CaseStatus.OPEN.value, None, "", ""
-    _event(session, case.id, today or date.today(), "reopened", f"重新开案：{reason}", user)
+    _event(session, case.id, today or date.today(), "reopened", f"重新开案：{reason}", acting)
     session.flush()
 
 

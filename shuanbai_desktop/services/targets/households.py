@@ -1,4 +1,7 @@
-"""一户一档: household files with members and relationships, housing and income (R4.2)."""
+"""一户一档: household files with members and relationships, housing and income (R4.2).
+
+Changes need ``Permission.HOUSEHOLD_EDIT``. Members and incomes change row by row through the ORM,
+so each change is in the audit trail."""
 
 from __future__ import annotations
 
@@ -6,14 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ...data.models import Person
-from ...data.models.targets import Household, HouseholdIncome
+from ...data.models.targets import Household, HouseholdIncome, Visit
 from ...domain.idcard import age_on, mask_id_number
 from ...errors import UserError
-from . import access
+from ..permissions import Permission, require
 from .common import clean_text, get_or_error, user_names, village_names
 from .labels import Housing, HousingCondition, IncomeSource, Relation, Risk
 from .profile import groups_of, parse_amount
@@ -132,10 +135,9 @@ def _clean_incomes(incomes) -> list[IncomeInput]:
     return out
 
 
-def save_household(session: Session, data: HouseholdInput, household_id: int | None = None, user=None) -> int:
+def save_household(session: Session, data: HouseholdInput, household_id: int | None = None) -> int:
     """Create or update a household file with its members and incomes; one transaction."""
-    if user is not None:
-        access.require(access.can_edit_households(user.role), "建立或修改户档")
+    require(session, Permission.HOUSEHOLD_EDIT)
     people = _check_members(session, data.members, household_id)
     head = people[[Relation(m.relation) for m in data.members].index(Relation.HEAD)]
     incomes = _clean_incomes(data.incomes)
@@ -150,11 +152,23 @@ def save_household(session: Session, data: HouseholdInput, household_id: int | N
         session.add(h)
     session.flush()
     _set_members(session, h.id, data.members)
-    session.execute(delete(HouseholdIncome).where(HouseholdIncome.household_id == h.id))
-    session.add_all(HouseholdIncome(household_id=h.id, source=i.source.value, yearly_amount=i.yearly_amount,
-                                    note=i.note) for i in incomes)
+    _set_incomes(session, h.id, incomes)
     session.flush()
     return h.id
+
+
+def _set_incomes(session: Session, household_id: int, incomes: list[IncomeInput]) -> None:
+    """Stored incomes equal to a wanted one stay; the others are deleted, the new ones added."""
+    wanted = [(i.source.value, i.yearly_amount, i.note) for i in incomes]
+    for row in list(session.scalars(select(HouseholdIncome).where(HouseholdIncome.household_id == household_id)
+                                    .order_by(HouseholdIncome.id))):
+        key = (row.source, row.yearly_amount, row.note)
+        if key in wanted:
+            wanted.remove(key)
+        else:
+            session.delete(row)
+    session.add_all(HouseholdIncome(household_id=household_id, source=source, yearly_amount=amount, note=note)
+                    for source, amount, note in wanted)
 
 
 def _set_members(session: Session, household_id: int, members: tuple[MemberInput, ...]) -> None:
@@ -167,16 +181,19 @@ def _set_members(session: Session, household_id: int, members: tuple[MemberInput
             person.household_id, person.relation = None, ""
 
 
-def delete_household(session: Session, household_id: int, user=None) -> None:
+def delete_household(session: Session, household_id: int) -> None:
     """Remove a household file; members stay registered (without a household)."""
-    if user is not None:
-        access.require(access.can_edit_households(user.role), "删除户档")
+    require(session, Permission.HOUSEHOLD_EDIT)
     h = get_or_error(session, Household, household_id, "户档")
-    from ...data.models.targets import Visit
     if session.scalar(select(func.count(Visit.id)).where(Visit.household_id == household_id)):
         raise UserError("这户已有走访记录，不能删除户档（记录须保留）。可把成员移到其他户档。")
-    session.execute(update(Person).where(Person.household_id == household_id).values(household_id=None, relation=""))
+    for person in session.scalars(select(Person).where(Person.household_id == household_id)):
+        person.household_id, person.relation = None, ""
+    for income in session.scalars(select(HouseholdIncome).where(HouseholdIncome.household_id == household_id)):
+        session.delete(income)
+    session.flush()
     session.delete(h)
+    session.flush()
 
 
 def members_of(session: Session, household_id: int, today: date | None = None) -> tuple[MemberRow, ...]:

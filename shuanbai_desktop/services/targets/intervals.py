@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ...data.models import Setting
 from ...errors import UserError
+from ..permissions import Permission, require
 from .labels import Risk
 
 
@@ -40,7 +41,10 @@ def all_days(session: Session) -> dict[Risk, int]:
 
 
 def set_days(session: Session, values: dict[Risk, int]) -> None:
-    """Save all three at once; the higher the risk, the shorter (or equal) the interval."""
+    """Save all three at once; the higher the risk, the shorter (or equal) the interval.
+
+    A station-wide setting: ``Permission.STATION_EDIT`` (administrators), like the station's own data."""
+    require(session, Permission.STATION_EDIT)
     for risk, days in values.items():
         if not MIN_DAYS <= int(days) <= MAX_DAYS:
             raise UserError(f"{INTERVALS[risk].label.removesuffix('：每隔')}的走访周期应在 {MIN_DAYS} 到 {MAX_DAYS} 天之间。",

@@ -1,8 +1,11 @@
-"""Printable household file and case summary (PDF). ID numbers are masked unless the caller
-asks for full numbers (the screen audits that choice). Rare characters use the fallback fonts."""
+"""Printable household file and case summary (PDF). ID numbers are masked; full numbers are printed
+only when the caller gives a reason (``household_file_pdf``/``case_summary_pdf``): that needs
+``Permission.PERSON_REVEAL_ID`` and every number unmasked is audited (``persons.reveal_id_numbers``).
+Rare characters use the fallback fonts."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -11,11 +14,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from sqlalchemy.orm import Session
 
-from ...domain.idcard import mask_id_number
 from ...exports.pdf_fonts import MAIN, markup, register_fonts
-from .case_detail import CaseDetail
-from .household_file import HouseholdFile
+from .. import persons
+from .case_detail import CaseDetail, case_detail
+from .household_file import HouseholdFile, household_file
 from .labels import CaseStage
 
 BODY = ParagraphStyle("body", fontName=MAIN, fontSize=9.5, leading=13)
@@ -75,11 +79,33 @@ def _build(target: Path, title: str, station: str, story: list, footer: str) -> 
     return target
 
 
-def _id(number: str | None, full: bool) -> str:
-    return (number or "无") if full else (mask_id_number(number or "") or "无")
+def _id(masked: str, full: str | None) -> str:
+    return full or masked or "无"
 
 
-def household_pdf(f: HouseholdFile, station: str, target: Path, full_ids: bool = False, today: date | None = None) -> Path:
+def household_file_pdf(session: Session, db_path: Path, household_id: int, station: str, target: Path,
+                       reveal_reason: str | None = None, today: date | None = None) -> Path:
+    """The household file as PDF; with ``reveal_reason`` the members' full ID numbers (audited)."""
+    f = household_file(session, db_path, household_id)
+    full = None
+    if reveal_reason is not None:
+        full = persons.reveal_id_numbers(session, [m.id for m in f.members], reveal_reason, "打印户档")
+    return household_pdf(f, station, target, full, today)
+
+
+def case_summary_pdf(session: Session, case_id: int, station: str, target: Path, reveal_reason: str | None = None,
+                     today: date | None = None) -> Path:
+    """The case summary as PDF; with ``reveal_reason`` the person's full ID number (audited)."""
+    d = case_detail(session, case_id)
+    full = None
+    if reveal_reason is not None:
+        full = persons.reveal_id_numbers(session, [d.row.person_id], reveal_reason, "打印个案摘要")
+    return case_pdf(d, station, target, full, today)
+
+
+def household_pdf(f: HouseholdFile, station: str, target: Path, full_ids: Mapping[int, str] | None = None,
+                  today: date | None = None) -> Path:
+    """``full_ids``: person id → full ID number (from ``persons.reveal_id_numbers``); None prints them masked."""
     i = f.info
     story = [p("一、基本情况", HEAD), _fields([
         ("户名", i.name), ("村(居)", i.village_name), ("住址", i.address), ("负责社工", i.worker_name),
@@ -89,7 +115,7 @@ def household_pdf(f: HouseholdFile, station: str, target: Path, full_ids: bool =
                             for r in i.incomes) or "未填"),
         ("下次走访", _d(i.next_due) or "未安排")]), p("二、家庭成员", HEAD)]
     story.append(_table(["姓名", "关系", "性别", "年龄", "身份证号", "服务对象类别", "残疾/健康", "享受待遇"],
-                        [[m.name, m.relation_label, m.sex, m.age(today) or "", _id(m.id_number, full_ids),
+                        [[m.name, m.relation_label, m.sex, m.age(today) or "", _id(m.id_masked, (full_ids or {}).get(m.id)),
                           "、".join(g.label for g in m.groups), _health(m), "；".join(b.text for b in m.benefits)]
                          for m in f.members], [1.1, 0.8, 0.5, 0.5, 2.0, 1.6, 1.3, 1.8]))
     story += [p("三、走访记录", HEAD), _table(["日期", "形式", "社工", "见到", "风险", "需求", "下次"], [
@@ -103,7 +129,7 @@ def household_pdf(f: HouseholdFile, station: str, target: Path, full_ids: bool =
     story += [p("六、附件", HEAD), _table(["所属", "说明", "大小", "添加"], [
         [who, a.description, a.size_text, f"{a.added_by} {a.added_at:%Y-%m-%d}"] for who, a in f.attachments]
         or [["无", "", "", ""]], [1, 3, 0.8, 1.4])]
-    note = "身份证号为完整号码，请妥善保管" if full_ids else "身份证号已遮蔽"
+    note = "身份证号为完整号码，请妥善保管" if full_ids is not None else "身份证号已遮蔽"
     return _build(target, f"一户一档 · {i.name}", station, story, f"打印日期 {_d(today or date.today())}　{note}")
 
 
@@ -116,10 +142,11 @@ def _health(m) -> str:
     return "、".join(parts)
 
 
-def case_pdf(d: CaseDetail, station: str, target: Path, full_ids: bool = False, today: date | None = None) -> Path:
+def case_pdf(d: CaseDetail, station: str, target: Path, full_ids: Mapping[int, str] | None = None,
+             today: date | None = None) -> Path:
     r = d.row
     story = [_fields([("个案号", r.case_no), ("进度", r.stage_text), ("服务对象", r.person_name),
-                      ("身份证号", _id(d.person_id_number, full_ids)), ("村(居)", d.person_village),
+                      ("身份证号", _id(d.id_masked, (full_ids or {}).get(d.row.person_id))), ("村(居)", d.person_village),
                       ("负责社工", r.worker_name), ("开案日期", _d(r.opened_on)), ("结案日期", _d(r.closed_on)),
                       ("个案事由", r.title), ("来源", f"{r.source.label} {d.source_detail}".strip())])]
     story += [p(f"1. {CaseStage.IDENTIFY.label}", HEAD), p(d.description)]
@@ -144,5 +171,5 @@ def case_pdf(d: CaseDetail, station: str, target: Path, full_ids: bool = False, 
         story += [p("结案", HEAD), p(f"结案结果：{d.outcome.label}。{d.close_reason}")]
     story += [p("个案时间线", HEAD), _table(["日期", "环节", "内容"], [
         [_d(e.day), e.stage, e.text] for e in d.timeline], [1, 1, 5.5])]
-    note = "身份证号为完整号码，请妥善保管" if full_ids else "身份证号已遮蔽"
+    note = "身份证号为完整号码，请妥善保管" if full_ids is not None else "身份证号已遮蔽"
     return _build(target, f"个案摘要 · {r.case_no}", station, story, f"打印日期 {_d(today or date.today())}　{note}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...data.models.person import Person, PersonBenefit, PersonGroup
@@ -99,27 +99,49 @@ def clean_benefits(benefits) -> list[BenefitInput] | None:
     return out
 
 
-def store_profile(session: Session, person: Person, data) -> None:
-    """Write the profile fields that are not None; groups and benefits replace the stored ones."""
+def store_profile(session: Session, person: Person, data, today: date) -> None:
+    """Write the profile fields that are not None; groups and benefits replace the stored ones.
+
+    A group newly given to the person counts from ``today``: the day the record says it was entered
+    (``save_person``'s ``today``), not the day it happens to be typed in."""
     for attr in ("disability_type", "disability_grade", "guardian_name", "guardian_relation",
                  "guardian_phone", "health", "health_note"):
         value = getattr(data, attr)
         if value is not None:
             setattr(person, attr, value)
     if data.groups is not None:
-        _store_groups(session, person.id, data.groups)
+        _store_groups(session, person.id, data.groups, today)
     if data.benefits is not None:
-        session.execute(delete(PersonBenefit).where(PersonBenefit.person_id == person.id))
-        session.add_all(PersonBenefit(person_id=person.id, kind=b.kind.value, monthly_amount=b.monthly_amount,
-                                      since=b.since, note=b.note) for b in data.benefits)
+        _store_benefits(session, person.id, data.benefits)
 
 
-def _store_groups(session: Session, person_id: int, groups) -> None:
+def _store_benefits(session: Session, person_id: int, benefits) -> None:
+    """Replace the stored benefits by ``benefits`` row by row through the ORM (each change audited).
+
+    A benefit equal in kind, amount and note to a stored one keeps that row (and its 起始日期 when
+    the input gives none, as the edit form does)."""
+    wanted = list(benefits)
+    stored = session.scalars(select(PersonBenefit).where(PersonBenefit.person_id == person_id)
+                             .order_by(PersonBenefit.id))
+    for row in list(stored):
+        same = [b for b in wanted if (b.kind.value, b.monthly_amount, b.note) == (row.kind, row.monthly_amount,
+                                                                                  row.note)]
+        if not same:
+            session.delete(row)
+            continue
+        wanted.remove(same[0])
+        if same[0].since is not None and same[0].since != row.since:
+            row.since = same[0].since
+    session.add_all(PersonBenefit(person_id=person_id, kind=b.kind.value, monthly_amount=b.monthly_amount,
+                                  since=b.since, note=b.note) for b in wanted)
+
+
+def _store_groups(session: Session, person_id: int, groups, today: date) -> None:
     wanted = {TargetGroup(g).value for g in groups}
     current = {g.group_code: g for g in session.scalars(select(PersonGroup).where(PersonGroup.person_id == person_id))}
     for code in set(current) - wanted:
         session.delete(current[code])
-    session.add_all(PersonGroup(person_id=person_id, group_code=code, since=date.today())
+    session.add_all(PersonGroup(person_id=person_id, group_code=code, since=today)
                     for code in sorted(wanted - set(current)))
 
 

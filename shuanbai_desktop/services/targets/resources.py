@@ -1,4 +1,6 @@
-"""五社联动 (R4.5): volunteers and their hours, activities, and the station's referral and resource ledgers."""
+"""五社联动 (R4.5): volunteers and their hours, activities, and the station's referral and resource ledgers.
+
+Registering volunteers, hours and activities needs ``Permission.CASE_OPEN``; 录入人 is the session's user."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from ...data.models import Person
 from ...data.models.targets import Activity, CaseRecord, Referral, ResourceLink, Volunteer, VolunteerHours
 from ...domain.phone import mask_phone, validate_phone
 from ...errors import UserError
+from ..permissions import Permission, require
 from .common import clean_text, get_or_error, past_date, village_names
 from .labels import ActivityKind, ReferralStatus, ResourceKind
 from .profile import parse_amount
@@ -31,6 +34,7 @@ class VolunteerRow:
 
 def save_volunteer(session: Session, name: str, phone: str = "", village_code: str | None = None,
                    organisation: str = "", skills: str = "", volunteer_id: int | None = None) -> int:
+    require(session, Permission.CASE_OPEN)
     row = get_or_error(session, Volunteer, volunteer_id, "志愿者") if volunteer_id else Volunteer()
     row.name = clean_text(name, "志愿者姓名", 40, required=True)
     row.phone = validate_phone(phone or "", field="志愿者电话")
@@ -52,6 +56,7 @@ def list_volunteers(session: Session) -> list[VolunteerRow]:
 
 def add_hours(session: Session, volunteer_id: int, served_on: date, hours, content: str,
               activity_id: int | None = None, case_id: int | None = None, today: date | None = None) -> int:
+    require(session, Permission.CASE_OPEN)
     get_or_error(session, Volunteer, volunteer_id, "志愿者")
     day = past_date(served_on, "服务日期", today or date.today())
     value = parse_amount(hours, "服务时数", Decimal("24.01"))
@@ -78,14 +83,15 @@ class ActivityRow:
 
 
 def save_activity(session: Session, held_on: date, kind: ActivityKind, title: str, village_code: str | None,
-                  participants: int, partner: str = "", summary: str = "", recorded_by: str = "",
-                  today: date | None = None) -> int:
+                  participants: int, partner: str = "", summary: str = "", today: date | None = None) -> int:
+    acting = require(session, Permission.CASE_OPEN)
     if not 0 < int(participants) <= 100000:
         raise UserError("参加人数应为大于 0 的整数。", field="参加人数")
     row = Activity(held_on=past_date(held_on, "活动日期", today or date.today()), kind=ActivityKind(kind).value,
                    title=clean_text(title, "活动名称", 80, required=True), village_code=village_code,
                    participants=int(participants), partner=clean_text(partner, "合作方", 120),
-                   summary=clean_text(summary, "活动简介", 2000), recorded_by=recorded_by)
+                   summary=clean_text(summary, "活动简介", 2000),
+                   recorded_by="" if acting.is_system else acting.username)
     session.add(row)
     session.flush()
     return row.id

@@ -1,17 +1,20 @@
-"""入户走访: visits with workers, persons met, needs and risk; the next due date per household (R4.3)."""
+"""入户走访: visits with workers, persons met, needs and risk; the next due date per household (R4.3).
+
+Recording, correcting and deleting a visit need ``Permission.VISIT_RECORD``; 录入人 is the session's
+user. Workers and persons met change row by row through the ORM, so each change is audited."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ...data.models import Person, User
-from ...data.models.targets import Household, Visit, VisitPerson, VisitWorker
+from ...data.models.targets import CaseRecord, Household, Visit, VisitPerson, VisitWorker
 from ...errors import UserError
-from . import access
+from ..permissions import Permission, require
 from .common import clean_text, get_or_error, past_date, required_date, user_names, village_names
 from .intervals import default_next_due
 from .labels import Risk, VisitForm
@@ -97,11 +100,9 @@ def _validated(session: Session, data: VisitInput, today: date) -> VisitInput:
                       clean_text(data.need_social, "社会需求", 500), next_due)
 
 
-def save_visit(session: Session, data: VisitInput, user=None, today: date | None = None,
-               visit_id: int | None = None) -> int:
+def save_visit(session: Session, data: VisitInput, today: date | None = None, visit_id: int | None = None) -> int:
     """Record (or correct) a visit; the household's next due date follows its latest visit."""
-    if user is not None:
-        access.require(access.can_record_visits(user.role), "录入走访")
+    acting = require(session, Permission.VISIT_RECORD)
     clean = _validated(session, data, today or date.today())
     visit = get_or_error(session, Visit, visit_id, "走访记录") if visit_id else Visit()
     visit.household_id, visit.visit_date, visit.form = clean.household_id, clean.visit_date, clean.form.value
@@ -109,18 +110,25 @@ def save_visit(session: Session, data: VisitInput, user=None, today: date | None
     visit.need_material, visit.need_spiritual, visit.need_social = (clean.need_material, clean.need_spiritual,
                                                                     clean.need_social)
     if visit_id is None:
-        visit.recorded_by = user.username if user is not None else ""
+        visit.recorded_by = "" if acting.is_system else acting.username
         session.add(visit)
     session.flush()
-    session.execute(delete(VisitWorker).where(VisitWorker.visit_id == visit.id))
-    session.execute(delete(VisitPerson).where(VisitPerson.visit_id == visit.id))
-    session.add_all(VisitWorker(visit_id=visit.id, user_id=u) for u in clean.worker_ids)
-    session.add_all(VisitPerson(visit_id=visit.id, person_id=p) for p in clean.person_ids)
+    _set_links(session, VisitWorker, VisitWorker.user_id, visit.id, clean.worker_ids)
+    _set_links(session, VisitPerson, VisitPerson.person_id, visit.id, clean.person_ids)
     household = session.get(Household, clean.household_id)
     if household.worker_id is None:
         household.worker_id = clean.worker_ids[0]
     refresh_household_due(session, household)
     return visit.id
+
+
+def _set_links(session: Session, model, column, visit_id: int, wanted: tuple[int, ...]) -> None:
+    """Keep the rows of ``model`` (workers or persons met) of this visit equal to ``wanted``."""
+    key = column.key
+    stored = {getattr(row, key): row for row in session.scalars(select(model).where(model.visit_id == visit_id))}
+    for value in set(stored) - set(wanted):
+        session.delete(stored[value])
+    session.add_all(model(visit_id=visit_id, **{key: value}) for value in wanted if value not in stored)
 
 
 def refresh_household_due(session: Session, household: Household) -> None:
@@ -131,11 +139,18 @@ def refresh_household_due(session: Session, household: Household) -> None:
     session.flush()
 
 
-def delete_visit(session: Session, visit_id: int, user=None) -> None:
-    if user is not None:
-        access.require(access.can_record_visits(user.role), "删除走访记录")
+def delete_visit(session: Session, visit_id: int) -> None:
+    """Delete a visit with its workers and persons met (each row audited); a case it started keeps
+    its other records and forgets the visit."""
+    require(session, Permission.VISIT_RECORD)
     visit = get_or_error(session, Visit, visit_id, "走访记录")
     household = session.get(Household, visit.household_id)
+    for model in (VisitWorker, VisitPerson):
+        for row in session.scalars(select(model).where(model.visit_id == visit_id)):
+            session.delete(row)
+    for case_record in session.scalars(select(CaseRecord).where(CaseRecord.source_visit_id == visit_id)):
+        case_record.source_visit_id = None
+    session.flush()
     session.delete(visit)
     session.flush()
     refresh_household_due(session, household)

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 
 from ...domain.labels import PersonStatus
 from ...services import persons
+from ...services.permissions import Permission
 from ...services.persons import PersonFilter, PersonRow
-from ...services.targets import access
 from ...services.targets.labels import TargetGroup
 from ..context import AppContext
 from ..settings.widgets import NOTE_STYLE, make_table, selected_row
@@ -79,9 +79,8 @@ class PersonsPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.count_label)
-        role = self._ctx.user.role
-        self.new_button.setEnabled(access.can_edit_persons(role))
-        self.case_button.setVisible(access.can_open_cases(role))
+        self.new_button.setEnabled(self._ctx.can(Permission.PERSON_CREATE))
+        self.case_button.setVisible(self._ctx.can(Permission.CASE_OPEN))
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(buttons)

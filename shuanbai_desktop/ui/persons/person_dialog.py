@@ -1,5 +1,9 @@
 """新建/编辑居民. Duplicates: the same ID number opens the existing record; similar persons
-(same name and birth date or village) are listed masked, and 仍然新建 saves anyway."""
+(same name and birth date or village) are listed masked, and 仍然新建 saves anyway.
+
+An existing person's ID number opens masked; “显示完整号码…” (PERSON_REVEAL_ID) asks for a reason,
+which the service writes to the audit trail, and then shows the number. A number never shown in
+full is never sent back: saving keeps the stored one."""
 
 from __future__ import annotations
 
@@ -17,10 +21,11 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ...services import persons
+from ...services.permissions import Permission
 from ...services.persons import DuplicatePerson, SimilarPersons
-from ...services.targets import access
 from ..context import AppContext
 from ..forms import FormErrors
+from ..report.month_override import ReasonDialog
 from ..settings.widgets import WARN_STYLE, dialog_buttons, note
 from .common import age_text, is_chinese_name
 from .person_form import BasicFields, ProfileFields, person_input
@@ -98,6 +103,7 @@ class PersonDialog(QDialog):
         self.errors = FormErrors(self.error_label, {**self.basic.fields(), **self.profile.fields()})
         buttons, self.save_button = dialog_buttons(self)
         self.save_button.clicked.connect(lambda: self.save())
+        self.basic.reveal_button.clicked.connect(lambda: self.reveal_id())
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error_label)
@@ -107,7 +113,7 @@ class PersonDialog(QDialog):
             self._load(person_id)
         elif is_chinese_name(initial_name):
             self.basic.name_edit.setText(initial_name.strip())
-        if not access.can_edit_persons(ctx.user.role):
+        if not ctx.can(Permission.PERSON_EDIT if person_id else Permission.PERSON_CREATE):
             self.save_button.setEnabled(False)
             self.setWindowTitle("居民信息（只读）")
 
@@ -116,6 +122,30 @@ class PersonDialog(QDialog):
             detail = persons.get_person(s, person_id)
         self.basic.fill(detail)
         self.profile.fill(detail)
+
+    def ask_reveal_reason(self) -> str | None:
+        dialog = ReasonDialog("查看完整身份证号", "完整身份证号只在确有需要时查看（如核对证件、修改号码）。"
+                              "请填写原因：查看人、时间和原因记入操作日志。", self, label="查看原因")
+        dialog.reason.setPlaceholderText("例如：核对低保申请材料")
+        return dialog.text if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def reveal_id(self, reason: str | None = None) -> bool:
+        """Show the full ID number after asking why (the reason goes to the audit trail)."""
+        if self._editing is None or self.basic.id_revealed:
+            return False
+        reason = reason if reason is not None else self.ask_reveal_reason()
+        if reason is None:
+            return False
+        self.errors.clear()
+        try:
+            with self._ctx.session() as s:
+                number = persons.reveal_id_number(s, self._editing, reason)
+        except UserError as exc:
+            self.tabs.setCurrentWidget(self.basic)
+            self.errors.show(UserError(exc.message, field="身份证号"))
+            return False
+        self.basic.show_full(number)
+        return True
 
     def _tab_of(self, field: str | None) -> None:
         if field in self.profile.fields():
@@ -127,7 +157,6 @@ class PersonDialog(QDialog):
         self.errors.clear()
         self.choice.hide()
         try:
-            access.require(access.can_edit_persons(self._ctx.user.role), "登记或修改居民")
             with self._ctx.session() as s:
                 saved = persons.save_person(s, person_input(self.basic, self.profile), self._editing,
                                             confirm_similar=confirm_similar)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ...domain.idcard import age_on, parse_id_number
 from ...domain.labels import PersonStatus
 from ...errors import UserError
+from ...services.permissions import Permission
 from ...services.persons import PersonDetail, PersonInput
 from ...services.targets.labels import BenefitKind, DisabilityGrade, DisabilityType, Health, TargetGroup
 from ...services.targets.profile import BenefitInput
@@ -33,8 +34,17 @@ from .common import fill_enum, select_data, village_combo
 
 
 class BasicFields(QWidget):
+    """基本信息. A loaded person's ID number is shown masked and read-only; the dialog's
+    “显示完整号码…” (``reveal_button``, for roles with PERSON_REVEAL_ID) puts the full number in
+    and makes it editable. Until then ``id_value()`` is None: saving keeps the stored number."""
+
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
+        self._masked: str | None = None  # the masked number on show in place of the stored one
+        self._can_reveal = ctx.can(Permission.PERSON_REVEAL_ID)
+        self.reveal_button = QPushButton("显示完整号码…")
+        self.reveal_button.setToolTip("查看完整身份证号须填写原因，记入操作日志")
+        self.reveal_button.hide()
         self.name_edit = QLineEdit(placeholderText="身份证上的姓名，生僻字可用输入法的“生僻字”功能输入")
         self.name_edit.setMaxLength(40)
         self.id_edit = QLineEdit(placeholderText="18 位身份证号（旧 15 位号码会自动升级）")
@@ -50,12 +60,16 @@ class BasicFields(QWidget):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setFixedHeight(60)
         self.id_edit.textChanged.connect(self._update_hint)
+        id_row = QHBoxLayout()
+        id_row.setContentsMargins(0, 0, 0, 0)
+        id_row.addWidget(self.id_edit, 1)
+        id_row.addWidget(self.reveal_button)
         outer = QVBoxLayout(self)
         form = QFormLayout()
         outer.addLayout(form)
         outer.addStretch(1)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        for label, widget in (("姓名：", self.name_edit), ("身份证号：", self.id_edit), ("", self.id_hint),
+        for label, widget in (("姓名：", self.name_edit), ("身份证号：", id_row), ("", self.id_hint),
                               ("无身份证号原因：", self.reason_edit), ("联系电话：", self.phone_edit),
                               ("村(居)：", self.village_combo), ("住址：", self.address_edit),
                               ("状态：", self.status_combo), ("备注：", self.notes_edit)):
@@ -63,6 +77,10 @@ class BasicFields(QWidget):
 
     def _update_hint(self, text: str) -> None:
         self._set_hint("")
+        if self._masked is not None:
+            more = "；需要核对或修改时点“显示完整号码…”" if self._can_reveal else ""
+            self._set_hint(f"身份证号已遮蔽，保存时保留原号码{more}。")
+            return
         if not text.strip():
             return
         try:
@@ -77,9 +95,31 @@ class BasicFields(QWidget):
         self.id_hint.setText(text)
         self.id_hint.setVisible(bool(text))
 
+    def show_masked(self, masked: str) -> None:
+        """The stored number, masked: read-only, kept as it is when saving."""
+        self._masked = masked or None
+        self.id_edit.setReadOnly(self._masked is not None)
+        self.id_edit.setText(masked)
+        self.reveal_button.setVisible(self._masked is not None and self._can_reveal)
+
+    def show_full(self, number: str) -> None:
+        """The full number (revealed with a reason): editable, saved as typed."""
+        self._masked = None
+        self.id_edit.setReadOnly(False)
+        self.id_edit.setText(number)
+        self.reveal_button.hide()
+
+    @property
+    def id_revealed(self) -> bool:
+        return self._masked is None
+
+    def id_value(self) -> str | None:
+        """What to save: None keeps the stored number (it was never shown in full)."""
+        return None if self._masked is not None else self.id_edit.text()
+
     def fill(self, p: PersonDetail) -> None:
         self.name_edit.setText(p.name)
-        self.id_edit.setText(p.id_number or "")
+        self.show_masked(p.id_masked)
         self.reason_edit.setText(p.no_id_reason)
         self.phone_edit.setText(p.phone)
         select_data(self.village_combo, p.village_code)
@@ -202,7 +242,7 @@ class ProfileFields(QWidget):
 def person_input(basic: BasicFields, prof: ProfileFields) -> PersonInput:
     benefits = prof.benefits.values()
     return PersonInput(
-        basic.name_edit.text(), basic.id_edit.text(), basic.reason_edit.text(), basic.phone_edit.text(),
+        basic.name_edit.text(), basic.id_value(), basic.reason_edit.text(), basic.phone_edit.text(),
         basic.village_combo.currentData(), basic.address_edit.text(), PersonStatus(basic.status_combo.currentData()),
         basic.notes_edit.toPlainText(),
         groups=tuple(g for g, box in prof.group_boxes.items() if box.isChecked()),

@@ -6,8 +6,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...services import persons
+from ...services.permissions import Permission
 from ...services.persons import PersonFilter, PersonRow
-from ...services.targets import access
 from ..context import AppContext
 from ..settings.widgets import NOTE_STYLE, fit_columns, make_table
 from ..table_model import Column, RowsTableModel
@@ -37,7 +37,7 @@ class PersonPicker(QWidget):
         self.search_edit.returnPressed.connect(self.choose_current)
         self.new_button = QPushButton("新建居民…")
         self.new_button.clicked.connect(self.new_person)
-        self.new_button.setEnabled(access.can_edit_persons(ctx.user.role))
+        self.new_button.setEnabled(ctx.can(Permission.PERSON_CREATE))
         self.model = RowsTableModel(COLUMNS)
         self.table = make_table(self.model)
         self.table.setMinimumHeight(150)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from ...services.permissions import Permission
+
 
 def _visit_intervals(ctx):
     from .settings_page import VisitIntervalsPage
     return VisitIntervalsPage(ctx)
 
 
-# (key, tab label, factory(ctx) -> QWidget, admin_only)
-SETTINGS_PAGES = [("settings.visit_intervals", "走访周期", _visit_intervals, True)]
+# (key, tab label, factory(ctx) -> QWidget, the permission needed: truthy, so read as "admin only"
+# by a settings view that still takes a flag here)
+SETTINGS_PAGES = [("settings.visit_intervals", "走访周期", _visit_intervals, Permission.STATION_EDIT)]

@@ -21,7 +21,7 @@ from ...errors import UserError
 from ...services.targets import access, cases
 from ...services.targets.case_detail import CaseDetail, case_detail
 from ...services.targets.labels import CaseOutcome, CaseStage, CaseStatus
-from ...services.targets.printouts import case_pdf
+from ...services.targets.printouts import case_summary_pdf
 from .. import messages
 from ..context import AppContext
 from ..forms import FormErrors
@@ -69,9 +69,9 @@ class ReasonDialog(QDialog):
             with self._ctx.session() as s:
                 if self._closing:
                     cases.close_case(s, self._case, CaseOutcome(self.outcome.currentData()), self.reason.text(),
-                                     from_qdate(self.day), self._ctx.user)
+                                     from_qdate(self.day))
                 else:
-                    cases.reopen_case(s, self._case, self.reason.text(), self._ctx.user)
+                    cases.reopen_case(s, self._case, self.reason.text())
         except UserError as exc:
             self.errors.show(exc)
             return
@@ -117,9 +117,13 @@ class CaseDialog(QDialog):
         self.tabs.setCurrentIndex(min(self.detail.row.stage.number - 1, 5))
 
     @property
+    def may_change(self) -> bool:
+        """The case's responsible worker or an administrator (services/targets/access.py)."""
+        return access.can_edit_case(self._ctx.user.role, self._ctx.user.id, self.detail.row.worker_id)
+
+    @property
     def editable(self) -> bool:
-        r = self.detail.row
-        return r.status is CaseStatus.OPEN and access.can_edit_case(self._ctx.user.role, self._ctx.user.id, r.worker_id)
+        return self.detail.row.status is CaseStatus.OPEN and self.may_change
 
     def refresh(self) -> None:
         with self._ctx.session() as s:
@@ -142,8 +146,7 @@ class CaseDialog(QDialog):
         self.timeline.show_detail(detail)
         self.advance_button.setEnabled(self.editable and r.stage.next is not None)
         self.close_button.setEnabled(self.editable)
-        can = access.can_edit_case(self._ctx.user.role, self._ctx.user.id, r.worker_id)
-        self.reopen_button.setEnabled(can and r.status is CaseStatus.CLOSED)
+        self.reopen_button.setEnabled(self.may_change and r.status is CaseStatus.CLOSED)
         self.files_button.setEnabled(True)
 
     def _stepper(self, detail: CaseDetail) -> str:
@@ -162,7 +165,7 @@ class CaseDialog(QDialog):
         errors.clear()
         try:
             with self._ctx.session() as s:
-                action(s, self._ctx.user)
+                action(s)
         except UserError as exc:
             errors.show(exc)
             return False
@@ -173,7 +176,7 @@ class CaseDialog(QDialog):
     def advance(self) -> None:
         def _go():
             with self._ctx.session() as s:
-                return cases.advance(s, self.case_id, self._ctx.user)
+                return cases.advance(s, self.case_id)
         stage = messages.attempt(self, _go)
         if stage is not None:
             self.refresh()
@@ -192,7 +195,7 @@ class CaseDialog(QDialog):
         from .print_dialog import PrintDialog
         cid, station, no = self.case_id, self._ctx.station.name, self.detail.row.case_no
 
-        def make(session, target, full):
-            return case_pdf(case_detail(session, cid), station, target, full)
+        def make(session, target, reveal_reason):
+            return case_summary_pdf(session, cid, station, target, reveal_reason)
         self.sub_dialog = PrintDialog(self._ctx, f"个案摘要 {no}", f"个案摘要-{no}.pdf", "case_record", cid, make, self)
         self.sub_dialog.open()

@@ -82,7 +82,7 @@ class CaseOpenDialog(QDialog):
                          self.source_detail.text(), self._visit, self._matter)
         try:
             with self._ctx.session() as s:
-                self.case_id = cases.open_case(s, data, self._ctx.user)
+                self.case_id = cases.open_case(s, data)
         except UserError as exc:
             self.errors.show(exc)
             return

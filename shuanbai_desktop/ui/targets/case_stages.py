@@ -113,7 +113,7 @@ class IdentifyPage(StagePage):
         r = self.detail.row
         data = CaseInput(r.person_id, self.title_edit.text(), CaseSource(self.source_combo.currentData()),
                          self.description.toPlainText(), from_qdate(self.opened), r.worker_id, self.source_detail.text())
-        return lambda s, user: cases.update_identification(s, r.id, data, user)
+        return lambda s: cases.update_identification(s, r.id, data)
 
 
 class AssessPage(StagePage):
@@ -144,7 +144,7 @@ class AssessPage(StagePage):
         data = rec.AssessmentInput(from_qdate(self.assessed), tuple(n for n, b in self.need_boxes.items() if b.isChecked()),
                                    self.assessment.toPlainText())
         cid = self.detail.row.id
-        return lambda s, user: rec.save_assessment(s, cid, data, user)
+        return lambda s: rec.save_assessment(s, cid, data)
 
 
 class ListPage(StagePage):
@@ -205,4 +205,4 @@ class PlanPage(ListPage):
     def action(self):
         data = rec.GoalInput(self.goal.text(), self.actions.toPlainText(), from_qdate(self.start), from_qdate(self.due))
         cid = self.detail.row.id
-        return lambda s, user: rec.save_goal(s, cid, data, user=user)
+        return lambda s: rec.save_goal(s, cid, data)

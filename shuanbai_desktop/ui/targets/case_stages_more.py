@@ -76,14 +76,14 @@ class ResourcesPage(ListPage):
         if self.kind.currentData() == "referral":
             data = rec.ReferralInput(day, self.counterpart.text(), self.content.text(),
                                      ReferralStatus(self.status.currentData()))
-            return lambda s, user: rec.save_referral(s, cid, data, user=user)
+            return lambda s: rec.save_referral(s, cid, data)
         res = rec.ResourceInput(day, ResourceKind(self.kind.currentData()), self.counterpart.text(),
                                 self.content.text(), self.value.text())
-        return lambda s, user: rec.save_resource(s, cid, res, user)
+        return lambda s: rec.save_resource(s, cid, res)
 
     def save_note(self) -> None:
         cid, text = self.detail.row.id, self.note.text()
-        self._write(lambda s, user: rec.set_resource_note(s, cid, text, user), self.errors)
+        self._write(lambda s: rec.set_resource_note(s, cid, text), self.errors)
 
 
 class InterventionPage(ListPage):
@@ -122,7 +122,7 @@ class InterventionPage(ListPage):
         data = rec.SessionInput(from_qdate(self.day), SessionMethod(self.method.currentData()), self.minutes.value(),
                                 self.content.toPlainText())
         cid = self.detail.row.id
-        return lambda s, user: rec.add_session(s, cid, data, user)
+        return lambda s: rec.add_session(s, cid, data)
 
 
 class FollowUpPage(ListPage):
@@ -169,14 +169,14 @@ class FollowUpPage(ListPage):
 
     def action(self):
         cid, day, text = self.detail.row.id, from_qdate(self.day), self.content.toPlainText()
-        return lambda s, user: rec.add_followup(s, cid, day, text, user)
+        return lambda s: rec.add_followup(s, cid, day, text)
 
     def save_evaluation(self) -> None:
         goal = self.goal_combo.currentData()
         if goal is None:
             return
         result, text, day = GoalResult(self.result.currentData()), self.evaluation.text(), from_qdate(self.eval_day)
-        if self._write(lambda s, user: rec.evaluate_goal(s, goal, result, text, day, user), self.errors):
+        if self._write(lambda s: rec.evaluate_goal(s, goal, result, text, day), self.errors):
             self.evaluation.clear()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from ...services.targets import access, cases
+from ...services.permissions import Permission
+from ...services.targets import cases
 from ...services.targets.cases import CaseFilter
 from ...services.targets.labels import CaseStage, CaseStatus
 from ..context import AppContext
@@ -46,8 +47,8 @@ class CasesPage(QWidget):
         self.new_button, self.open_button = QPushButton("新开个案…"), QPushButton("打开个案…")
         self.new_button.clicked.connect(self.newRequested.emit)
         self.open_button.clicked.connect(self.open_selected)
-        self.new_button.setVisible(access.can_open_cases(ctx.user.role))
-        self.open_button.setVisible(access.can_read_case_details(ctx.user.role))
+        self.new_button.setVisible(ctx.can(Permission.CASE_OPEN))
+        self.open_button.setVisible(ctx.can(Permission.CASE_READ))
         self.count_label = QLabel()
         self.count_label.setStyleSheet(NOTE_STYLE)
         filters = QHBoxLayout()
@@ -76,5 +77,5 @@ class CasesPage(QWidget):
 
     def open_selected(self) -> None:
         row = selected_row(self.table)
-        if row is not None and access.can_read_case_details(self._ctx.user.role):
+        if row is not None and self._ctx.can(Permission.CASE_READ):
             self.openRequested.emit(self.model.row(row).id)

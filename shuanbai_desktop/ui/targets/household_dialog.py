@@ -192,7 +192,7 @@ class HouseholdDialog(QDialog):
         self.errors.clear()
         try:
             with self._ctx.session() as s:
-                self.household_id = households.save_household(s, self.input(), self.household_id, self._ctx.user)
+                self.household_id = households.save_household(s, self.input(), self.household_id)
         except UserError as exc:
             self.tabs.setCurrentIndex(0 if exc.field == "家庭成员" else 1)
             self.errors.show(exc)

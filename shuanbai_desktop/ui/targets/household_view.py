@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
 
-from ...services.targets import access
+from ...services.permissions import Permission
 from ...services.targets.household_file import HouseholdFile, household_file
-from ...services.targets.printouts import household_pdf
+from ...services.targets.printouts import household_file_pdf
 from ..context import AppContext
 from ..settings.widgets import fit_columns, make_table
 from ..table_model import Column, RowsTableModel
@@ -56,7 +56,7 @@ class HouseholdView(QDialog):
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.tabs = QTabWidget()
-        summary = not access.can_read_case_details(ctx.user.role)
+        summary = not ctx.can(Permission.CASE_READ)
         self.members_model, members = _table(MEMBER_COLUMNS)
         self.visits_model, visits = _table(VISIT_SUMMARY if summary else VISIT_COLUMNS)
         self.cases_model, self.cases_table = _table(CASE_COLUMNS)
@@ -76,8 +76,8 @@ class HouseholdView(QDialog):
             "household", self.household_id, f"{self.file.info.name}的户档附件"))
         self.print_button.clicked.connect(self.print_file)
         close.clicked.connect(self.accept)
-        self.edit_button.setVisible(access.can_edit_households(ctx.user.role))
-        self.visit_button.setVisible(access.can_record_visits(ctx.user.role))
+        self.edit_button.setVisible(ctx.can(Permission.HOUSEHOLD_EDIT))
+        self.visit_button.setVisible(ctx.can(Permission.VISIT_RECORD))
         row = QHBoxLayout()
         for button in (self.edit_button, self.visit_button, self.files_button, self.print_button):
             row.addWidget(button)
@@ -114,10 +114,10 @@ class HouseholdView(QDialog):
 
     def print_file(self) -> None:
         from .print_dialog import PrintDialog
-        hid, station = self.household_id, self._ctx.station.name
+        hid, station, db_path = self.household_id, self._ctx.station.name, self._ctx.db.path
 
-        def make(session, target, full):
-            return household_pdf(household_file(session, self._ctx.db.path, hid), station, target, full)
+        def make(session, target, reveal_reason):
+            return household_file_pdf(session, db_path, hid, station, target, reveal_reason)
         self.print_dialog = PrintDialog(self._ctx, f"一户一档（{self.file.info.name}）", f"一户一档-户{hid:05d}.pdf",
                                         "household", hid, make, self)
         self.print_dialog.open()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from ...services.targets import access, households
+from ...services.permissions import Permission
+from ...services.targets import households
 from ...services.targets.households import HouseholdFilter
 from ..context import AppContext
 from ..persons.common import village_combo
@@ -43,7 +44,7 @@ class HouseholdsPage(QWidget):
         self.new_button, self.open_button = QPushButton("建立户档…"), QPushButton("打开户档…")
         self.new_button.clicked.connect(self.newRequested.emit)
         self.open_button.clicked.connect(self.open_selected)
-        self.new_button.setVisible(access.can_edit_households(ctx.user.role))
+        self.new_button.setVisible(ctx.can(Permission.HOUSEHOLD_EDIT))
         self.count_label = QLabel()
         self.count_label.setStyleSheet(NOTE_STYLE)
         filters = QHBoxLayout()

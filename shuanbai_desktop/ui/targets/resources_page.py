@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import UserError
-from ...services.targets import access, resources
+from ...services.permissions import Permission
+from ...services.targets import resources
 from ...services.targets.labels import ActivityKind
 from ..context import AppContext
 from ..forms import FormErrors
@@ -55,7 +56,7 @@ class ResourcesPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self._ctx = ctx
-        editable = access.can_open_cases(ctx.user.role)
+        editable = ctx.can(Permission.CASE_OPEN)
         self.ledger_model, self.volunteer_model = RowsTableModel(LEDGER), RowsTableModel(VOLUNTEERS)
         self.activity_model = RowsTableModel(ACTIVITIES)
         self.ledger_table = make_table(self.ledger_model)
@@ -159,6 +160,5 @@ class ResourcesPage(QWidget):
     def add_activity(self) -> None:
         if self._write(self.a_errors, lambda s: resources.save_activity(
                 s, from_qdate(self.a_day), ActivityKind(self.a_kind.currentData()), self.a_title.text(),
-                self.a_village.currentData(), self.a_count.value(), self.a_partner.text(),
-                recorded_by=self._ctx.user.username)):
+                self.a_village.currentData(), self.a_count.value(), self.a_partner.text())):
             self.a_title.clear()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ...services import persons
-from ...services.targets import access
+from ...services.permissions import Permission
 from ...services.targets.labels import CaseSource
 from .. import messages
 from ..attachments_dialog import AttachmentsDialog
@@ -94,7 +94,7 @@ class TargetsView(QWidget):
             household = persons.get_person(s, person_id).household_id
         if household:
             self.open_household(household)
-        elif access.can_edit_households(self._ctx.user.role):
+        elif self._ctx.can(Permission.HOUSEHOLD_EDIT):
             self.edit_household(None, person_id)
         else:
             messages.info(self, "这位居民还没有建立户档。户档由社工在入户走访时建立。", "尚无户档")
@@ -143,7 +143,7 @@ class TargetsView(QWidget):
         self._show(dialog, lambda: (self.refresh(), self.open_case(dialog.case_id)))
 
     def open_case(self, case_id: int) -> None:
-        if not access.can_read_case_details(self._ctx.user.role):
+        if not self._ctx.can(Permission.CASE_READ):
             return
         dialog = CaseDialog(self._ctx, case_id, self)
         dialog.changed.connect(self.refresh)
@@ -151,9 +151,11 @@ class TargetsView(QWidget):
         self._show(dialog)
 
     def attachments(self, owner_type: str, owner_id: int, title: str, refresh=None, parent=None) -> None:
-        can_edit = self._ctx.user.role.value != "supervisor"
+        # Adding and removing are offered by the dialog to roles with the owner's permission; a case's
+        # files also only to its responsible worker or an administrator (the service says the same).
+        editable = parent.may_change if isinstance(parent, CaseDialog) else True
         dialog = AttachmentsDialog(self._ctx, owner_type, owner_id, title, "可添加证件、户口本、申请材料等的扫描件或照片。",
-                                   can_edit, parent or refresh or self)
+                                   editable, parent or refresh or self)
         if refresh is not None:
             dialog.finished.connect(lambda *_: refresh.refresh())
         self._show(dialog)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ...services import persons
+from ...services.permissions import Permission
 from ...services.targets import households, intervals, visits
 from ...services.targets.households import HouseholdInput, MemberInput
 from ...services.targets.labels import Relation, Risk, VisitForm
@@ -105,6 +106,9 @@ class VisitDialog(QDialog):
         elif household_id:
             self._set_household(household_id)
         self._update_due()
+        if not ctx.can(Permission.VISIT_RECORD):
+            self.save_button.setEnabled(False)
+            self.setWindowTitle("走访记录（只读）")
 
     def _build(self) -> None:
         self.picker = PersonPicker(self._ctx)
@@ -223,9 +227,8 @@ class VisitDialog(QDialog):
         try:
             with self._ctx.session() as s:
                 hid = self.household_id or households.save_household(
-                    s, HouseholdInput((MemberInput(self._person_without_household, Relation.HEAD),)),
-                    user=self._ctx.user)
-                self.visit_id = visits.save_visit(s, self.input(hid), self._ctx.user, visit_id=self.visit_id)
+                    s, HouseholdInput((MemberInput(self._person_without_household, Relation.HEAD),)))
+                self.visit_id = visits.save_visit(s, self.input(hid), visit_id=self.visit_id)
         except UserError as exc:
             self.errors.show(exc)
             return

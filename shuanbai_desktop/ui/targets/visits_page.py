@@ -7,7 +7,8 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from ...services.targets import access, visits
+from ...services.permissions import Permission
+from ...services.targets import visits
 from ...services.targets.visits import VisitFilter
 from ..context import AppContext
 from ..persons.common import village_combo
@@ -26,6 +27,7 @@ VISIT_COLUMNS = (Column("走访日期", lambda v: d(v.visit_date)), Column("户�
                  Column("社工", lambda v: v.workers), Column("见到", lambda v: v.persons_met),
                  Column("风险", lambda v: v.risk.label), Column("需求", lambda v: v.needs),
                  Column("下次走访", lambda v: d(v.next_due)))
+VISIT_SUMMARY = tuple(c for c in VISIT_COLUMNS if c.header != "需求")
 
 
 class VisitsPage(QWidget):
@@ -48,14 +50,16 @@ class VisitsPage(QWidget):
         self.due_table.doubleClicked.connect(lambda i: self.householdRequested.emit(self.due_model.row(i.row()).household_id))
         self.count_model = RowsTableModel(COUNT_COLUMNS)
         self.count_table = make_table(self.count_model)
-        self.visit_model = RowsTableModel(VISIT_COLUMNS)
+        # 窗口 sees the visits without the needs found (case content), as in the household file
+        self.visit_model = RowsTableModel(VISIT_COLUMNS if ctx.can(Permission.CASE_READ) else VISIT_SUMMARY)
         self.visit_table = make_table(self.visit_model)
-        self.visit_table.doubleClicked.connect(lambda i: self.editRequested.emit(self.visit_model.row(i.row()).id))
+        if ctx.can(Permission.VISIT_RECORD):
+            self.visit_table.doubleClicked.connect(lambda i: self.editRequested.emit(self.visit_model.row(i.row()).id))
         self.new_button, self.visit_due_button = QPushButton("录入走访…"), QPushButton("走访所选户…")
         self.new_button.clicked.connect(lambda: self.visitRequested.emit(None))
         self.visit_due_button.clicked.connect(self._visit_due)
         for button in (self.new_button, self.visit_due_button):
-            button.setVisible(access.can_record_visits(ctx.user.role))
+            button.setVisible(ctx.can(Permission.VISIT_RECORD))
         self.summary = QLabel()
         self._build()
 
@@ -72,7 +76,8 @@ class VisitsPage(QWidget):
         top.setSizes([700, 300])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
-        split.addWidget(section("走访记录（最近 500 条，双击修改）", self.visit_table))
+        hint = "（最近 500 条，双击修改）" if self._ctx.can(Permission.VISIT_RECORD) else "（最近 500 条）"
+        split.addWidget(section(f"走访记录{hint}", self.visit_table))
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.summary)

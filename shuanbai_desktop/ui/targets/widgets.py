@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
-from ...domain.labels import Role
 from ...services import auth
+from ...services.permissions import Permission, allowed
 from ..context import AppContext
-
-WORKER_ROLES = (Role.SOCIAL_WORKER, Role.ADMIN)
 
 
 def workers(ctx: AppContext) -> list[tuple[int, str]]:
-    """Active accounts that do case work (社工 and 管理员), as (id, name)."""
+    """Active accounts that do case work (roles that may open cases: 社工 and 管理员), as (id, name)."""
     with ctx.session() as s:
         users = auth.list_users(s)
-    return [(u.id, u.display_name) for u in users if not u.disabled and u.role in WORKER_ROLES]
+    return [(u.id, u.display_name) for u in users if not u.disabled and allowed(u.role, Permission.CASE_OPEN)]
 
 
 def worker_combo(ctx: AppContext, empty: str | None = "（未指定）") -> QComboBox:
