@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
+import codecs
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,14 +17,15 @@ from sqlalchemy.orm import Session
 from ..data import audit
 from ..data.base import now
 from ..data.models import User
-from ..domain.idcard import mask_ids_in_text
 from ..domain.labels import Role
+from ..domain.password_rules import MAX_LENGTH, check_password, normalize_password
 from ..errors import UserError
 from . import settings
 
 # OWASP minimum for Argon2id: m=19 MiB, t=2, p=1 (research/reliability.md PW-01).
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-MAX_PASSWORD = 128
+MAX_PASSWORD = MAX_LENGTH
+PASSWORD_FILE_MAX = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -51,20 +55,39 @@ def _info(user: User) -> UserInfo:
 
 
 def _normalize(password: str) -> str:
-    return unicodedata.normalize("NFKC", password)
+    return normalize_password(password)
 
 
-def check_password_rules(password: str, username: str) -> None:
-    """At least 8 characters with letters and digits, not containing the user name."""
-    pw = _normalize(password)
-    if len(pw) < 8:
-        raise UserError("密码至少需要 8 位。", field="密码")
-    if len(pw) > MAX_PASSWORD:
-        raise UserError(f"密码不能超过 {MAX_PASSWORD} 位。", field="密码")
-    if not any(c.isalpha() for c in pw) or not any(c.isdigit() for c in pw):
-        raise UserError("密码需同时包含字母和数字。", field="密码")
-    if username and username.lower() in pw.lower():
-        raise UserError("密码不能包含用户名。", field="密码")
+def check_password_rules(password: str, username: str, display_name: str = "") -> None:
+    """Every place a password is set: the rules of ``domain/password_rules`` (length, letters and
+    digits, not the user name, zxcvbn score 3 or more, the user name and display name count as
+    guessable words)."""
+    check_password(password, username, (display_name,) if display_name else ())
+
+
+def read_password_file(path: Path | str, field: str = "--password-file") -> str:
+    """The password on the first line of a text file, as Windows Notepad or any editor saves it.
+
+    UTF-8 with or without a byte-order mark, or UTF-16 with one (Notepad's "Unicode"); the line
+    ending (LF or CR LF) is not part of the password; spaces are.
+    """
+    refusal = UserError(f"无法读取密码文件“{path}”（应为 UTF-8 文本，第一行是密码）。", field=field)
+    try:
+        file = Path(path)
+        if file.stat().st_size > PASSWORD_FILE_MAX:
+            raise refusal
+        raw = file.read_bytes()
+    except OSError:
+        raise refusal from None
+    encoding = "utf-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise refusal from None
+    lines = text.splitlines()
+    if not lines or not lines[0]:
+        raise UserError(f"密码文件“{path}”的第一行是空的，请把密码写在第一行。", field=field)
+    return lines[0]
 
 
 def hash_password(password: str) -> str:
@@ -97,7 +120,7 @@ def create_user(session: Session, username: str, display_name: str, role: Role, 
     display_name = check_display_name(display_name)
     if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise UserError(f"用户名“{username}”已被使用。", field="用户名")
-    check_password_rules(password, username)
+    check_password_rules(password, username, display_name)
     user = User(username=username, display_name=display_name, role=role.value,
                 password_hash=hash_password(password), must_change_password=must_change)
     session.add(user)
@@ -114,26 +137,64 @@ def _locked_message(until: datetime, at: datetime) -> str:
     return f"连续输错密码次数过多，账户已锁定，请 {minutes} 分钟后再试，或请管理员解锁。"
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash of a random secret, made once with ``HASHER``'s parameters: an unknown user name
+    costs the same verification time as a known one."""
+    return HASHER.hash(secrets.token_urlsafe(24))
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """One Argon2 verification whoever asks: against the user's hash, or the dummy hash."""
+    stored = user.password_hash if user is not None else _dummy_hash()
+    try:
+        HASHER.verify(stored, _normalize(password)[:MAX_PASSWORD * 4])
+    except (VerificationError, InvalidHashError):
+        return False
+    return user is not None
+
+
+def _is_locked(user: User, at: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > at
+
+
+def _wrong_password(session: Session) -> UserError:
+    """The one message for every failed log-in: unknown name, wrong password, locked or disabled
+    account alike, so that the answer does not tell whether an account exists or what state it is in."""
+    limit = settings.get_int(session, "login.max_failures")
+    minutes = settings.get_int(session, "login.lock_minutes")
+    return UserError(f"用户名或密码错误。连续输错 {limit} 次，账户将锁定 {minutes} 分钟。", field="密码")
+
+
+def typed_name_for_trail(username: str) -> str:
+    """What the trail keeps of a user name that matched no account: its length only. People type
+    their password (or an ID number) into the user-name box; the trail is kept for ever and copied
+    into every backup."""
+    return f"输入了 {len(username.strip())} 个字符，原文不记录"
+
+
 def authenticate(session: Session, username: str, password: str, at: datetime | None = None) -> UserInfo:
     """Check a log-in; failures are counted and audited in the caller's transaction.
 
-    The caller must commit even when this raises, so that the failure counts.
+    The caller must commit even when this raises, so that the failure counts. The password is
+    checked first (an unknown name against a dummy hash); a locked or disabled account says so
+    only after the right password.
     """
     at = at or now()
     user = _find(session, username)
+    matches = _password_matches(user, password)
     if user is None:
-        typed = mask_ids_in_text(username.strip())[:20]
-        audit.record_event(session, "app_user", "", f"登录失败：用户名“{typed}”不存在")
-        raise UserError("用户名或密码错误。", field="密码")
+        audit.record_event(session, "app_user", "", f"登录失败：用户名不存在（{typed_name_for_trail(username)}）")
+        raise _wrong_password(session)
+    audit.set_actor(session, user.id, user.username)
+    if not matches:
+        if not user.disabled and not _is_locked(user, at):
+            _count_failure(session, user, at)
+        raise _wrong_password(session)
     if user.disabled:
         raise UserError("该账户已停用，请联系管理员。", field="用户名")
-    if user.locked_until and user.locked_until > at:
+    if _is_locked(user, at):
         raise UserError(_locked_message(user.locked_until, at), field="密码")
-    audit.set_actor(session, user.id, user.username)
-    try:
-        HASHER.verify(user.password_hash, _normalize(password)[:MAX_PASSWORD * 4])
-    except (VerificationError, InvalidHashError):
-        _count_failure(session, user, at)
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_attempts, user.locked_until, user.last_login_at = 0, None, at
@@ -141,25 +202,43 @@ def authenticate(session: Session, username: str, password: str, at: datetime | 
     return _info(user)
 
 
-def _count_failure(session: Session, user: User, at: datetime) -> None:
+def _count_failure(session: Session, user: User, at: datetime) -> bool:
+    """One more wrong password; True when this one locked the account."""
     limit = settings.get_int(session, "login.max_failures")
     user.failed_attempts += 1
-    if user.failed_attempts >= limit:
-        user.locked_until = at + timedelta(minutes=settings.get_int(session, "login.lock_minutes"))
-        user.failed_attempts = 0
-        audit.record_event(session, "app_user", str(user.id), f"账户锁定：{user.username}（连续输错 {limit} 次）")
-        raise UserError(_locked_message(user.locked_until, at), field="密码")
-    left = limit - user.failed_attempts
-    raise UserError(f"用户名或密码错误，再输错 {left} 次账户将被锁定。", field="密码")
-
-
-def verify_password(session: Session, user_id: int, password: str) -> bool:
-    """For the idle lock: is this the user's password? Does not count failures."""
-    user = session.get(User, user_id)
-    try:
-        return bool(user) and not user.disabled and HASHER.verify(user.password_hash, _normalize(password))
-    except (VerificationError, InvalidHashError):
+    if user.failed_attempts < limit:
         return False
+    user.locked_until = at + timedelta(minutes=settings.get_int(session, "login.lock_minutes"))
+    user.failed_attempts = 0
+    audit.record_event(session, "app_user", str(user.id), f"账户锁定：{user.username}（连续输错 {limit} 次）")
+    return True
+
+
+@dataclass(frozen=True)
+class UnlockCheck:
+    """The lock screen's answer: ``unlocked``; or ``session_ends`` (the account is now locked,
+    disabled or gone: back to the log-in window); or a wrong password with ``attempts_left``."""
+    unlocked: bool
+    session_ends: bool
+    attempts_left: int
+
+
+def check_unlock(session: Session, user_id: int, password: str, at: datetime | None = None) -> UnlockCheck:
+    """The idle-lock screen's password check. Wrong passwords count toward the same lock-out as the
+    log-in; commit the session whatever the answer (it returns rather than raises)."""
+    at = at or now()
+    user = session.get(User, user_id)
+    matches = _password_matches(user, password)
+    if user is None or user.disabled or _is_locked(user, at):
+        return UnlockCheck(False, True, 0)
+    audit.set_actor(session, user.id, user.username)
+    if matches:
+        user.failed_attempts = 0
+        return UnlockCheck(True, False, 0)
+    if _count_failure(session, user, at):
+        return UnlockCheck(False, True, 0)
+    left = settings.get_int(session, "login.max_failures") - user.failed_attempts
+    return UnlockCheck(False, False, left)
 
 
 def change_own_password(session: Session, user_id: int, old: str, new: str) -> None:
@@ -170,7 +249,7 @@ def change_own_password(session: Session, user_id: int, old: str, new: str) -> N
         raise UserError("原密码不正确。", field="原密码") from None
     if _normalize(old) == _normalize(new):
         raise UserError("新密码不能与原密码相同。", field="新密码")
-    check_password_rules(new, user.username)
+    check_password_rules(new, user.username, user.display_name)
     user.password_hash, user.must_change_password = hash_password(new), False
 
 
@@ -182,7 +261,7 @@ def _admin_count(session: Session, excluding: int) -> int:
 def reset_password(session: Session, admin: UserInfo, user_id: int, new: str) -> None:
     _require_admin(admin)
     user = session.get(User, user_id)
-    check_password_rules(new, user.username)
+    check_password_rules(new, user.username, user.display_name)
     user.password_hash, user.must_change_password = hash_password(new), user.id != admin.id
     user.failed_attempts, user.locked_until = 0, None
 

@@ -6,11 +6,10 @@ station name on the page where it was typed, not three pages later. Nothing is w
 
 from __future__ import annotations
 
+from ..domain.password_rules import PASSWORD_RULES  # noqa: F401 - shown by the wizard and 修改密码
 from ..domain.phone import validate_phone
 from ..errors import UserError
 from . import auth, station
-
-PASSWORD_RULES = "密码至少 8 位，须同时包含字母和数字，且不能包含用户名。"
 
 
 def check_station_profile(name: str, address: str, phone: str) -> None:
@@ -21,7 +20,7 @@ def check_station_profile(name: str, address: str, phone: str) -> None:
 
 def check_admin(username: str, display_name: str, password: str, confirm: str) -> None:
     name = auth.check_username(username)
-    auth.check_display_name(display_name)
-    auth.check_password_rules(password, name)
+    display = auth.check_display_name(display_name)
+    auth.check_password_rules(password, name, display)
     if password != confirm:
         raise UserError("两次输入的密码不一致，请重新输入。", field="确认密码")

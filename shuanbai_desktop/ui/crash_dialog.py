@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..domain.idcard import mask_ids_in_text
-from ..errors import UserError
+from ..domain.redact import redact_text
+from ..errors import DiskFull, UserError, is_disk_full
 from . import messages
 
 log = logging.getLogger(__name__)
@@ -78,9 +78,9 @@ class CrashDialog(QDialog):
 
 
 def details_text(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
-    """The traceback, with anything shaped like an ID number masked (it may be copied and sent)."""
+    """The traceback, with anything shaped like an ID or phone number masked (it may be copied and sent)."""
     text = "".join(traceback.format_exception(exc_type, exc, tb))
-    text = mask_ids_in_text(text)
+    text = redact_text(text)
     return f"社工站工作平台 {__version__}，Python {sys.version.split()[0]}\n\n{text}"
 
 
@@ -94,6 +94,10 @@ class CrashHandler:
     def __call__(self, exc_type, exc, tb) -> None:
         if issubclass(exc_type, UserError):
             messages.error(QApplication.activeWindow(), exc.message)
+            return
+        if is_disk_full(exc):  # ENOSPC writing a file, SQLITE_FULL outside a session: not a bug
+            log.warning("disk full: %s", exc_type.__name__)
+            messages.error(QApplication.activeWindow(), DiskFull.MESSAGE, "磁盘空间不足")
             return
         log.critical("未预料的错误", exc_info=(exc_type, exc, tb))
         if self._showing or QApplication.instance() is None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from ..data.base import now
 from ..errors import UserError
-from ..services import auth, settings
+from ..services import auth
 from . import messages
 from .context import AppContext
 from .forms import FormErrors
@@ -14,17 +18,20 @@ from .login_dialog import heading
 from .password_dialog import password_field
 
 LOGOUT_WARNING = "退出登录会关闭当前打开的所有窗口，尚未保存的内容将会丢失。确定退出登录吗？"
+SESSION_ENDED = "连续输错密码次数过多（或账户已被停用），已退出登录。请在登录窗口重新登录。"
 
 
 class LockDialog(QDialog):
+    """Wrong passwords count toward the account's lock-out (``auth.check_unlock``, the same counter
+    as the log-in); when the account locks, the session ends (``logout_requested``)."""
+
     unlocked = Signal()
     logout_requested = Signal()
 
-    def __init__(self, ctx: AppContext, idle_minutes: int | None, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, idle_minutes: int | None, parent: QWidget | None = None,
+                 clock: Callable[[], datetime] = now):
         super().__init__(parent)
-        self._ctx, self._closable, self.failures = ctx, False, 0
-        with ctx.db.session() as session:
-            self._max_failures = settings.get_int(session, "login.max_failures")
+        self._ctx, self._closable, self._clock = ctx, False, clock
         self.setWindowTitle("屏幕已锁定")
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint | Qt.WindowType.WindowTitleHint)
@@ -59,19 +66,18 @@ class LockDialog(QDialog):
         self.password.setFocus()
 
     def try_unlock(self) -> None:
-        with self._ctx.db.session() as session:
-            ok = auth.verify_password(session, self._ctx.user.id, self.password.text())
+        with self._ctx.db.session(self._ctx.user.actor) as session:
+            check = auth.check_unlock(session, self._ctx.user.id, self.password.text(), at=self._clock())
         self.password.clear()
-        if ok:
+        if check.unlocked:
             self.allow_close()
             self.unlocked.emit()
             return
-        self.failures += 1
-        left = self._max_failures - self.failures
-        if left <= 0:
-            self.logout(f"连续 {self._max_failures} 次输错密码，已退出登录。")
+        if check.session_ends:
+            self.logout(SESSION_ENDED)
             return
-        self.errors.show(UserError(f"密码不正确，请重新输入（再输错 {left} 次将退出登录）。", field="密码"))
+        self.errors.show(UserError(f"密码不正确，请重新输入（再输错 {check.attempts_left} 次，"
+                                   "账户将被锁定并退出登录）。", field="密码"))
 
     def ask_logout(self) -> None:
         if messages.confirm(self, LOGOUT_WARNING, "退出登录"):

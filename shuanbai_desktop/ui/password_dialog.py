@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ..data.db import Database
+from ..domain.password_rules import PASSWORD_RULES
 from ..errors import UserError
 from ..services import auth
-from ..services.setup_checks import PASSWORD_RULES
 from .forms import FormErrors
 
 FORCED_NOTE = "管理员重置了您的密码。为保护服务对象的信息，请先设置一个只有您自己知道的新密码。"
@@ -46,9 +46,10 @@ class ChangePasswordDialog(QDialog):
         form.addRow("新密码：", self.new)
         form.addRow("确认新密码：", self.confirm)
         rules = QLabel(PASSWORD_RULES)
+        rules.setWordWrap(True)
         rules.setStyleSheet("color: #555;")
-        form.addRow("", rules)
         layout.addLayout(form)
+        layout.addWidget(rules)
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox()
         buttons.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)

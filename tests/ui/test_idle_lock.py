@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QFormLayout, QLineEdit
 
 from shuanbai_desktop.services import settings, station
 from shuanbai_desktop.ui import fonts
+from shuanbai_desktop.ui.app_flow import AppFlow
 from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.idle_lock import IdleLock, _Cover
+from shuanbai_desktop.ui.lock_dialog import SESSION_ENDED
 from shuanbai_desktop.ui.main_window import MainWindow
 from tests.conftest import ADMIN_PASSWORD
 from tests.ui.helpers import grab, type_text
@@ -139,6 +141,41 @@ def test_too_many_wrong_passwords_log_out(qtbot, window, monkeypatch):
     assert closed.args == ["logout"]
     assert "已退出登录" in notices[0]
     assert not window.isVisible()
+
+
+def test_lock_screen_failures_lock_the_account_and_end_the_session(qtbot, station_db, monkeypatch):
+    """Wrong passwords on the lock screen count toward the account's lock-out: after five the session
+    ends, the log-in window is back, and even the right password now waits for the lock to end."""
+    notices = []
+    monkeypatch.setattr("shuanbai_desktop.ui.messages.info", lambda parent, text, title="": notices.append(text))
+    monkeypatch.setattr("shuanbai_desktop.services.database_ops.maybe_backup", lambda db, on_exit: None)
+    flow = AppFlow(station_db, idle_timeout_ms=600_000)
+    flow.start()
+    try:
+        flow.login.username.setText("admin")
+        flow.login.password.setText(ADMIN_PASSWORD)
+        flow.login.login_button.click()
+        window = flow.window
+        window.lock_screen()
+        lock = window.idle_lock.dialog
+        for left in (4, 3, 2, 1):
+            _unlock_with(lock, "not-my-password1")
+            assert lock.errors.text == f"密码不正确，请重新输入（再输错 {left} 次，账户将被锁定并退出登录）。"
+        with qtbot.waitSignal(window.closed) as closed:
+            _unlock_with(lock, "not-my-password1")
+        assert closed.args == ["logout"]
+        assert notices == [SESSION_ENDED]
+        assert flow.window is None and flow.login.isVisible()
+        flow.login.username.setText("admin")
+        flow.login.password.setText(ADMIN_PASSWORD)
+        flow.login.login_button.click()
+        assert "已锁定" in flow.login.errors.text and flow.window is None
+    finally:
+        if flow.login is not None:
+            flow.login.done(QDialog.DialogCode.Rejected)
+        if flow.window is not None:
+            flow.window.idle_lock.stop()
+            flow.window.hide()
 
 
 def test_log_out_from_the_lock_asks_then_closes(qtbot, window, monkeypatch):

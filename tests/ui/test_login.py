@@ -1,4 +1,5 @@
-"""登录: wrong passwords count down to a lock-out with its minutes; a reset password must be changed."""
+"""登录: one message for every failure, the lock-out and its minutes after the right password; a reset
+password must be changed."""
 
 from __future__ import annotations
 
@@ -72,23 +73,29 @@ def test_empty_user_name_is_asked_for(qtbot, dialog):
     assert dialog.user is None
 
 
+WRONG = "用户名或密码错误。连续输错 5 次，账户将锁定 15 分钟。"
+
+
 def test_unknown_user_gets_the_same_message_as_a_wrong_password(qtbot, dialog):
     _attempt(qtbot, dialog, "nobody", "whatever1")
-    assert dialog.errors.text == "用户名或密码错误。"
+    assert dialog.errors.text == WRONG
+    _attempt(qtbot, dialog, "admin", "whatever1")
+    assert dialog.errors.text == WRONG
 
 
 def test_five_wrong_passwords_lock_then_the_lock_ends(qtbot, dialog, clock):
-    for left in (4, 3, 2, 1):
+    for _ in range(5):
         _attempt(qtbot, dialog, "admin", "wrong-pass1")
-        assert f"再输错 {left} 次账户将被锁定" in dialog.errors.text
+        assert dialog.errors.text == WRONG
         assert dialog.password.text() == ""
-    _attempt(qtbot, dialog, "admin", "wrong-pass1")
-    assert "已锁定" in dialog.errors.text and "请 15 分钟后再试" in dialog.errors.text
     assert dialog.error_label.isVisible()
-    grab(dialog, "login-locked")
+    clock.at = T0 + timedelta(minutes=1)
+    _attempt(qtbot, dialog, "admin", "wrong-pass2")  # locked, but a wrong password is not told so
+    assert dialog.errors.text == WRONG
     clock.at = T0 + timedelta(minutes=5)
-    _attempt(qtbot, dialog, "admin", ADMIN_PASSWORD)  # even the right password waits
-    assert "请 10 分钟后再试" in dialog.errors.text
+    _attempt(qtbot, dialog, "admin", ADMIN_PASSWORD)  # the right password hears of the lock
+    assert "已锁定" in dialog.errors.text and "请 10 分钟后再试" in dialog.errors.text
+    grab(dialog, "login-locked")
     assert dialog.user is None
     clock.at = T0 + timedelta(minutes=15, seconds=1)
     with qtbot.waitSignal(dialog.accepted):
@@ -149,5 +156,9 @@ def test_change_password_dialog_messages(qtbot, station_db, admin):
     box.confirm.setText("short1")
     box.save()
     assert box.errors.text == "密码至少需要 8 位。"
+    box.new.setText("password1")
+    box.confirm.setText("password1")
+    box.save()
+    assert box.errors.text.startswith("密码太容易被猜到（是常见密码")
     assert box.result() != QDialog.DialogCode.Accepted
     grab(box, "change-password-error")

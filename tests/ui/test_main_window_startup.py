@@ -185,6 +185,16 @@ def test_escaped_user_error_is_a_plain_message(monkeypatch, tmp_path):
     assert said == ["社工站名称不能为空。"]
 
 
+def test_disk_full_outside_a_session_is_a_plain_message(monkeypatch, tmp_path):
+    """ENOSPC writing a file (an export, a copy) is the disk's state, not a bug: no crash dialog."""
+    import errno
+    said = []
+    monkeypatch.setattr("shuanbai_desktop.ui.messages.error", lambda parent, text, title="": said.append(text))
+    monkeypatch.setattr("shuanbai_desktop.ui.crash_dialog.CrashDialog", None)  # must not be reached
+    CrashHandler(tmp_path / "x.log")(*_raise(OSError(errno.ENOSPC, "No space left on device")))
+    assert len(said) == 1 and said[0].startswith("磁盘空间不足")
+
+
 def test_screenshot_script_saves_every_main_screen(qapp, tmp_path, app_state):
     from shuanbai_desktop.ui.screenshots import take_all
     saved = take_all(tmp_path / "shots", with_demo=False)
