@@ -104,14 +104,6 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx]|\d{15})(?![0-9A-Za-z])")
-
-
-def mask_ids_in_text(text: str) -> str:
-    """Mask anything in free text shaped like an ID number (18 or 15 digits standing alone)."""
-    return _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text or "")
-
-
 def make_id_number(region_code: str, birth: date, seq: int) -> str:
     """Build a valid 18-digit number; odd ``seq`` gives a man, even a woman.
 
