@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from . import APP_NAME
+from . import APP_NAME, paths
 from .data.lock import InstanceLock
 from .errors import DatabaseRefused, UserError
 from .logging_setup import setup_logging
@@ -33,21 +33,35 @@ def make_app() -> QApplication:
     return app
 
 
-def _cannot_write(folder: Path) -> None:
+def _tell(text: str, title: str, smoke_test: bool) -> None:
+    """A start-up refusal for the user. ``--smoke-test`` (installer build, tests) has nobody to close a
+    modal box: the message goes to stderr instead, and the exit code says the rest."""
+    if smoke_test:
+        print(f"SMOKE-TEST REFUSED {title}：{text}", file=sys.stderr, flush=True)
+        return
+    messages.error(None, text, title)
+
+
+def _cannot_write(folder: Path, smoke_test: bool = False) -> None:
     log.exception("cannot write in %s", folder)
-    messages.error(None, f"无法在数据库所在的文件夹中写入（没有写入权限或磁盘已满）：\n{folder}", "无法打开数据库")
+    _tell(f"无法在数据库所在的文件夹中写入（没有写入权限或磁盘已满）：\n{folder}", "无法打开数据库", smoke_test)
 
 
-def _take_lock(db_path: Path) -> tuple[InstanceLock | None, int]:
+def _take_lock(db_path: Path, smoke_test: bool = False) -> tuple[InstanceLock | None, int]:
     """The one-writer lock, or None and the exit code once the user was told why not."""
+    try:
+        paths.refuse_folder_as_database(db_path)
+    except DatabaseRefused as exc:  # a folder where the file belongs: nothing is created beside it
+        _tell(exc.message, "无法打开数据库", smoke_test)
+        return None, 2
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         return InstanceLock(db_path).acquire(), 0
     except DatabaseRefused as exc:  # another window has it: not an error, and nothing is written
-        messages.error(None, exc.message, "数据库正在使用")
+        _tell(exc.message, "数据库正在使用", smoke_test)
         return None, 0
     except OSError:
-        _cannot_write(db_path.parent)
+        _cannot_write(db_path.parent, smoke_test)
         return None, 2
 
 
@@ -57,7 +71,7 @@ def run_gui(db_path: Path, idle_timeout_ms: int | None = None, smoke_test: bool 
     app = make_app()
     install_excepthook(log_file)
     log.info("GUI start, database %s", db_path)
-    lock, code = _take_lock(db_path)
+    lock, code = _take_lock(db_path, smoke_test)
     if lock is None:
         return code
     try:
@@ -72,10 +86,10 @@ def _run_with_lock(app: QApplication, db_path: Path, idle_timeout_ms: int | None
     try:
         db = open_app_database(db_path)
     except UserError as exc:
-        messages.error(None, exc.message, "无法打开数据库")
+        _tell(exc.message, "无法打开数据库", smoke_test)
         return 2
     except OSError:
-        _cannot_write(db_path.parent)
+        _cannot_write(db_path.parent, smoke_test)
         return 2
     flow = AppFlow(db, idle_timeout_ms=idle_timeout_ms)
     flow.finished.connect(app.exit)

@@ -14,7 +14,7 @@ from . import __version__, paths
 from .data import audit
 from .data.lock import InstanceLock
 from .domain.labels import BackupKind
-from .errors import UserError
+from .errors import DiskFull, UserError, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--to", metavar="DIR", help="备份到指定文件夹（如U盘）；默认是数据库旁的 backups 文件夹")
     restore = sub.add_parser("restore", help="从备份文件恢复（先保留当前数据库的安全副本）")
     restore.add_argument("file", metavar="FILE", help="备份文件")
+    restore.add_argument("--other-station", action="store_true",
+                         help="备份属于另一个乡镇(街道)的社工站时仍然恢复（会用对方的数据替换本站全部数据）")
     sub.add_parser("verify", help="完整性检查与操作日志校验链；两者都通过时退出码为 0")
     _report_parsers(sub)
     return parser
@@ -88,8 +90,14 @@ def _report_parsers(sub) -> None:
     merge.add_argument("--month", metavar="YYYY-MM", help="只汇总该月（默认取多数报表的月份）")
 
 
-def _open(path: Path):
+def _open(path: Path, create: bool = False):
+    """Lock, then open. Only ``create`` (init) may make a new database; the checks come before the
+    lock file is made, so a mistyped ``--db`` leaves nothing behind."""
     from .services.database_ops import open_app_database
+    if create:
+        paths.refuse_folder_as_database(path)
+    else:
+        paths.require_existing_database(path)
     lock = InstanceLock(path).acquire()
     try:
         return open_app_database(path), lock
@@ -99,12 +107,8 @@ def _open(path: Path):
 
 
 def _cmd_init(db, args) -> int:
-    from .services import station
-    try:
-        password = Path(args.password_file).read_text(encoding="utf-8").splitlines()[0]
-    except (OSError, IndexError, UnicodeDecodeError):
-        raise UserError(f"无法读取密码文件“{args.password_file}”（应为 UTF-8 文本，第一行是密码）。",
-                        field="--password-file") from None
+    from .services import auth, station
+    password = auth.read_password_file(args.password_file)
     with db.session() as s:
         info = station.setup_station(s, args.town, args.name, args.address, args.phone,
                                      args.admin, args.admin_name, password)
@@ -120,23 +124,29 @@ def _cmd_demo(db, args) -> int:
 
 
 def _cmd_backup(db, args) -> int:
-    from .services import database_ops
+    from .services import backup, database_ops
     database_ops.require_station(db)
     info = database_ops.backup_now(db, BackupKind.MANUAL, dest_dir=Path(args.to) if args.to else None)
-    print(f"备份完成：{info.path}（{info.size // 1024} KB，完整性检查：{info.check}）")
-    return 0
+    print(f"备份完成：{info.path}（{info.size // 1024} KB，数据表、行数与操作日志已核对）", flush=True)
+    checked = backup.check_and_record(info)  # no window to hold up here: the full check right away
+    print(f"完整性检查：{checked.check}" + ("" if checked.verified else f"（{checked.check_text}）"))
+    return 0 if checked.verified else 1
 
 
 def _restore(db_path: Path, args) -> int:
-    """Runs without opening the database first: it may be the damaged one being replaced."""
+    """Runs without opening the database first: it may be the damaged one being replaced.
+    The backup is copied beside the database and checked there (read-only media work)."""
     from .services import database_ops
+    paths.refuse_folder_as_database(db_path)
     lock = InstanceLock(db_path).acquire()
     try:
-        new_db, safety = database_ops.restore_file(db_path, Path(args.file))
+        new_db, safety = database_ops.restore_file(db_path, Path(args.file),
+                                                   allow_other_station=args.other_station)
         new_db.close()
     finally:
         lock.release()
-    print(f"已从 {Path(args.file).name} 恢复。恢复前的数据库已保留为：{safety}")
+    kept = f"恢复前的数据库已保留为：{safety}" if safety else "原来没有数据库，无需安全副本。"
+    print(f"已从 {Path(args.file).name} 恢复。{kept}")
     return 0
 
 
@@ -224,7 +234,7 @@ def run(argv: list[str]) -> int:
             return _restore(db_path, args)
         if args.command == "county-merge":
             return _county_merge(args)
-        db, lock = _open(db_path)
+        db, lock = _open(db_path, create=args.command == "init")
         try:
             return COMMANDS[args.command](db, args)
         finally:
@@ -233,7 +243,11 @@ def run(argv: list[str]) -> int:
     except UserError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 2
-    except Exception:
+    except Exception as exc:
+        if is_disk_full(exc):  # SQLITE_FULL outside a session, or ENOSPC writing a file
+            log.warning("command stopped: disk full (%s)", type(exc).__name__)
+            print(f"错误：{DiskFull.MESSAGE}", file=sys.stderr)
+            return 2
         log.exception("command failed")
         print("发生了意外错误，详情已写入日志文件：" + str(paths.log_dir() / "shuanbai.log"), file=sys.stderr)
         return 1

@@ -42,6 +42,11 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_ID, appauthor=False))
 
 
+def config_dir() -> Path:
+    """This user's configuration folder on this machine (not roaming): the audit trail's keys."""
+    return Path(platformdirs.user_config_dir(APP_ID, appauthor=False, roaming=False))
+
+
 def resolve_db_path(cli_value: str | None = None) -> Path:
     raw = cli_value or os.environ.get(ENV_DB) or str(data_dir() / "shuanbai.db")
     return Path(raw).expanduser().resolve()
@@ -87,3 +92,23 @@ def refuse_network_path(path: Path) -> None:
         raise DatabaseRefused(
             "数据库不能放在网络共享文件夹或网络驱动器上（多人同时写入会损坏数据）。"
             "请把数据库放在本机磁盘上，例如默认的用户数据文件夹。")
+
+
+def refuse_folder_as_database(path: Path) -> None:
+    """A folder given where the database file belongs (``--db``, SHUANBAI_DB): a clear refusal."""
+    if path.is_dir():
+        raise DatabaseRefused(
+            f"数据库路径指向的是一个文件夹，不是数据库文件：{path}。"
+            "请检查 --db 路径（或环境变量 SHUANBAI_DB），写出数据库文件本身，"
+            f"例如 {path / 'shuanbai.db'}。")
+
+
+def require_existing_database(path: Path) -> None:
+    """Commands that read or change an existing station never create one: a missing or empty file,
+    or a folder, is refused before anything is written (only ``init`` and the GUI's set-up create)."""
+    refuse_folder_as_database(path)
+    if not path.exists():
+        raise DatabaseRefused(f"找不到数据库文件：{path}。请检查 --db 路径；新建社工站请用 init 或启动图形界面。")
+    if path.stat().st_size == 0:
+        raise DatabaseRefused(f"数据库文件是空的（0 字节）：{path}。这里还没有设立社工站；"
+                              "请检查 --db 路径；新建社工站请用 init 或启动图形界面。")

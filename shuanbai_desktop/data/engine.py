@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 APPLICATION_ID = 0x53424457  # "SBDW": marks a file as ours (PRAGMA application_id)
@@ -27,9 +27,20 @@ PRAGMAS = (
 )
 
 
+def sqlite_uri(path: Path, mode: str = "ro") -> str:
+    """A SQLite URI for ``path`` with every special character quoted (``#``, ``?``, ``%``, spaces,
+    Chinese). The one way a path reaches SQLite as a URI; never format ``file:{path}`` by hand."""
+    return f"{Path(path).absolute().as_uri()}?mode={mode}"
+
+
+def connect_readonly(path: Path, **kwargs) -> sqlite3.Connection:
+    """A read-only connection (``mode=ro``): it never creates the file and never writes to it."""
+    return sqlite3.connect(sqlite_uri(path, "ro"), uri=True, **kwargs)
+
+
 def _ro_creator(path: Path):
     def connect() -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False)
+        return connect_readonly(path, check_same_thread=False)
     return connect
 
 
@@ -37,7 +48,8 @@ def make_engine(path: Path, readonly: bool = False) -> Engine:
     """An engine on ``path``; ``readonly`` opens the file with SQLite's ``mode=ro``."""
     kwargs = {"creator": _ro_creator(path), "poolclass": NullPool} if readonly else {
         "connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}}
-    engine = create_engine(f"sqlite:///{path}", **kwargs)
+    # hide_parameters: a failed statement's log line never carries its values (personal data).
+    engine = create_engine(URL.create("sqlite", database=str(path)), hide_parameters=True, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):

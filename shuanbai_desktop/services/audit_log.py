@@ -193,7 +193,8 @@ def _column(table_name: str, key: str):
     return table.columns.get(key) if table is not None else None
 
 
-OTHER_SETTING_NAMES = {"staff.performance_weights": "绩效因素权重", "staff.insurance_rates": "四险一金缴费比例"}
+OTHER_SETTING_NAMES = {"staff.performance_weights": "绩效因素权重", "staff.insurance_rates": "四险一金缴费比例",
+                       "backup.second_folder": "第二备份位置"}
 
 
 def value_text(table_name: str, key: str, value, names: dict[str, dict[str, str]] | None = None) -> str:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, select
 
 from .. import paths
-from ..data import audit
+from ..data import audit, audit_key
 from ..data.db import Database
+from ..data.engine import connect_readonly
 from ..data.migrate import open_database
 from ..data.models import AuditEntry
 from ..domain.labels import BackupKind
@@ -22,9 +22,15 @@ log = logging.getLogger(__name__)
 
 
 def open_app_database(path: Path) -> Database:
-    """Checks, a verified pre-migration backup when the schema is older, migrations."""
-    return open_database(path, backup=lambda p: backup.make_backup(p, paths.backups_dir(p),
-                                                                   BackupKind.PRE_MIGRATE))
+    """Checks, a verified pre-migration backup when the schema is older, migrations; then what a
+    killed backup or restore left beside it is cleaned up (see ``backup.clean_leftovers``)."""
+    db = open_database(path, backup=lambda p: backup.make_backup(p, paths.backups_dir(p),
+                                                                 BackupKind.PRE_MIGRATE, full=True))
+    try:
+        backup.clean_leftovers(path, paths.backups_dir(path))
+    except OSError:
+        log.warning("could not clean up after an interrupted backup", exc_info=True)
+    return db
 
 
 def audit_head(db: Database) -> int:
@@ -32,45 +38,116 @@ def audit_head(db: Database) -> int:
         return s.scalar(select(func.coalesce(func.max(AuditEntry.id), 0)))
 
 
+BACKUP_EVENT = "备份数据库"
+
+
+def change_head(db: Database) -> int:
+    """The newest audit entry that is not a backup's own event (what a new backup would add)."""
+    own_event = and_(AuditEntry.action == "event", AuditEntry.table_name == "backup",
+                     AuditEntry.summary.startswith(BACKUP_EVENT))
+    with db.session() as s:
+        return s.scalar(select(AuditEntry.id).where(not_(own_event)).order_by(AuditEntry.id.desc()).limit(1)) or 0
+
+
 def backup_now(db: Database, kind: BackupKind, actor: audit.Actor | None = None,
-               dest_dir: Path | None = None) -> backup.BackupInfo:
-    """Audit, back up, then thin the backup folder (only the app's own folder is rotated)."""
-    folder = dest_dir or paths.backups_dir(db.path)
-    with db.session(actor) as s:
-        audit.record_event(s, "backup", "", f"备份数据库（{kind.label}）", {"folder": folder.name})
+               dest_dir: Path | None = None, progress: backup.Progress | None = None) -> backup.BackupInfo:
+    """Back up; once it succeeded, audit it, thin the app's own backup folder and copy the newest
+    backup to the second backup folder when that is present. A failure raises a ``UserError``
+    (full disk, unwritable folder) with nothing audited, rotated or left half-written.
+
+    A failed copy to the second folder does not undo the backup: it is logged and remembered for
+    the page (``backup_offsite.status``).
+    """
+    from . import backup_offsite
+    own = paths.backups_dir(db.path)
+    folder = dest_dir or own
+    with db.session() as s:
         keep = settings.all_ints(s)
-    info = backup.make_backup(db.path, folder, kind)
-    if dest_dir is None:
-        backup.rotate(folder, keep["backup.daily_keep"], keep["backup.weekly_keep"], keep["backup.monthly_keep"])
+        second = backup_offsite.configured_folder(s)
+    info = backup.make_backup(db.path, folder, kind, progress=progress)
+    with db.session(actor) as s:
+        audit.record_event(s, "backup", "", f"{BACKUP_EVENT}（{kind.label}）",
+                           {"folder": folder.name, "file": info.path.name})
+    if dest_dir is not None:
+        backup_offsite.note_copy(db.path, info, info.created_at)
+        return info
+    backup.rotate(folder, keep["backup.daily_keep"], keep["backup.weekly_keep"], keep["backup.monthly_keep"])
+    if backup_offsite.is_present(second):
+        if progress is not None:
+            progress(96, "正在复制到第二备份位置")
+        try:
+            backup_offsite.copy_newest(db.path, info, second, keep, info.created_at)
+        except UserError as exc:
+            log.warning("copy to the second backup folder failed: %s", exc.message)
     return info
 
 
-def maybe_backup(db: Database, on_exit: bool) -> backup.BackupInfo | None:
+def maybe_backup(db: Database, on_exit: bool, progress: backup.Progress | None = None) -> backup.BackupInfo | None:
     """The automatic backup: on exit when data changed, otherwise at most daily."""
     from ..data.base import now
     folder = paths.backups_dir(db.path)
-    if not backup.due(folder, audit_head(db), now(), on_exit):
+    if not backup.due(folder, change_head(db), now(), on_exit, current_head=audit_head(db)):
         return None
-    return backup_now(db, BackupKind.EXIT if on_exit else BackupKind.AUTO)
+    return backup_now(db, BackupKind.EXIT if on_exit else BackupKind.AUTO, progress=progress)
 
 
-def restore_into(db: Database, backup_file: Path, actor: audit.Actor | None = None) -> tuple[Database, Path | None]:
-    """Close ``db`` and restore ``backup_file`` over it; see ``restore_file``."""
+def check_pending_backups(db: Database, stop: backup.Stop | None = None) -> list[backup.BackupInfo]:
+    """The background full check of backups made since the last one (own folder, then the second)."""
+    from . import backup_offsite
+    with db.session() as s:
+        second = backup_offsite.configured_folder(s)
+    done = backup.run_pending_checks(paths.backups_dir(db.path), stop)
+    if backup_offsite.is_present(second) and not (stop is not None and stop()):
+        done += backup.run_pending_checks(second, stop)
+    return done
+
+
+def prepare_restore(db: Database, backup_file: Path) -> backup.RestoreSource:
+    """Copy and check a backup before asking; see ``backup.prepare_restore``."""
+    return backup.prepare_restore(db.path, backup_file)
+
+
+def restore_into(db: Database, source: Path | backup.RestoreSource, actor: audit.Actor | None = None,
+                 allow_other_station: bool = False) -> tuple[Database, Path | None]:
+    """Close ``db`` and restore over it; see ``restore_file``."""
     db.close()
-    return restore_file(db.path, backup_file, actor)
+    return restore_file(db.path, source, actor, allow_other_station)
 
 
-def restore_file(path: Path, backup_file: Path, actor: audit.Actor | None = None) -> tuple[Database, Path | None]:
+def restore_file(path: Path, source: Path | backup.RestoreSource, actor: audit.Actor | None = None,
+                 allow_other_station: bool = False) -> tuple[Database, Path | None]:
     """Restore over ``path`` (which may be damaged), reopen it (migrating if older), audit it.
 
+    ``source`` is a backup file (copied and checked first) or one ``prepare_restore`` returned
+    (its copy is used and removed). A backup of another township needs ``allow_other_station``.
     Returns the reopened database and the safety copy's path.
     """
-    safety = backup.restore(path, backup_file, paths.backups_dir(path))
+    prepared = source if isinstance(source, backup.RestoreSource) else backup.prepare_restore(path, source)
+    other = backup.other_station(path, prepared)
+    keys, recorded_head = audit_key.read_backup_keys(prepared.original)
+    try:
+        safety = backup.restore_prepared(path, prepared, paths.backups_dir(path), allow_other_station)
+    finally:
+        backup.discard(prepared)
+    _install_audit_keys(path, keys, recorded_head)
     reopened = open_app_database(path)
+    details = {"safety_copy": safety.name if safety else "", "sha256_checked": prepared.sha256_checked}
+    if other is not None:
+        details["other_station"] = prepared.town_code
     with reopened.session(actor) as s:
-        audit.record_event(s, "backup", "", f"从备份恢复：{backup_file.name}",
-                           {"safety_copy": safety.name if safety else ""})
+        audit.record_event(s, "backup", "", f"从备份恢复：{prepared.original.name}", details)
     return reopened, safety
+
+
+def _install_audit_keys(path: Path, keys: list[audit_key.ChainKey], recorded_head: audit_key.Head | None) -> None:
+    """After a restore: the backup's audit keys on this machine (so its trail verifies here too) and
+    the head file rolled back to the restored trail (restoring legitimately removes newer entries)."""
+    try:
+        for key in keys:
+            audit_key.save_key(key)
+        audit.reset_head(path, recorded_head)
+    except OSError:
+        log.warning("audit key or head not installed after the restore", exc_info=True)
 
 
 @dataclass(frozen=True)
@@ -85,14 +162,14 @@ class VerifyResult:
 
 
 def verify(db: Database) -> VerifyResult:
-    conn = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True)
+    conn = connect_readonly(db.path)
     try:
         integrity = "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check").fetchall())
         fks = len(conn.execute("PRAGMA foreign_key_check").fetchall())
     finally:
         conn.close()
     with db.session() as s:
-        chain = audit.verify_chain(s)
+        chain = audit.verify_chain(s, db.path)
     return VerifyResult(integrity, fks, chain)
 
 

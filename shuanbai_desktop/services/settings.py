@@ -28,6 +28,19 @@ INT_SETTINGS = {s.key: s for s in (
     IntSetting("backup.daily_keep", "保留每日备份", 7, 1, 60, "份"),
     IntSetting("backup.weekly_keep", "保留每周备份", 4, 0, 52, "份"),
     IntSetting("backup.monthly_keep", "保留每月备份", 12, 0, 120, "份"),
+    IntSetting("backup.offsite_days", "第二备份位置的备份超过几天未更新时提醒", 7, 1, 90, "天"),
+)}
+
+
+@dataclass(frozen=True)
+class TextSetting:
+    key: str
+    label: str
+    max_length: int
+
+
+TEXT_SETTINGS = {s.key: s for s in (
+    TextSetting("backup.second_folder", "第二备份位置", 1000),  # a folder on a USB stick or another disk
 )}
 
 
@@ -50,3 +63,27 @@ def set_int(session: Session, key: str, value: int) -> None:
 
 def all_ints(session: Session) -> dict[str, int]:
     return {key: get_int(session, key) for key in INT_SETTINGS}
+
+
+def get_text(session: Session, key: str) -> str:
+    if key not in TEXT_SETTINGS:
+        raise KeyError(key)
+    row = session.get(Setting, key)
+    return str(json.loads(row.value)) if row else ""
+
+
+def set_text(session: Session, key: str, value: str) -> None:
+    """An empty value removes the setting."""
+    spec = TEXT_SETTINGS[key]
+    value = value.strip()
+    if len(value) > spec.max_length:
+        raise UserError(f"“{spec.label}”太长（最多 {spec.max_length} 个字符）。", field=spec.label)
+    row = session.get(Setting, key)
+    if not value:
+        if row is not None:
+            session.delete(row)
+            session.flush()
+    elif row is None:
+        session.add(Setting(key=key, value=json.dumps(value, ensure_ascii=False)))
+    elif json.loads(row.value) != value:
+        row.value = json.dumps(value, ensure_ascii=False)

@@ -6,18 +6,18 @@ Nothing here blocks (dialogs are opened, not exec'd), so tests drive the same fl
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from ..data.base import now
 from ..data.db import Database
 from ..errors import UserError
 from ..services import database_ops, station
 from ..services.auth import UserInfo
-from . import messages
+from . import background, messages
 from .context import AppContext
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
@@ -37,6 +37,8 @@ class AppFlow(QObject):
         self.wizard: SetupWizard | None = None
         self.login: LoginDialog | None = None
         self.window: MainWindow | None = None
+        self._checks: background.Job | None = None  # the background full check of new backups
+        self._stop_checks = threading.Event()
 
     def start(self) -> None:
         if self._station() is None:
@@ -74,6 +76,28 @@ class AppFlow(QObject):
         self.window = MainWindow(ctx, self._idle_ms)
         self.window.closed.connect(self._window_closed)
         self.window.show()
+        self.start_backup_checks()
+
+    def start_backup_checks(self) -> None:
+        """The full check of backups still pending (the last exit backup, …), in a background thread
+        once the window is up; stopped (and left pending for next time) when the window closes."""
+        self.stop_backup_checks()
+        self._stop_checks = threading.Event()
+        db, stop = self.db, self._stop_checks.is_set
+        self._checks = background.Job(self)
+        self._checks.failed.connect(self._checks_failed)
+        self._checks.start(lambda _progress: database_ops.check_pending_backups(db, stop))
+
+    def stop_backup_checks(self) -> None:
+        """Ask the check to stop and wait for it: it stops within moments, whatever the file's size."""
+        self._stop_checks.set()
+        if self._checks is not None:
+            self._checks.wait()
+            self._checks = None
+
+    @Slot(object)
+    def _checks_failed(self, exc: Exception) -> None:
+        log.error("background check of backups failed", exc_info=exc)
 
     def _relogin(self, db: Database) -> None:
         """A screen replaced the database (restore) or the user's role: log in again."""
@@ -88,6 +112,7 @@ class AppFlow(QObject):
         username = self.window.ctx.user.username if reason != "exit" else ""
         self.window.deleteLater()
         self.window = None
+        self.stop_backup_checks()
         try:
             if reason != "relogin":  # after a restore the data are the backup's: nothing new to keep
                 self.auto_backup(on_exit=True)
@@ -98,21 +123,23 @@ class AppFlow(QObject):
                 self.show_login(username if reason == "relogin" else "")
 
     def auto_backup(self, on_exit: bool) -> None:
-        """The daily backup after log-in, the exit backup when data changed; a failure is said, not fatal."""
+        """The daily backup after log-in, the exit backup when data changed, under a progress dialog;
+        closing waits for the copy and its quick checks only (the full check comes later, in the
+        background). A failure is said, not fatal."""
         failure = ""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        db = self.db
         try:
-            database_ops.maybe_backup(self.db, on_exit=on_exit)
+            background.run_with_progress(
+                None, "正在备份数据……", lambda _progress: database_ops.maybe_backup(db, on_exit=on_exit), "备份")
         except UserError as exc:
             failure = exc.message
         except OSError:
             log.exception("automatic backup failed")
             failure = "备份文件夹无法写入（可能是磁盘已满或没有写入权限）。"
-        finally:
-            QApplication.restoreOverrideCursor()
         if failure:
             messages.error(None, f"自动备份没有完成：{failure}\n请稍后在“设置 → 备份与恢复”中手动备份。", "备份未完成")
 
     def quit(self, code: int) -> None:
+        self.stop_backup_checks()
         self.db.close()
         self.finished.emit(code)

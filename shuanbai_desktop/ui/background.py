@@ -56,6 +56,10 @@ class _Task(QObject):
             self.failed.emit(exc)
         else:
             self.done.emit(result)
+        finally:
+            # The thread ends with the work, so that ``Job.wait`` and ``wait_all`` return without
+            # the GUI thread having to run first (the result is already queued to it).
+            QThread.currentThread().quit()
 
 
 class Job(QObject):
@@ -103,3 +107,72 @@ class Job(QObject):
         """Block until the work ends (closing the window, tests)."""
         if self._thread is not None:
             self._thread.wait()
+
+
+class _Waiting(QObject):
+    """The local event loop and progress dialog of ``run_with_progress``."""
+
+    def __init__(self, dialog, loop):
+        super().__init__()
+        self.dialog, self.loop = dialog, loop
+        self.label = dialog.labelText()
+        self.outcome: tuple[bool, Any] = (False, None)
+        self.done = False
+
+    @Slot(int, str)
+    def progressed(self, percent: int, text: str) -> None:
+        if self.dialog.maximum() == 0:
+            self.dialog.setRange(0, 100)
+        self.dialog.setValue(max(0, min(99, percent)))
+        if text:
+            self.dialog.setLabelText(f"{self.label}\n{text}")
+
+    @Slot(object)
+    def finished(self, result: Any) -> None:
+        self.outcome, self.done = (True, result), True
+        self.loop.quit()
+
+    @Slot(object)
+    def failed(self, exc: Exception) -> None:
+        self.outcome, self.done = (False, exc), True
+        self.loop.quit()
+
+    @Slot()
+    def show_dialog(self) -> None:
+        if not self.done:
+            self.dialog.show()
+
+
+def run_with_progress(parent, label: str, fn: Callable[[Callable[[int, str], None]], Any],
+                      title: str = "请稍候", delay_ms: int = 300) -> Any:
+    """Run ``fn(progress)`` in a background job under a modal progress dialog (no cancel button;
+    shown after ``delay_ms`` so that quick work does not flash it). Returns ``fn``'s result, or
+    raises its exception, once the work is done: the caller goes on only afterwards, while a local
+    event loop keeps the windows painted (the exit backup, the automatic backup, restore checks)."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    dialog = QProgressDialog(label, "", 0, 0, parent)  # a busy bar until the work reports a percentage
+    dialog.setCancelButton(None)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(24 * 3600 * 1000)  # shown by our timer below, not by Qt's own
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(360)
+    loop = QEventLoop()
+    waiting = _Waiting(dialog, loop)
+    job = Job()
+    job.progressed.connect(waiting.progressed)
+    job.finished.connect(waiting.finished)
+    job.failed.connect(waiting.failed)
+    QTimer.singleShot(delay_ms, waiting.show_dialog)
+    job.start(fn)
+    if not waiting.done:
+        loop.exec()
+    dialog.hide()
+    dialog.deleteLater()
+    ok, value = waiting.outcome
+    if not ok:
+        raise value
+    return value

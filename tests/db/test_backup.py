@@ -34,6 +34,81 @@ def test_backup_is_verified_named_without_personal_data(station_db, admin):
     assert not list(info.path.parent.glob("*.tmp"))
     assert backup.recheck(info) == "ok"
     assert backup.list_backups(info.path.parent)[0].sha256 == info.sha256
+    assert info.town_code == "441302001" and info.audit_head > 0
+
+
+def _full_checks(monkeypatch) -> list:
+    calls = []
+    real = backup.full_check
+
+    def counting(path, stop=None):
+        calls.append(path.name)
+        return real(path, stop)
+    monkeypatch.setattr(backup, "full_check", counting)
+    return calls
+
+
+def test_backup_leaves_the_full_check_to_the_background_check(station_db, admin, monkeypatch):
+    """Speed (issue 11): no integrity_check while backing up; the sidecar says pending until the
+    background check has run it and recorded the result."""
+    calls = _full_checks(monkeypatch)
+    info = database_ops.backup_now(station_db, BackupKind.EXIT, admin.actor)
+    assert calls == [] and info.pending and info.ok and not info.verified
+    assert backup.list_backups(info.path.parent)[0].pending
+    done = database_ops.check_pending_backups(station_db)
+    assert calls == [info.path.name] and [d.path for d in done] == [info.path]
+    again = backup.list_backups(info.path.parent)[0]
+    assert again.verified and again.checked_at is not None and again.sha256 == info.sha256
+    assert database_ops.check_pending_backups(station_db) == []  # checked once, not at every start
+
+
+def test_background_check_records_a_damaged_backup(station_db, admin):
+    info = database_ops.backup_now(station_db, BackupKind.EXIT, admin.actor)
+    with info.path.open("r+b") as fh:
+        fh.seek(5000)
+        fh.write(b"\xff\xfe")
+    backup.run_pending_checks(info.path.parent)
+    listed = backup.list_backups(info.path.parent)[0]
+    assert not listed.ok and "不符" in listed.check and "不符" in listed.check_text
+
+
+def test_background_check_stops_when_asked_and_stays_pending(station_db, admin):
+    info = database_ops.backup_now(station_db, BackupKind.EXIT, admin.actor)
+    assert backup.run_pending_checks(info.path.parent, stop=lambda: True) == []
+    assert backup.list_backups(info.path.parent)[0].pending
+
+
+def test_a_copy_that_differs_from_the_database_is_not_kept(station_db, admin, monkeypatch):
+    """A backup is reported done only when the copy has the source's tables, key counts, audit head."""
+    real = backup.summary_of
+
+    def short_copy(path):
+        found = real(path)
+        counts = tuple((t, n - 1 if t == "app_user" else n) for t, n in found.counts)
+        return backup.Summary(found.tables, counts, found.audit_head, found.audit_hash, found.town_code,
+                              found.station_name)
+    monkeypatch.setattr(backup, "summary_of", short_copy)
+    events_before = _backup_events(station_db)
+    with pytest.raises(UserError, match="不一致"):
+        database_ops.backup_now(station_db, BackupKind.MANUAL, admin.actor)
+    folder = paths.backups_dir(station_db.path)
+    assert backup.list_backups(folder) == [] and not list(folder.glob("*.tmp*"))
+    assert _backup_events(station_db) == events_before
+
+
+def _backup_events(db) -> int:
+    from sqlalchemy import func, select
+
+    from shuanbai_desktop.data.models import AuditEntry
+    with db.session() as s:
+        return s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.summary.startswith("备份数据库")))
+
+
+def test_backup_event_is_audited_after_the_backup(station_db, admin):
+    info = database_ops.backup_now(station_db, BackupKind.MANUAL, admin.actor)
+    assert _backup_events(station_db) == 1
+    assert info.audit_head < database_ops.audit_head(station_db)  # the event is not in the copy
+    assert database_ops.maybe_backup(station_db, on_exit=True) is None  # …and is no change to back up
 
 
 def test_recheck_notices_a_changed_file(station_db, admin):
@@ -75,7 +150,7 @@ def test_restore_refuses_a_broken_backup_and_keeps_the_database(station_db, admi
 def _fake(folder, at, kind=BackupKind.AUTO):
     path = folder / f"backup-441302001-{at:%Y%m%d-%H%M%S}-{kind.value}.sqlite3"
     path.write_bytes(b"x")
-    backup._write_sidecar(backup.BackupInfo(path, at, kind, 1, "ok", "0" * 64, 1))
+    backup.write_sidecar(backup.BackupInfo(path, at, kind, 1, "ok", "0" * 64, 1))
     return path
 
 

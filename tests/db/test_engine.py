@@ -83,3 +83,21 @@ def test_database_and_backups_readable_by_this_user_only(station_db, admin):
     assert stat.S_IMODE(station_db.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(info.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(info.path.parent.stat().st_mode) == 0o700
+
+
+def test_a_failed_statement_carries_no_personal_data_into_the_log(empty_db, caplog):
+    """An unexpected error is logged with its text: the statement's values (names, phones) stay out."""
+    import logging
+
+    from sqlalchemy.exc import IntegrityError
+
+    from shuanbai_desktop.data.models import Person
+    with empty_db.session() as s:
+        s.add(Person(name="甲", id_number="441302199001011234"))
+    with pytest.raises(IntegrityError) as caught, empty_db.session() as s:
+        s.add(Person(name="欧阳秀珍", phone="13812345678", id_number="441302199001011234"))
+    with caplog.at_level(logging.ERROR):
+        logging.getLogger("test").error("command failed", exc_info=caught.value)
+    for said in (str(caught.value), caplog.text):
+        assert "UNIQUE constraint failed" in said
+        assert "欧阳秀珍" not in said and "13812345678" not in said and "1990010112" not in said

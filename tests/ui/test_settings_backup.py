@@ -11,11 +11,15 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from shuanbai_desktop import paths
 from shuanbai_desktop.domain.labels import BackupKind, FacilityType
-from shuanbai_desktop.services import backup, database_ops, station
+from shuanbai_desktop.services import backup, backup_offsite, database_ops, station
+from shuanbai_desktop.services.database_ops import open_app_database
 from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.settings import SettingsView
+from tests.conftest import ADMIN_PASSWORD
 from tests.ui.helpers import grab as _grab
+
+SHOTS = Path("/tmp/shuanbai-shots")
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +93,7 @@ def test_back_up_now_adds_a_checked_row(qtbot, page, ctx):
     qtbot.waitUntil(lambda: not page.worker.running)
     assert page.model.rowCount() == 1
     assert page.model.index(0, 1).data() == "手动"
-    assert page.model.index(0, 3).data() == "完好"
+    assert page.model.index(0, 3).data() == "已核对，完整检查待进行"  # the full check follows in the background
     assert page.model.index(0, 2).data().endswith(("KB", "MB"))
     assert page.notice.text().startswith("备份完成（")
     assert page.backup_button.isEnabled()
@@ -163,3 +167,123 @@ def test_restore_cancelled_changes_nothing(qtbot, page, ctx, relogins, monkeypat
     _click(qtbot, page.restore_button)
     assert relogins == []
     assert [b.kind for b in backup.list_backups(Path(page.folder))] == [BackupKind.MANUAL]
+
+
+def test_recheck_after_the_background_check_says_sound(qtbot, page, ctx):
+    database_ops.backup_now(ctx.db, BackupKind.EXIT, ctx.user.actor)
+    database_ops.check_pending_backups(ctx.db)
+    page.refresh()
+    assert page.model.index(0, 3).data() == "完好"
+
+
+def test_second_backup_folder_is_set_copied_and_shown(qtbot, view, page, ctx, tmp_path, monkeypatch):
+    assert page.second_label.text().startswith("未设置")
+    assert "本机以外还没有备份" in page.offsite_label.text()
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(usb))
+    _click(qtbot, page.second_button)
+    assert page.second_label.text().startswith(str(usb)) and "已连接" in page.second_label.text()
+    with ctx.session() as s:
+        assert backup_offsite.configured_folder(s) == usb
+    _click(qtbot, page.backup_button)
+    qtbot.waitUntil(lambda: not page.worker.running)
+    copies = backup.list_backups(usb)
+    assert len(copies) == 1
+    assert f"已复制到第二备份位置：{usb}" in page.notice.text()
+    assert "最近一份本机以外的备份" in page.offsite_label.text() and str(usb) in page.offsite_label.text()
+    assert f"{copies[0].created_at:%Y-%m-%d %H:%M}" in page.offsite_label.text()
+    view.resize(1366, 768)
+    SHOTS.mkdir(exist_ok=True)
+    QApplication.processEvents()
+    view.grab().save(str(SHOTS / "settings_backup_second_folder.png"))
+    usb.rename(tmp_path / "拔掉了")  # unplugged: the page still says where and when
+    page.refresh()
+    assert "未连接" in page.second_label.text() and str(usb) in page.offsite_label.text()
+
+
+def _other_station_backup(tmp_path) -> Path:
+    other = open_app_database(tmp_path / "桥西" / "s.db")
+    try:
+        with other.session() as s:
+            station.setup_station(s, "441302002", "桥西街道社会工作服务站", "", "", "qiaoxi", "王站长", ADMIN_PASSWORD)
+        return backup.make_backup(other.path, tmp_path / "桥西U盘", BackupKind.MANUAL).path
+    finally:
+        other.close()
+
+
+def test_restoring_another_stations_backup_needs_its_name_typed(qtbot, page, ctx, relogins, dialogs, tmp_path,
+                                                               monkeypatch):
+    file = _other_station_backup(tmp_path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(file), ""))
+    asked = []
+
+    def typed(name):
+        def ask(parent, source, current):
+            asked.append((source.station_name, current))
+            return name
+        return ask
+    monkeypatch.setattr("shuanbai_desktop.ui.settings.restore.ask_station_name", typed("桥东街道社会工作服务站"))
+    _click(qtbot, page.restore_file_button)
+    assert asked == [("桥西街道社会工作服务站", ("441302001", "桥东街道社会工作服务站"))]
+    assert dialogs["error"] == ["输入的站名与备份中的站名不一致，没有恢复。"]
+    assert dialogs["confirm"] == [] and relogins == []
+    with ctx.session() as s:
+        assert station.get_station(s).town_code == "441302001"
+    assert not list(ctx.db.path.parent.glob("*.restore.tmp"))
+    monkeypatch.setattr("shuanbai_desktop.ui.settings.restore.ask_station_name", typed("桥西街道社会工作服务站"))
+    _click(qtbot, page.restore_file_button)
+    assert len(dialogs["confirm"]) == 1 and len(relogins) == 1
+    with relogins[0].session() as s:
+        assert station.get_station(s).town_code == "441302002"
+
+
+def test_other_station_dialog_text(qtbot, ctx, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from shuanbai_desktop.ui.settings import restore
+    file = _other_station_backup(tmp_path)
+    source = database_ops.prepare_restore(ctx.db, file)
+    try:
+        shown = []
+        def refuse(dialog):
+            shown.append(dialog.labelText())
+            return 0
+        monkeypatch.setattr(QInputDialog, "exec", refuse)
+        assert restore.ask_station_name(None, source, ("441302001", "桥东街道社会工作服务站")) is None
+        assert "桥西街道社会工作服务站（区划代码 441302002）" in shown[0] and "桥东街道社会工作服务站" in shown[0]
+    finally:
+        backup.discard(source)
+
+
+def test_restore_from_a_write_protected_file(qtbot, page, ctx, relogins, dialogs, tmp_path, monkeypatch):
+    _add_point(ctx, "备份里的社工点")
+    made = database_ops.backup_now(ctx.db, BackupKind.MANUAL, ctx.user.actor)
+    stick = tmp_path / "写保护U盘"
+    stick.mkdir()
+    file = stick / made.path.name
+    file.write_bytes(made.path.read_bytes())
+    backup.sidecar_path(file).write_bytes(backup.sidecar_path(made.path).read_bytes())
+    for path in (file, backup.sidecar_path(file), stick):
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    _add_point(ctx, "备份之后的社工点")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(file), ""))
+    try:
+        _click(qtbot, page.restore_file_button)
+    finally:
+        stick.chmod(0o755)
+    assert dialogs["error"] == [] and len(relogins) == 1
+    with relogins[0].session() as s:
+        assert [p.name for p in station.list_service_points(s)] == ["备份里的社工点"]
+
+
+def test_a_changed_backup_is_refused_in_the_gui(qtbot, page, ctx, relogins, dialogs):
+    made = database_ops.backup_now(ctx.db, BackupKind.MANUAL, ctx.user.actor)
+    data = bytearray(made.path.read_bytes())
+    data[-10] ^= 0x01
+    made.path.write_bytes(bytes(data))
+    page.refresh()
+    page.table.selectRow(0)
+    _click(qtbot, page.restore_button)
+    assert len(dialogs["error"]) == 1 and "校验值" in dialogs["error"][0]
+    assert dialogs["confirm"] == [] and relogins == []

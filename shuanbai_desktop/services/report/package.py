@@ -10,9 +10,12 @@ export.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import shutil
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +34,11 @@ from .collect import check_month, collect, run_checks
 from .layout import LAYOUT_VERSION, Check, ReportFigures
 
 Progress = Callable[[int, str], None]
+log = logging.getLogger(__name__)
+WORK_PREFIX = ".report-"
+_WORK_RE = re.compile(r"^\.report-(\d+)-")
+STALE_SECONDS = 3600  # a work folder without a live owner we can see is stale after an hour
+_ACTIVE: set[Path] = set()  # this process's work folders still being written
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ def _write_files(work: Path, name: str, figures: ReportFigures, version: int, ch
 def _zip(work: Path, target: Path) -> None:
     tmp = target.with_name(target.name + ".tmp")
     try:
+        tmp.touch(mode=0o600)
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in sorted(work.iterdir()):
                 zf.write(path, path.name)
@@ -101,6 +110,52 @@ def _zip(work: Path, target: Path) -> None:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _pid_alive(pid: int) -> bool | None:
+    """Is process ``pid`` running on this computer? None when that cannot be told (Windows)."""
+    if os.name != "posix":
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_work(out_dir: Path, at: float | None = None) -> list[str]:
+    """Remove the hidden work folders an export killed midway left in ``out_dir``: those whose
+    process (named in the folder) is gone, or, when that cannot be told, older than an hour."""
+    at = time.time() if at is None else at
+    removed = []
+    for path in out_dir.glob(f"{WORK_PREFIX}*"):
+        if not path.is_dir():
+            continue
+        match = _WORK_RE.match(path.name)
+        alive = _pid_alive(int(match[1])) if match else None
+        if match and int(match[1]) == os.getpid():
+            alive = path in _ACTIVE
+        try:
+            stale = alive is False or (alive is None and at - path.stat().st_mtime > STALE_SECONDS)
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    if removed:
+        log.warning("removed %d work folder(s) left by an interrupted export", len(removed))
+    return removed
+
+
+def _owner_only(folder: Path) -> None:
+    """The package holds the station's figures: readable by this user only (POSIX)."""
+    if os.name != "posix":
+        return
+    os.chmod(folder, 0o700)
+    for path in folder.iterdir():
+        os.chmod(path, 0o600)
 
 
 def _check_request(session: Session, year: int, month: int, out_dir: Path, is_admin: bool, today: date):
@@ -154,8 +209,9 @@ def export_month(session: Session, year: int, month: int, out_dir: Path, *, expo
     target = out_dir / (name + ".zip" if as_zip else name)
     if target.exists():
         raise UserError(f"所选位置已有“{target.name}”，请换一个文件夹，或先移走旧的。", field="保存位置")
-    work = Path(tempfile.mkdtemp(prefix=".report-", dir=out_dir))
-    work.chmod(0o755)  # mkdtemp makes it private; the package is for the county
+    remove_stale_work(out_dir)
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=out_dir))  # owner-only (0700)
+    _ACTIVE.add(work)
     try:
         files, cells, filled = _write_files(work, name, figures, version, changes, checks, tpl, reason, progress)
         errors = sum(c.level == "error" for c in checks)
@@ -163,8 +219,10 @@ def export_month(session: Session, year: int, month: int, out_dir: Path, *, expo
                                       "warnings": len(checks) - errors}, figures.generated_at.isoformat()), work)
         _record(session, figures, version, name, as_zip, files, changes, tpl, reason, exported_by)
         progress(97, "正在保存到所选位置")
+        _owner_only(work)
         _zip(work, target) if as_zip else os.replace(work, target)
     finally:
+        _ACTIVE.discard(work)
         shutil.rmtree(work, ignore_errors=True)
     progress(100, "完成")
     return ExportResult(key, version, target, tuple(f["name"] for f in files) + (manifest.MANIFEST_NAME,),

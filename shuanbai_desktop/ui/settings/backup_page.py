@@ -1,8 +1,10 @@
-"""备份与恢复: the backup list, back up now, copy to a USB stick, restore (administrator).
+"""备份与恢复: the backup list, back up now, copy to a USB stick, the second backup folder,
+restore (administrator).
 
-Backing up runs in a background thread (a large database takes seconds to copy,
-check and hash). Restoring runs on the GUI thread under a wait cursor: the
-database is closed meanwhile, so nothing else in the window may run.
+Backing up runs in a background thread (a large database takes seconds to copy and hash). A new
+backup shows “已核对” until the background check (after log-in) has run the full check. Restoring
+copies and checks the backup under a progress dialog, then replaces the database on the GUI
+thread under a wait cursor: the database is closed meanwhile, so nothing else may run.
 """
 
 from __future__ import annotations
@@ -27,13 +29,13 @@ from ... import paths
 from ...data.base import now
 from ...domain.labels import BackupKind
 from ...errors import UserError
-from ...services import backup, database_ops
+from ...services import backup, backup_offsite, database_ops
 from ...services.backup import BackupInfo
 from .. import messages
 from ..context import AppContext
 from ..table_model import Column, RowsTableModel
 from .restore import restore_database
-from .widgets import OK_STYLE, button_row, fit_columns, make_table, note, selected_row
+from .widgets import OK_STYLE, WARN_STYLE, button_row, fit_columns, make_table, note, selected_row
 from .worker import BackgroundCall
 
 log = logging.getLogger(__name__)
@@ -43,13 +45,7 @@ def size_text(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
-def check_text(result: str) -> str:
-    """'ok' → 完好; SQLite's own (English) findings are summarised, our Chinese ones shown."""
-    if result == "ok":
-        return "完好"
-    if any("\u4e00" <= ch <= "\u9fff" for ch in result):
-        return f"有问题：{result}"
-    return "有问题：未通过完整性检查"
+check_text = backup.check_label  # 'ok' → 完好, pending → 已核对…, findings summarised
 
 
 class BackupPage(QWidget):
@@ -84,10 +80,28 @@ class BackupPage(QWidget):
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_button = QPushButton("打开备份文件夹")
         self.open_button.clicked.connect(self.open_folder)
-        row = QHBoxLayout(box)
+        row = QHBoxLayout()
         row.addWidget(QLabel("本机备份文件夹："))
         row.addWidget(self.folder_label, 1)
         row.addWidget(self.open_button)
+        self.second_label = QLabel()
+        self.second_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.second_button = QPushButton("设置第二备份位置…")
+        self.second_clear_button = QPushButton("不再使用")
+        self.second_button.clicked.connect(self.choose_second_folder)
+        self.second_clear_button.clicked.connect(self.clear_second_folder)
+        second = QHBoxLayout()
+        second.addWidget(QLabel("第二备份位置："))
+        second.addWidget(self.second_label, 1)
+        second.addWidget(self.second_button)
+        second.addWidget(self.second_clear_button)
+        self.second_button.setVisible(self._ctx.user.is_admin)  # the administrator sets it
+        self.second_clear_button.setVisible(self._ctx.user.is_admin)
+        self.offsite_label = note()
+        layout = QVBoxLayout(box)
+        layout.addLayout(row)
+        layout.addLayout(second)
+        layout.addWidget(self.offsite_label)
         return box
 
     def _build_list(self) -> QGroupBox:
@@ -113,7 +127,9 @@ class BackupPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notice)
         layout.addWidget(note("程序每天自动备份一次，退出时如数据有改动也会备份；本机只保留最近的若干份。"
-                              "备份和电脑放在一起并不安全，请每周用“复制到U盘/其他位置…”另存一份，妥善保管。"))
+                              "备份和电脑放在一起并不安全：设置了第二备份位置（U盘或另一块硬盘）后，每次备份都会"
+                              "自动复制一份过去；也可以随时用“复制到U盘/其他位置…”另存一份。新备份先核对数据表、"
+                              "行数和操作日志，完整性检查在下次登录后于后台进行。"))
         self._set_busy("")
         self.notice.hide()
         return box
@@ -135,6 +151,37 @@ class BackupPage(QWidget):
         self.model.set_rows(backup.list_backups(self.folder))
         self.empty_note.setVisible(self.model.rowCount() == 0)
         fit_columns(self.table)
+        self.refresh_second_folder()
+
+    def refresh_second_folder(self) -> None:
+        with self._ctx.session() as s:
+            state = backup_offsite.status(s, self._ctx.db.path)
+        self.offsite = state
+        if state.folder is None:
+            self.second_label.setText("未设置（建议设为U盘或另一块硬盘上的文件夹）")
+        elif not state.present:
+            self.second_label.setText(f"{state.folder}（现在未连接或不可写，连接后备份时会自动复制）")
+        elif state.same_disk:
+            self.second_label.setText(f"{state.folder}（已连接；注意：与数据库在同一块磁盘上）")
+        else:
+            self.second_label.setText(f"{state.folder}（已连接）")
+        self.second_clear_button.setEnabled(state.folder is not None)
+        lines = [self._last_offsite_text(state)]
+        if state.last_error:
+            lines.append(f"上次复制到第二备份位置没有成功：{state.last_error}")
+        warn = state.last is None or (now() - state.last.created_at).days >= state.warn_days \
+            or bool(state.last_error) or state.same_disk
+        self.offsite_label.setStyleSheet(WARN_STYLE if warn else OK_STYLE)
+        self.offsite_label.setText("\n".join(lines))
+
+    @staticmethod
+    def _last_offsite_text(state: backup_offsite.OffsiteStatus) -> str:
+        if state.last is None:
+            return "本机以外还没有备份：硬盘损坏时备份会和数据一起丢失。"
+        days = (now() - state.last.created_at).days
+        age = "今天" if days == 0 else f"{days} 天前"
+        return (f"最近一份本机以外的备份：{state.last.created_at:%Y-%m-%d %H:%M}（{age}），在 {state.last.folder}"
+                f"（复制于 {state.last.copied_at:%Y-%m-%d %H:%M}）；超过 {state.warn_days} 天未更新时工作台会提醒。")
 
     def _check_cell(self, info: BackupInfo) -> str:
         if info.path in self._rechecked:
@@ -143,7 +190,7 @@ class BackupPage(QWidget):
         return check_text(info.check)
 
     def _ok(self, info: BackupInfo) -> bool:
-        return self._rechecked.get(info.path, (info.check,))[0] == "ok"
+        return self._rechecked.get(info.path, (info.check,))[0] in (backup.OK, backup.PENDING)
 
     def selected_backup(self) -> BackupInfo | None:
         row = selected_row(self.table)
@@ -166,7 +213,7 @@ class BackupPage(QWidget):
             button.setEnabled(not text)
 
     def _action_buttons(self) -> list[QPushButton]:
-        buttons = [self.backup_button, self.copy_button, self.recheck_button]
+        buttons = [self.backup_button, self.copy_button, self.recheck_button, self.second_button]
         restore = [getattr(self, n) for n in ("restore_button", "restore_file_button") if hasattr(self, n)]
         return buttons + restore
 
@@ -193,8 +240,40 @@ class BackupPage(QWidget):
     def back_up_now(self) -> None:
         db, actor = self._ctx.db, self._ctx.user.actor
         self._run("正在备份，请稍候…", lambda: database_ops.backup_now(db, BackupKind.MANUAL, actor),
-                  lambda info: f"备份完成（{info.created_at:%Y-%m-%d %H:%M}，{size_text(info.size)}，"
-                               f"{check_text(info.check)}）。")
+                  self._backed_up)
+
+    def _backed_up(self, info: BackupInfo) -> str:
+        text = f"备份完成（{info.created_at:%Y-%m-%d %H:%M}，{size_text(info.size)}，{check_text(info.check)}）。"
+        state = self.offsite
+        if state.present and state.last is not None and state.last.file == info.path.name:
+            text += f"已复制到第二备份位置：{state.last.folder}。"
+        elif state.folder is not None and not state.present:
+            text += "第二备份位置现在未连接，这次没有复制过去。"
+        return text
+
+    # --- second backup folder ----------------------------------------------------------
+    def choose_second_folder(self) -> None:
+        start = str(self.offsite.folder) if self.offsite.folder else ""
+        folder = QFileDialog.getExistingDirectory(self, "选择第二备份位置（U盘或另一块硬盘上的文件夹）", start)
+        if not folder:
+            return
+        try:
+            with self._ctx.session() as s:
+                backup_offsite.set_folder(s, self._ctx.db.path, Path(folder))
+        except UserError as exc:
+            messages.error(self, exc.message)
+            return
+        self.refresh_second_folder()
+        self.notice.setText(f"已设置第二备份位置：{folder}。以后每次备份后都会自动复制一份过去"
+                            "（该位置未连接时跳过）。现在可以点击“立即备份”复制第一份。")
+        self.notice.show()
+
+    def clear_second_folder(self) -> None:
+        if not messages.confirm(self, "不再使用第二备份位置？已在那里的备份不会被删除。", "第二备份位置"):
+            return
+        with self._ctx.session() as s:
+            backup_offsite.set_folder(s, self._ctx.db.path, None)
+        self.refresh_second_folder()
 
     def copy_elsewhere(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "选择U盘或其他保存位置")

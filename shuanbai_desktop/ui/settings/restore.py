@@ -1,4 +1,11 @@
-"""Restoring a backup over the open database, then back to the log-in on the new one."""
+"""Restoring a backup over the open database, then back to the log-in on the new one.
+
+The backup is first copied beside the database and checked there (SHA-256 against its sidecar,
+ours, intact), under a progress dialog: this is what lets a write-protected USB stick work. A
+backup of another township is restored only after the administrator types that station's name.
+The restore itself runs on the GUI thread under a wait cursor: the database is closed meanwhile,
+so nothing else in the window may run.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +13,12 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QWidget
 
 from ...errors import UserError
 from ...services import backup, database_ops
 from .. import messages
+from ..background import run_with_progress
 from ..context import AppContext
 
 log = logging.getLogger(__name__)
@@ -23,19 +31,63 @@ def confirm_text(description: str) -> str:
             "恢复完成后，程序会回到登录界面，请用备份中的账户和密码重新登录。\n\n确定要恢复吗？")
 
 
+def other_station_text(source: backup.RestoreSource, current: tuple[str, str]) -> str:
+    name = source.station_name or "（未设立社工站）"
+    return (f"这份备份属于另一个社工站：\n    {name}（区划代码 {source.town_code}）\n"
+            f"而现在的数据库属于：\n    {current[1]}（区划代码 {current[0]}）\n\n"
+            "恢复会用对方站的数据替换本站的全部数据。一般只在换用别站交来的数据、或区划调整时才需要这样做。\n\n"
+            f"确需恢复，请输入对方站名“{name}”：")
+
+
+def ask_station_name(parent: QWidget, source: backup.RestoreSource, current: tuple[str, str]) -> str | None:
+    """The typed name, or None when cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("恢复另一个社工站的备份")
+    dialog.setLabelText(other_station_text(source, current))
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setOkButtonText("确认恢复")
+    dialog.setCancelButtonText("取消")
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    text = dialog.textValue()
+    dialog.deleteLater()
+    return text if accepted else None
+
+
+def confirm_other_station(parent: QWidget, source: backup.RestoreSource, current: tuple[str, str]) -> bool:
+    typed = ask_station_name(parent, source, current)
+    if typed is None:
+        return False
+    if typed.strip() != (source.station_name or "").strip() or not typed.strip():
+        messages.error(parent, "输入的站名与备份中的站名不一致，没有恢复。", "没有恢复")
+        return False
+    return True
+
+
 def restore_database(parent: QWidget, ctx: AppContext, file: Path, description: str) -> bool:
-    """Check the file, ask, restore (with a safety copy), then ask the app to log in again."""
+    """Copy and check the file, ask, restore (with a safety copy), then ask the app to log in again."""
+    db = ctx.db
     try:
-        backup.verify_backup_file(file)
+        source = run_with_progress(parent, "正在复制并检查备份……",
+                                   lambda _progress: database_ops.prepare_restore(db, file), "检查备份")
     except UserError as exc:
         messages.error(parent, exc.message)
         return False
-    if not messages.confirm(parent, confirm_text(description), "从备份恢复"):
-        return False
+    try:
+        current = backup.other_station(ctx.db.path, source)
+        if current is not None and not confirm_other_station(parent, source, current):
+            return False
+        if not messages.confirm(parent, confirm_text(description), "从备份恢复"):
+            return False
+        return _restore(parent, ctx, source, current is not None)
+    finally:
+        backup.discard(source)
+
+
+def _restore(parent: QWidget, ctx: AppContext, source: backup.RestoreSource, other_station: bool) -> bool:
     error: UserError | None = None
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        new_db, safety = database_ops.restore_into(ctx.db, file, ctx.user.actor)
+        new_db, safety = database_ops.restore_into(ctx.db, source, ctx.user.actor, allow_other_station=other_station)
     except UserError as exc:
         error = exc
     finally:
@@ -43,7 +95,7 @@ def restore_database(parent: QWidget, ctx: AppContext, file: Path, description: 
     if error is not None:
         messages.error(parent, error.message)
         return False
-    log.info("restored %s; safety copy %s", file.name, safety.name if safety else "-")
+    log.info("restored %s; safety copy %s", source.original.name, safety.name if safety else "-")
     messages.info(parent, f"恢复完成。{_safety_text(safety)}\n\n现在回到登录界面。", "恢复完成")
     ctx.request_relogin(new_db)
     return True

@@ -1,0 +1,134 @@
+"""Restore (issue 11): the sidecar's SHA-256 is checked, another township's backup needs an explicit
+confirmation, and backups on read-only media work (copied first, then checked)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from shuanbai_desktop.domain.labels import BackupKind
+from shuanbai_desktop.services import backup, database_ops, station
+from tests import fsfaults
+
+from .test_cli import PASSWORD, cli
+
+
+def _address(path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT address FROM station").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _town(path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT town_code FROM station").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _change_address(db, admin, address: str) -> None:
+    with db.session(admin.actor) as s:
+        info = station.get_station(s)
+        station.update_station(s, info.name, address, info.phone)
+
+
+def test_a_one_byte_change_in_a_backup_is_refused(station_db, admin):
+    made = database_ops.backup_now(station_db, BackupKind.MANUAL, admin.actor)
+    data = made.path.read_bytes()
+    at = data.index("桥东路1号".encode())
+    changed = data[:at] + "桥东路2号".encode() + data[at + len("桥东路2号".encode()):]
+    assert len(changed) == len(data) and changed != data
+    made.path.write_bytes(changed)
+    conn = sqlite3.connect(made.path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"  # SQLite itself sees nothing wrong
+    conn.close()
+    _change_address(station_db, admin, "桥东路3号")
+    station_db.close()
+    result = cli("--db", station_db.path, "restore", made.path)
+    assert result.returncode == 2, result.stderr
+    assert "校验值" in result.stderr and "不能用于恢复" in result.stderr
+    assert _address(station_db.path) == "桥东路3号"
+    assert not list(station_db.path.parent.glob("*.restore.tmp"))
+
+
+def test_a_backup_without_sidecar_is_checked_by_sqlite_only(station_db, admin, tmp_path):
+    made = database_ops.backup_now(station_db, BackupKind.MANUAL, admin.actor)
+    loose = tmp_path / "别处拷来的备份.sqlite3"
+    shutil.copyfile(made.path, loose)
+    station_db.close()
+    result = cli("--db", station_db.path, "restore", loose)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture
+def other_station_backup(tmp_path):
+    """A backup of 桥西街道 (441302002), made by that station's own program."""
+    pw = tmp_path / "pw.txt"
+    pw.write_text(PASSWORD, encoding="utf-8")
+    other = tmp_path / "桥西" / "s.db"
+    other.parent.mkdir()
+    assert cli("--db", other, "init", "--town", "441302002", "--name", "桥西街道社会工作服务站", "--admin", "admin",
+               "--password-file", pw).returncode == 0
+    usb = tmp_path / "桥西U盘"
+    assert cli("--db", other, "backup", "--to", usb).returncode == 0
+    return next(usb.glob("backup-441302002-*.sqlite3"))
+
+
+def test_another_stations_backup_needs_the_explicit_flag(station_db, admin, other_station_backup):
+    station_db.close()
+    refused = cli("--db", station_db.path, "restore", other_station_backup)
+    assert refused.returncode == 2
+    assert "另一个社工站" in refused.stderr and "桥西街道社会工作服务站" in refused.stderr
+    assert "--other-station" in refused.stderr
+    assert _town(station_db.path) == "441302001"
+    assert not list(station_db.path.parent.glob("*.restore.tmp"))
+    done = cli("--db", station_db.path, "restore", "--other-station", other_station_backup)
+    assert done.returncode == 0, done.stderr
+    assert _town(station_db.path) == "441302002"
+
+
+def test_other_station_check_in_the_service(station_db, admin, other_station_backup):
+    source = database_ops.prepare_restore(station_db, other_station_backup)
+    try:
+        assert backup.other_station(station_db.path, source) == ("441302001", "桥东街道社会工作服务站")
+        assert source.station_name == "桥西街道社会工作服务站" and source.sha256_checked
+        with pytest.raises(backup.OtherStationBackup):
+            database_ops.restore_into(station_db, source, admin.actor)
+    finally:
+        backup.discard(source)
+    assert _town(station_db.path) == "441302001"
+
+
+def test_restore_from_a_read_only_file(station_db, admin):
+    """A backup file without write permission (as copied from a write-protected stick)."""
+    made = database_ops.backup_now(station_db, BackupKind.MANUAL, admin.actor)
+    _change_address(station_db, admin, "改过的地址")
+    made.path.chmod(0o444)
+    made.path.with_suffix(".json").chmod(0o444)
+    station_db.close()
+    result = cli("--db", station_db.path, "restore", made.path)
+    assert result.returncode == 0, result.stderr
+    assert _address(station_db.path) == "惠州市惠城区桥东路1号"
+
+
+def test_restore_from_read_only_media(station_db, admin, tmp_path):
+    """The backup on a read-only mount (a write-protected USB stick)."""
+    made = database_ops.backup_now(station_db, BackupKind.MANUAL, admin.actor)
+    stick = tmp_path / "U盘"
+    with fsfaults.tmpfs(stick, 8 << 20) as mounted:
+        if mounted is None:
+            pytest.skip("cannot mount a tmpfs here (needs root)")
+        shutil.copyfile(made.path, stick / made.path.name)
+        shutil.copyfile(made.path.with_suffix(".json"), (stick / made.path.name).with_suffix(".json"))
+        if not fsfaults.remount_readonly(stick):
+            pytest.skip("cannot remount read-only")
+        _change_address(station_db, admin, "改过的地址")
+        station_db.close()
+        result = cli("--db", station_db.path, "restore", stick / made.path.name)
+    assert result.returncode == 0, result.stderr
+    assert _address(station_db.path) == "惠州市惠城区桥东路1号"
