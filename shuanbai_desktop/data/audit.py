@@ -1,7 +1,16 @@
 """Audit trail: every insert, update and delete made through a session, in its transaction.
 
-Each entry's hash is SHA-256 over the previous entry's hash and the entry itself, so
-editing or removing an entry breaks the chain at the next one (``verify_chain``).
+Each entry's hash is HMAC-SHA256, under a key kept outside the database (``audit_key``), over
+the previous entry's hash and the entry itself, so editing or removing an entry breaks the
+chain at the next one, and recomputing the later hashes needs the key (``verify_chain``).
+Entries written before the database had a key keep the plain SHA-256 formula. After each
+commit that wrote entries, the newest one's id and hash go to a head file outside the database,
+so removing the newest entries is noticed too.
+
+Bulk ``update()``/``delete()`` statements through a session on an audited table are refused
+(they would bypass this trail and the month lock) unless the session is the program's own
+(``services/permissions.as_system``).
+
 Values of columns marked ``info={"pii": ...}`` are masked before they are written:
 ID numbers and phones partly, free text by its length only, secrets entirely.
 """
@@ -9,21 +18,28 @@ ID numbers and phones partly, free text by its length only, secrets entirely.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
-from sqlalchemy import insert, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..domain.idcard import mask_id_number
 from ..domain.phone import mask_phone
+from . import audit_key
 from .base import Base, now
-from .models.core import AuditEntry
+from .models.core import AuditEntry, Setting
 
+log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 SYSTEM_ACTOR = (None, "system")
+PENDING_HEAD = "audit_pending_head"  # session.info: what this transaction wrote, for the head file
 
 
 @dataclass(frozen=True)
@@ -110,22 +126,79 @@ def table_label(table_name: str) -> str:
     return table_name
 
 
-def _entry_hash(prev_hash: str, row: dict) -> str:
+def _entry_hash(prev_hash: str, row: dict, key: bytes | None = None) -> str:
+    """HMAC-SHA256 under ``key``; the plain SHA-256 of entries written before the database had a key."""
     payload = json.dumps([row["id"], row["at"].isoformat(), row["user_id"], row["username"], row["action"],
                           row["table_name"], row["record_id"], row["summary"], row["changes"]],
                          ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+    data = (prev_hash + payload).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(data).hexdigest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def chain_id(conn) -> str | None:
+    """The database's chain id (names its key file); None for a database not yet keyed."""
+    raw = conn.execute(select(Setting.value).where(Setting.key == audit_key.CHAIN_SETTING)).scalar()
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return str(raw)
+    return value if isinstance(value, str) else str(value)
+
+
+def _writing_key(session: Session, conn, next_id: int) -> tuple[audit_key.ChainKey, bool, list[dict]]:
+    """The key to write with, whether it was created now, and an event row to write first.
+
+    A database without a key gets one (its entries so far stay plain). When the database names a
+    key whose file is missing, writing goes on under a new key that names the lost one (so a key
+    file found later still verifies the entries before) and an event says so in the trail."""
+    current = chain_id(conn)
+    if current is None:
+        key = audit_key.create_key(next_id)
+        conn.execute(insert(Setting).values(key=audit_key.CHAIN_SETTING, value=json.dumps(key.chain_id)))
+        return key, True, []
+    key = audit_key.load_key(current)
+    if key is not None:
+        return key, False, []
+    log.warning("the audit key file of this database is missing; a new key continues the trail")
+    key = audit_key.create_key(next_id, previous=current if audit_key.valid_chain_id(current) else None)
+    conn.execute(update(Setting).where(Setting.key == audit_key.CHAIN_SETTING)
+                 .values(value=json.dumps(key.chain_id)))
+    note = _row(session, "event", "audit_entry", "", "操作日志密钥文件缺失，自本条起改用新的密钥校验",
+                {"keyed_from": next_id})
+    return key, False, [note]
+
+
+def _db_path(session: Session) -> Path | None:
+    try:
+        name = session.get_bind().url.database
+    except Exception:  # noqa: BLE001 - no single bind: no head file
+        return None
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
 
 
 def _write(session: Session, rows: list[dict]) -> None:
     conn = session.connection()
     last = conn.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
     next_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    key, created, notes = _writing_key(session, conn, next_id)
+    rows = notes + rows
+    first_id = next_id
     for row in rows:
         row.update(id=next_id, prev_hash=prev)
-        row["hash"] = prev = _entry_hash(prev, row)
+        row["hash"] = prev = _entry_hash(prev, row, key.key)
         next_id += 1
     conn.execute(insert(AuditEntry), rows)
+    pending = session.info.get(PENDING_HEAD)
+    if pending is not None:  # an earlier flush of this transaction wrote entries too
+        first_id, created = pending["first_id"], pending["created"] or created
+    session.info[PENDING_HEAD] = {"key": key, "created": created, "first_id": first_id,
+                                  "last_id": next_id - 1, "hash": prev}
 
 
 def _row(session: Session, action: str, table: str, record_id: str, summary: str, changes: dict) -> dict:
@@ -161,9 +234,60 @@ def record_event(session: Session, table: str, record_id: str, summary: str, det
     _write(session, [_row(session, "event", table, record_id, summary, details or {})])
 
 
+def _after_commit(session: Session) -> None:
+    """The head file follows the database: written after the commit (it must not run ahead of it).
+    A failure to write it is logged, never raised: the change itself is saved."""
+    pending = session.info.pop(PENDING_HEAD, None)
+    path = _db_path(session)
+    if pending is None or path is None:
+        return
+    try:
+        audit_key.advance_head(path, pending["key"], pending["created"], pending["first_id"],
+                               pending["last_id"], pending["hash"], lambda entry_id: _stored_hash(path, entry_id))
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("audit head file not written: %s", type(exc).__name__)
+
+
+def _stored_hash(db_path: Path, entry_id: int) -> str | None:
+    """One entry's hash, read outside any session (only when the head file looks newer than a commit)."""
+    from .engine import connect_readonly
+    conn = connect_readonly(db_path)
+    try:
+        row = conn.execute("SELECT hash FROM audit_entry WHERE id = ?", (entry_id,)).fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
+def _after_soft_rollback(session: Session, previous) -> None:
+    """Rolled back: nothing of it is in the file. A savepoint rolled back may have taken some of the
+    entries with it: the head is then not written for this transaction (a lagging head is harmless)."""
+    if previous.nested and PENDING_HEAD in session.info:
+        session.info[PENDING_HEAD] = None
+    elif not previous.nested:
+        session.info.pop(PENDING_HEAD, None)
+
+
+def _refuse_bulk(state: ORMExecuteState) -> None:
+    """Bulk UPDATE/DELETE through the ORM bypasses the audit trail and the month lock: refused on
+    audited tables unless the session is the program's own (``permissions.as_system``)."""
+    from ..domain.permissions import SYSTEM_KEY
+    if not (state.is_update or state.is_delete) or state.session.info.get(SYSTEM_KEY):
+        return
+    for mapper in state.all_mappers:
+        if getattr(mapper.class_, "__audited__", True):
+            verb = "UPDATE" if state.is_update else "DELETE"
+            raise RuntimeError(
+                f"Bulk {verb} on the audited table '{mapper.local_table.name}' would bypass the audit trail "
+                "and the month lock; load the rows and change or delete them through the session instead.")
+
+
 def install(session_factory) -> None:
     from sqlalchemy import event
     event.listen(session_factory, "after_flush", _after_flush)
+    event.listen(session_factory, "after_commit", _after_commit)
+    event.listen(session_factory, "after_soft_rollback", _after_soft_rollback)
+    event.listen(session_factory, "do_orm_execute", _refuse_bulk)
 
 
 @dataclass(frozen=True)
@@ -172,16 +296,136 @@ class ChainCheck:
     entries: int
     first_broken_id: int | None
     message: str
+    key_missing: bool = False  # the key file is not on this machine: the chain could not be checked
+    missing: tuple[int, int] | None = None  # the newest entries found removed (first, last)
 
 
-def verify_chain(session: Session) -> ChainCheck:
-    prev, count, expected_id = GENESIS, 0, 1
-    rows = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
-    for entry in rows:
-        row = {c: getattr(entry, c) for c in ("id", "at", "user_id", "username", "action", "table_name",
-                                               "record_id", "summary", "changes")}
-        if entry.id != expected_id or entry.prev_hash != prev or _entry_hash(prev, row) != entry.hash:
-            return ChainCheck(False, count, entry.id,
-                              f"操作日志第 {entry.id} 条与前一条的校验链不符，日志可能被改动或删除过。")
+def _range_text(low: int, high: int) -> str:
+    return f"第 {low} 条" if low == high else f"第 {low}–{high} 条"
+
+
+def _key_missing_text(chain: str | None) -> str:
+    where = audit_key.key_path(chain) if audit_key.valid_chain_id(chain) else audit_key.keys_dir()
+    return (f"无法校验：找不到操作日志密钥文件（{where}）。密钥保存在本机的配置文件夹里，不在数据库中；"
+            "数据库从别的电脑复制来时，请把那台电脑上的这个文件一起复制过来，或从备份恢复（备份带有密钥）。")
+
+
+def _key_for(keys: list[audit_key.ChainKey], lost: str | None, entry_id: int):
+    """The key an entry was written with: bytes, None (plain formula), or ``lost`` (file missing)."""
+    for key in keys:  # newest first
+        if entry_id >= key.keyed_from:
+            return key.key
+    return lost if lost is not None else None
+
+
+def _head_problems(head: audit_key.Head | None, lineage_ids: set[str], last_id: int,
+                   hashes: dict[int, str]) -> tuple[list[str], tuple[int, int] | None]:
+    if head is None:
+        return [], None
+    if head.chain_id not in lineage_ids:
+        return [f"本机记录的这个数据库的操作日志（写到第 {head.id} 条）与现在的数据库对不上："
+                "数据库文件可能在程序之外被替换过，或操作日志被改写过。"], None
+    problems, missing = [], None
+    if head.replaced is not None:
+        problems.append(f"这个数据库的操作日志曾用密钥校验（本机记录写到第 {head.replaced[1]} 条），"
+                        "后来数据库里的密钥标识不见了、日志重新开始用新密钥：操作日志可能被改写过。")
+    if head.missing is not None:
+        problems.append(f"操作日志的{_range_text(*head.missing)}记录曾被删除（本机记录日志已写到第 "
+                        f"{head.missing[1]} 条，之后数据库却从第 {head.missing[0]} 条起重新写入）。")
+    if last_id < head.id:
+        missing = (last_id + 1, head.id)
+        problems.append(f"操作日志的最新 {head.id - last_id} 条记录缺失（{_range_text(*missing)}）："
+                        f"本机记录日志已写到第 {head.id} 条，数据库里只到第 {last_id} 条。")
+    elif hashes.get(head.id) != head.hash:
+        problems.append(f"操作日志第 {head.id} 条与本机记录的校验值不符，日志可能被改写过。")
+    return problems, missing
+
+
+def verify_chain(session: Session, db_path: Path | None = None) -> ChainCheck:
+    """Check every entry against the one before (HMAC under the database's key; the plain formula
+    before the key existed) and the newest against the head file beside the key."""
+    conn = session.connection()
+    chain = chain_id(conn)
+    keys, lost = audit_key.lineage(chain)
+    path = db_path or _db_path(session)
+    head = audit_key.read_head(path) if path is not None else None
+    prev, count, expected_id, broken, unchecked = GENESIS, 0, 1, None, []
+    hashes: dict[int, str] = {}
+    columns = (AuditEntry.id, AuditEntry.at, AuditEntry.user_id, AuditEntry.username, AuditEntry.action,
+               AuditEntry.table_name, AuditEntry.record_id, AuditEntry.summary, AuditEntry.changes,
+               AuditEntry.prev_hash, AuditEntry.hash)
+    for entry in session.execute(select(*columns).order_by(AuditEntry.id)):
+        row = entry._asdict()
+        key = _key_for(keys, lost, entry.id)
+        if entry.id != expected_id or entry.prev_hash != prev:
+            broken = entry.id
+            break
+        if isinstance(key, str):  # written with a key whose file is missing
+            unchecked.append(entry.id)
+        elif _entry_hash(prev, row, key) != entry.hash:
+            broken = entry.id
+            break
         prev, count, expected_id = entry.hash, count + 1, expected_id + 1
+        if head is not None and entry.id == head.id:
+            hashes[entry.id] = entry.hash
+    last_id = expected_id - 1 if broken is None else session.scalar(select(AuditEntry.id)
+                                                                      .order_by(AuditEntry.id.desc()).limit(1))
+    problems, missing = _head_problems(head, {k.chain_id for k in keys} | ({chain} if chain else set()),
+                                       last_id or 0, hashes)
+    if broken is not None:
+        problems.insert(0, f"操作日志第 {broken} 条与前一条的校验链不符，日志可能被改动或删除过。")
+    key_missing = lost is not None and (not keys or bool(unchecked))
+    if key_missing:
+        text = _key_missing_text(lost)
+        if unchecked and keys:
+            text = f"{_range_text(unchecked[0], unchecked[-1])}操作日志" + text
+        problems.insert(0, text)
+    if problems:
+        return ChainCheck(False, count, broken, "".join(problems), key_missing, missing)
     return ChainCheck(True, count, None, f"操作日志校验链完整（共 {count} 条）。")
+
+
+def file_head(db_path: Path) -> tuple[str | None, audit_key.Head | None]:
+    """The chain id and newest entry of a database file (a backup or a restored copy), read-only."""
+    from .engine import connect_readonly
+    conn = connect_readonly(db_path)
+    try:
+        try:
+            raw = conn.execute("SELECT value FROM setting WHERE key = ?", (audit_key.CHAIN_SETTING,)).fetchone()
+            last = conn.execute("SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
+        except sqlite3.OperationalError:  # not a station database (yet)
+            return None, None
+    finally:
+        conn.close()
+    chain = None
+    if raw is not None:
+        try:
+            chain = str(json.loads(raw[0]))
+        except ValueError:
+            chain = str(raw[0])
+    if last is None:
+        return chain, None
+    return chain, audit_key.Head(chain or "", int(last[0]), str(last[1]))
+
+
+def write_backup_keys(db_copy: Path, backup_file: Path) -> Path:
+    """``<backup>.key`` for a backup: the keys of its trail and its newest entry, read from the copy."""
+    chain, head = file_head(db_copy)
+    return audit_key.write_backup_keys(backup_file, chain, head if head is not None and head.chain_id else None)
+
+
+def reset_head(db_path: Path, recorded: audit_key.Head | None = None) -> None:
+    """After a restore: the head file is the restored database's newest entry (a restore rolls the
+    trail back legitimately). ``recorded`` is the head the backup's sidecar names; when it is newer
+    than the file's own, the file lost entries after it was backed up, and the head keeps saying so."""
+    chain, head = file_head(db_path)
+    target = audit_key.head_path(db_path)
+    if head is None and recorded is None:
+        target.unlink(missing_ok=True)
+        return
+    if recorded is not None and recorded.chain_id == (chain or "") and (head is None or recorded.id > head.id):
+        head = recorded
+    if head is None or not head.chain_id:  # an unkeyed trail: nothing outside the database to compare
+        target.unlink(missing_ok=True)
+        return
+    audit_key.write_head(db_path, audit_key.Head(head.chain_id, head.id, head.hash))

@@ -24,6 +24,19 @@ the old and new value of each date column it changes, and — when it changes ot
 (only those in ``__month_watch__``, if the model names them) — against the first date.
 So finishing in June a matter registered in May is allowed; changing its channel is not.
 
+Rows without a date of their own that count with a dated parent (the workers and persons met
+of a visit) name the parent and the foreign-key attribute that points to it::
+
+    class VisitWorker(Base):
+        __month_parent__ = (Visit, "visit_id")  # or ("Visit", "visit_id")
+
+A new, changed or deleted child is checked against every date of its parent (the old value too,
+when the parent's date changes in the same flush). A child whose parent is itself new or deleted
+in the same flush is left to the parent's own check.
+
+Bulk ``update()``/``delete()`` statements through a session are refused on audited tables
+(``data/audit.py``), so they cannot slip past the lock either.
+
 The listener is installed once on SQLAlchemy's ``Session`` class by ``install_global()``,
 called when ``data/models/report.py`` is imported (every model module is imported at start-up).
 """
@@ -96,15 +109,69 @@ def _dates(obj, fields: tuple[str, ...], action: str) -> list[tuple[str, date]]:
     return [pair for field in fields for pair in _current(obj, field)]
 
 
+def _parent_spec(cls) -> tuple[type, str] | None:
+    spec = getattr(cls, "__month_parent__", None)
+    if spec is None:
+        return None
+    parent, fk = spec
+    if isinstance(parent, str):
+        from .base import Base
+        parent = next(m.class_ for m in Base.registry.mappers if m.class_.__name__ == parent)
+    return parent, fk
+
+
+def _pending_parent(session: Session, parent_cls: type, obj):
+    """A child appended to a parent's collection: its foreign key is filled in only by the flush."""
+    for candidate in (*session.new, *session.dirty):
+        if not isinstance(candidate, parent_cls):
+            continue
+        for rel in inspect(parent_cls).relationships:
+            if rel.mapper.class_ is type(obj) and rel.uselist and obj in getattr(candidate, rel.key):
+                return candidate
+    return None
+
+
+def _parents(session: Session, obj, action: str) -> list:
+    parent_cls, fk = _parent_spec(type(obj))
+    state = inspect(obj)
+    ids = {getattr(obj, fk, None)}
+    if action == "update":
+        ids |= set(state.attrs[fk].history.deleted)
+    ids.discard(None)
+    with session.no_autoflush:
+        found = [session.get(parent_cls, pid) for pid in sorted(ids)]
+    if not ids:
+        found = [_pending_parent(session, parent_cls, obj)]
+    return [p for p in found if p is not None]
+
+
+def _parent_dates(session: Session, obj, action: str) -> list[tuple[str, date]]:
+    """The dates of the parent(s) a child row counts with; none when the parent checks itself."""
+    pairs = []
+    for parent in _parents(session, obj, action):
+        if parent in session.new or parent in session.deleted:
+            continue
+        state = inspect(parent)
+        for field in _fields(type(parent)):
+            pairs += _current(parent, field)
+            pairs += [(field, d) for d in map(_as_date, state.attrs[field].history.deleted) if d]
+    return pairs
+
+
 def _touched(session: Session):
+    """(action, object, (date column, date) pairs) for each change the lock must look at."""
     for action, objs in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objs:
             fields = _fields(type(obj))
-            if not fields:
+            child = _parent_spec(type(obj)) is not None
+            if not fields and not child:
                 continue
             if action == "update" and not session.is_modified(obj, include_collections=False):
                 continue
-            yield action, obj, fields
+            pairs = _dates(obj, fields, action) if fields else []
+            if child:
+                pairs += _parent_dates(session, obj, action)
+            yield action, obj, pairs
 
 
 def _locked(session: Session, months: set[str]) -> set[str]:
@@ -115,16 +182,30 @@ def _locked(session: Session, months: set[str]) -> set[str]:
 
 def _field_label(obj, field: str) -> str | None:
     column = inspect(type(obj)).columns.get(field)
+    if column is None and _parent_spec(type(obj)) is not None:  # a child: the parent's date column
+        column = inspect(_parent_spec(type(obj))[0]).columns.get(field)
     return column.info.get("label") if column is not None else None
 
 
-def _is_admin(session: Session) -> bool:
+def _override_refusal(session: Session) -> str | None:
+    """Why this session may not change a reported month (None when it may): the acting user's role,
+    read from the database, must allow ``Permission.MONTH_OVERRIDE`` (domain/permissions.py, the
+    table the services enforce); the program's own work (``as_system``) may."""
+    from ..domain.labels import Role
+    from ..domain.permissions import SYSTEM_KEY, Permission, allowed
     from .models.users import User
+    if session.info.get(SYSTEM_KEY):
+        return None
     actor = session.info.get("actor")
-    if actor is None or actor.user_id is None:
-        return False
-    role = session.connection().execute(select(User.role).where(User.id == actor.user_id)).scalar()
-    return role == "admin"
+    row = None
+    if actor is not None and actor.user_id is not None:
+        row = session.connection().execute(select(User.role, User.disabled).where(User.id == actor.user_id)).first()
+    if row is None or row.disabled:
+        return "没有登录的用户，不能修改该月的记录。"
+    role = Role(row.role)
+    if not allowed(role, Permission.MONTH_OVERRIDE):
+        return f"“{role.short}”角色不能{Permission.MONTH_OVERRIDE.label}，请联系管理员（站长/副站长）。"
+    return None
 
 
 def _refuse(obj, field: str, day: date, month: str) -> MonthLocked:
@@ -145,7 +226,7 @@ def _record_override(session: Session, action: str, obj, month: str, reason: str
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
-    touched = [(action, obj, _dates(obj, fields, action)) for action, obj, fields in _touched(session)]
+    touched = list(_touched(session))
     months = {month_key(d) for *_, pairs in touched for _f, d in pairs}
     if not months:
         return
@@ -161,8 +242,9 @@ def _before_flush(session: Session, _context, _instances) -> None:
         month = month_key(day)
         if not reason:
             raise _refuse(obj, field, day, month)
-        if not _is_admin(session):
-            raise MonthLocked(f"{month_text(month)}已报送，只有管理员可以修改该月的记录。", (month,))
+        refusal = _override_refusal(session)
+        if refusal is not None:
+            raise MonthLocked(f"{month_text(month)}已报送；{refusal}", (month,))
         _record_override(session, action, obj, month, reason)
 
 

@@ -50,6 +50,17 @@ class Matter(_Base):
     result: Mapped[str] = mapped_column(String(40), default="")
 
 
+class DiaryHelper(_Base):
+    """A row without a date of its own: it counts with its diary's day."""
+
+    __tablename__ = "test_diary_helper"
+    __label__ = "协助人"
+    __month_parent__ = (Diary, "diary_id")
+
+    diary_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
 @pytest.fixture
 def diary_db(station_db, admin):
     _Base.metadata.create_all(station_db.engine)
@@ -58,6 +69,7 @@ def diary_db(station_db, admin):
         s.add_all([Diary(id=1, day=date(2024, 5, 10), text="五月"), Diary(id=2, day=date(2024, 6, 3), text="六月")])
         s.add_all([Matter(id=1, registered_on=date(2024, 5, 28)),
                    Matter(id=2, registered_on=date(2024, 4, 20), done_on=date(2024, 5, 6), result="已办")])
+        s.add_all([DiaryHelper(diary_id=1, name="甲"), DiaryHelper(diary_id=2, name="乙")])
         s.add(LockedMonth(month="2024-05", locked_by="admin"))
     return station_db, admin, worker
 
@@ -130,3 +142,50 @@ def test_a_matter_registered_in_a_locked_month_may_still_be_finished_later(diary
     with db.session() as s:
         assert s.get(Matter, 1).done_on == date(2024, 6, 4) and s.get(Matter, 1).channel == "来访"
         assert s.get(Matter, 2).done_on == date(2024, 5, 6) and s.get(Matter, 2).result == "补记说明"
+
+
+def test_rows_without_a_date_follow_their_parents_month(diary_db):
+    """Issue 12: the workers of a visit have no date, so changing only them in a reported month went through."""
+    db, admin, worker = diary_db
+    refused = [lambda s: s.add(DiaryHelper(diary_id=1, name="丙")),
+               lambda s: s.delete(s.get(DiaryHelper, (1, "甲"))),
+               lambda s: setattr(s.get(DiaryHelper, (1, "甲")), "name", "丁"),
+               lambda s: setattr(s.get(DiaryHelper, (2, "乙")), "diary_id", 1)]  # moved onto a May diary
+    for attempt in refused:
+        with pytest.raises(MonthLocked) as caught, db.session(worker.actor) as s:
+            attempt(s)
+        assert "2024年5月已报送" in caught.value.message and "协助人" in caught.value.message
+        assert caught.value.field == "日期"
+    with db.session(worker.actor) as s:  # a June diary's helpers are free
+        s.add(DiaryHelper(diary_id=2, name="丙"))
+    with db.session(admin.actor) as s:
+        set_override(s, "补录协助人员")
+        s.add(DiaryHelper(diary_id=1, name="丙"))
+    with db.session() as s:
+        assert {h.name for h in s.scalars(select(DiaryHelper).where(DiaryHelper.diary_id == 1))} == {"甲", "丙"}
+        event = s.scalars(select(AuditEntry).where(AuditEntry.action == "event").order_by(AuditEntry.id.desc())).first()
+        assert "补录协助人员" in event.summary and "协助人" in event.summary
+
+
+def test_changing_only_the_workers_of_a_visit_in_a_reported_month_is_refused(station_db, admin):
+    from shuanbai_desktop.services import persons
+    from shuanbai_desktop.services.persons import PersonInput
+    from shuanbai_desktop.services.targets import households, visits
+    from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
+    from shuanbai_desktop.services.targets.labels import Relation, Risk, VisitForm
+    with station_db.session() as s:
+        pid = persons.save_person(s, PersonInput("王五", "440524194501010011", village_code="441302001001"),
+                                  today=date(2024, 6, 20))
+        hid = households.save_household(s, HouseholdInput((MemberInput(pid, Relation.HEAD),)))
+        worker = auth.create_user(s, "sg8", "周社工", Role.SOCIAL_WORKER, "Shegong2024", must_change=False)
+
+    def visit(workers):
+        return visits.VisitInput(hid, date(2024, 5, 8), workers, (pid,), VisitForm.HOME, "情况稳定", Risk.MEDIUM)
+
+    with station_db.session() as s:
+        vid = visits.save_visit(s, visit((admin.id,)), date(2024, 6, 20))
+        s.add(LockedMonth(month="2024-05", locked_by="admin"))
+    with pytest.raises(MonthLocked, match="2024年5月已报送"), station_db.session() as s:
+        visits.save_visit(s, visit((admin.id, worker.id)), date(2024, 6, 20), visit_id=vid)
+    with station_db.session() as s:
+        assert visits.get_visit(s, vid)[1].worker_ids == (admin.id,)

@@ -51,6 +51,7 @@ class StaffTraining(Base):
 class StaffTrainingAttendee(Base):
     __label__ = "培训参加人员"
     __tablename__ = "staff_training_attendee"
+    __month_parent__ = ("StaffTraining", "training_id")  # month lock: counts with its training
 
     training_id: Mapped[int] = mapped_column(ForeignKey("staff_training.id", ondelete="CASCADE"),
                                              primary_key=True, info=_label("培训"))
@@ -116,6 +117,7 @@ class StaffSupervision(Base):
 class StaffSupervisionAttendee(Base):
     __label__ = "督导参加人员"
     __tablename__ = "staff_supervision_attendee"
+    __month_parent__ = ("StaffSupervision", "supervision_id")  # month lock: counts with its visit
 
     supervision_id: Mapped[int] = mapped_column(ForeignKey("staff_supervision.id", ondelete="CASCADE"),
                                                 primary_key=True, info=_label("督导记录"))

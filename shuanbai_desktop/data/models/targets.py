@@ -73,6 +73,7 @@ class Visit(Base):
 class VisitWorker(Base):
     __label__ = "走访社工"
     __tablename__ = "visit_worker"
+    __month_parent__ = (Visit, "visit_id")  # month lock: counts with its visit's date
     __table_args__ = (Index("ix_visit_worker_user", "user_id", "visit_id"),)
 
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True)
@@ -82,6 +83,7 @@ class VisitWorker(Base):
 class VisitPerson(Base):
     __label__ = "走访见到的人"
     __tablename__ = "visit_person"
+    __month_parent__ = (Visit, "visit_id")  # month lock: counts with its visit's date
     __table_args__ = (Index("ix_visit_person_person", "person_id", "visit_id"),)
 
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True)
