@@ -137,6 +137,9 @@ def test_delete_only_a_mistake_without_history(station_db, admin):
         register.delete_asset(s, used)
     with station_db.session() as s:
         assert [r.id for r in register.list_assets(s)] == [used]
+        gone = s.scalars(select(AuditEntry.summary).where(AuditEntry.table_name == "asset_event",
+                                                           AuditEntry.action == "delete")).all()
+    assert len(gone) == 1, "the registration event was removed without an audit entry"
 
 
 def test_people_and_funding_suggestions(station_db, admin):

@@ -226,6 +226,10 @@ def delete_asset(session: Session, asset_id: int) -> None:
                                                         Attachment.owner_id == asset_id))
     for row in attached:
         session.delete(row)
+    # The registration event goes through the session too (audited, month-locked), not by CASCADE.
+    for event in session.scalars(select(AssetEvent).where(AssetEvent.asset_id == asset_id)):
+        session.delete(event)
+    session.flush()  # before the asset: its ON DELETE CASCADE would otherwise remove them unaudited
     session.delete(asset)
     session.flush()
 
