@@ -6,9 +6,14 @@ from enum import StrEnum
 
 
 class LabelledEnum(StrEnum):
-    """A string enum whose members carry a Chinese label."""
+    """A string enum whose members carry a Chinese label.
 
-    def __new__(cls, value: str, label: str):
+    Members are declared as ``CODE = ("code", "中文")``; ``Enum("code")`` looks a member up by its
+    code (``label`` has a default only so that type checkers accept that one-argument call)."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = ""):
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.label = label
