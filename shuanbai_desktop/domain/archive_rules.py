@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 
 from ..errors import UserError
+from .dates import check_order, not_in_future
 from .labels import LabelledEnum
 
 MIN_YEAR = 1949
@@ -120,19 +121,15 @@ def review_due(year: int, retention: Retention, extended_until: date | None, tod
 
 
 def check_loan(lent_on: date, due_on: date, today: date) -> None:
-    if lent_on > today:
-        raise UserError("借出日期不能晚于今天。", field="借出日期")
-    if due_on < lent_on:
-        raise UserError("应还日期不能早于借出日期。", field="应还日期")
+    not_in_future(lent_on, "借出日期", today)
+    check_order(lent_on, due_on, "借出日期", "应还日期")
     if due_on - lent_on > timedelta(days=MAX_LOAN_DAYS):
         raise UserError(f"借阅期限最长 {MAX_LOAN_DAYS} 天，请缩短，需要时到期再续借。", field="应还日期")
 
 
 def check_return(lent_on: date, returned_on: date, today: date) -> None:
-    if returned_on < lent_on:
-        raise UserError(f"归还日期不能早于借出日期（{lent_on:%Y-%m-%d}）。", field="归还日期")
-    if returned_on > today:
-        raise UserError("归还日期不能晚于今天。", field="归还日期")
+    check_order(lent_on, returned_on, "借出日期", "归还日期")
+    not_in_future(returned_on, "归还日期", today)
 
 
 def overdue_days(due_on: date, returned_on: date | None, on: date) -> int:

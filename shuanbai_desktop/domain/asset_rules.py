@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..errors import UserError
+from .dates import check_order, not_in_future
 from .labels import LabelledEnum
 
 MAX_VALUE = Decimal("1000000")  # one register row above 100万元 is a typing error at a station
@@ -109,26 +110,6 @@ def check_code(code: str) -> str:
     return text
 
 
-def parse_value(raw: str | Decimal | int | float | None, field: str = "原值") -> Decimal:
-    """Yuan with at most two decimals, 0 ≤ value ≤ 100万."""
-    text = str(raw if raw is not None else "").strip().replace(",", "").replace("，", "").removesuffix("元")
-    if not text:
-        raise UserError(f"{field}不能为空；赠送或配发的物品可填 0。", field=field)
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
-        raise UserError(f"{field}应为金额数字（元），例如 4599.00。", field=field)
-    if value < 0:
-        raise UserError(f"{field}不能为负数。", field=field)
-    if value > MAX_VALUE:
-        raise UserError(f"{field}超过 100 万元，请核对（单条登记的金额应为本行物品的合计原值）。", field=field)
-    if value != value.quantize(Decimal("0.01")):
-        raise UserError(f"{field}最多保留两位小数（分）。", field=field)
-    return value.quantize(Decimal("0.01"))
-
-
 def check_quantity(quantity: int, field: str = "数量") -> int:
     if not isinstance(quantity, int) or quantity < 1:
         raise UserError(f"{field}至少为 1。", field=field)
@@ -154,12 +135,9 @@ def check_event_allowed(kind: EventKind, status: AssetStatus, issued: bool) -> N
 
 
 def check_event_date(on: date, purchased: date, last_event: date | None, today: date, field: str) -> None:
-    if on > today:
-        raise UserError(f"{field}不能晚于今天。", field=field)
-    if on < purchased:
-        raise UserError(f"{field}不能早于购置日期（{purchased:%Y-%m-%d}）。", field=field)
-    if last_event and on < last_event:
-        raise UserError(f"{field}不能早于该资产上一次变动的日期（{last_event:%Y-%m-%d}）。", field=field)
+    not_in_future(on, field, today)
+    check_order(purchased, on, "购置日期", field)
+    check_order(last_event, on, "该资产上一次变动的日期", field)
 
 
 class CountResult(LabelledEnum):

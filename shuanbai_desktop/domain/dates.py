@@ -23,7 +23,7 @@ def parse_date(raw: str | date | None, field: str) -> date:
         return raw
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or ""))
     if not text:
-        raise UserError(f"{field}不能为空", field=field)
+        raise UserError(f"{field}不能为空。", field=field)
     for pattern in _PATTERNS:
         match = pattern.fullmatch(text)
         if match:
@@ -32,19 +32,26 @@ def parse_date(raw: str | date | None, field: str) -> date:
                 return date(int(year), int(month), int(day))
             except ValueError:
                 break
-    raise UserError(f"{field}不是有效日期，请按 2024-03-05 的格式填写", field=field)
+    raise UserError(f"{field}不是有效日期，请按 2024-03-05 的格式填写。", field=field)
 
 
 def check_order(start: date | None, end: date | None, start_field: str, end_field: str) -> None:
-    """Raise ``UserError`` when ``end`` is before ``start``; missing dates pass."""
+    """Raise ``UserError`` when ``end`` is before ``start``; missing dates pass.
+
+    The message names both fields and the earlier date: “结束日期不能早于开始日期（2024-03-05）。”"""
     if start is not None and end is not None and _day(end) < _day(start):
-        raise UserError(f"{end_field}不能早于{start_field}", field=end_field)
+        raise UserError(f"{end_field}不能早于{start_field}（{format_date(_day(start))}）。", field=end_field)
+
+
+def not_after(d: date | None, limit: date, field: str, limit_name: str = "今天") -> None:
+    """Raise ``UserError`` when ``d`` is after ``limit``: “入职日期不能晚于一年以后。”; missing dates pass."""
+    if d is not None and _day(d) > _day(limit):
+        raise UserError(f"{field}不能晚于{limit_name}。", field=field)
 
 
 def not_in_future(d: date | None, field: str, today: date | None = None) -> None:
-    """Raise ``UserError`` when ``d`` is after ``today`` (default: the real today)."""
-    if d is not None and _day(d) > _day(today or date.today()):
-        raise UserError(f"{field}不能晚于今天", field=field)
+    """Raise ``UserError`` when ``d`` is after ``today`` (default: the real today): “服务日期不能晚于今天。”"""
+    not_after(d, today or date.today(), field, "今天")
 
 
 def format_date(d: date | None) -> str:

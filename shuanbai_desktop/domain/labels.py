@@ -19,13 +19,6 @@ class LabelledEnum(StrEnum):
         obj.label = label
         return obj
 
-    @classmethod
-    def from_label(cls, label: str):
-        for member in cls:
-            if member.label == label:
-                return member
-        raise ValueError(label)
-
 
 class Role(LabelledEnum):
     ADMIN = ("admin", "管理员（站长/副站长）")

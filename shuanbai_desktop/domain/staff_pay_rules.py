@@ -39,7 +39,8 @@ LIAISON_BONUS = 10  # a 社工点联络人 leads a point
 SENIORITY_FULL_YEARS = 10  # full seniority score after 10 years
 
 
-def money(value) -> Decimal:
+def round_fen(value) -> Decimal:
+    """Yuan rounded half up to the fen (分), as pay sheets round."""
     return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
@@ -105,7 +106,7 @@ def performance_ratio(weights: Mapping[Factor, int], scores: Mapping[Factor, int
 
 
 def performance_pay(standard: Decimal, weights: Mapping[Factor, int], scores: Mapping[Factor, int]) -> Decimal:
-    return money(Decimal(standard) * performance_ratio(weights, scores))
+    return round_fen(Decimal(standard) * performance_ratio(weights, scores))
 
 
 def check_rates(rates: Mapping[Insurance, tuple[Decimal, Decimal]]) -> None:
@@ -118,7 +119,7 @@ def check_rates(rates: Mapping[Insurance, tuple[Decimal, Decimal]]) -> None:
 def contributions(base: Decimal, rates: Mapping[Insurance, tuple[Decimal, Decimal]]
                   ) -> dict[Insurance, tuple[Decimal, Decimal]]:
     """(employer, personal) amounts of each insurance for a contribution base."""
-    return {kind: (money(base * emp / 100), money(base * per / 100)) for kind, (emp, per) in rates.items()}
+    return {kind: (round_fen(base * emp / 100), round_fen(base * per / 100)) for kind, (emp, per) in rates.items()}
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from ..data.models.cases import CaseRecord
 from ..domain.labels import Role
 from ..errors import UserError
 from .permissions import Acting, Permission, require
+from .records import get_or_error
 
 MAX_BYTES = 50 * 1024 * 1024
 ALLOWED = {".pdf", ".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".gif", ".webp", ".doc", ".docx",
@@ -66,9 +67,7 @@ def require_owner_edit(session: Session, owner_type: str, owner_id: int) -> Acti
 def _require_case_worker(session: Session, acting: Acting, case_id: int) -> None:
     if acting.is_system or acting.role is Role.ADMIN:
         return
-    case = session.get(CaseRecord, case_id)
-    if case is None:
-        raise UserError("找不到这个个案（可能已被删除）。")
+    case = get_or_error(session, CaseRecord, case_id, "个案")
     if case.worker_id != acting.user_id:
         raise UserError("只有本个案的负责社工或管理员可以添加或移除这个个案的附件。")
 
@@ -156,9 +155,7 @@ def list_attachments(session: Session, db_path: Path, owner_type: str, owner_id:
 
 def remove_attachment(session: Session, attachment_id: int) -> None:
     """Removes the record; the stored file stays (backups and other records may share it)."""
-    row = session.get(Attachment, attachment_id)
-    if row is None:
-        raise UserError("找不到这个附件（可能已被移除）。")
+    row = get_or_error(session, Attachment, attachment_id, "附件记录")
     require_owner_edit(session, row.owner_type, row.owner_id)
     session.delete(row)
     session.flush()

@@ -13,8 +13,6 @@ audit event “查看完整身份证号” per person. An edit form that never r
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -28,13 +26,14 @@ from ..domain.idcard import age_on, mask_id_number, parse_id_number
 from ..domain.labels import PersonStatus
 from ..domain.phone import mask_phone, validate_phone
 from ..domain.pinyin import name_search_keys
+from ..domain.target_labels import DisabilityGrade, DisabilityType, Health, Relation, TargetGroup
 from ..errors import UserError
+from .fields import clean_text
 from .permissions import Permission, require
+from .records import get_or_error, village_names
 from .targets import profile
-from .targets.labels import DisabilityGrade, DisabilityType, Health, Relation, TargetGroup
 from .targets.person_query import PersonFilter, filtered
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Readings pypinyin lacks for rare name characters (Ext-B), by a common variant.
 RARE_READINGS = {"𠮷": "吉", "𡒄": "亨", "𨭉": "贲", "𪨊": "尾", "𬱖": "颙"}
 
@@ -138,18 +137,6 @@ class SimilarPersons(UserError):
         self.candidates = candidates
 
 
-def clean_text(value: str | None, field: str, limit: int, required: bool = False) -> str:
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
-    if required and not text:
-        raise UserError(f"{field}不能为空。", field=field)
-    if len(text) > limit:
-        raise UserError(f"{field}不能超过 {limit} 个字（现在 {len(text)} 个）。", field=field)
-    return text
-
-
-_clean_text = clean_text
-
-
 def _validated(session: Session, data: PersonInput, today: date) -> tuple[PersonInput, date | None, str]:
     name = clean_text(data.name, "姓名", 40, required=True)
     birth, sex, number = None, "", None
@@ -179,14 +166,7 @@ def _similar(session: Session, name: str, birth: date | None, village: str | Non
     query = select(Person).where(Person.name == name, or_(*cond))
     if exclude:
         query = query.where(Person.id != exclude)
-    return [_row(p, _village_names(session)) for p in session.scalars(query.limit(10))]
-
-
-def _village_names(session: Session) -> dict[str, str]:
-    cache = session.info.setdefault("village_names", {})
-    if not cache:
-        cache.update((code, name) for code, name in session.execute(select(Village.code, Village.name)))
-    return cache
+    return [_row(p, village_names(session)) for p in session.scalars(query.limit(10))]
 
 
 def search_keys(name: str) -> tuple[str, str]:
@@ -200,9 +180,7 @@ def save_person(session: Session, data: PersonInput, person_id: int | None = Non
     one record, all rules checked. ``data.id_number`` None keeps the stored number."""
     require(session, Permission.PERSON_EDIT if person_id else Permission.PERSON_CREATE)
     today = today or date.today()
-    person = session.get(Person, person_id) if person_id else None
-    if person_id and person is None:
-        raise UserError("找不到这位居民的记录（可能已被删除）。")
+    person = get_or_error(session, Person, person_id, "居民记录") if person_id else None
     if data.id_number is None:
         data = replace(data, id_number=(person.id_number or "") if person is not None else "")
     clean, birth, sex = _validated(session, data, today)
@@ -217,11 +195,18 @@ def save_person(session: Session, data: PersonInput, person_id: int | None = Non
             raise SimilarPersons(similar)
     person = person or Person()
     full, initials = search_keys(clean.name)
-    person.name, person.name_pinyin, person.name_initials = clean.name, full, initials
-    person.id_number, person.no_id_reason = clean.id_number or None, clean.no_id_reason
-    person.sex, person.birth_date = sex, birth
-    person.phone, person.village_code, person.address = clean.phone, clean.village_code, clean.address
-    person.status, person.notes = clean.status.value, clean.notes
+    person.name = clean.name
+    person.name_pinyin = full
+    person.name_initials = initials
+    person.id_number = clean.id_number or None
+    person.no_id_reason = clean.no_id_reason
+    person.sex = sex
+    person.birth_date = birth
+    person.phone = clean.phone
+    person.village_code = clean.village_code
+    person.address = clean.address
+    person.status = clean.status.value
+    person.notes = clean.notes
     if person_id is None:
         session.add(person)
     session.flush()
@@ -240,12 +225,10 @@ def _row(p, villages: dict[str, str], today: date | None = None,
 
 def get_person(session: Session, person_id: int) -> PersonDetail:
     """One person, the ID number masked: open to every role (lists and forms show it masked)."""
-    p = session.get(Person, person_id)
-    if p is None:
-        raise UserError("找不到这位居民的记录（可能已被删除）。")
+    p = get_or_error(session, Person, person_id, "居民记录")
     household = session.get(Household, p.household_id) if p.household_id else None
     return PersonDetail(p.id, p.name, mask_id_number(p.id_number or ""), p.no_id_reason, p.sex, p.birth_date,
-                        p.phone, p.village_code, _village_names(session).get(p.village_code or "", ""), p.address,
+                        p.phone, p.village_code, village_names(session).get(p.village_code or "", ""), p.address,
                         PersonStatus(p.status), p.notes, profile.groups_of(session, [p.id]).get(p.id, ()),
                         DisabilityType(p.disability_type), DisabilityGrade(p.disability_grade), p.guardian_name,
                         p.guardian_relation, p.guardian_phone, Health(p.health), p.health_note,
@@ -286,9 +269,7 @@ def reveal_id_numbers(session: Session, person_ids: list[int], reason: str | Non
 def reveal_id_number(session: Session, person_id: int, reason: str | None) -> str:
     """The full ID number of one person for its edit form (``PERSON_REVEAL_ID``, audited with the reason)."""
     require(session, Permission.PERSON_REVEAL_ID)
-    p = session.get(Person, person_id)
-    if p is None:
-        raise UserError("找不到这位居民的记录（可能已被删除）。")
+    p = get_or_error(session, Person, person_id, "居民记录")
     if not p.id_number:
         raise UserError("这位居民没有登记身份证号。", field="身份证号")
     return reveal_id_numbers(session, [person_id], reason)[person_id]
@@ -307,7 +288,7 @@ _ROW_COLUMNS = (Person.id, Person.name, Person.sex, Person.birth_date, Person.id
 def rows_for(session: Session, ids: list[int]) -> list[PersonRow]:
     """Rows for a block of ids, in the order given (plain columns: no ORM objects for a list)."""
     people = {p.id: p for p in session.execute(select(*_ROW_COLUMNS).where(Person.id.in_(ids)))}
-    villages, today = _village_names(session), date.today()
+    villages, today = village_names(session), date.today()
     groups = profile.groups_of(session, list(people))
     return [_row(people[i], villages, today, groups.get(i, ())) for i in ids if i in people]
 

@@ -94,7 +94,7 @@ def test_removing_needs_the_owners_permission_too(station_db, tmp_path):
     with station_db.session() as s:  # the administrator
         attachments.remove_attachment(s, row.id)
     assert _count(station_db) == 0
-    with pytest.raises(UserError, match="找不到这个附件"), station_db.session() as s:
+    with pytest.raises(UserError, match="找不到这条附件记录"), station_db.session() as s:
         attachments.remove_attachment(s, row.id)
 
 

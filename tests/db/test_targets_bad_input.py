@@ -13,7 +13,7 @@ from shuanbai_desktop.services import persons
 from shuanbai_desktop.services.persons import PersonFilter, PersonInput
 from shuanbai_desktop.services.targets import households, intervals, visits
 from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
-from shuanbai_desktop.services.targets.labels import BenefitKind, Relation, Risk, TargetGroup, VisitForm
+from shuanbai_desktop.domain.target_labels import BenefitKind, Relation, Risk, TargetGroup, VisitForm
 from shuanbai_desktop.services.targets.profile import BenefitInput
 
 VILLAGE = "441302001001"
@@ -37,7 +37,7 @@ def _save(db, data, person_id=None):
     (PersonInput("王五", OLD, groups=(TargetGroup.DISABLED,)), "残疾类别", "残疾类别"),
     (PersonInput("王五", OLD, disability_grade="2"), "残疾类别", "同时选择残疾类别"),
     (PersonInput("王五", OLD, guardian_phone="123"), "监护人电话", ""),
-    (PersonInput("王五", OLD, benefits=(BenefitInput(BenefitKind.DIBAO, "-5"),)), "低保金金额", "0 到"),
+    (PersonInput("王五", OLD, benefits=(BenefitInput(BenefitKind.DIBAO, "-5"),)), "低保金金额", "不能为负数"),
     (PersonInput("王五", OLD, benefits=(BenefitInput(BenefitKind.DIBAO, "1.005"),)), "低保金金额", "两位小数"),
     (PersonInput("王五", OLD, benefits=(BenefitInput(BenefitKind.DIBAO), BenefitInput(BenefitKind.DIBAO))),
      "享受待遇", "重复"),

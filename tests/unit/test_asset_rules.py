@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -20,7 +19,6 @@ from shuanbai_desktop.domain.asset_rules import (
     is_difference,
     make_asset_code,
     next_asset_code,
-    parse_value,
 )
 from shuanbai_desktop.errors import UserError
 
@@ -43,20 +41,6 @@ def test_bad_codes(raw, rule):
 
 def test_code_is_trimmed_and_upper_case():
     assert check_code(" sb-2024-001 ") == "SB-2024-001"
-
-
-@pytest.mark.parametrize(("raw", "value"), [("4599", "4599.00"), ("4,599.5", "4599.50"), ("0", "0.00"),
-                                            ("1000000", "1000000.00"), ("12元", "12.00"), (Decimal("3.1"), "3.10")])
-def test_values(raw, value):
-    assert parse_value(raw) == Decimal(value)
-
-
-@pytest.mark.parametrize(("raw", "rule"), [("-1", "负数"), ("1000000.01", "100 万"), ("12.345", "两位小数"),
-                                           ("abc", "金额数字"), ("", "不能为空"), ("NaN", "金额数字"), ("-Infinity", "金额数字")])
-def test_bad_values(raw, rule):
-    with pytest.raises(UserError, match=rule) as err:
-        parse_value(raw)
-    assert err.value.field == "原值"
 
 
 @pytest.mark.parametrize("quantity", [0, -3, 10_001])

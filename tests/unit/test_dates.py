@@ -63,7 +63,7 @@ def test_parse_date_accepts_common_spellings(raw):
 def test_parse_date_rejects_bad_dates_naming_the_field(raw):
     with pytest.raises(UserError) as info:
         parse_date(raw, "服务日期")
-    assert info.value.message == "服务日期不是有效日期，请按 2024-03-05 的格式填写"
+    assert info.value.message == "服务日期不是有效日期，请按 2024-03-05 的格式填写。"
     assert info.value.field == "服务日期"
 
 
@@ -71,7 +71,7 @@ def test_parse_date_rejects_bad_dates_naming_the_field(raw):
 def test_parse_date_rejects_empty(raw):
     with pytest.raises(UserError) as info:
         parse_date(raw, "出生日期")
-    assert info.value.message == "出生日期不能为空"
+    assert info.value.message == "出生日期不能为空。"
 
 
 def test_leap_day_is_accepted_in_leap_year():
@@ -98,7 +98,7 @@ def test_format_date():
 def test_check_order_rejects_end_before_start():
     with pytest.raises(UserError) as info:
         check_order(date(2024, 3, 5), date(2024, 3, 4), "开始日期", "结束日期")
-    assert info.value.message == "结束日期不能早于开始日期"
+    assert info.value.message == "结束日期不能早于开始日期（2024-03-05）。"
     assert info.value.field == "结束日期"
 
 
@@ -124,5 +124,5 @@ def test_not_in_future():
     not_in_future(datetime(2024, 3, 5, 23, 59), "服务日期", today)
     with pytest.raises(UserError) as info:
         not_in_future(date(2024, 3, 6), "服务日期", today)
-    assert info.value.message == "服务日期不能晚于今天"
+    assert info.value.message == "服务日期不能晚于今天。"
     assert info.value.field == "服务日期"

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from shuanbai_desktop.domain.idcard import age_on, make_id_number, parse_id_number
+from shuanbai_desktop.domain.target_labels import CaseOutcome, CaseStage, TargetGroup
 from shuanbai_desktop.errors import UserError
-from shuanbai_desktop.services.targets.labels import CaseOutcome, CaseStage, TargetGroup
-from shuanbai_desktop.services.targets.profile import check_profile, parse_amount
+from shuanbai_desktop.services.targets.profile import check_profile
 
 TODAY = date(2026, 11, 20)
 births = st.dates(min_value=date(1900, 1, 1), max_value=TODAY)
@@ -39,18 +38,6 @@ def test_any_single_mistyped_digit_is_refused(birth, seq, position, delta):
     with pytest.raises(UserError) as err:
         parse_id_number(typo, TODAY)
     assert err.value.field == "身份证号"
-
-
-@given(st.decimals(min_value=0, max_value=Decimal("99999.99"), places=2))
-def test_amounts_with_cents_round_trip(value):
-    assert parse_amount(f"{value}", "金额") == value
-    assert parse_amount(f"{value}元", "金额") == value
-
-
-@given(st.decimals(min_value=Decimal("-99999"), max_value=Decimal("-0.01"), places=2))
-def test_negative_amounts_are_refused(value):
-    with pytest.raises(UserError, match="金额应在 0 到"):
-        parse_amount(str(value), "金额")
 
 
 def test_stages_in_order():

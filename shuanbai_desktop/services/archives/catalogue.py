@@ -27,8 +27,9 @@ from ...domain.archive_rules import (
     review_due,
 )
 from ...errors import UserError
-from ..assets.common import clean, day
+from ..fields import clean_text, date_order, not_after, optional_day, past_day
 from ..permissions import Permission, require
+from ..records import get_or_error
 
 OWNER_TYPE = "archive_file"  # attachments (scans) of a file in the attachment store
 
@@ -126,19 +127,19 @@ def _owner(session: Session, link: OwnerLink | None) -> OwnerLink | None:
         if person is None:
             raise UserError("所选居民不存在，请重新选择。", field="所属")
         return OwnerLink(kind, person.id, person.name)
-    label = clean(link.label, "所属", 60, required=True)
+    label = clean_text(link.label, "所属", 60, required=True)
     if kind in (OwnerKind.HOUSEHOLD, OwnerKind.CASE) and not link.id:
         raise UserError(f"请选择所属的{kind.label}。", field="所属")
     return OwnerLink(kind, link.id, label)
 
 
 def _dates(data: ArchiveInput, year: int, today: date) -> tuple[date | None, date]:
-    doc_date = day(data.doc_date, "文件日期", today, required=False)
+    doc_date = optional_day(data.doc_date, "文件日期")
+    not_after(doc_date, today, "文件日期")
     if doc_date and doc_date.year != year:
         raise UserError(f"年度应与文件日期的年份一致（{doc_date.year}）：按文件形成的年度归档。", field="年度")
-    filed = day(data.filed_on, "归档日期", today) if data.filed_on else today
-    if doc_date and filed < doc_date:
-        raise UserError("归档日期不能早于文件日期。", field="归档日期")
+    filed = past_day(data.filed_on, "归档日期", today) if data.filed_on else today
+    date_order(doc_date, filed, "文件日期", "归档日期")
     return doc_date, filed
 
 
@@ -153,12 +154,12 @@ def _validated(session: Session, data: ArchiveInput, file_id: int | None, today:
     doc_date, filed = _dates(data, year, today)
     owner = _owner(session, data.owner)
     return dict(number=number, category=category.value, year=year, retention=retention.value, item_no=item,
-                title=clean(data.title, "题名", 200, required=True), doc_ref=clean(data.doc_ref, "文号", 60),
-                responsible=clean(data.responsible, "责任者", 60), doc_date=doc_date, filed_on=filed,
-                confidentiality=Confidentiality(data.confidentiality).value, cabinet=clean(data.cabinet, "柜号", 20),
-                box=clean(data.box, "盒号", 20), pages=check_pages(int(data.pages)),
+                title=clean_text(data.title, "题名", 200, required=True), doc_ref=clean_text(data.doc_ref, "文号", 60),
+                responsible=clean_text(data.responsible, "责任者", 60), doc_date=doc_date, filed_on=filed,
+                confidentiality=Confidentiality(data.confidentiality).value, cabinet=clean_text(data.cabinet, "柜号", 20),
+                box=clean_text(data.box, "盒号", 20), pages=check_pages(int(data.pages)),
                 owner_type=owner.kind.value if owner else None, owner_id=owner.id if owner else None,
-                owner_label=owner.label if owner else "", notes=clean(data.notes, "备注", 1000))
+                owner_label=owner.label if owner else "", notes=clean_text(data.notes, "备注", 1000))
 
 
 def save_file(session: Session, data: ArchiveInput, file_id: int | None = None, today: date | None = None) -> int:
@@ -177,10 +178,7 @@ def save_file(session: Session, data: ArchiveInput, file_id: int | None = None, 
 
 
 def load_file(session: Session, file_id: int) -> ArchiveFile:
-    record = session.get(ArchiveFile, file_id)
-    if record is None:
-        raise UserError("找不到这件档案。")
-    return record
+    return get_or_error(session, ArchiveFile, file_id, "档案记录")
 
 
 def rows_of(session: Session, files: list[ArchiveFile]) -> list[ArchiveRow]:

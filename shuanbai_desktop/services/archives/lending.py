@@ -16,10 +16,10 @@ from ...domain.archive_rules import (
     check_return,
     overdue_days,
 )
-from ...domain.dates import parse_date
 from ...errors import UserError
-from ..assets.common import clean, user_names
+from ..fields import clean_text, date_order, parse_day
 from ..permissions import Permission, require
+from ..records import active_user_names, get_or_error
 from .catalogue import load_file
 
 SOON_DAYS = 2
@@ -81,17 +81,17 @@ def lend(session: Session, file_id: int, data: LoanInput, today: date | None = N
     if current is not None:
         raise UserError(f"档案 {record.number} 已于 {current.lent_on:%Y-%m-%d} 借给{current.borrower_name}，"
                         "尚未归还，不能重复借出。", field="档号")
-    lent_on, due_on = parse_date(data.lent_on, "借出日期"), parse_date(data.due_on, "应还日期")
+    lent_on = parse_day(data.lent_on, "借出日期")
+    due_on = parse_day(data.due_on, "应还日期")
     check_loan(lent_on, due_on, today)
-    if lent_on < record.filed_on:
-        raise UserError(f"借出日期不能早于这件档案的归档日期（{record.filed_on:%Y-%m-%d}）。", field="借出日期")
-    approver = clean(data.approver, "批准人", 40)
+    date_order(record.filed_on, lent_on, "这件档案的归档日期", "借出日期")
+    approver = clean_text(data.approver, "批准人", 40)
     if Confidentiality(record.confidentiality).needs_approval and not approver:
         raise UserError(f"该档案密级为“{Confidentiality(record.confidentiality).label}”，借阅须填写批准人。",
                         field="批准人")
-    loan = ArchiveLoan(file_id=file_id, borrower_name=clean(data.borrower_name, "借阅人", 40, required=True),
-                       borrower_staff_id=data.borrower_staff_id, borrower_unit=clean(data.borrower_unit, "借阅单位", 60),
-                       purpose=clean(data.purpose, "借阅目的", 100, required=True), approver=approver,
+    loan = ArchiveLoan(file_id=file_id, borrower_name=clean_text(data.borrower_name, "借阅人", 40, required=True),
+                       borrower_staff_id=data.borrower_staff_id, borrower_unit=clean_text(data.borrower_unit, "借阅单位", 60),
+                       purpose=clean_text(data.purpose, "借阅目的", 100, required=True), approver=approver,
                        lent_on=lent_on, due_on=due_on, lent_by=acting.username)
     session.add(loan)
     session.flush()
@@ -99,10 +99,7 @@ def lend(session: Session, file_id: int, data: LoanInput, today: date | None = N
 
 
 def _loan(session: Session, loan_id: int) -> ArchiveLoan:
-    loan = session.get(ArchiveLoan, loan_id)
-    if loan is None:
-        raise UserError("找不到这条借阅记录。")
-    return loan
+    return get_or_error(session, ArchiveLoan, loan_id, "借阅记录")
 
 
 def return_loan(session: Session, loan_id: int, returned_on: date | str, note: str = "",
@@ -112,9 +109,10 @@ def return_loan(session: Session, loan_id: int, returned_on: date | str, note: s
     loan = _loan(session, loan_id)
     if loan.returned_on is not None:
         raise UserError(f"这次借阅已于 {loan.returned_on:%Y-%m-%d} 归还。")
-    back = parse_date(returned_on, "归还日期")
+    back = parse_day(returned_on, "归还日期")
     check_return(loan.lent_on, back, today)
-    loan.returned_on, loan.return_note = back, clean(note, "归还说明", 200)
+    loan.returned_on = back
+    loan.return_note = clean_text(note, "归还说明", 200)
     loan.returned_by = acting.username
     session.flush()
 
@@ -126,7 +124,7 @@ def renew(session: Session, loan_id: int, due_on: date | str, today: date | None
     loan = _loan(session, loan_id)
     if loan.returned_on is not None:
         raise UserError("已归还的借阅不能续借。")
-    new_due = parse_date(due_on, "应还日期")
+    new_due = parse_day(due_on, "应还日期")
     if new_due <= loan.due_on:
         raise UserError(f"续借后的应还日期应晚于原应还日期（{loan.due_on:%Y-%m-%d}）。", field="应还日期")
     if new_due > today + timedelta(days=MAX_LOAN_DAYS):
@@ -167,6 +165,6 @@ def _row(loan: ArchiveLoan, f: ArchiveFile, today: date) -> LoanRow:
 
 
 def borrower_names(session: Session) -> list[str]:
-    names = user_names(session)
+    names = active_user_names(session)
     used = session.scalars(select(ArchiveLoan.borrower_name).distinct())
     return names + sorted(set(used) - set(names))

@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from ...data.models.archives import ArchiveDestruction, ArchiveFile
 from ...domain.archive_rules import Retention
-from ...domain.dates import parse_date
 from ...errors import UserError
-from ..assets.common import clean, day
+from ..fields import clean_text, parse_day, past_day
 from ..permissions import Permission, require
 from .catalogue import ArchiveRow, rows_of
 from .lending import open_loan
@@ -52,14 +51,15 @@ def extend_retention(session: Session, file_ids: list[int], until: date | str, n
     today = today or date.today()
     files = _files(session, file_ids)
     _check_due(session, files, today)
-    end = parse_date(until, "延长保管至")
+    end = parse_day(until, "延长保管至")
     if end <= today:
         raise UserError("延长保管的截止日期应晚于今天。", field="延长保管至")
     if end.year > today.year + MAX_EXTENSION_YEARS:
         raise UserError(f"一次最多延长 {MAX_EXTENSION_YEARS} 年。", field="延长保管至")
-    text = clean(note, "鉴定意见", 200, required=True)
+    text = clean_text(note, "鉴定意见", 200, required=True)
     for f in files:
-        f.extended_until, f.review_note = end, text
+        f.extended_until = end
+        f.review_note = text
     session.flush()
     return len(files)
 
@@ -83,14 +83,14 @@ def destroy(session: Session, file_ids: list[int], data: DestructionInput, today
     lent = next((f for f in files if open_loan(session, f.id)), None)
     if lent is not None:
         raise UserError(f"档案 {lent.number} 尚在借出中，须归还后才能销毁。")
-    approved_by = clean(data.approved_by, "批准人", 40, required=True)
-    supervisor = clean(data.supervisor, "监销人", 40, required=True)
+    approved_by = clean_text(data.approved_by, "批准人", 40, required=True)
+    supervisor = clean_text(data.supervisor, "监销人", 40, required=True)
     if supervisor == approved_by:
         raise UserError("监销人应由批准人以外的人员担任。", field="监销人")
-    record = ArchiveDestruction(destroyed_on=day(data.destroyed_on, "销毁日期", today), approved_by=approved_by,
-                                approval_ref=clean(data.approval_ref, "批准文号", 60), supervisor=supervisor,
-                                method=clean(data.method, "销毁方式", 20, required=True),
-                                reason=clean(data.reason, "销毁原因", 200, required=True), created_by=acting.username)
+    record = ArchiveDestruction(destroyed_on=past_day(data.destroyed_on, "销毁日期", today), approved_by=approved_by,
+                                approval_ref=clean_text(data.approval_ref, "批准文号", 60), supervisor=supervisor,
+                                method=clean_text(data.method, "销毁方式", 20, required=True),
+                                reason=clean_text(data.reason, "销毁原因", 200, required=True), created_by=acting.username)
     session.add(record)
     session.flush()
     for f in files:

@@ -1,41 +1,15 @@
-"""Helpers shared by the asset services: text cleaning, places, people."""
+"""Helpers shared by the asset services: places (the station and its service points), export events."""
 
 from __future__ import annotations
-
-import re
-import unicodedata
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...data import audit
-from ...data.models import ServicePoint, User
-from ...domain.dates import parse_date
+from ...data.models import ServicePoint
 from ...errors import UserError
 
 STATION_PLACE = "站本部"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean(value: str | None, field: str, limit: int, required: bool = False) -> str:
-    """NFC, no control characters, trimmed; empty or too long raises at ``field``."""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
-    if required and not text:
-        raise UserError(f"{field}不能为空。", field=field)
-    if len(text) > limit:
-        raise UserError(f"{field}不能超过 {limit} 个字（现在 {len(text)} 个）。", field=field)
-    return text
-
-
-def day(raw: date | str | None, field: str, today: date, required: bool = True) -> date | None:
-    """A date typed or picked; never later than ``today``."""
-    if not required and (raw is None or (isinstance(raw, str) and not raw.strip())):
-        return None
-    value = parse_date(raw, field)
-    if value > today:
-        raise UserError(f"{field}不能晚于今天。", field=field)
-    return value
 
 
 def place_names(session: Session) -> dict[int | None, str]:
@@ -61,11 +35,6 @@ def check_place(session: Session, point_id: int | None, field: str = "存放地�
     if point is None or not point.active:
         raise UserError("所选社工点不存在或已撤销，请重新选择存放地点。", field=field)
     return point_id
-
-
-def user_names(session: Session) -> list[str]:
-    """Names of the station's active accounts, for the people pickers."""
-    return list(session.scalars(select(User.display_name).where(User.disabled.is_(False)).order_by(User.id)))
 
 
 def record_export(session: Session, table: str, summary: str) -> None:

@@ -11,16 +11,16 @@ from sqlalchemy.orm import Session
 from ...data.models.assets import Asset, AssetEvent
 from ...domain.asset_rules import (
     EVENT_TO,
+    MAX_VALUE,
     AssetStatus,
     EventKind,
     check_event_allowed,
     check_event_date,
-    parse_value,
 )
-from ...domain.dates import parse_date
 from ...errors import UserError
+from ..fields import clean_text, money, parse_day
 from ..permissions import Permission, require
-from .common import check_place, clean, place_names
+from .common import check_place, place_names
 from .register import load_asset
 
 DATE_FIELD = {EventKind.ISSUE: "领用日期", EventKind.RETURN: "归还日期", EventKind.MOVE: "调拨日期",
@@ -69,15 +69,16 @@ def record_event(session: Session, asset_id: int, data: EventInput, today: date 
     if kind is EventKind.REPAIR and asset.holder_name:
         raise UserError("该资产仍在领用人手中，请先办理归还，再送修。")
     field = DATE_FIELD[kind]
-    on = parse_date(data.on_date, field)
+    on = parse_day(data.on_date, field)
     check_event_date(on, asset.purchase_date, _last_event_date(session, asset_id), today, field)
     event = AssetEvent(asset_id=asset.id, kind=kind.value, on_date=on, created_by=acting.username,
                        from_place=place_names(session).get(asset.point_id, ""),
-                       reason=clean(data.reason, _reason_field(kind), 200, required=kind in _REASON_REQUIRED))
+                       reason=clean_text(data.reason, _reason_field(kind), 200, required=kind in _REASON_REQUIRED))
     _APPLY[kind](session, asset, event, data)
     if kind in EVENT_TO:
         asset.status = EVENT_TO[kind].value
-    event.status_after, event.point_after = asset.status, asset.point_id
+    event.status_after = asset.status
+    event.point_after = asset.point_id
     session.add(event)
     session.flush()
     return event.id
@@ -91,15 +92,17 @@ def _reason_field(kind: EventKind) -> str:
 
 
 def _issue(session: Session, asset: Asset, event: AssetEvent, data: EventInput) -> None:
-    event.person_name = clean(data.person_name, "领用人", 40, required=True)
+    event.person_name = clean_text(data.person_name, "领用人", 40, required=True)
     event.person_staff_id = data.person_staff_id
-    asset.holder_name, asset.holder_staff_id = event.person_name, data.person_staff_id
+    asset.holder_name = event.person_name
+    asset.holder_staff_id = data.person_staff_id
 
 
 def _return(session: Session, asset: Asset, event: AssetEvent, data: EventInput) -> None:
-    event.person_name = clean(data.person_name, "归还人", 40) or asset.holder_name
+    event.person_name = clean_text(data.person_name, "归还人", 40) or asset.holder_name
     event.person_staff_id = data.person_staff_id or asset.holder_staff_id
-    asset.holder_name, asset.holder_staff_id = "", None
+    asset.holder_name = ""
+    asset.holder_staff_id = None
 
 
 def _move(session: Session, asset: Asset, event: AssetEvent, data: EventInput) -> None:
@@ -116,12 +119,12 @@ def _repair(session: Session, asset: Asset, event: AssetEvent, data: EventInput)
 
 def _repaired(session: Session, asset: Asset, event: AssetEvent, data: EventInput) -> None:
     if (data.cost or "").strip():
-        event.cost = parse_value(data.cost, "维修费用")
+        event.cost = money(data.cost, "维修费用", MAX_VALUE)
 
 
 def _dispose(session: Session, asset: Asset, event: AssetEvent, data: EventInput) -> None:
-    event.approver = clean(data.approver, "审批人", 40, required=True)
-    event.approval_ref = clean(data.approval_ref, "审批单号", 60)
+    event.approver = clean_text(data.approver, "审批人", 40, required=True)
+    event.approval_ref = clean_text(data.approval_ref, "审批单号", 60)
 
 
 _APPLY = {EventKind.ISSUE: _issue, EventKind.RETURN: _return, EventKind.MOVE: _move,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ...data.models.assets import Asset, AssetEvent, StockTakeLine
 from ...data.models.attachments import Attachment
 from ...domain.asset_rules import (
+    MAX_VALUE,
     AssetCategory,
     AssetStatus,
     EventKind,
@@ -23,11 +24,12 @@ from ...domain.asset_rules import (
     check_code,
     check_quantity,
     next_asset_code,
-    parse_value,
 )
 from ...errors import UserError
+from ..fields import clean_text, money, past_day
 from ..permissions import Permission, require
-from .common import check_place, clean, day, place_names, user_names
+from ..records import active_user_names, get_or_error
+from .common import check_place, place_names
 
 OWNER_TYPE = "asset"  # attachments of an asset: owner_type in the attachment store
 FUNDING_SOURCES = ("财政拨款", "双百工程专项经费", "上级配发", "社会捐赠", "自筹")
@@ -103,7 +105,7 @@ def _check_required_item(item: RequiredItem | None, category: AssetCategory) -> 
 
 def _validated(session: Session, data: AssetInput, asset_id: int | None, today: date) -> dict:
     category = AssetCategory(data.category)
-    purchased = day(data.purchase_date, "购置日期", today)
+    purchased = past_day(data.purchase_date, "购置日期", today)
     code = check_code(data.code) if (data.code or "").strip() else suggest_code(session, category, purchased.year)
     clash = session.scalar(select(Asset).where(func.upper(Asset.code) == code))
     if clash is not None and clash.id != asset_id:
@@ -111,13 +113,13 @@ def _validated(session: Session, data: AssetInput, asset_id: int | None, today: 
     if asset_id is None and data.status not in (AssetStatus.IN_USE, AssetStatus.IDLE):
         raise UserError("新登记的资产状态只能是“在用”或“闲置”。", field="状态")
     return dict(
-        code=code, name=clean(data.name, "名称", 60, required=True), category=category.value,
+        code=code, name=clean_text(data.name, "名称", 60, required=True), category=category.value,
         required_item=(item := _check_required_item(data.required_item, category)) and item.value,
-        model_spec=clean(data.model_spec, "规格型号", 80), quantity=check_quantity(data.quantity),
-        unit=clean(data.unit, "单位", 10) or category.default_unit, purchase_date=purchased,
-        value=parse_value(data.value), funding_source=clean(data.funding_source, "经费来源", 40),
-        custodian_name=clean(data.custodian_name, "保管人", 40), custodian_staff_id=data.custodian_staff_id,
-        notes=clean(data.notes, "备注", 1000))
+        model_spec=clean_text(data.model_spec, "规格型号", 80), quantity=check_quantity(data.quantity),
+        unit=clean_text(data.unit, "单位", 10) or category.default_unit, purchase_date=purchased,
+        value=money(data.value, "原值", MAX_VALUE, hint="赠送或配发的物品可填 0"), funding_source=clean_text(data.funding_source, "经费来源", 40),
+        custodian_name=clean_text(data.custodian_name, "保管人", 40), custodian_staff_id=data.custodian_staff_id,
+        notes=clean_text(data.notes, "备注", 1000))
 
 
 def save_asset(session: Session, data: AssetInput, asset_id: int | None = None, today: date | None = None) -> int:
@@ -161,10 +163,7 @@ def _check_purchase_before_events(session: Session, asset: Asset, purchased: dat
 
 
 def load_asset(session: Session, asset_id: int) -> Asset:
-    asset = session.get(Asset, asset_id)
-    if asset is None:
-        raise UserError("找不到这项资产（可能已被删除）。")
-    return asset
+    return get_or_error(session, Asset, asset_id, "资产记录")
 
 
 def get_asset(session: Session, asset_id: int) -> AssetRow:
@@ -238,7 +237,7 @@ def people_names(session: Session) -> list[str]:
     """Names for the 保管人/领用人 pickers: active accounts, then names already used."""
     used = session.scalars(select(Asset.custodian_name).distinct().where(Asset.custodian_name != ""))
     held = session.scalars(select(Asset.holder_name).distinct().where(Asset.holder_name != ""))
-    names = user_names(session)
+    names = active_user_names(session)
     return names + sorted({*used, *held} - set(names))
 
 

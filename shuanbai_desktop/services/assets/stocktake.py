@@ -18,9 +18,11 @@ from ...data.base import now
 from ...data.models.assets import Asset, AssetEvent, StockTake, StockTakeLine
 from ...domain.asset_rules import MAX_QUANTITY, AssetStatus, CountResult, EventKind, is_difference
 from ...errors import UserError
+from ..fields import clean_text, date_order, past_day
 from ..permissions import Permission, require
+from ..records import get_or_error
 from ..station import get_station
-from .common import clean, day, place_names
+from .common import place_names
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,8 @@ def start_stocktake(session: Session, title: str, counted_by: str, started_on: d
     current = _open(session)
     if current is not None:
         raise UserError(f"“{current.title}”还没有结束，一次只能进行一个盘点。", field="盘点名称")
-    take = StockTake(title=clean(title, "盘点名称", 60, required=True), started_on=day(started_on, "开始日期", today),
-                     counted_by=clean(counted_by, "盘点人", 60, required=True), note=clean(note, "备注", 200),
+    take = StockTake(title=clean_text(title, "盘点名称", 60, required=True), started_on=past_day(started_on, "开始日期", today),
+                     counted_by=clean_text(counted_by, "盘点人", 60, required=True), note=clean_text(note, "备注", 200),
                      created_by=acting.username)
     assets = list(session.scalars(select(Asset).where(Asset.status != AssetStatus.SCRAPPED.value)
                                   .order_by(Asset.point_id.is_not(None), Asset.point_id, Asset.code)))
@@ -114,9 +116,7 @@ def start_stocktake(session: Session, title: str, counted_by: str, started_on: d
 
 
 def _take(session: Session, stocktake_id: int, must_be_open: bool = True) -> StockTake:
-    take = session.get(StockTake, stocktake_id)
-    if take is None:
-        raise UserError("找不到这次盘点。")
+    take = get_or_error(session, StockTake, stocktake_id, "盘点记录")
     if must_be_open and take.closed_on is not None:
         raise UserError(f"“{take.title}”已经结束，结果不能再修改。")
     return take
@@ -134,7 +134,7 @@ def mark_lines(session: Session, stocktake_id: int, line_ids: list[int], result:
                                                              StockTakeLine.id.in_(line_ids))))
     if not lines:
         raise UserError("请先选择要标记的资产。")
-    text = None if note is None else clean(note, "盘点说明", 200)
+    text = None if note is None else clean_text(note, "盘点说明", 200)
     for line in lines:
         _mark(line, result, counted_quantity, text)
     session.flush()
@@ -150,7 +150,8 @@ def _mark(line: StockTakeLine, result: CountResult, counted: int | None, note: s
         counted = line.book_quantity
     if result is CountResult.FOUND and counted == 0:
         raise UserError("实盘数量为 0 时请标记为“未找到”。", field="实盘数量")
-    line.result, line.counted_quantity = result.value, counted
+    line.result = result.value
+    line.counted_quantity = counted
     line.marked_at = None if result is CountResult.PENDING else now()
     if note is not None:
         line.note = note
@@ -161,9 +162,8 @@ def close_stocktake(session: Session, stocktake_id: int, closed_on: date | str, 
     acting = require(session, Permission.ASSET_EDIT)
     today = today or date.today()
     take = _take(session, stocktake_id)
-    closed = day(closed_on, "结束日期", today)
-    if closed < take.started_on:
-        raise UserError(f"结束日期不能早于开始日期（{take.started_on:%Y-%m-%d}）。", field="结束日期")
+    closed = past_day(closed_on, "结束日期", today)
+    date_order(take.started_on, closed, "开始日期", "结束日期")
     lines = list(session.scalars(select(StockTakeLine).where(StockTakeLine.stocktake_id == stocktake_id)))
     pending = [line for line in lines if line.result == CountResult.PENDING.value]
     if pending:

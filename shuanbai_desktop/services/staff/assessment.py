@@ -13,8 +13,10 @@ from ...data.models.staff import StaffMember
 from ...data.models.staff_activity import StaffAssessment, StaffEvaluation
 from ...domain.staff_labels import Grade, StaffRole, StaffStatus
 from ...errors import UserError
+from ..fields import clean_text, not_after, optional_number
 from ..permissions import Permission, require
-from .common import clean, decimal, member, not_after
+from ..records import get_or_error, get_or_new
+from .common import member
 
 DEFAULT_UNITS = "乡镇(街道)会同县(区)民政、财政等部门"
 
@@ -47,10 +49,7 @@ class AssessmentRow:
 
 
 def _score(raw, field: str) -> Decimal | None:
-    value = decimal(raw, field, places=1, required=False)
-    if value is not None and not Decimal(0) <= value <= Decimal(100):
-        raise UserError(f"{field}应在 0 到 100 之间。", field=field)
-    return value
+    return optional_number(raw, field, places=1, minimum=0, maximum=100)
 
 
 def save_assessment(session: Session, data: AssessmentInput, assessment_id: int | None = None,
@@ -69,11 +68,14 @@ def save_assessment(session: Session, data: AssessmentInput, assessment_id: int 
         raise UserError(f"“{staff.name}”{data.year}年度的考核已经录入过了，每人每年只有一次年度考核；"
                         "如需更正，请在列表中选中后修改。", field="考核年度")
     not_after(data.assessed_on, today, "考核日期")
-    row = session.get(StaffAssessment, assessment_id) if assessment_id else StaffAssessment(staff_id=staff.id)
-    row.staff_id, row.year, row.grade = staff.id, data.year, Grade(data.grade).value
-    row.score, row.assessed_on = _score(data.score, "考核得分"), data.assessed_on
-    row.units = clean(data.units, "考核单位", 120) or DEFAULT_UNITS
-    row.notes = clean(data.notes, "备注", 200)
+    row = get_or_new(session, StaffAssessment, assessment_id, "考核记录")
+    row.staff_id = staff.id
+    row.year = data.year
+    row.grade = Grade(data.grade).value
+    row.score = _score(data.score, "考核得分")
+    row.assessed_on = data.assessed_on
+    row.units = clean_text(data.units, "考核单位", 120) or DEFAULT_UNITS
+    row.notes = clean_text(data.notes, "备注", 200)
     if assessment_id is None:
         session.add(row)
     session.flush()
@@ -82,10 +84,7 @@ def save_assessment(session: Session, data: AssessmentInput, assessment_id: int 
 
 def delete_assessment(session: Session, assessment_id: int) -> None:
     require(session, Permission.STAFF_EDIT)
-    row = session.get(StaffAssessment, assessment_id)
-    if row is None:
-        raise UserError("找不到这条考核记录（可能已被删除）。")
-    session.delete(row)
+    session.delete(get_or_error(session, StaffAssessment, assessment_id, "考核记录"))
 
 
 def assessments(session: Session, year: int) -> list[AssessmentRow]:
@@ -141,10 +140,13 @@ def save_evaluation(session: Session, data: EvaluationInput, evaluation_id: int 
     if clash and clash != evaluation_id:
         raise UserError(f"{data.year}年度的第三方评估已经录入过了；如需更正，请选中后修改。", field="评估年度")
     not_after(data.evaluated_on, today, "评估日期")
-    row = session.get(StaffEvaluation, evaluation_id) if evaluation_id else StaffEvaluation()
-    row.year, row.evaluator = data.year, clean(data.evaluator, "评估机构", 80, required=True)
-    row.result, row.score = Grade(data.result).value, _score(data.score, "评估得分")
-    row.evaluated_on, row.notes = data.evaluated_on, clean(data.notes, "备注", 200)
+    row = get_or_new(session, StaffEvaluation, evaluation_id, "评估记录")
+    row.year = data.year
+    row.evaluator = clean_text(data.evaluator, "评估机构", 80, required=True)
+    row.result = Grade(data.result).value
+    row.score = _score(data.score, "评估得分")
+    row.evaluated_on = data.evaluated_on
+    row.notes = clean_text(data.notes, "备注", 200)
     if evaluation_id is None:
         session.add(row)
     session.flush()
@@ -153,10 +155,7 @@ def save_evaluation(session: Session, data: EvaluationInput, evaluation_id: int 
 
 def delete_evaluation(session: Session, evaluation_id: int) -> None:
     require(session, Permission.STAFF_EDIT)
-    row = session.get(StaffEvaluation, evaluation_id)
-    if row is None:
-        raise UserError("找不到这条评估记录（可能已被删除）。")
-    session.delete(row)
+    session.delete(get_or_error(session, StaffEvaluation, evaluation_id, "评估记录"))
 
 
 def list_evaluations(session: Session) -> list[EvaluationRow]:

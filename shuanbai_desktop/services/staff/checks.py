@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ...data.models import ServicePoint, Village
+from ...data.models import ServicePoint
 from ...data.models.staff import StaffMember
 from ...domain.staff_labels import Certificate, StaffRole, StaffStatus
 from ...domain.staff_staffing import StaffingChecks, Worker
 from ...domain.staff_staffing import staffing_checks as compute
+from ..records import village_names
 from .common import pairs
 
 
@@ -19,7 +20,7 @@ def staffing_checks(session: Session) -> StaffingChecks:
                             .options(selectinload(StaffMember.villages)))
     workers = [Worker(s.name, StaffRole(s.role), Certificate(s.certificate), s.point_id,
                       tuple(v.village_code for v in s.villages)) for s in staff]
-    villages = pairs(session, select(Village.code, Village.name))
+    villages = village_names(session)
     points = pairs(session, (select(ServicePoint.id, ServicePoint.name)
                                   .where(ServicePoint.active.is_(True)).order_by(ServicePoint.id)))
     return compute(workers, villages, points)

@@ -20,8 +20,10 @@ from ...domain.staff_rules import (
     renewal_eligibility,
 )
 from ...errors import UserError
+from ..fields import clean_text, date_order, not_after
 from ..permissions import Permission, require
-from .common import clean, employer_name, member, not_after, pairs
+from ..records import get_or_error
+from .common import employer_name, member, pairs
 
 
 @dataclass(frozen=True)
@@ -103,16 +105,21 @@ def _check(session: Session, staff: StaffMember, data: ContractInput, contract_i
                                                 _effective_end(other)):
             raise UserError(f"合同期限与“{staff.name}”已有的合同（{other.start_date:%Y-%m-%d} 至 "
                             f"{_effective_end(other):%Y-%m-%d}）重叠。同一人的合同期限不能重叠。", field="起始日期")
-    employer = clean(data.employer, "用人单位", 60) or employer_name(session)
+    employer = clean_text(data.employer, "用人单位", 60) or employer_name(session)
     if not employer:
         raise UserError("用人单位不能为空。", field="用人单位")
-    return ContractInput(data.start_date, data.end_date, employer, clean(data.number, "合同编号", 40),
-                         data.signed_on, data.probation_months, data.pay_level_id, clean(data.notes, "备注", 200))
+    return ContractInput(data.start_date, data.end_date, employer, clean_text(data.number, "合同编号", 40),
+                         data.signed_on, data.probation_months, data.pay_level_id, clean_text(data.notes, "备注", 200))
 
 
 def _apply(row: StaffContract, data: ContractInput) -> None:
-    row.start_date, row.end_date, row.employer, row.number = data.start_date, data.end_date, data.employer, data.number
-    row.signed_on, row.probation_months, row.pay_level_id = data.signed_on, data.probation_months, data.pay_level_id
+    row.start_date = data.start_date
+    row.end_date = data.end_date
+    row.employer = data.employer
+    row.number = data.number
+    row.signed_on = data.signed_on
+    row.probation_months = data.probation_months
+    row.pay_level_id = data.pay_level_id
     row.notes = data.notes
 
 
@@ -138,10 +145,7 @@ def update_contract(session: Session, contract_id: int, data: ContractInput, tod
 
 
 def _contract(session: Session, contract_id: int) -> StaffContract:
-    row = session.get(StaffContract, contract_id)
-    if row is None:
-        raise UserError("找不到这份合同（可能已被删除）。")
-    return row
+    return get_or_error(session, StaffContract, contract_id, "合同记录")
 
 
 def renewal_defaults(session: Session, contract_id: int) -> ContractInput:
@@ -166,7 +170,7 @@ def renew_contract(session: Session, contract_id: int, data: ContractInput, over
     if session.scalar(select(StaffContract.id).where(StaffContract.previous_id == contract_id)):
         raise UserError("这份合同已经续签过了。")
     eligibility = renewal_check(session, staff.id, data.start_date)
-    reason = clean(override_reason, "特批理由", 200)
+    reason = clean_text(override_reason, "特批理由", 200)
     if not eligibility.eligible:
         if not reason:
             raise RenewalNotEligible(staff.name, eligibility)
@@ -179,11 +183,11 @@ def terminate_contract(session: Session, contract_id: int, on: date, reason: str
     row = _contract(session, contract_id)
     if row.terminated_on is not None:
         raise UserError("这份合同已经解除了。")
-    if on < row.start_date:
-        raise UserError("解除日期不能早于合同起始日期。", field="解除日期")
+    date_order(row.start_date, on, "合同起始日期", "解除日期")
     if on > row.end_date:
         raise UserError("解除日期不能晚于合同终止日期（到期的合同无需解除）。", field="解除日期")
-    row.terminated_on, row.termination_reason = on, clean(reason, "解除原因", 200, required=True)
+    row.terminated_on = on
+    row.termination_reason = clean_text(reason, "解除原因", 200, required=True)
 
 
 def _rows(session: Session, contracts: list[StaffContract], today: date) -> list[ContractRow]:

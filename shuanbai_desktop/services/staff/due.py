@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from ...data.models.staff import StaffMember
+from ...domain.permissions import Permission
 from ...domain.staff_labels import ContractStatus
 from ...domain.staff_rules import SUPERVISION_VISIT_HOURS, expiry_band, hours_text
 from .. import workbench
@@ -120,6 +121,6 @@ def supervision_items(ctx: WorkbenchContext) -> list[DueItem]:
 @workbench.provider
 def _staff_items(ctx: WorkbenchContext) -> list[DueItem]:
     items = staffing_items(ctx) + training_items(ctx) + supervision_items(ctx)
-    if ctx.user_is_admin:
+    if ctx.can(Permission.STAFF_EDIT):
         items += contract_items(ctx) + assessment_items(ctx)
     return items

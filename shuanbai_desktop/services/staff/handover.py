@@ -72,11 +72,13 @@ def _points_led(session: Session, holder: Holder) -> list[HandoverItem]:
 def _reassign_points(session: Session, ids: list[str], old: Holder, new: Holder) -> None:
     leaver, receiver = session.get(StaffMember, old.staff_id), session.get(StaffMember, new.staff_id)
     for point in session.scalars(select(ServicePoint).where(ServicePoint.id.in_([int(i) for i in ids]))):
-        point.liaison_name, point.liaison_phone = receiver.name, receiver.phone
+        point.liaison_name = receiver.name
+        point.liaison_phone = receiver.phone
         if leaver.point_id == point.id:
             leaver.is_liaison = False
         if receiver.role == StaffRole.SERVICE_WORKER.value and receiver.point_id in (None, point.id):
-            receiver.point_id, receiver.is_liaison = point.id, True
+            receiver.point_id = point.id
+            receiver.is_liaison = True
 
 
 def _villages_served(session: Session, holder: Holder) -> list[HandoverItem]:

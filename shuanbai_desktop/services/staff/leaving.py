@@ -13,8 +13,9 @@ from ...data.models.staff import StaffContract
 from ...domain.staff_labels import StaffStatus
 from ...errors import UserError
 from .. import auth
+from ..fields import clean_text, date_order
 from ..permissions import Acting, Permission, require
-from .common import clean, member
+from .common import member
 from .handover import Move, hand_over, handover_list
 
 
@@ -49,9 +50,8 @@ def leave_station(session: Session, staff_id: int, data: LeaveInput, today: date
     staff = member(session, staff_id)
     if staff.status == StaffStatus.LEFT.value:
         raise UserError(f"“{staff.name}”已于 {staff.leave_date:%Y-%m-%d} 离职。")
-    reason = clean(data.reason, "离职原因", 200, required=True)
-    if data.leave_date < staff.hire_date:
-        raise UserError("离职日期不能早于入职日期。", field="离职日期")
+    reason = clean_text(data.reason, "离职原因", 200, required=True)
+    date_order(staff.hire_date, data.leave_date, "入职日期", "离职日期")
     if (data.leave_date - today).days > 90:
         raise UserError("离职日期不能晚于今天 90 天以上。", field="离职日期")
     moved = hand_over(session, staff_id, list(data.moves))
@@ -59,7 +59,9 @@ def leave_station(session: Session, staff_id: int, data: LeaveInput, today: date
     if left:
         kinds = "、".join(sorted({i.kind for i in left}))
         raise UserError(f"还有 {len(left)} 项未指定接收人（{kinds}），全部移交后才能办理离职。", field="接收人")
-    staff.status, staff.leave_date, staff.leave_reason = StaffStatus.LEFT.value, data.leave_date, reason
+    staff.status = StaffStatus.LEFT.value
+    staff.leave_date = data.leave_date
+    staff.leave_reason = reason
     staff.is_liaison = False
     ended = _end_contracts(session, staff_id, data.leave_date, reason)
     if data.disable_account and staff.user_id is not None:
@@ -76,7 +78,7 @@ def _disable_account(session: Session, acting: Acting, user_id: int) -> None:
     """The session's user as the database knows them (never a caller's claim) disables the account."""
     if acting.user_id is None:
         raise UserError("停用登录账户须由登录的管理员办理，请取消“同时停用其登录账户”后再试。")
-    auth.set_disabled(session, auth.get_user(session, acting.user_id), user_id, True)
+    auth.set_disabled(session, user_id, True)  # Permission.USERS_MANAGE, as the session's user
 
 
 def rejoin(session: Session, staff_id: int, on: date) -> None:
@@ -88,5 +90,8 @@ def rejoin(session: Session, staff_id: int, on: date) -> None:
     if on <= staff.leave_date:
         raise UserError(f"重新入职日期应晚于离职日期（{staff.leave_date:%Y-%m-%d}）。", field="入职日期")
     previous = f"原入职 {staff.hire_date:%Y-%m-%d}，离职 {staff.leave_date:%Y-%m-%d}（{staff.leave_reason}）"
-    staff.status, staff.hire_date, staff.leave_date, staff.leave_reason = StaffStatus.ACTIVE.value, on, None, ""
+    staff.status = StaffStatus.ACTIVE.value
+    staff.hire_date = on
+    staff.leave_date = None
+    staff.leave_reason = ""
     audit.record_event(session, "staff_member", str(staff_id), f"重新入职：{staff.name}，{previous}"[:200])

@@ -17,15 +17,16 @@ from ...domain.staff_pay_rules import (
     auto_scores,
     check_score,
     contributions,
-    money,
     performance_pay,
     performance_ratio,
+    round_fen,
     seniority_years,
 )
 from ...domain.staff_rules import month_end
 from ...errors import UserError
+from ..fields import clean_text, money
 from ..permissions import Permission, require
-from .common import clean, decimal
+from ..records import get_or_error
 from .pay_table import get_rates, get_weights
 from .training import hours_by_staff
 
@@ -97,11 +98,13 @@ def _facts(s: StaffMember, year: int, month: int, hours: Decimal) -> WorkerFacts
 def _fill(line: StaffPayMonth, s: StaffMember, level: StaffPayLevel, scores: dict[Factor, int],
           session: Session) -> None:
     weights, rates = get_weights(session), get_rates(session)
-    line.level_name, line.base_pay, line.performance_standard = level.name, level.base_pay, level.performance_standard
+    line.level_name = level.name
+    line.base_pay = level.base_pay
+    line.performance_standard = level.performance_standard
     line.factor_scores = json.dumps({f.value: scores[f] for f in Factor}, sort_keys=True)
     line.performance_pay = performance_pay(level.performance_standard, weights, scores)
     if line.contribution_base is None:
-        line.contribution_base = money(level.base_pay + level.performance_standard)
+        line.contribution_base = round_fen(level.base_pay + level.performance_standard)
     _set_contributions(line, rates)
 
 
@@ -137,20 +140,18 @@ def update_line(session: Session, line_id: int, entered: dict[Factor, int], othe
                 notes: str = "") -> None:
     """The deputy head's part: entered factor scores, allowances, contribution base; pay recomputed."""
     require(session, Permission.STAFF_EDIT)
-    line = session.get(StaffPayMonth, line_id)
-    if line is None:
-        raise UserError("找不到这条工资记录（可能已被删除）。")
+    line = get_or_error(session, StaffPayMonth, line_id, "工资记录")
     scores = {Factor(k): v for k, v in json.loads(line.factor_scores).items()}
     for factor, value in entered.items():
         check_score(factor, int(value))
         scores[factor] = int(value)
-    other = decimal(other_pay, "津贴补贴")
-    base = decimal(contribution_base, "缴费基数")
-    if other < 0 or base < 0:
-        raise UserError("金额不能为负数。", field="津贴补贴" if other < 0 else "缴费基数")
+    other = money(other_pay, "津贴补贴")
+    base = money(contribution_base, "缴费基数")
     line.factor_scores = json.dumps({f.value: scores[f] for f in Factor}, sort_keys=True)
     line.performance_pay = performance_pay(line.performance_standard, get_weights(session), scores)
-    line.other_pay, line.contribution_base, line.notes = other, base, clean(notes, "备注", 200)
+    line.other_pay = other
+    line.contribution_base = base
+    line.notes = clean_text(notes, "备注", 200)
     _set_contributions(line, get_rates(session))
 
 

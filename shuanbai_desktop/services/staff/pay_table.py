@@ -21,8 +21,10 @@ from ...domain.staff_pay_rules import (
     suggest_level,
 )
 from ...errors import UserError
+from ..fields import clean_text, money, number
 from ..permissions import Permission, require
-from .common import clean, decimal, pairs
+from ..records import get_or_error, get_or_new
+from .common import pairs
 
 WEIGHTS_KEY = "staff.performance_weights"
 RATES_KEY = "staff.insurance_rates"
@@ -55,25 +57,23 @@ class PayLevelRow:
         return self.base_pay + self.performance_standard
 
 
-def _amount(raw, field: str) -> Decimal:
-    value = decimal(raw, field)
-    if not Decimal(0) <= value <= MAX_PAY:
-        raise UserError(f"{field}应在 0 到 {MAX_PAY} 元之间（每月金额）。", field=field)
-    return value
-
-
 def save_level(session: Session, data: PayLevelInput, level_id: int | None = None) -> int:
     require(session, Permission.STAFF_EDIT)
-    name = clean(data.name, "等级名称", 20, required=True)
+    name = clean_text(data.name, "等级名称", 20, required=True)
     clash = session.scalar(select(StaffPayLevel.id).where(StaffPayLevel.name == name))
     if clash and clash != level_id:
         raise UserError(f"已有名为“{name}”的薪酬等级。", field="等级名称")
     if not 0 <= int(data.min_years) <= 50:
         raise UserError("最低工龄应在 0 到 50 年之间。", field="最低工龄")
-    base, perf = _amount(data.base_pay, "基本工资"), _amount(data.performance_standard, "绩效工资标准")
-    row = session.get(StaffPayLevel, level_id) if level_id else StaffPayLevel()
-    row.name, row.certificate, row.min_years = name, Certificate(data.certificate).value, int(data.min_years)
-    row.base_pay, row.performance_standard, row.notes = base, perf, clean(data.notes, "说明", 100)
+    base = money(data.base_pay, "基本工资", MAX_PAY)
+    perf = money(data.performance_standard, "绩效工资标准", MAX_PAY)
+    row = get_or_new(session, StaffPayLevel, level_id, "薪酬等级")
+    row.name = name
+    row.certificate = Certificate(data.certificate).value
+    row.min_years = int(data.min_years)
+    row.base_pay = base
+    row.performance_standard = perf
+    row.notes = clean_text(data.notes, "说明", 100)
     if level_id is None:
         session.add(row)
     session.flush()
@@ -91,7 +91,7 @@ def list_levels(session: Session) -> list[PayLevelRow]:
 
 def delete_level(session: Session, level_id: int) -> None:
     require(session, Permission.STAFF_EDIT)
-    row = session.get(StaffPayLevel, level_id)
+    row = get_or_error(session, StaffPayLevel, level_id, "薪酬等级")
     in_use = session.scalar(select(func.count()).select_from(StaffMember).where(StaffMember.pay_level_id == level_id))
     in_use += session.scalar(select(func.count()).select_from(StaffContract).where(
         StaffContract.pay_level_id == level_id))
@@ -143,6 +143,6 @@ def set_rates(session: Session, rates: dict[Insurance, tuple]) -> None:
     clean_rates = {}
     for kind in Insurance:
         emp, per = rates[kind]
-        clean_rates[kind] = (decimal(emp, f"{kind.label}单位"), decimal(per, f"{kind.label}个人"))
+        clean_rates[kind] = (number(emp, f"{kind.label}单位"), number(per, f"{kind.label}个人"))
     check_rates(clean_rates)
     _store(session, RATES_KEY, {k.value: [str(e), str(p)] for k, (e, p) in clean_rates.items()})

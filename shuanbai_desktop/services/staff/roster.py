@@ -21,8 +21,10 @@ from ...domain.staff_labels import Certificate, Education, Post, Source, StaffRo
 from ...domain.staff_pay_rules import seniority_years
 from ...domain.staff_rules import add_years
 from ...errors import UserError
+from ..fields import clean_text, date_order, not_after
 from ..permissions import Permission, require
-from .common import clean, member, not_after, pairs
+from ..records import village_names
+from .common import member, pairs
 from .links import sync_liaison
 
 ROLE_ORDER = {role: i for i, role in enumerate(StaffRole)}
@@ -117,8 +119,7 @@ def _check_dates(data: StaffInput, birth: date, today: date) -> None:
     not_after(data.hire_date, add_years(today, 1), "入职日期", "一年以后")
     not_after(data.certificate_date, today, "取证日期")
     not_after(data.career_start, today, "从事社工起始日期")
-    if data.career_start and data.career_start < birth:
-        raise UserError("从事社工起始日期不能早于出生日期。", field="从事社工起始日期")
+    date_order(birth, data.career_start, "出生日期", "从事社工起始日期")
 
 
 def _check_links(session: Session, data: StaffInput, staff_id: int | None) -> None:
@@ -142,7 +143,7 @@ def _check_links(session: Session, data: StaffInput, staff_id: int | None) -> No
 
 
 def _validated(session: Session, data: StaffInput, staff_id: int | None, today: date):
-    name = clean(data.name, "姓名", 40, required=True)
+    name = clean_text(data.name, "姓名", 40, required=True)
     number, birth, sex = _check_person(data, today)
     clash = session.scalar(select(StaffMember).where(StaffMember.id_number == number))
     if clash is not None and clash.id != staff_id:
@@ -160,19 +161,28 @@ def save_staff(session: Session, data: StaffInput, staff_id: int | None = None, 
     name, number, birth, sex = _validated(session, data, staff_id, today)
     row = member(session, staff_id) if staff_id else StaffMember(status=StaffStatus.ACTIVE.value)
     certified = Certificate(data.certificate).certified
-    row.name, (row.name_pinyin, row.name_initials) = name, name_search_keys(name)
-    row.id_number, row.birth_date, row.sex = number, birth, sex
+    row.name = name
+    row.name_pinyin, row.name_initials = name_search_keys(name)
+    row.id_number = number
+    row.birth_date = birth
+    row.sex = sex
     row.phone = validate_phone(data.phone or "", field="联系电话")
-    row.education, row.major = Education(data.education).value, clean(data.major, "专业", 60)
+    row.education = Education(data.education).value
+    row.major = clean_text(data.major, "专业", 60)
     row.certificate = Certificate(data.certificate).value
-    row.certificate_no = clean(data.certificate_no, "证书编号", 40) if certified else ""
+    row.certificate_no = clean_text(data.certificate_no, "证书编号", 40) if certified else ""
     row.certificate_date = data.certificate_date if certified else None
     row.supervisor_cert = bool(data.supervisor_cert)
-    row.supervisor_cert_no = clean(data.supervisor_cert_no, "督导证编号", 40) if data.supervisor_cert else ""
-    row.role, row.is_liaison, row.point_id = StaffRole(data.role).value, data.is_liaison, data.point_id
-    row.source, row.hire_date, row.career_start = Source(data.source).value, data.hire_date, data.career_start
-    row.user_id, row.pay_level_id = data.user_id, data.pay_level_id
-    row.notes = clean(data.notes, "备注", 1000)
+    row.supervisor_cert_no = clean_text(data.supervisor_cert_no, "督导证编号", 40) if data.supervisor_cert else ""
+    row.role = StaffRole(data.role).value
+    row.is_liaison = data.is_liaison
+    row.point_id = data.point_id
+    row.source = Source(data.source).value
+    row.hire_date = data.hire_date
+    row.career_start = data.career_start
+    row.user_id = data.user_id
+    row.pay_level_id = data.pay_level_id
+    row.notes = clean_text(data.notes, "备注", 1000)
     if staff_id is None:
         session.add(row)
     _set_villages(row, data.village_codes)
@@ -204,7 +214,7 @@ def get_staff(session: Session, staff_id: int) -> StaffDetail:
 
 
 def _lookups(session: Session) -> dict[str, dict]:
-    return {"villages": pairs(session, select(Village.code, Village.name)),
+    return {"villages": village_names(session),
             "points": pairs(session, select(ServicePoint.id, ServicePoint.name)),
             "users": pairs(session, select(User.id, User.username)),
             "levels": pairs(session, select(StaffPayLevel.id, StaffPayLevel.name))}

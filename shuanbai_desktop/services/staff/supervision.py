@@ -15,8 +15,10 @@ from ...data.models.staff import StaffMember
 from ...data.models.staff_activity import StaffSupervision, StaffSupervisionAttendee
 from ...domain.staff_rules import SUPERVISION_VISIT_HOURS, missing_supervision_months, month_end
 from ...errors import UserError
+from ..fields import clean_text, date_order, not_after, number
 from ..permissions import Permission, require
-from .common import clean, decimal, not_after, pairs, tenths
+from ..records import get_or_error, get_or_new
+from .common import pairs, sync_attendees, tenths
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,9 @@ class SupervisionRow:
 def _check(session: Session, data: SupervisionInput, today: date) -> tuple[date, Decimal]:
     end = data.end_date or data.visit_date
     not_after(data.visit_date, today, "督导日期")
-    if end < data.visit_date:
-        raise UserError("结束日期不能早于督导日期。", field="结束日期")
+    date_order(data.visit_date, end, "督导日期", "结束日期")
     not_after(end, today, "结束日期")
-    hours = decimal(data.hours, "督导时长", places=1)
+    hours = number(data.hours, "督导时长", places=1)
     days = (end - data.visit_date).days + 1
     if hours <= 0:
         raise UserError("督导时长必须大于 0。", field="督导时长")
@@ -80,28 +81,24 @@ def save_supervision(session: Session, data: SupervisionInput, supervision_id: i
                      today: date | None = None) -> int:
     require(session, Permission.SUPERVISION_RECORD)
     end, hours = _check(session, data, today or date.today())
-    row = session.get(StaffSupervision, supervision_id) if supervision_id else StaffSupervision()
-    row.visit_date, row.end_date, row.hours = data.visit_date, end, hours
-    row.supervisor = clean(data.supervisor, "督导员", 40, required=True)
-    row.organisation = clean(data.organisation, "督导机构", 80)
-    row.topics, row.notes = clean(data.topics, "督导内容", 2000), clean(data.notes, "备注", 200)
+    row = get_or_new(session, StaffSupervision, supervision_id, "督导记录")
+    row.visit_date = data.visit_date
+    row.end_date = end
+    row.hours = hours
+    row.supervisor = clean_text(data.supervisor, "督导员", 40, required=True)
+    row.organisation = clean_text(data.organisation, "督导机构", 80)
+    row.topics = clean_text(data.topics, "督导内容", 2000)
+    row.notes = clean_text(data.notes, "备注", 200)
     if supervision_id is None:
         session.add(row)
-    current = {a.staff_id: a for a in row.attendees}
-    for sid in set(current) - set(data.staff_ids):
-        row.attendees.remove(current[sid])
-    for sid in sorted(set(data.staff_ids) - set(current)):
-        row.attendees.append(StaffSupervisionAttendee(staff_id=sid))
+    sync_attendees(row.attendees, data.staff_ids, StaffSupervisionAttendee)
     session.flush()
     return row.id
 
 
 def delete_supervision(session: Session, supervision_id: int) -> None:
     require(session, Permission.SUPERVISION_RECORD)
-    row = session.get(StaffSupervision, supervision_id)
-    if row is None:
-        raise UserError("找不到这条督导记录（可能已被删除）。")
-    session.delete(row)
+    session.delete(get_or_error(session, StaffSupervision, supervision_id, "督导记录"))
 
 
 def list_supervisions(session: Session, first: date | None = None, last: date | None = None) -> list[SupervisionRow]:

@@ -14,8 +14,10 @@ from ...data.models.staff_activity import StaffTraining, StaffTrainingAttendee
 from ...domain.staff_labels import StaffStatus, TrainingKind
 from ...domain.staff_rules import Shortfall, annual_hours_required, check_training_hours, training_shortfalls
 from ...errors import UserError
+from ..fields import clean_text, date_order, not_after, number
 from ..permissions import Permission, require
-from .common import clean, decimal, not_after, pairs, tenths
+from ..records import get_or_error, get_or_new
+from .common import pairs, sync_attendees, tenths
 
 
 @dataclass(frozen=True)
@@ -84,38 +86,35 @@ def save_training(session: Session, data: TrainingInput, training_id: int | None
                   today: date | None = None) -> int:
     require(session, Permission.STAFF_EDIT)
     today = today or date.today()
-    title = clean(data.title, "培训名称", 100, required=True)
+    title = clean_text(data.title, "培训名称", 100, required=True)
     end = data.end_date or data.start_date
     not_after(data.start_date, today, "培训日期")
-    if end < data.start_date:
-        raise UserError("结束日期不能早于培训日期。", field="结束日期")
+    date_order(data.start_date, end, "培训日期", "结束日期")
     not_after(end, today, "结束日期")
-    hours = decimal(data.hours, "学时", places=1)
+    hours = number(data.hours, "学时", places=1)
     check_training_hours(hours, data.start_date, end)
     people = _check_attendees(session, tuple(data.staff_ids), data.start_date, end)
     if end == data.start_date:
         _check_day_total(session, people, end, hours, training_id)
-    row = session.get(StaffTraining, training_id) if training_id else StaffTraining()
-    row.start_date, row.end_date, row.title, row.kind = data.start_date, end, title, TrainingKind(data.kind).value
-    row.organiser, row.hours = clean(data.organiser, "组织单位", 80), hours
-    row.certificate, row.notes = clean(data.certificate, "证书/证明", 60), clean(data.notes, "备注", 200)
+    row = get_or_new(session, StaffTraining, training_id, "培训记录")
+    row.start_date = data.start_date
+    row.end_date = end
+    row.title = title
+    row.kind = TrainingKind(data.kind).value
+    row.organiser = clean_text(data.organiser, "组织单位", 80)
+    row.hours = hours
+    row.certificate = clean_text(data.certificate, "证书/证明", 60)
+    row.notes = clean_text(data.notes, "备注", 200)
     if training_id is None:
         session.add(row)
-    current = {a.staff_id: a for a in row.attendees}
-    for sid in set(current) - set(data.staff_ids):
-        row.attendees.remove(current[sid])
-    for sid in sorted(set(data.staff_ids) - set(current)):
-        row.attendees.append(StaffTrainingAttendee(staff_id=sid))
+    sync_attendees(row.attendees, data.staff_ids, StaffTrainingAttendee)
     session.flush()
     return row.id
 
 
 def delete_training(session: Session, training_id: int) -> None:
     require(session, Permission.STAFF_EDIT)
-    row = session.get(StaffTraining, training_id)
-    if row is None:
-        raise UserError("找不到这条培训记录（可能已被删除）。")
-    session.delete(row)
+    session.delete(get_or_error(session, StaffTraining, training_id, "培训记录"))
 
 
 def list_trainings(session: Session, year: int | None = None) -> list[TrainingRow]:

@@ -24,11 +24,7 @@ from ...data.models.targets import (
     ResourceLink,
 )
 from ...domain.idcard import mask_id_number
-from ..permissions import Permission, require
-from .case_rules import missing, stage_done
-from .cases import CaseRow, _row
-from .common import get_or_error, user_names
-from .labels import (
+from ...domain.target_labels import (
     CaseOutcome,
     CaseStage,
     GoalResult,
@@ -37,6 +33,10 @@ from .labels import (
     ResourceKind,
     SessionMethod,
 )
+from ..permissions import Permission, require
+from ..records import get_or_error, user_names, village_names
+from .case_rules import missing, stage_done
+from .cases import CaseRow, _row
 
 
 @dataclass(frozen=True)
@@ -117,10 +117,6 @@ class CaseDetail:
     timeline: tuple[TimelineEntry, ...]
     window_matter_id: int | None
 
-    @property
-    def resources_total(self) -> Decimal:
-        return sum((r.value_yuan for r in self.resources), Decimal("0.00"))
-
 
 def _all(session: Session, model, case_id: int, order):
     return list(session.scalars(select(model).where(model.case_id == case_id).order_by(order, model.id)))
@@ -130,7 +126,6 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
     require(session, Permission.CASE_READ)
     c = get_or_error(session, CaseRecord, case_id, "个案")
     person = session.get(Person, c.person_id)
-    from .common import village_names
     a = session.get(CaseAssessment, case_id)
     assessment = (a.assessed_on, tuple(NeedType(n) for n in a.need_types.split(",") if n), a.assessment) if a else None
     goals = tuple(GoalRow(g.id, g.goal, g.actions, g.start_on, g.due_on, GoalResult(g.result), g.evaluation,

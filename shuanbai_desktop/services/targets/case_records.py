@@ -20,13 +20,20 @@ from ...data.models.targets import (
     Referral,
     ResourceLink,
 )
+from ...domain.target_labels import (
+    CaseStage,
+    GoalResult,
+    NeedType,
+    ReferralStatus,
+    ResourceKind,
+    SessionMethod,
+)
 from ...errors import UserError
+from ..fields import clean_text, date_order, optional_money, parse_day, past_day
 from ..permissions import Acting, Permission, require
+from ..records import get_or_error
 from . import access
 from .case_rules import require_reached
-from .common import clean_text, get_or_error, not_before, past_date, required_date
-from .labels import CaseStage, GoalResult, NeedType, ReferralStatus, ResourceKind, SessionMethod
-from .profile import parse_amount
 
 MAX_VALUE = Decimal("10000000")
 
@@ -52,9 +59,9 @@ def _of_case(session: Session, model, row_id: int, case_id: int, what: str):
 
 
 def _dated(case: CaseRecord, value: date | None, field: str, today: date | None) -> date:
-    day = past_date(value, field, today or date.today())
-    not_before(day, case.opened_on, field, f"开案日期（{case.opened_on:%Y-%m-%d}）")
-    return day
+    on = past_day(value, field, today or date.today())
+    date_order(case.opened_on, on, "开案日期", field)
+    return on
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,8 @@ def save_assessment(session: Session, case_id: int, data: AssessmentInput, today
         raise UserError("请至少选择一种需求类型。", field="需求类型")
     text = clean_text(data.assessment, "评估内容", 4000, required=True)
     row = session.get(CaseAssessment, case_id) or CaseAssessment(case_id=case_id)
-    row.assessed_on, row.assessment = day, text
+    row.assessed_on = day
+    row.assessment = text
     row.need_types = ",".join(NeedType(n).value for n in dict.fromkeys(data.need_types))
     session.add(row)
     session.flush()
@@ -89,12 +97,15 @@ def save_goal(session: Session, case_id: int, data: GoalInput, goal_id: int | No
     case = _case_for(session, case_id, CaseStage.PLAN)
     goal = clean_text(data.goal, "服务目标", 300, required=True)
     actions = clean_text(data.actions, "行动措施", 1000, required=True)
-    start = required_date(data.start_on, "开始日期")
-    not_before(start, case.opened_on, "开始日期", f"开案日期（{case.opened_on:%Y-%m-%d}）")
-    due = required_date(data.due_on, "完成期限")
-    not_before(due, start, "完成期限", "开始日期")
+    start = parse_day(data.start_on, "开始日期")
+    date_order(case.opened_on, start, "开案日期", "开始日期")
+    due = parse_day(data.due_on, "完成期限")
+    date_order(start, due, "开始日期", "完成期限")
     row = _of_case(session, CaseGoal, goal_id, case_id, "服务目标") if goal_id else CaseGoal(case_id=case_id)
-    row.goal, row.actions, row.start_on, row.due_on = goal, actions, start, due
+    row.goal = goal
+    row.actions = actions
+    row.start_on = start
+    row.due_on = due
     if case.plan_date is None:
         case.plan_date = start
     session.add(row)
@@ -117,7 +128,8 @@ def evaluate_goal(session: Session, goal_id: int, result: GoalResult, evaluation
     if GoalResult(result) is GoalResult.PENDING:
         raise UserError("请选择目标达成情况。", field="达成情况")
     goal.evaluated_on = _dated(case, evaluated_on, "评估日期", today)
-    goal.result, goal.evaluation = GoalResult(result).value, clean_text(evaluation, "评估说明", 1000, required=True)
+    goal.result = GoalResult(result).value
+    goal.evaluation = clean_text(evaluation, "评估说明", 1000, required=True)
     session.flush()
 
 
@@ -134,10 +146,12 @@ def save_referral(session: Session, case_id: int, data: ReferralInput, referral_
                   today: date | None = None) -> int:
     case = _case_for(session, case_id, CaseStage.RESOURCES)
     row = _of_case(session, Referral, referral_id, case_id, "转介") if referral_id else Referral(case_id=case_id)
-    row.person_id, row.referred_on = case.person_id, _dated(case, data.referred_on, "转介日期", today)
+    row.person_id = case.person_id
+    row.referred_on = _dated(case, data.referred_on, "转介日期", today)
     row.to_org = clean_text(data.to_org, "转介单位", 80, required=True)
     row.matter = clean_text(data.matter, "转介事项", 300, required=True)
-    row.status, row.result = ReferralStatus(data.status).value, clean_text(data.result, "转介结果", 300)
+    row.status = ReferralStatus(data.status).value
+    row.result = clean_text(data.result, "转介结果", 300)
     session.add(row)
     session.flush()
     return row.id
@@ -158,7 +172,7 @@ def save_resource(session: Session, case_id: int, data: ResourceInput, today: da
                        linked_on=_dated(case, data.linked_on, "链接日期", today),
                        provider=clean_text(data.provider, "资源提供方", 80, required=True),
                        description=clean_text(data.description, "资源内容", 300, required=True),
-                       value_yuan=parse_amount(data.value_yuan, "折合金额", MAX_VALUE) or Decimal("0.00"))
+                       value_yuan=optional_money(data.value_yuan, "折合金额", MAX_VALUE) or Decimal("0.00"))
     session.add(row)
     session.flush()
     return row.id

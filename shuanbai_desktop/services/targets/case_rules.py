@@ -14,8 +14,8 @@ from ...data.models.targets import (
     Referral,
     ResourceLink,
 )
+from ...domain.target_labels import CaseStage, CaseStatus
 from ...errors import UserError
-from .labels import CaseStage, CaseStatus
 
 NEEDED = {
     CaseStage.IDENTIFY: "对象来源和基本情况",

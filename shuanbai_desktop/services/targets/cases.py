@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from ...data.models import Person
 from ...data.models.targets import CaseEvent, CaseRecord, Visit
 from ...domain.labels import Role
+from ...domain.target_labels import CaseOutcome, CaseSource, CaseStage, CaseStatus
 from ...errors import UserError
+from ..fields import clean_text, date_order, past_day
 from ..permissions import Acting, Permission, require
+from ..records import get_or_error, user_names
 from . import access
 from .case_rules import NEEDED, missing, stage_done
-from .common import clean_text, get_or_error, not_before, past_date, user_names
-from .labels import CaseOutcome, CaseSource, CaseStage, CaseStatus
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def open_case(session: Session, data: CaseInput, today: date | None = None) -> i
     acting = require(session, Permission.CASE_OPEN)
     today = today or date.today()
     get_or_error(session, Person, data.person_id, "居民记录")
-    opened = past_date(data.opened_on, "开案日期", today)
+    opened = past_day(data.opened_on, "开案日期", today)
     title = clean_text(data.title, "个案事由", 80, required=True)
     description = clean_text(data.description, "基本情况", 4000, required=True)
     if data.source_visit_id is not None:
@@ -116,8 +117,9 @@ def update_identification(session: Session, case_id: int, data: CaseInput, today
     require_reached(case, CaseStage.IDENTIFY)
     case.title = clean_text(data.title, "个案事由", 80, required=True)
     case.description = clean_text(data.description, "基本情况", 4000, required=True)
-    case.source, case.source_detail = CaseSource(data.source).value, clean_text(data.source_detail, "来源说明", 200)
-    case.opened_on = past_date(data.opened_on, "开案日期", today or date.today())
+    case.source = CaseSource(data.source).value
+    case.source_detail = clean_text(data.source_detail, "来源说明", 200)
+    case.opened_on = past_day(data.opened_on, "开案日期", today or date.today())
     if acting.is_system or acting.role is Role.ADMIN:  # only an administrator reassigns a case
         case.worker_id = data.worker_id
 
@@ -144,8 +146,8 @@ def close_case(session: Session, case_id: int, outcome: CaseOutcome, reason: str
     case, acting = _case_to_change(session, case_id)
     if case.status == CaseStatus.CLOSED.value:
         raise UserError("个案已经结案。")
-    closed = past_date(closed_on, "结案日期", today or date.today())
-    not_before(closed, case.opened_on, "结案日期", f"开案日期（{case.opened_on:%Y-%m-%d}）")
+    closed = past_day(closed_on, "结案日期", today or date.today())
+    date_order(case.opened_on, closed, "开案日期", "结案日期")
     outcome = CaseOutcome(outcome)
     reason = clean_text(reason, "结案说明", 500, required=True)
     complete = case.stage == CaseStage.FOLLOW_UP.value and stage_done(session, case, CaseStage.FOLLOW_UP)
@@ -153,7 +155,10 @@ def close_case(session: Session, case_id: int, outcome: CaseOutcome, reason: str
         lack = "；".join(missing(session, case)) or f"个案还在“{CaseStage(case.stage).label}”"
         raise UserError(f"个案尚未完成“跟踪问效”（{lack}），不能以“{outcome.label}”结案。"
                         "提前结案只能选择：转介其他机构、对象迁出或去世、对象拒绝服务。", field="结案结果")
-    case.status, case.closed_on, case.outcome, case.close_reason = CaseStatus.CLOSED.value, closed, outcome.value, reason
+    case.status = CaseStatus.CLOSED.value
+    case.closed_on = closed
+    case.outcome = outcome.value
+    case.close_reason = reason
     _event(session, case.id, closed, "closed", f"结案：{outcome.label}。{reason}", acting)
     session.flush()
 
@@ -163,7 +168,10 @@ def reopen_case(session: Session, case_id: int, reason: str, today: date | None 
     if case.status != CaseStatus.CLOSED.value:
         raise UserError("个案没有结案，无需重新开案。")
     reason = clean_text(reason, "重新开案原因", 500, required=True)
-    case.status, case.closed_on, case.outcome, case.close_reason = CaseStatus.OPEN.value, None, "", ""
+    case.status = CaseStatus.OPEN.value
+    case.closed_on = None
+    case.outcome = ""
+    case.close_reason = ""
     _event(session, case.id, today or date.today(), "reopened", f"重新开案：{reason}", acting)
     session.flush()
 
@@ -202,8 +210,3 @@ def list_cases(session: Session, flt: CaseFilter, limit: int = 2000) -> list[Cas
 def _row(c: CaseRecord, person_name: str, users: dict[int, str]) -> CaseRow:
     return CaseRow(c.id, c.case_no, c.person_id, person_name, c.title, c.worker_id, users.get(c.worker_id, "未指定"),
                    CaseStage(c.stage), CaseStatus(c.status), c.opened_on, c.closed_on, CaseSource(c.source))
-
-
-def case_row(session: Session, case_id: int) -> CaseRow:
-    c = get_or_error(session, CaseRecord, case_id, "个案")
-    return _row(c, session.get(Person, c.person_id).name, user_names(session))

@@ -22,7 +22,7 @@ from ...data.models.targets import (
     VisitPerson,
     VolunteerHours,
 )
-from .labels import CaseStage, TargetGroup
+from ...domain.target_labels import CaseStage, TargetGroup
 
 
 @dataclass(frozen=True)

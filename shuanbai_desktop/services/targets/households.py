@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 from ...data.models import Person
 from ...data.models.targets import Household, HouseholdIncome, Visit
 from ...domain.idcard import age_on, mask_id_number
+from ...domain.target_labels import Housing, HousingCondition, IncomeSource, Relation, Risk
 from ...errors import UserError
+from ..fields import clean_text, optional_money
 from ..permissions import Permission, require
-from .common import clean_text, get_or_error, user_names, village_names
-from .labels import Housing, HousingCondition, IncomeSource, Relation, Risk
-from .profile import groups_of, parse_amount
+from ..records import get_or_error, get_or_new, user_names, village_names
+from .profile import groups_of
+
+MAX_YEARLY = Decimal("10000000")  # a household's yearly income from one source, in yuan
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ def _clean_incomes(incomes) -> list[IncomeInput]:
     out = []
     for i in incomes:
         source = IncomeSource(i.source)
-        out.append(IncomeInput(source, parse_amount(i.yearly_amount, f"{source.label}年收入", Decimal("10000000")),
+        out.append(IncomeInput(source, optional_money(i.yearly_amount, f"{source.label}年收入", MAX_YEARLY),
                                clean_text(i.note, "收入说明", 80)))
     return out
 
@@ -141,13 +144,15 @@ def save_household(session: Session, data: HouseholdInput, household_id: int | N
     people = _check_members(session, data.members, household_id)
     head = people[[Relation(m.relation) for m in data.members].index(Relation.HEAD)]
     incomes = _clean_incomes(data.incomes)
-    h = get_or_error(session, Household, household_id, "户档") if household_id else Household()
+    h = get_or_new(session, Household, household_id, "户档")
     h.name = clean_text(data.name, "户名", 60) or f"{head.name}户"
     h.village_code = data.village_code or head.village_code
     h.address = clean_text(data.address, "住址", 120) or head.address
-    h.housing, h.housing_condition = Housing(data.housing).value, HousingCondition(data.housing_condition).value
+    h.housing = Housing(data.housing).value
+    h.housing_condition = HousingCondition(data.housing_condition).value
     h.housing_note = clean_text(data.housing_note, "住房说明", 200)
-    h.worker_id, h.notes = data.worker_id, clean_text(data.notes, "备注", 2000)
+    h.worker_id = data.worker_id
+    h.notes = clean_text(data.notes, "备注", 2000)
     if household_id is None:
         session.add(h)
     session.flush()
@@ -176,9 +181,11 @@ def _set_members(session: Session, household_id: int, members: tuple[MemberInput
     for person in session.scalars(select(Person).where(or_(Person.household_id == household_id,
                                                            Person.id.in_(wanted)))):
         if person.id in wanted:
-            person.household_id, person.relation = household_id, wanted[person.id]
+            person.household_id = household_id
+            person.relation = wanted[person.id]
         else:
-            person.household_id, person.relation = None, ""
+            person.household_id = None
+            person.relation = ""
 
 
 def delete_household(session: Session, household_id: int) -> None:
@@ -188,7 +195,8 @@ def delete_household(session: Session, household_id: int) -> None:
     if session.scalar(select(func.count(Visit.id)).where(Visit.household_id == household_id)):
         raise UserError("这户已有走访记录，不能删除户档（记录须保留）。可把成员移到其他户档。")
     for person in session.scalars(select(Person).where(Person.household_id == household_id)):
-        person.household_id, person.relation = None, ""
+        person.household_id = None
+        person.relation = ""
     for income in session.scalars(select(HouseholdIncome).where(HouseholdIncome.household_id == household_id)):
         session.delete(income)
     session.flush()

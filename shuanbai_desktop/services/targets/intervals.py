@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from ...data.models import Setting
+from ...domain.target_labels import Risk
 from ...errors import UserError
 from ..permissions import Permission, require
-from .labels import Risk
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from ...data.models import Person
 from ...data.models.person import PersonGroup
 from ...domain.idcard import normalize_id_number, parse_id_number
 from ...domain.labels import PersonStatus
+from ...domain.target_labels import TargetGroup
 from ...errors import UserError
-from .labels import TargetGroup
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
+from ...domain.target_labels import CaseStage
 from ...exports.pdf_fonts import MAIN, markup, register_fonts
 from .. import persons
 from .case_detail import CaseDetail, case_detail
 from .household_file import HouseholdFile, household_file
-from .labels import CaseStage
 
 BODY = ParagraphStyle("body", fontName=MAIN, fontSize=9.5, leading=13)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8.5, leading=11)

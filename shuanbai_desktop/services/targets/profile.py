@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from ...data.models.person import Person, PersonBenefit, PersonGroup
 from ...domain.idcard import age_on
 from ...domain.phone import validate_phone
+from ...domain.target_labels import BenefitKind, DisabilityGrade, DisabilityType, Health, TargetGroup
 from ...errors import UserError
-from .common import clean_text
-from .labels import BenefitKind, DisabilityGrade, DisabilityType, Health, TargetGroup
+from ..fields import clean_text, optional_money
 
 CHILD_GROUPS = (TargetGroup.CHILD_IN_DIFFICULTY, TargetGroup.LEFT_BEHIND_CHILD)
 MAX_MONTHLY = Decimal("100000")
@@ -43,20 +43,6 @@ class BenefitRow:
     def text(self) -> str:
         amount = f" {self.monthly_amount:.2f} 元/月" if self.monthly_amount is not None else ""
         return f"{self.kind.label}{amount}"
-
-
-def parse_amount(raw, field: str, maximum: Decimal = MAX_MONTHLY) -> Decimal | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    try:
-        value = Decimal(str(raw).strip().replace(",", "").replace("，", "").removesuffix("元"))
-    except InvalidOperation:
-        raise UserError(f"{field}应填写金额数字（元），例如 1050 或 1050.50。", field=field) from None
-    if not value.is_finite() or value < 0 or value >= maximum:
-        raise UserError(f"{field}应在 0 到 {maximum:,.0f} 元之间。", field=field)
-    if value != value.quantize(Decimal("0.01")):
-        raise UserError(f"{field}最多保留两位小数（分）。", field=field)
-    return value.quantize(Decimal("0.01"))
 
 
 def check_profile(data, birth: date | None, today: date) -> None:
@@ -91,7 +77,7 @@ def clean_benefits(benefits) -> list[BenefitInput] | None:
         if kind in seen and kind is not BenefitKind.OTHER:
             raise UserError(f"“{kind.label}”重复填写了。", field="享受待遇")
         seen.add(kind)
-        amount = parse_amount(b.monthly_amount, f"{kind.label}金额")
+        amount = optional_money(b.monthly_amount, f"{kind.label}金额", MAX_MONTHLY)
         note = (b.note or "").strip()
         if len(note) > 80:
             raise UserError("待遇说明不能超过 80 个字。", field="享受待遇")
@@ -159,10 +145,6 @@ def benefits_of(session: Session, person_id: int) -> tuple[BenefitRow, ...]:
     rows = session.scalars(select(PersonBenefit).where(PersonBenefit.person_id == person_id)
                            .order_by(PersonBenefit.id))
     return tuple(BenefitRow(BenefitKind(b.kind), b.monthly_amount, b.since, b.note) for b in rows)
-
-
-def health_label(code: str) -> str:
-    return Health(code or "").label
 
 
 def _optional(value: str | None, field: str, limit: int) -> str | None:

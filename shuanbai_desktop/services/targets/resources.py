@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from ...data.models import Person
 from ...data.models.targets import Activity, CaseRecord, Referral, ResourceLink, Volunteer, VolunteerHours
 from ...domain.phone import mask_phone, validate_phone
+from ...domain.target_labels import ActivityKind, ReferralStatus, ResourceKind
 from ...errors import UserError
+from ..fields import clean_text, optional_number, past_day
 from ..permissions import Permission, require
-from .common import clean_text, get_or_error, past_date, village_names
-from .labels import ActivityKind, ReferralStatus, ResourceKind
-from .profile import parse_amount
+from ..records import get_or_error, get_or_new, village_names
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,11 @@ class VolunteerRow:
 def save_volunteer(session: Session, name: str, phone: str = "", village_code: str | None = None,
                    organisation: str = "", skills: str = "", volunteer_id: int | None = None) -> int:
     require(session, Permission.CASE_OPEN)
-    row = get_or_error(session, Volunteer, volunteer_id, "志愿者") if volunteer_id else Volunteer()
+    row = get_or_new(session, Volunteer, volunteer_id, "志愿者")
     row.name = clean_text(name, "志愿者姓名", 40, required=True)
     row.phone = validate_phone(phone or "", field="志愿者电话")
-    row.village_code, row.organisation = village_code, clean_text(organisation, "所属组织", 80)
+    row.village_code = village_code
+    row.organisation = clean_text(organisation, "所属组织", 80)
     row.skills = clean_text(skills, "特长", 200)
     session.add(row)
     session.flush()
@@ -58,11 +59,11 @@ def add_hours(session: Session, volunteer_id: int, served_on: date, hours, conte
               activity_id: int | None = None, case_id: int | None = None, today: date | None = None) -> int:
     require(session, Permission.CASE_OPEN)
     get_or_error(session, Volunteer, volunteer_id, "志愿者")
-    day = past_date(served_on, "服务日期", today or date.today())
-    value = parse_amount(hours, "服务时数", Decimal("24.01"))
+    served = past_day(served_on, "服务日期", today or date.today())
+    value = optional_number(hours, "服务时数", places=2, minimum=0, maximum=24, unit="小时")
     if value is None or value <= 0:
         raise UserError("服务时数应大于 0、不超过 24 小时。", field="服务时数")
-    row = VolunteerHours(volunteer_id=volunteer_id, served_on=day, hours=value.quantize(Decimal("0.1")),
+    row = VolunteerHours(volunteer_id=volunteer_id, served_on=served, hours=value.quantize(Decimal("0.1")),
                          content=clean_text(content, "服务内容", 200, required=True),
                          activity_id=activity_id, case_id=case_id)
     session.add(row)
@@ -87,7 +88,7 @@ def save_activity(session: Session, held_on: date, kind: ActivityKind, title: st
     acting = require(session, Permission.CASE_OPEN)
     if not 0 < int(participants) <= 100000:
         raise UserError("参加人数应为大于 0 的整数。", field="参加人数")
-    row = Activity(held_on=past_date(held_on, "活动日期", today or date.today()), kind=ActivityKind(kind).value,
+    row = Activity(held_on=past_day(held_on, "活动日期", today or date.today()), kind=ActivityKind(kind).value,
                    title=clean_text(title, "活动名称", 80, required=True), village_code=village_code,
                    participants=int(participants), partner=clean_text(partner, "合作方", 120),
                    summary=clean_text(summary, "活动简介", 2000),

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from ...data.models import Person, User
 from ...data.models.targets import CaseRecord, Household, Visit, VisitPerson, VisitWorker
+from ...domain.target_labels import Risk, VisitForm
 from ...errors import UserError
+from ..fields import clean_text, parse_day, past_day
 from ..permissions import Permission, require
-from .common import clean_text, get_or_error, past_date, required_date, user_names, village_names
+from ..records import get_or_error, get_or_new, user_names, village_names
 from .intervals import default_next_due
-from .labels import Risk, VisitForm
 
 SOON_DAYS = 7
 
@@ -77,7 +78,7 @@ class DueVisit:
 
 def _validated(session: Session, data: VisitInput, today: date) -> VisitInput:
     get_or_error(session, Household, data.household_id, "户档")
-    visit_date = past_date(data.visit_date, "走访日期", today)
+    visit_date = past_day(data.visit_date, "走访日期", today)
     if not data.worker_ids:
         raise UserError("请至少选择一位走访社工。", field="走访社工")
     known = set(session.scalars(select(User.id).where(User.id.in_(data.worker_ids))))
@@ -91,7 +92,7 @@ def _validated(session: Session, data: VisitInput, today: date) -> VisitInput:
     findings = clean_text(data.findings, "走访情况", 4000, required=True)
     risk = Risk(data.risk)
     next_due = data.next_due or default_next_due(session, risk, visit_date)
-    required_date(next_due, "下次走访日期")
+    next_due = parse_day(next_due, "下次走访日期")
     if next_due <= visit_date:
         raise UserError("下次走访日期应晚于本次走访日期。", field="下次走访日期")
     return VisitInput(data.household_id, visit_date, tuple(dict.fromkeys(data.worker_ids)),
@@ -104,11 +105,16 @@ def save_visit(session: Session, data: VisitInput, today: date | None = None, vi
     """Record (or correct) a visit; the household's next due date follows its latest visit."""
     acting = require(session, Permission.VISIT_RECORD)
     clean = _validated(session, data, today or date.today())
-    visit = get_or_error(session, Visit, visit_id, "走访记录") if visit_id else Visit()
-    visit.household_id, visit.visit_date, visit.form = clean.household_id, clean.visit_date, clean.form.value
-    visit.findings, visit.risk, visit.next_due = clean.findings, clean.risk.value, clean.next_due
-    visit.need_material, visit.need_spiritual, visit.need_social = (clean.need_material, clean.need_spiritual,
-                                                                    clean.need_social)
+    visit = get_or_new(session, Visit, visit_id, "走访记录")
+    visit.household_id = clean.household_id
+    visit.visit_date = clean.visit_date
+    visit.form = clean.form.value
+    visit.findings = clean.findings
+    visit.risk = clean.risk.value
+    visit.next_due = clean.next_due
+    visit.need_material = clean.need_material
+    visit.need_spiritual = clean.need_spiritual
+    visit.need_social = clean.need_social
     if visit_id is None:
         visit.recorded_by = "" if acting.is_system else acting.username
         session.add(visit)

@@ -13,10 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...data.models.window import WindowDepartment, WindowMatterType, WindowRegistration
+from ...domain.counter_labels import Handling
 from ...errors import UserError
+from ..fields import clean_text
 from ..permissions import Permission, require
-from .common import clean, lines, swap_order
-from .terms import Handling
+from ..records import get_or_error, get_or_new
+from .common import lines, swap_order
 
 MAX_LIMIT_DAYS = 365
 MAX_MATERIALS = 30
@@ -77,11 +79,11 @@ def get_matter(session: Session, matter_id: int | None) -> MatterType:
 
 
 def _validated(session: Session, data: MatterInput, matter_id: int | None) -> MatterInput:
-    name = clean(data.name, "事项名称", 40, required=True)
+    name = clean_text(data.name, "事项名称", 40, required=True)
     clash = session.scalar(select(WindowMatterType.id).where(WindowMatterType.name == name))
     if clash and clash != matter_id:
         raise UserError(f"事项目录中已有“{name}”。", field="事项名称")
-    materials = [clean(line, "所需材料", 120) for line in lines(data.materials)]
+    materials = [clean_text(line, "所需材料", 120) for line in lines(data.materials)]
     if len(materials) > MAX_MATERIALS:
         raise UserError(f"所需材料最多 {MAX_MATERIALS} 项（现在 {len(materials)} 项）。", field="所需材料")
     try:
@@ -96,19 +98,20 @@ def _validated(session: Session, data: MatterInput, matter_id: int | None) -> Ma
         raise UserError("默认办理方式为转办时，须选择接收部门。", field="接收部门")
     if dept is not None and not dept.active:
         raise UserError(f"转办部门“{dept.name}”已停用，请选择其他部门。", field="接收部门")
-    return MatterInput(name, "\n".join(materials), clean(data.guidance, "办理说明", 500), handling, days,
+    return MatterInput(name, "\n".join(materials), clean_text(data.guidance, "办理说明", 500), handling, days,
                        dept.id if dept else None, bool(data.active))
 
 
 def save_matter(session: Session, data: MatterInput, matter_id: int | None = None) -> int:
     require(session, Permission.WINDOW_SETTINGS)
     clean_data = _validated(session, data, matter_id)
-    matter = session.get(WindowMatterType, matter_id) if matter_id else WindowMatterType()
-    if matter is None:
-        raise UserError("找不到这个事项（可能已被他人修改），请刷新后重试。")
-    matter.name, matter.materials, matter.guidance = clean_data.name, clean_data.materials, clean_data.guidance
+    matter = get_or_new(session, WindowMatterType, matter_id, "事项")
+    matter.name = clean_data.name
+    matter.materials = clean_data.materials
+    matter.guidance = clean_data.guidance
     matter.default_handling = clean_data.default_handling.value
-    matter.time_limit_days, matter.department_id = clean_data.time_limit_days, clean_data.department_id
+    matter.time_limit_days = clean_data.time_limit_days
+    matter.department_id = clean_data.department_id
     matter.active = clean_data.active
     if matter_id is None:
         matter.sort_order = (session.scalar(select(func.max(WindowMatterType.sort_order))) or 0) + 1
@@ -120,9 +123,7 @@ def save_matter(session: Session, data: MatterInput, matter_id: int | None = Non
 def set_active(session: Session, matter_id: int, active: bool) -> None:
     """Matters are never deleted (past registrations refer to them); they are stopped instead."""
     require(session, Permission.WINDOW_SETTINGS)
-    matter = session.get(WindowMatterType, matter_id)
-    if matter is None:
-        raise UserError("找不到这个事项，请刷新后重试。")
+    matter = get_or_error(session, WindowMatterType, matter_id, "事项")
     matter.active = active
 
 

@@ -1,13 +1,10 @@
-"""Small helpers shared by the window services: clean text, user names, the acting user.
+"""Small helpers shared by the window services: material lines, the acting user, handlers, list order.
 
 Who may register and handle matters is ``Permission.WINDOW_REGISTER`` (services/permissions.py); the
 acting user is read from the session by ``require_writer``.
 """
 
 from __future__ import annotations
-
-import re
-import unicodedata
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,29 +14,10 @@ from ...domain.labels import Role
 from ...errors import UserError
 from ..permissions import Acting, Permission, allowed, require
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean(value: str | None, field: str, limit: int, required: bool = False, message: str = "") -> str:
-    """NFC, control characters removed, trimmed; empty or too long raises a message naming ``field``."""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
-    if required and not text:
-        raise UserError(message or f"{field}不能为空。", field=field)
-    if len(text) > limit:
-        raise UserError(f"{field}不能超过 {limit} 个字（现在 {len(text)} 个）。", field=field)
-    return text
-
 
 def lines(text: str) -> list[str]:
     """Non-empty trimmed lines (material lists are stored one per line)."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def user_names(session: Session) -> dict[int, str]:
-    cache = session.info.setdefault("window_user_names", {})
-    if not cache:
-        cache.update(session.execute(select(User.id, User.display_name)).all())
-    return cache
 
 
 def _may_handle(role: str) -> bool:

@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from ...domain.counter_labels import OPEN_STATUSES
 from ...domain.workdays import DueDate, Urgency, add_workdays, fallback_note, urgency
 from .holidays import station_days
-from .terms import OPEN_STATUSES
 
 
 @dataclass(frozen=True)

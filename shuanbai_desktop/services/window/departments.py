@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from ...data.models.window import WindowDepartment, WindowMatterType
 from ...domain.phone import validate_phone
 from ...errors import UserError
+from ..fields import clean_text
 from ..permissions import Permission, require
-from .common import clean, swap_order
+from ..records import get_or_error, get_or_new
+from .common import swap_order
 
 
 @dataclass(frozen=True)
@@ -48,17 +50,15 @@ def list_departments(session: Session, include_inactive: bool = False) -> list[D
 
 def save_department(session: Session, data: DepartmentInput, department_id: int | None = None) -> int:
     require(session, Permission.WINDOW_SETTINGS)
-    name = clean(data.name, "部门名称", 40, required=True)
+    name = clean_text(data.name, "部门名称", 40, required=True)
     clash = session.scalar(select(WindowDepartment.id).where(WindowDepartment.name == name))
     if clash and clash != department_id:
         raise UserError(f"已有名为“{name}”的转办部门。", field="部门名称")
-    dept = session.get(WindowDepartment, department_id) if department_id else WindowDepartment()
-    if dept is None:
-        raise UserError("找不到这个转办部门（可能已被他人修改），请刷新后重试。")
+    dept = get_or_new(session, WindowDepartment, department_id, "转办部门")
     dept.name = name
-    dept.contact = clean(data.contact, "联系人", 60)
+    dept.contact = clean_text(data.contact, "联系人", 60)
     dept.phone = validate_phone(data.phone or "", field="部门电话")
-    dept.address = clean(data.address, "地址", 120)
+    dept.address = clean_text(data.address, "地址", 120)
     dept.active = bool(data.active)
     if department_id is None:
         dept.sort_order = (session.scalar(select(func.max(WindowDepartment.sort_order))) or 0) + 1
@@ -70,9 +70,7 @@ def save_department(session: Session, data: DepartmentInput, department_id: int 
 def set_active(session: Session, department_id: int, active: bool) -> None:
     """Departments are never deleted (past transfers name them); they are stopped instead."""
     require(session, Permission.WINDOW_SETTINGS)
-    dept = session.get(WindowDepartment, department_id)
-    if dept is None:
-        raise UserError("找不到这个转办部门，请刷新后重试。")
+    dept = get_or_error(session, WindowDepartment, department_id, "转办部门")
     if not active:
         users = session.scalars(select(WindowMatterType.name).where(
             WindowMatterType.department_id == department_id, WindowMatterType.active.is_(True))).all()

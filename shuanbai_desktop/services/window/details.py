@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from ...data.models import Person
 from ...data.models.window import WindowEvent, WindowRegistration
+from ...domain.counter_labels import Channel, EventKind, FollowUpMethod, Handling, Satisfaction, Status
 from ...domain.idcard import mask_id_number
 from ...domain.phone import mask_phone
 from ...domain.workdays import Urgency
-from ...errors import UserError
-from .common import lines, user_names
+from ..records import get_or_error, user_names
+from .common import lines
 from .deadlines import urgency_of
 from .queries import ANONYMOUS
-from .terms import Channel, EventKind, FollowUpMethod, Handling, Satisfaction, Status
 
 
 @dataclass(frozen=True)
@@ -114,9 +114,7 @@ def timeline(session: Session, registration_id: int) -> tuple[TimelineEntry, ...
 
 
 def get_detail(session: Session, registration_id: int, today: date) -> RegistrationDetail:
-    reg = session.get(WindowRegistration, registration_id)
-    if reg is None:
-        raise UserError("找不到这条窗口登记，请刷新后重试。")
+    reg = get_or_error(session, WindowRegistration, registration_id, "窗口登记")
     person = session.get(Person, reg.person_id) if reg.person_id else None
     names = user_names(session)
     phone = reg.contact_phone or (person.phone if person else "")

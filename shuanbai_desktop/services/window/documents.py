@@ -10,17 +10,18 @@ from sqlalchemy.orm import Session
 
 from ...data.models import Person
 from ...data.models.window import WindowDepartment, WindowEvent, WindowMatterType, WindowRegistration
+from ...domain.counter_labels import EventKind, Handling, Status
 from ...domain.idcard import mask_id_number
 from ...domain.phone import mask_phone
 from ...domain.workdays import add_workdays, fallback_note
 from ...errors import UserError
 from .. import persons, station
-from .common import lines, require_writer, user_names
+from ..records import get_or_error, user_names
+from .common import lines, require_writer
 from .details import agent_text
 from .holidays import station_days
 from .print_settings import get_print_settings
 from .queries import ANONYMOUS
-from .terms import EventKind, Handling, Status
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,7 @@ def _header(session: Session) -> StationHeader:
 
 
 def _load(session: Session, registration_id: int) -> WindowRegistration:
-    reg = session.get(WindowRegistration, registration_id)
-    if reg is None:
-        raise UserError("找不到这条窗口登记，请刷新后重试。")
+    reg = get_or_error(session, WindowRegistration, registration_id, "窗口登记")
     if reg.status == Status.VOID.value:
         raise UserError(f"受理编号 {reg.ticket_no} 已作废，不能打印。")
     return reg

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ...data.models.window import WindowEvent, WindowMatterType
 from ...data.models.window import WindowRegistration as R
-from .terms import OPEN_STATUSES, Channel, EventKind, Handling, Satisfaction, Status
+from ...domain.counter_labels import OPEN_STATUSES, Channel, EventKind, Handling, Satisfaction, Status
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,17 @@ from sqlalchemy.orm import Session
 from ...data import audit
 from ...data.base import now
 from ...data.models.window import WindowEvent, WindowRegistration
-from ...domain.dates import parse_date
+from ...domain.counter_labels import OPEN_STATUSES, EventKind, FollowUpMethod, Satisfaction, Status
 from ...domain.labels import Role
 from ...errors import UserError
-from .common import clean, require_handler, require_writer
+from ..fields import clean_text, date_order, not_after, parse_day
+from ..records import get_or_error
+from .common import require_handler, require_writer
 from .registration import MAX_DUE_AHEAD, active_department
-from .terms import OPEN_STATUSES, EventKind, FollowUpMethod, Satisfaction, Status
 
 
 def _load(session: Session, registration_id: int) -> WindowRegistration:
-    reg = session.get(WindowRegistration, registration_id)
-    if reg is None:
-        raise UserError("找不到这条窗口登记，请刷新后重试。")
-    return reg
+    return get_or_error(session, WindowRegistration, registration_id, "窗口登记")
 
 
 def _open(session: Session, registration_id: int, action: str) -> WindowRegistration:
@@ -45,12 +43,10 @@ def _event(session: Session, reg: WindowRegistration, kind: EventKind, actor_id:
 
 
 def _day(raw: date | str | None, field: str, reg: WindowRegistration, today: date) -> date:
-    day = parse_date(raw, field)
-    if day < reg.registered_on:
-        raise UserError(f"{field}不能早于登记日期（{reg.registered_on:%Y-%m-%d}）。", field=field)
-    if day > today:
-        raise UserError(f"{field}不能晚于今天（{today:%Y-%m-%d}）。", field=field)
-    return day
+    on = parse_day(raw, field)
+    date_order(reg.registered_on, on, "登记日期", field)
+    not_after(on, today, field)
+    return on
 
 
 def assign(session: Session, registration_id: int, to_user_id: int | None, note: str,
@@ -59,9 +55,11 @@ def assign(session: Session, registration_id: int, to_user_id: int | None, note:
     actor_id = require_writer(session).user_id
     reg = _open(session, registration_id, "分办")
     handler = require_handler(session, to_user_id)
-    text = clean(note, "分办说明", 300)
-    reg.handler_id, reg.status = handler.id, Status.IN_PROGRESS.value
-    reg.department_id, reg.department_name = None, ""
+    text = clean_text(note, "分办说明", 300)
+    reg.handler_id = handler.id
+    reg.status = Status.IN_PROGRESS.value
+    reg.department_id = None
+    reg.department_name = ""
     _event(session, reg, EventKind.ASSIGN, actor_id, at, to_user_id=handler.id, text=text)
 
 
@@ -71,8 +69,10 @@ def transfer(session: Session, registration_id: int, department_id: int | None, 
     actor_id = require_writer(session).user_id
     reg = _open(session, registration_id, "转办")
     dept = active_department(session, department_id)
-    text = clean(note, "转办说明", 300)
-    reg.department_id, reg.department_name, reg.status = dept.id, dept.name, Status.TRANSFERRED.value
+    text = clean_text(note, "转办说明", 300)
+    reg.department_id = dept.id
+    reg.department_name = dept.name
+    reg.status = Status.TRANSFERRED.value
     _event(session, reg, EventKind.TRANSFER, actor_id, at, department_id=dept.id, department_name=dept.name,
            text=text)
 
@@ -82,10 +82,13 @@ def close(session: Session, registration_id: int, result: str, result_date: date
     """Record the result (办结): its text and date, no earlier than registration, no later than today."""
     actor_id = require_writer(session).user_id
     reg = _open(session, registration_id, "办结")
-    text = clean(result, "办理结果", 1000, required=True, message="请填写办理结果。")
+    text = clean_text(result, "办理结果", 1000, required=True, message="请填写办理结果。")
     today = (at or now()).date()
     day = _day(result_date, "办结日期", reg, today)
-    reg.result, reg.result_date, reg.closed_by_id, reg.status = text, day, actor_id, Status.DONE.value
+    reg.result = text
+    reg.result_date = day
+    reg.closed_by_id = actor_id
+    reg.status = Status.DONE.value
     _event(session, reg, EventKind.RESULT, actor_id, at, on_date=day, text=text)
 
 
@@ -98,13 +101,13 @@ def follow_up(session: Session, registration_id: int, on_date: date | str | None
         raise UserError(f"受理编号 {reg.ticket_no} 尚未办结，办结后才能回访。")
     today = (at or now()).date()
     day = _day(on_date, "回访日期", reg, today)
-    if reg.result_date and day < reg.result_date:
-        raise UserError(f"回访日期不能早于办结日期（{reg.result_date:%Y-%m-%d}）。", field="回访日期")
+    date_order(reg.result_date, day, "办结日期", "回访日期")
     if not satisfaction:
         raise UserError("请选择居民的满意程度。", field="满意度")
     level, how = Satisfaction(satisfaction), FollowUpMethod(method)
-    text = clean(note, "回访情况", 500)
-    reg.follow_up_date, reg.satisfaction = day, level.value
+    text = clean_text(note, "回访情况", 500)
+    reg.follow_up_date = day
+    reg.satisfaction = level.value
     _event(session, reg, EventKind.FOLLOW_UP, actor_id, at, on_date=day, satisfaction=level.value,
            method=how.value, text=text)
 
@@ -116,26 +119,30 @@ def reopen(session: Session, registration_id: int, reason: str, new_due: date | 
     reg = _load(session, registration_id)
     if reg.status != Status.DONE.value:
         raise UserError(f"受理编号 {reg.ticket_no} {Status(reg.status).label}，只有已办结的事项才能重新办理。")
-    text = clean(reason, "重新办理原因", 300, required=True, message="请填写重新办理的原因。")
+    text = clean_text(reason, "重新办理原因", 300, required=True, message="请填写重新办理的原因。")
     today = (at or now()).date()
     if new_due not in (None, ""):
         _set_due(reg, new_due, today)
     reg.status = Status.TRANSFERRED.value if reg.department_id else Status.IN_PROGRESS.value
     reg.handler_id = reg.handler_id or reg.first_responder_id
-    reg.result, reg.result_date, reg.closed_by_id = "", None, None
-    reg.follow_up_date, reg.satisfaction = None, ""
+    reg.result = ""
+    reg.result_date = None
+    reg.closed_by_id = None
+    reg.follow_up_date = None
+    reg.satisfaction = ""
     _event(session, reg, EventKind.REOPEN, actor_id, at, on_date=reg.due_date, text=text)
 
 
 def _set_due(reg: WindowRegistration, raw: date | str, today: date) -> None:
-    due = parse_date(raw, "预计办结日期")
-    if due < reg.registered_on:
-        raise UserError(f"预计办结日期不能早于登记日期（{reg.registered_on:%Y-%m-%d}）。", field="预计办结日期")
+    due = parse_day(raw, "预计办结日期")
+    date_order(reg.registered_on, due, "登记日期", "预计办结日期")
     if due < today:
         raise UserError("新的预计办结日期不能早于今天。", field="预计办结日期")
     if due - reg.registered_on > MAX_DUE_AHEAD:
         raise UserError("预计办结日期不能晚于登记日期两年以上，请核对。", field="预计办结日期")
-    reg.due_date, reg.due_manual, reg.due_estimated = due, True, False
+    reg.due_date = due
+    reg.due_manual = True
+    reg.due_estimated = False
 
 
 def change_due(session: Session, registration_id: int, new_due: date | str | None, reason: str,
@@ -143,7 +150,7 @@ def change_due(session: Session, registration_id: int, new_due: date | str | Non
     """调整预计办结日期 (e.g. the receiving department needs longer), with the reason on record."""
     actor_id = require_writer(session).user_id
     reg = _open(session, registration_id, "调整办结日期")
-    text = clean(reason, "调整原因", 300, required=True, message="请填写调整办结日期的原因。")
+    text = clean_text(reason, "调整原因", 300, required=True, message="请填写调整办结日期的原因。")
     old = reg.due_date
     _set_due(reg, new_due, (at or now()).date())
     _event(session, reg, EventKind.DUE, actor_id, at, on_date=reg.due_date,
@@ -157,8 +164,9 @@ def void(session: Session, registration_id: int, reason: str, at: datetime | Non
     reg = _open(session, registration_id, "作废")
     if reg.first_responder_id != actor_id and acting.role is not Role.ADMIN:
         raise UserError("只有首问负责人或管理员可以作废这条登记。")
-    text = clean(reason, "作废原因", 200, required=True, message="请填写作废原因。")
-    reg.status, reg.void_reason = Status.VOID.value, text
+    text = clean_text(reason, "作废原因", 200, required=True, message="请填写作废原因。")
+    reg.status = Status.VOID.value
+    reg.void_reason = text
     _event(session, reg, EventKind.VOID, actor_id, at, text=text)
 
 

@@ -10,12 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...data.models.window import WindowHoliday
-from ...domain.dates import parse_date
-from ...domain.workdays import StationDays, is_statutory_year, statutory_years
+from ...domain.counter_labels import HolidayKind
+from ...domain.workdays import StationDays, is_statutory_year
 from ...errors import UserError
+from ..fields import clean_text, parse_day
 from ..permissions import Permission, require
-from .common import clean
-from .terms import HolidayKind
 
 
 @dataclass(frozen=True)
@@ -27,11 +26,6 @@ class HolidayEntry:
     @property
     def weekday_text(self) -> str:
         return "星期" + "一二三四五六日"[self.day.weekday()]
-
-
-def statutory_range_text() -> str:
-    years = sorted(statutory_years())
-    return f"{years[0]}–{years[-1]}"
 
 
 def list_entries(session: Session, year: int | None = None) -> list[HolidayEntry]:
@@ -59,7 +53,7 @@ def _forget(session: Session) -> None:
 def save_entry(session: Session, day: date | str, kind: HolidayKind, name: str) -> date:
     """Add or change one day. Days of years with statutory data are refused (the law decides them)."""
     require(session, Permission.WINDOW_SETTINGS)
-    day = parse_date(day, "日期")
+    day = parse_day(day, "日期")
     if is_statutory_year(day.year):
         raise UserError(f"{day.year} 年的法定节假日和调休安排已内置，无需也不能在这里填写。", field="日期")
     kind = HolidayKind(kind)
@@ -68,12 +62,13 @@ def save_entry(session: Session, day: date | str, kind: HolidayKind, name: str) 
                         "“调休上班”只用于周六、周日。", field="日期")
     if kind is HolidayKind.HOLIDAY and day.weekday() >= 5:
         raise UserError(f"{day:%Y-%m-%d} 是周末，本来就不上班，无需登记为放假。", field="日期")
-    text = clean(name, "名称", 20, required=True, message="请填写名称，例如“元旦”“春节”。")
+    text = clean_text(name, "名称", 20, required=True, message="请填写名称，例如“元旦”“春节”。")
     row = session.get(WindowHoliday, day)
     if row is None:
         session.add(WindowHoliday(day=day, kind=kind.value, name=text))
     else:
-        row.kind, row.name = kind.value, text
+        row.kind = kind.value
+        row.name = text
     session.flush()
     _forget(session)
     return day

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from ...data.models import Setting
 from ...errors import UserError
+from ..fields import clean_text
 from ..permissions import Permission, require
-from .common import clean
 
 PAPERS = ("A5", "A4")
 DEFAULT_HOURS = "周一至周五 上午 8:30—12:00，下午 14:30—17:30（法定节假日除外）"
@@ -40,8 +40,8 @@ def save_print_settings(session: Session, data: PrintSettings) -> PrintSettings:
     require(session, Permission.WINDOW_SETTINGS)
     if data.paper not in PAPERS:
         raise UserError("纸张只能选择 A5 或 A4。", field="纸张")
-    clean_data = PrintSettings(data.paper, clean(data.office_hours, "办公时间", 80, required=True),
-                               clean(data.return_place, "领取或回复地点", 120), clean(data.note, "告知单备注", 200))
+    clean_data = PrintSettings(data.paper, clean_text(data.office_hours, "办公时间", 80, required=True),
+                               clean_text(data.return_place, "领取或回复地点", 120), clean_text(data.note, "告知单备注", 200))
     for field, key in KEYS.items():
         value = json.dumps(getattr(clean_data, field), ensure_ascii=False)
         row = session.get(Setting, key)

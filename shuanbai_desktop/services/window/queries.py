@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from ...data.models import Person
 from ...data.models.window import WindowRegistration as R
+from ...domain.counter_labels import OPEN_STATUSES, Channel, Handling, Satisfaction, Status
 from ...domain.idcard import mask_id_number
 from ...domain.labels import LabelledEnum
 from ...domain.workdays import SOON_WORKDAYS, Urgency, add_workdays
-from .common import user_names
+from ..records import user_names
 from .deadlines import URGENCY_LABELS, urgency_of
 from .holidays import station_days
-from .terms import OPEN_STATUSES, Channel, Handling, Satisfaction, Status
 
 LIST_LIMIT = 500
 ANONYMOUS = "（未留姓名）"

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 from ...data.base import now
 from ...data.models import Person
 from ...data.models.window import WindowDepartment, WindowEvent, WindowMatterType, WindowRegistration
-from ...domain.dates import parse_date
+from ...domain.counter_labels import Channel, EventKind, Handling, Status
 from ...domain.idcard import parse_id_number
 from ...domain.phone import validate_phone
 from ...errors import UserError
+from ..fields import clean_text, date_order, parse_day
 from . import deadlines, tickets
-from .common import clean, lines, require_handler, require_writer
-from .terms import Channel, EventKind, Handling, Status
+from .common import lines, require_handler, require_writer
 
 MAX_DUE_AHEAD = timedelta(days=730)
 
@@ -87,7 +87,7 @@ def _person(session: Session, person_id: int | None, handling: Handling) -> int 
 
 
 def _agent(data: RegistrationInput, channel: Channel, today: date) -> tuple[str, str | None, str, str]:
-    name = clean(data.agent_name, "代办人姓名", 40)
+    name = clean_text(data.agent_name, "代办人姓名", 40)
     if channel is Channel.PROXY and not name:
         raise UserError("代办的须填写代办人姓名。", field="代办人姓名")
     number = None
@@ -97,7 +97,7 @@ def _agent(data: RegistrationInput, channel: Channel, today: date) -> tuple[str,
         except UserError as exc:
             raise UserError(exc.message.replace("身份证号", "代办人身份证号", 1), field="代办人身份证号") from None
     phone = validate_phone(data.agent_phone or "", field="代办人电话")
-    return name, number, phone, clean(data.agent_relation, "与办事人关系", 20)
+    return name, number, phone, clean_text(data.agent_relation, "与办事人关系", 20)
 
 
 def _received(matter: WindowMatterType, received: tuple[str, ...]) -> str:
@@ -116,9 +116,8 @@ def _due(session: Session, data: RegistrationInput, matter: WindowMatterType, ha
     computed = deadlines.preview(session, day, matter.time_limit_days)
     if data.due_date in (None, ""):
         return computed.due, computed.estimated, False, computed.note
-    due = parse_date(data.due_date, "预计办结日期")
-    if due < day:
-        raise UserError(f"预计办结日期不能早于登记日期（{day:%Y-%m-%d}）。", field="预计办结日期")
+    due = parse_day(data.due_date, "预计办结日期")
+    date_order(day, due, "登记日期", "预计办结日期")
     if due - day > MAX_DUE_AHEAD:
         raise UserError("预计办结日期不能晚于登记日期两年以上，请核对。", field="预计办结日期")
     manual = due != computed.due
@@ -138,20 +137,29 @@ def _first_step(session: Session, reg: WindowRegistration, data: RegistrationInp
                 actor_id: int) -> WindowEvent:
     event = WindowEvent(at=reg.registered_at, actor_id=actor_id, kind=handling.value)
     if handling is Handling.ON_SPOT:
-        reg.result = clean(data.result, "办理结果", 1000, required=True,
+        reg.result = clean_text(data.result, "办理结果", 1000, required=True,
                            message="当场办结须填写办理结果（例如已解答的政策要点）。")
-        reg.result_date, reg.closed_by_id, reg.status = reg.registered_on, actor_id, Status.DONE.value
-        event.kind, event.on_date, event.text = EventKind.RESULT.value, reg.result_date, reg.result
+        reg.result_date = reg.registered_on
+        reg.closed_by_id = actor_id
+        reg.status = Status.DONE.value
+        event.kind = EventKind.RESULT.value
+        event.on_date = reg.result_date
+        event.text = reg.result
     elif handling is Handling.ASSIGN:
         handler = require_handler(session, data.handler_id or actor_id)
-        reg.handler_id, reg.status = handler.id, Status.IN_PROGRESS.value
-        event.to_user_id, event.text = handler.id, clean(data.transfer_note, "分办说明", 300)
+        reg.handler_id = handler.id
+        reg.status = Status.IN_PROGRESS.value
+        event.to_user_id = handler.id
+        event.text = clean_text(data.transfer_note, "分办说明", 300)
     else:
         dept = active_department(session, data.department_id)
-        reg.department_id, reg.department_name = dept.id, dept.name
-        reg.handler_id, reg.status = actor_id, Status.TRANSFERRED.value
-        event.department_id, event.department_name = dept.id, dept.name
-        event.text = clean(data.transfer_note, "转办说明", 300)
+        reg.department_id = dept.id
+        reg.department_name = dept.name
+        reg.handler_id = actor_id
+        reg.status = Status.TRANSFERRED.value
+        event.department_id = dept.id
+        event.department_name = dept.name
+        event.text = clean_text(data.transfer_note, "转办说明", 300)
     return event
 
 
@@ -170,7 +178,7 @@ def register(session: Session, data: RegistrationInput, at: datetime | None = No
         agent_name=agent_name, agent_id_number=agent_id, agent_phone=agent_phone, agent_relation=relation,
         matter_type_id=matter.id, matter_name=matter.name, materials=matter.materials,
         materials_received=_received(matter, tuple(data.materials_received)),
-        time_limit_days=matter.time_limit_days, description=clean(data.description, "简要情况", 500),
+        time_limit_days=matter.time_limit_days, description=clean_text(data.description, "简要情况", 500),
         first_responder_id=actor_id, handling=handling.value, department_name="")
     reg.due_date, reg.due_estimated, reg.due_manual, note = _due(session, data, matter, handling, day)
     step = _first_step(session, reg, data, handling, actor_id)

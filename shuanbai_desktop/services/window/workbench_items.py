@@ -1,6 +1,7 @@
 """工作台 items of the window: overdue (red) and near-due (amber) matters, and a missing holiday table.
 
-An ordinary user sees the matters they handle or first received; an administrator sees all.
+An ordinary user sees the matters they handle or first received; whoever runs the counter's settings
+(``Permission.WINDOW_SETTINGS``: the administrator) sees all, and is told of a missing holiday table.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ...data.models.window import WindowRegistration as R
+from ...domain.counter_labels import OPEN_STATUSES
+from ...domain.permissions import Permission
 from ...domain.workdays import statutory_years
 from ..workbench import DueItem, Level, WorkbenchContext, provider
 from .holidays import years_missing_table
 from .queries import RegistrationFilter, View, list_registrations
-from .terms import OPEN_STATUSES
 
 SHOWN = 8  # matters listed one by one per level; the rest are summed up in one line
 HOLIDAY_PAGE = "settings.window_holidays"
@@ -22,7 +24,7 @@ HOLIDAY_PAGE = "settings.window_holidays"
 
 def _user_id(ctx: WorkbenchContext) -> int | None:
     actor = ctx.session.info.get("actor")
-    return None if ctx.user_is_admin or actor is None else actor.user_id
+    return None if ctx.can(Permission.WINDOW_SETTINGS) or actor is None else actor.user_id
 
 
 def _items(ctx: WorkbenchContext, view: View, level: Level, today: date) -> list[DueItem]:
@@ -43,7 +45,7 @@ def _items(ctx: WorkbenchContext, view: View, level: Level, today: date) -> list
 
 def _calendar_items(ctx: WorkbenchContext, today: date) -> list[DueItem]:
     """Administrators: open matters have due dates in a year without statutory data and no station table."""
-    if not ctx.user_is_admin:
+    if not ctx.can(Permission.WINDOW_SETTINGS):
         return []
     years = set(ctx.session.scalars(select(func.strftime("%Y", R.due_date)).distinct().where(
         R.due_estimated.is_(True), R.status.in_(OPEN_STATUSES))))

@@ -1,8 +1,8 @@
-"""The window's terms: one code in the database, one Chinese label on screen and on paper."""
+"""The 窗口 (counter) registration's terms: one code in the database, one Chinese label on screen and on paper."""
 
 from __future__ import annotations
 
-from ...domain.labels import LabelledEnum
+from .labels import LabelledEnum
 
 
 class Channel(LabelledEnum):

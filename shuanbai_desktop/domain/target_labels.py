@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...domain.labels import LabelledEnum
+from .labels import LabelledEnum
 
 
 class TargetGroup(LabelledEnum):

@@ -7,6 +7,8 @@ through SQLAlchemy Core in batches (one audit event for the whole run, not one p
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import random
 from datetime import date, timedelta
 
@@ -20,8 +22,8 @@ from ..domain.idcard import make_id_number
 from ..domain.labels import FacilityType, PersonStatus, Role
 from ..domain.pinyin import name_search_keys
 from ..errors import UserError
-from . import auth, station
-from .permissions import as_system
+from ..services import auth, station
+from ..services.permissions import as_system
 
 MAX_RESIDENTS = 100_000
 BATCH = 5_000
@@ -87,14 +89,12 @@ def _ensure_points_and_users(session) -> None:
 
 
 def _feature_generators():
-    """Each feature may ship ``services/demo_<area>.py`` with ``add_demo(session, rng, today)``."""
-    import importlib
-    import pkgutil
-
-    from .. import services
-    for module in sorted(pkgutil.iter_modules(services.__path__), key=lambda m: m.name):
-        if module.name.startswith("demo_"):
-            yield importlib.import_module(f"{services.__name__}.{module.name}").add_demo
+    """Each feature may ship ``demo/<area>.py`` with ``add_demo(session, rng, today)``; run in name order."""
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        feature = importlib.import_module(f"{__name__}.{module.name}")
+        add_demo = getattr(feature, "add_demo", None)
+        if add_demo is not None:
+            yield add_demo
 
 
 def generate_demo(db: Database, residents: int = 1000, seed: int = 20211, today: date | None = None) -> int:

@@ -16,12 +16,12 @@ from ..domain.idcard import make_id_number
 from ..domain.labels import Role
 from ..domain.staff_labels import Certificate, Education, Grade, Source, StaffRole, TrainingKind
 from ..domain.staff_rules import add_years, default_contract_end
-from . import auth, station
-from .permissions import SYSTEM_KEY, as_system
-from .staff import assessment, contracts, pay, pay_table, supervision, training
-from .staff.handover import Move
-from .staff.leaving import LeaveInput, leave_station
-from .staff.roster import StaffInput, save_staff
+from ..services import auth, station
+from ..services.permissions import SYSTEM_KEY, as_system
+from ..services.staff import assessment, contracts, pay, pay_table, supervision, training
+from ..services.staff.handover import Move
+from ..services.staff.leaving import LeaveInput, leave_station
+from ..services.staff.roster import StaffInput, save_staff
 
 SURNAMES = "陈李黄张林刘吴叶何罗杨郑梁谢赖钟曾徐周邓朱冯彭苏蔡卢邱江廖温"
 GIVEN = "晓丽志伟嘉敏静文婷海燕俊杰秀玲思颖立新佩珊冠宇泽华雅琪"
@@ -149,7 +149,7 @@ def _supervision(session: Session, rng: random.Random, hires: dict[int, date], t
     month = date(today.year - 1, 1, 1)
     while month.replace(day=12) < today:
         if month != skip:
-            day = month.replace(day=rng.randint(8, 18))
+            day = min(month.replace(day=rng.randint(8, 18)), today - timedelta(days=1))  # ended by today
             hours = 8 if (month.month == 3) else 16
             people = tuple(s for s, h in hires.items() if h <= day)
             if people:

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ...data.base import now
-from ...data.models.targets import (
+from ..data.base import now
+from ..data.models.targets import (
     CaseAssessment,
     CaseEvent,
     CaseFollowUp,
@@ -18,8 +18,8 @@ from ...data.models.targets import (
     Referral,
     ResourceLink,
 )
-from .demo_texts import CASE_TEXTS, ORGS, PROVIDERS
-from .labels import CaseSource, CaseStage
+from ..domain.target_labels import CaseSource, CaseStage
+from .target_texts import CASE_TEXTS, ORGS, PROVIDERS
 
 
 def _next_id(session, model) -> int:

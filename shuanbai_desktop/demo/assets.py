@@ -21,12 +21,12 @@ from ..domain.archive_rules import ArchiveCategory as Cat
 from ..domain.archive_rules import Confidentiality, OwnerKind
 from ..domain.archive_rules import Retention as Ret
 from ..domain.asset_rules import AssetCategory, CountResult, EventKind, RequiredItem
-from .archives import catalogue, lending
-from .archives.catalogue import ArchiveInput, OwnerLink
-from .assets import events, register, stocktake
-from .assets.events import EventInput
-from .assets.register import AssetInput
-from .permissions import as_system
+from ..services.archives import catalogue, lending
+from ..services.archives.catalogue import ArchiveInput, OwnerLink
+from ..services.assets import events, register, stocktake
+from ..services.assets.events import EventInput
+from ..services.assets.register import AssetInput
+from ..services.permissions import as_system
 
 EQ, FU, SG, BK, OT = (AssetCategory.EQUIPMENT, AssetCategory.FURNITURE, AssetCategory.SIGNAGE,
                       AssetCategory.BOOKS, AssetCategory.OTHER)
@@ -125,7 +125,7 @@ def _stocktake(session: Session, today: date, station: dict, keeper: str) -> Non
     stocktake.mark_lines(session, take, [line.id for line in lines if line.id not in missing], CountResult.FOUND)
     stocktake.close_stocktake(session, take, date(year, 12, 27), today=today)
     events.record_event(session, station["数码录音笔"][0], EventInput(
-        EventKind.DISPOSE, date(year + 1, 1, 15), approver="镇分管领导", approval_ref=f"社工站〔{year + 1}〕1号",
+        EventKind.DISPOSE, _on(date(year + 1, 1, 15), today), approver="镇分管领导", approval_ref=f"社工站〔{year + 1}〕1号",
         reason="年度盘点未找到，经审批核销"), today=today)
 
 

@@ -32,10 +32,7 @@ from ..data.models.targets import (
     VolunteerHours,
 )
 from ..domain.labels import Role
-from .permissions import as_system
-from .targets import demo_cases
-from .targets.demo_texts import FINDINGS, NEEDS, PROVIDERS
-from .targets.labels import (
+from ..domain.target_labels import (
     DisabilityType,
     Housing,
     HousingCondition,
@@ -44,6 +41,9 @@ from .targets.labels import (
     Risk,
     TargetGroup,
 )
+from ..services.permissions import as_system
+from . import target_cases
+from .target_texts import FINDINGS, NEEDS, PROVIDERS
 
 BATCH = 5000
 DONE_KEY = "demo.targets_last_person"  # residents up to this id already have their demo households
@@ -93,7 +93,9 @@ def _relation(head_age: int, age: int, has_spouse: bool) -> Relation:
 
 class _Demo:
     def __init__(self, session, rng: random.Random, today: date):
-        self.s, self.rng, self.today = session, rng, today
+        self.s = session
+        self.rng = rng
+        self.today = today
         users = session.execute(select(User.id, User.display_name).where(User.role == Role.SOCIAL_WORKER.value)).all() \
             or session.execute(select(User.id, User.display_name).limit(1)).all()
         self.workers = [u[0] for u in users]
@@ -189,7 +191,7 @@ def add_demo(session, rng: random.Random, today: date) -> None:
     visit_id = _next_id(session, Visit)
     for hid, family in filed:
         visit_id = _household_rows(demo, hid, family, groups, visit_id)
-    demo_cases.add_cases(demo, filed, groups)
+    target_cases.add_cases(demo, filed, groups)
     _station_rows(demo, people)
     demo.flush()
     _update_people(session, updates, demo.rows.pop("profile", []))

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from ..data.models import Person, User
 from ..data.models.window import WindowDepartment, WindowEvent, WindowMatterType, WindowRegistration
+from ..domain.counter_labels import Channel, EventKind, FollowUpMethod, Handling, Satisfaction, Status
 from ..domain.labels import Role
 from ..domain.workdays import add_workdays, is_workday
-from .window.common import lines
-from .window.holidays import station_days
-from .window.terms import Channel, EventKind, FollowUpMethod, Handling, Satisfaction, Status
-from .window.tickets import format_ticket
+from ..services.window.common import lines
+from ..services.window.holidays import station_days
+from ..services.window.tickets import format_ticket
 
 BATCH = 5_000
 CHANNELS = ((Channel.VISIT, 60), (Channel.PHONE, 28), (Channel.PROXY, 9), (Channel.OTHER, 3))
