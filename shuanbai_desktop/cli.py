@@ -1,17 +1,27 @@
 """Command line beside the GUI, through the same services.
 
-Exit codes: 0 success, 2 bad input or usage (Chinese message on stderr), 1 other failures.
+The command line acts as a user, like the GUI: commands that read or change station data (demo,
+backup, restore, report, ledger) take ``--user NAME`` and the password from ``--password-file FILE``
+or, when standard input is a terminal, a prompt. The log-in is the GUI's (``auth.log_in``: lock-out,
+one message for every failure); then every session acts for that user (``db.acting_for``) and the
+services check the same permission table (docs/permissions.md). ``init`` creates the first
+administrator and is refused when the database has a station or an account; ``verify`` shows no
+personal data and runs without a user; ``county-merge`` has no station database; ``restore`` onto a
+database that cannot be opened has no one to ask (see ``_restore``).
+
+Exit codes: 0 success, 2 bad input, usage or a refused log-in or permission (Chinese message on
+stderr), 1 other failures.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from pathlib import Path
 
 from . import __version__, paths
-from .data import audit
 from .data.lock import InstanceLock
 from .domain.labels import BackupKind
 from .errors import DiskFull, UserError, is_disk_full
@@ -51,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="显示版本号并退出")
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)  # installer/build.py
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
-    init = sub.add_parser("init", help="设立社工站并创建管理员账户")
+    init = sub.add_parser("init", help="设立社工站并创建第一个管理员账户（数据库中已有社工站或账户时拒绝）")
     init.add_argument("--town", required=True, metavar="CODE", help="9 位乡镇(街道)统计用区划代码")
     init.add_argument("--name", required=True, metavar="NAME", help="社工站名称")
     init.add_argument("--admin", required=True, metavar="USER", help="管理员用户名")
@@ -59,31 +69,42 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--admin-name", default="副站长", metavar="姓名", help="管理员姓名")
     init.add_argument("--address", default="", help="地址")
     init.add_argument("--phone", default="", help="联系电话")
-    demo = sub.add_parser("demo", help="生成演示数据")
+    demo = sub.add_parser("demo", help="生成演示数据（须以管理员身份运行）")
     demo.add_argument("--residents", type=int, default=1000, metavar="N", help="演示居民人数（最多 100000）")
-    backup = sub.add_parser("backup", help="立即备份")
-    backup.add_argument("--to", metavar="DIR", help="备份到指定文件夹（如U盘）；默认是数据库旁的 backups 文件夹")
-    restore = sub.add_parser("restore", help="从备份文件恢复（先保留当前数据库的安全副本）")
+    _login_arguments(demo)
+    backup = sub.add_parser("backup", help="立即备份（须以用户身份运行；--to 只限管理员）")
+    backup.add_argument("--to", metavar="DIR", help="备份到指定文件夹（如U盘，只限管理员）；默认是数据库旁的 backups 文件夹")
+    _login_arguments(backup)
+    restore = sub.add_parser("restore", help="从备份文件恢复（先保留当前数据库的安全副本；现在的数据库能打开时须管理员登录）")
     restore.add_argument("file", metavar="FILE", help="备份文件")
     restore.add_argument("--other-station", action="store_true",
                          help="备份属于另一个乡镇(街道)的社工站时仍然恢复（会用对方的数据替换本站全部数据）")
-    sub.add_parser("verify", help="完整性检查与操作日志校验链；两者都通过时退出码为 0")
+    _login_arguments(restore, "现在的数据库能打开时必填：以哪个管理员的身份恢复")
+    sub.add_parser("verify", help="完整性检查与操作日志校验链；两者都通过时退出码为 0（不需要登录，不显示个人信息）")
     _report_parsers(sub)
     return parser
 
 
+def _login_arguments(parser, user_help: str = "以哪个用户的身份运行（必填）") -> None:
+    parser.add_argument("--user", metavar="NAME", help=user_help)
+    parser.add_argument("--password-file", metavar="FILE",
+                        help="存放该用户密码的文件（第一行；可带 BOM 和换行）；不给时在终端中提示输入")
+
+
 def _report_parsers(sub) -> None:
-    report = sub.add_parser("report", help="导出月度报表（工作簿、PDF、清单）并将该月标为已报送")
+    report = sub.add_parser("report", help="导出月度报表（工作簿、PDF、清单）并将该月标为已报送（须以管理员身份运行）")
     report.add_argument("--month", required=True, metavar="YYYY-MM", help="报表月份，例如 2024-05")
     report.add_argument("--out", required=True, metavar="DIR", help="保存到的文件夹（如U盘）")
     report.add_argument("--template", metavar="FILE", help="本次使用的县级报表模板（xlsx，含 {{占位符}}）")
     report.add_argument("--zip", action="store_true", help="打包为一个 zip 文件")
     report.add_argument("--reason", default="", metavar="TEXT", help="重新报送已报送月份时的原因")
-    ledger = sub.add_parser("ledger", help="导出台账（身份证号、电话已脱敏）")
+    _login_arguments(report)
+    ledger = sub.add_parser("ledger", help="导出台账（身份证号、电话已脱敏；须以用户身份运行）")
     ledger.add_argument("name", metavar="NAME", help="台账名称，如 visits 或 走访台账")
     ledger.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="起始日期")
     ledger.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="截止日期")
     ledger.add_argument("--out", required=True, metavar="FILE.xlsx", help="保存为")
+    _login_arguments(ledger)
     merge = sub.add_parser("county-merge", help="县级汇总：校验并汇总各站导出的月度报表（不需要数据库）")
     merge.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="各站的报表文件夹、zip 或包含它们的文件夹")
     merge.add_argument("--out", required=True, metavar="FILE.xlsx", help="汇总表保存为")
@@ -106,6 +127,31 @@ def _open(path: Path, create: bool = False):
         raise
 
 
+def _password(args) -> str:
+    from .services import auth
+    if args.password_file:
+        return auth.read_password_file(args.password_file)
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(f"用户“{args.user}”的密码：")
+    raise UserError("请用 --password-file 文件 提供密码（标准输入不是终端，无法提示输入）。", field="--password-file")
+
+
+def _log_in(db, args):
+    """Log in as ``--user`` (the GUI's log-in: lock-out, one message for every failure), then act
+    for that user in every session of ``db``."""
+    from .services import auth, database_ops
+    database_ops.require_station(db)  # no station, no accounts: say so rather than "wrong password"
+    if not args.user:
+        raise UserError(f"命令 {args.command} 须以用户身份运行：请加 --user 用户名"
+                        "（密码用 --password-file 文件 提供，或在终端中输入）。", field="--user")
+    user = auth.log_in(db, args.user, _password(args))
+    if user.must_change_password:
+        raise UserError("该账户的密码是管理员设置的初始密码：请先在图形界面登录并修改密码，再使用命令行。",
+                        field="--user")
+    db.acting_for = user.actor
+    return user
+
+
 def _cmd_init(db, args) -> int:
     from .services import auth, station
     password = auth.read_password_file(args.password_file)
@@ -117,7 +163,12 @@ def _cmd_init(db, args) -> int:
 
 
 def _cmd_demo(db, args) -> int:
-    from .services.demo import generate_demo
+    """Demo data adds accounts with a published password and thousands of made-up residents: the
+    administrator only (``USERS_MANAGE``); the generator itself then runs as the system."""
+    from .demo import generate_demo
+    from .services.permissions import Permission, require
+    with db.session() as s:
+        require(s, Permission.USERS_MANAGE)
     count = generate_demo(db, residents=args.residents)
     print(f"已生成演示数据：{count} 位居民，以及社工点和演示账户。")
     return 0
@@ -134,14 +185,29 @@ def _cmd_backup(db, args) -> int:
 
 
 def _restore(db_path: Path, args) -> int:
-    """Runs without opening the database first: it may be the damaged one being replaced.
-    The backup is copied beside the database and checked there (read-only media work)."""
+    """When the current database opens as usual and has accounts, a user with ``BACKUP_RESTORE``
+    logs in to it first (``--user``) and the restore goes through ``restore_into``. Otherwise (the
+    file is missing, empty, damaged or not ours: what a restore is most needed for) there is no one
+    to ask: it is restored without a log-in, guarded by the operating system (only an account that
+    may write the data folder can run this, and it could replace the file anyway) and by the
+    backup's own checks (ours, intact, SHA-256 against its sidecar, same township unless
+    ``--other-station``). The backup is copied beside the database and checked there (read-only
+    media work)."""
     from .services import database_ops
     paths.refuse_folder_as_database(db_path)
     lock = InstanceLock(db_path).acquire()
     try:
-        new_db, safety = database_ops.restore_file(db_path, Path(args.file),
-                                                   allow_other_station=args.other_station)
+        if database_ops.restore_needs_user(db_path):
+            db = database_ops.open_app_database(db_path)
+            try:
+                _log_in(db, args)
+                new_db, safety = database_ops.restore_into(db, Path(args.file),
+                                                           allow_other_station=args.other_station)
+            finally:
+                db.close()
+        else:
+            new_db, safety = database_ops.restore_file(db_path, Path(args.file),
+                                                       allow_other_station=args.other_station)
         new_db.close()
     finally:
         lock.release()
@@ -163,9 +229,8 @@ def _cmd_report(db, args) -> int:
     from .services.report import package
     from .services.report.collect import parse_month
     year, month = parse_month(args.month)
-    with db.session(audit.Actor(None, CLI_ACTOR)) as s:
-        result = package.export_month(s, year, month, Path(args.out), exported_by=CLI_ACTOR, is_admin=True,
-                                      as_zip=args.zip, reason=args.reason,
+    with db.session() as s:
+        result = package.export_month(s, year, month, Path(args.out), as_zip=args.zip, reason=args.reason,
                                       template_file=Path(args.template) if args.template else None)
     print(f"已导出 {year}年{month}月 月度报表 第 {result.version} 版：{result.package}")
     for name in result.files:
@@ -189,7 +254,7 @@ def _date_arg(text: str, field: str):
 def _cmd_ledger(db, args) -> int:
     from .services.report import ledgers
     first, last = _date_arg(args.date_from, "--from"), _date_arg(args.date_to, "--to")
-    with db.session(audit.Actor(None, CLI_ACTOR)) as s:
+    with db.session() as s:
         result = ledgers.export_ledger(s, args.name, first, last, Path(args.out))
     print(f"已导出{result.ledger}：{result.path}（{result.rows} 行，身份证号、电话已脱敏）")
     return 0
@@ -220,7 +285,8 @@ def _county_merge(args) -> int:
 
 COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "backup": _cmd_backup, "verify": _cmd_verify,
             "report": _cmd_report, "ledger": _cmd_ledger}
-CLI_ACTOR = "命令行"
+# Commands that act as a logged-in user (restore logs in itself, when there is someone to ask).
+AS_USER = frozenset({"demo", "backup", "report", "ledger"})
 
 
 def run(argv: list[str]) -> int:
@@ -236,6 +302,8 @@ def run(argv: list[str]) -> int:
             return _county_merge(args)
         db, lock = _open(db_path, create=args.command == "init")
         try:
+            if args.command in AS_USER:
+                _log_in(db, args)
             return COMMANDS[args.command](db, args)
         finally:
             db.close()

@@ -9,6 +9,7 @@ transaction → ``PRAGMA application_id``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sqlite3
@@ -37,9 +38,17 @@ def alembic_config() -> Config:
     return cfg
 
 
+@functools.cache
+def _scripts(location: str) -> ScriptDirectory:
+    """The migration graph, read once per process (Alembic compiles every script each time it reads them)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", location)
+    return ScriptDirectory.from_config(cfg)
+
+
 def head_revisions() -> frozenset[str]:
     """The heads of the migration graph (features may branch from a common base; all are applied)."""
-    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+    return frozenset(_scripts(str(paths.migrations_dir())).get_heads())
 
 
 def head_revision() -> frozenset[str]:
@@ -47,7 +56,7 @@ def head_revision() -> frozenset[str]:
 
 
 def known_revisions() -> set[str]:
-    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return {s.revision for s in _scripts(str(paths.migrations_dir())).walk_revisions()}
 
 
 def _read_only_query(path: Path, sql: str):

@@ -3,6 +3,7 @@
 Entries are stored with ID numbers and phones already masked (data/audit.py); as a
 second line of defence every text shown here passes ``mask_text``, which masks any
 ID-number-shaped run of digits (e.g. one typed into the user-name box at log-in).
+Reading the trail needs ``Permission.AUDIT_READ`` (the administrator).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..data.models import AuditEntry, ServicePoint, Village
 from ..domain.idcard import mask_id_number
 from ..domain.labels import AUDIT_ACTIONS, FacilityType, PersonStatus, Role
 from ..errors import UserError
+from .permissions import Permission, require
 from .settings import INT_SETTINGS
 
 EVENTS = "event"  # the record-type key for events (log-in, backup, restore …)
@@ -108,6 +110,7 @@ def object_label(table_name: str, action: str = "") -> str:
 
 
 def usernames(session: Session) -> list[str]:
+    require(session, Permission.AUDIT_READ)
     return list(session.scalars(select(AuditEntry.username).distinct().order_by(AuditEntry.username)))
 
 
@@ -142,8 +145,9 @@ def _conditions(query: AuditQuery) -> list:
 
 def search(session: Session, query: AuditQuery) -> AuditPage:
     """One page of matching entries, newest first; raises UserError for a reversed date range."""
+    require(session, Permission.AUDIT_READ)
     where = _conditions(query)
-    total = session.scalar(select(func.count(AuditEntry.id)).where(*where))
+    total = session.execute(select(func.count(AuditEntry.id)).where(*where)).scalar_one()
     pages = max(1, -(-total // query.page_size))
     page = min(max(query.page, 0), pages - 1)
     entries = session.scalars(select(AuditEntry).where(*where).order_by(AuditEntry.id.desc())
@@ -154,6 +158,7 @@ def search(session: Session, query: AuditQuery) -> AuditPage:
 
 
 def check_chain(session: Session) -> audit.ChainCheck:
+    require(session, Permission.AUDIT_READ)
     return audit.verify_chain(session)
 
 

@@ -1,4 +1,10 @@
-"""Accounts: log-in with lock-out, password rules, the administrator's user management."""
+"""Accounts: log-in with lock-out, password rules, the administrator's user management.
+
+Managing accounts (create, change role, reset a password, disable, unlock) needs
+``Permission.USERS_MANAGE``: the acting user is the session's (``permissions.require``), never a
+``UserInfo`` passed in. Only ``station.setup_station`` creates an account without one: the first
+administrator of a database that has no station and no accounts yet.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from ..domain.labels import Role
 from ..domain.password_rules import MAX_LENGTH, check_password, normalize_password
 from ..errors import UserError
 from . import settings
+from .permissions import Permission, require
 
 # OWASP minimum for Argon2id: m=19 MiB, t=2, p=1 (research/reliability.md PW-01).
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
@@ -39,10 +46,6 @@ class UserInfo:
     locked_until: datetime | None
     failed_attempts: int
     last_login_at: datetime | None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
 
     @property
     def actor(self) -> audit.Actor:
@@ -116,6 +119,14 @@ def check_display_name(display_name: str) -> str:
 
 def create_user(session: Session, username: str, display_name: str, role: Role, password: str,
                 must_change: bool = True) -> UserInfo:
+    require(session, Permission.USERS_MANAGE)
+    return add_first_user(session, username, display_name, role, password, must_change)
+
+
+def add_first_user(session: Session, username: str, display_name: str, role: Role, password: str,
+                   must_change: bool = True) -> UserInfo:
+    """An account without a permission check: only for ``station.setup_station`` (the first
+    administrator, when the database has no station and no accounts). Everyone else: ``create_user``."""
     username = check_username(username)
     display_name = check_display_name(display_name)
     if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
@@ -258,35 +269,43 @@ def _admin_count(session: Session, excluding: int) -> int:
         User.role == Role.ADMIN.value, User.disabled.is_(False), User.id != excluding))
 
 
-def reset_password(session: Session, admin: UserInfo, user_id: int, new: str) -> None:
-    _require_admin(admin)
+def _user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
+    if user is None:
+        raise UserError("找不到该用户账户，请刷新列表后再试。", field="账户")
+    return user
+
+
+def reset_password(session: Session, user_id: int, new: str) -> None:
+    """Set another user's password (they change it at their next log-in); one's own stays set."""
+    acting = require(session, Permission.USERS_MANAGE)
+    user = _user(session, user_id)
     check_password_rules(new, user.username, user.display_name)
-    user.password_hash, user.must_change_password = hash_password(new), user.id != admin.id
+    user.password_hash, user.must_change_password = hash_password(new), user.id != acting.user_id
     user.failed_attempts, user.locked_until = 0, None
 
 
-def set_disabled(session: Session, admin: UserInfo, user_id: int, disabled: bool) -> None:
-    _require_admin(admin)
-    user = session.get(User, user_id)
-    if disabled and user.id == admin.id:
+def set_disabled(session: Session, user_id: int, disabled: bool) -> None:
+    acting = require(session, Permission.USERS_MANAGE)
+    user = _user(session, user_id)
+    if disabled and user.id == acting.user_id:
         raise UserError("不能停用自己正在使用的账户。", field="账户")
     if disabled and user.role == Role.ADMIN.value and _admin_count(session, user.id) == 0:
         raise UserError("这是最后一个可用的管理员账户，不能停用。", field="账户")
     user.disabled = disabled
 
 
-def update_user(session: Session, admin: UserInfo, user_id: int, display_name: str, role: Role) -> None:
-    _require_admin(admin)
-    user = session.get(User, user_id)
+def update_user(session: Session, user_id: int, display_name: str, role: Role) -> None:
+    require(session, Permission.USERS_MANAGE)
+    user = _user(session, user_id)
     if user.role == Role.ADMIN.value and role is not Role.ADMIN and _admin_count(session, user.id) == 0:
         raise UserError("这是最后一个管理员账户，不能改为其他角色。", field="角色")
     user.display_name, user.role = check_display_name(display_name), role.value
 
 
-def unlock(session: Session, admin: UserInfo, user_id: int) -> None:
-    _require_admin(admin)
-    user = session.get(User, user_id)
+def unlock(session: Session, user_id: int) -> None:
+    require(session, Permission.USERS_MANAGE)
+    user = _user(session, user_id)
     user.failed_attempts, user.locked_until = 0, None
 
 
@@ -296,11 +315,6 @@ def list_users(session: Session) -> list[UserInfo]:
 
 def get_user(session: Session, user_id: int) -> UserInfo:
     return _info(session.get(User, user_id))
-
-
-def _require_admin(user: UserInfo) -> None:
-    if not user.is_admin:
-        raise UserError("只有管理员（站长/副站长）可以管理用户。")
 
 
 def has_users(session: Session) -> bool:

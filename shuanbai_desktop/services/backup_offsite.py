@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from .. import paths
 from ..errors import UserError
 from . import attachments, backup, settings, workbench
+from .permissions import Permission, require
 
 log = logging.getLogger(__name__)
 FOLDER_KEY = "backup.second_folder"
@@ -65,7 +66,8 @@ def same_disk(folder: Path, db_path: Path) -> bool:
 
 def set_folder(session: Session, db_path: Path, folder: Path | None) -> None:
     """Set (or with None clear) the second backup folder; it must exist, be writable, and not be
-    the app's own backup folder."""
+    the app's own backup folder. Needs ``Permission.BACKUP_SETTINGS``."""
+    require(session, Permission.BACKUP_SETTINGS)
     if folder is None:
         settings.set_text(session, FOLDER_KEY, "")
         return

@@ -1,8 +1,18 @@
-"""Whole-database operations shared by the GUI and the command line: open, back up, restore, verify."""
+"""Whole-database operations shared by the GUI and the command line: open, back up, restore, verify.
+
+Who may: a backup into the app's own folder needs ``Permission.BACKUP_MAKE``; into any other folder
+(复制到U盘, ``backup --to``) ``BACKUP_COPY_OUT``, as it is a full, unmasked copy of the database;
+restoring needs ``BACKUP_RESTORE`` from the user of the database being replaced. The automatic
+backup (daily, on exit) is the program's own work and runs as the system. A restore over a database
+that cannot be opened, or holds no account, has no one to ask: ``restore_file`` does only that, and
+is guarded by the operating system (whoever may write the data folder may replace the file anyway)
+and by the backup's own checks (docs/permissions.md).
+"""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,11 +22,12 @@ from .. import paths
 from ..data import audit, audit_key
 from ..data.db import Database
 from ..data.engine import connect_readonly
-from ..data.migrate import open_database
+from ..data.migrate import check_file, open_database
 from ..data.models import AuditEntry
 from ..domain.labels import BackupKind
 from ..errors import UserError
 from . import backup, settings
+from .permissions import Permission, as_system, require
 
 log = logging.getLogger(__name__)
 
@@ -49,23 +60,43 @@ def change_head(db: Database) -> int:
         return s.scalar(select(AuditEntry.id).where(not_(own_event)).order_by(AuditEntry.id.desc()).limit(1)) or 0
 
 
+def backup_permission(db_path: Path, dest_dir: Path | None) -> Permission:
+    """``BACKUP_MAKE`` into the app's own backup folder, ``BACKUP_COPY_OUT`` anywhere else."""
+    own = paths.backups_dir(db_path)
+    if dest_dir is None or Path(dest_dir).resolve() == own.resolve():
+        return Permission.BACKUP_MAKE
+    return Permission.BACKUP_COPY_OUT
+
+
 def backup_now(db: Database, kind: BackupKind, actor: audit.Actor | None = None,
                dest_dir: Path | None = None, progress: backup.Progress | None = None) -> backup.BackupInfo:
-    """Back up; once it succeeded, audit it, thin the app's own backup folder and copy the newest
-    backup to the second backup folder when that is present. A failure raises a ``UserError``
-    (full disk, unwritable folder) with nothing audited, rotated or left half-written.
+    """Back up as ``actor`` (default: the database's ``acting_for``); once it succeeded, audit it,
+    thin the app's own backup folder and copy the newest backup to the second backup folder when
+    that is present. A failure raises a ``UserError`` (full disk, unwritable folder) with nothing
+    audited, rotated or left half-written.
 
+    Needs ``BACKUP_MAKE``, or ``BACKUP_COPY_OUT`` for a ``dest_dir`` other than the app's own folder.
     A failed copy to the second folder does not undo the backup: it is logged and remembered for
     the page (``backup_offsite.status``).
     """
+    return _backup(db, kind, actor, dest_dir, progress, system=False)
+
+
+def _backup(db: Database, kind: BackupKind, actor: audit.Actor | None, dest_dir: Path | None,
+            progress: backup.Progress | None, system: bool) -> backup.BackupInfo:
     from . import backup_offsite
     own = paths.backups_dir(db.path)
     folder = dest_dir or own
-    with db.session() as s:
+    with db.session(actor) as s:
+        if system:
+            as_system(s)
+        require(s, backup_permission(db.path, dest_dir))
         keep = settings.all_ints(s)
         second = backup_offsite.configured_folder(s)
     info = backup.make_backup(db.path, folder, kind, progress=progress)
     with db.session(actor) as s:
+        if system:
+            as_system(s)
         audit.record_event(s, "backup", "", f"{BACKUP_EVENT}（{kind.label}）",
                            {"folder": folder.name, "file": info.path.name})
     if dest_dir is not None:
@@ -83,12 +114,13 @@ def backup_now(db: Database, kind: BackupKind, actor: audit.Actor | None = None,
 
 
 def maybe_backup(db: Database, on_exit: bool, progress: backup.Progress | None = None) -> backup.BackupInfo | None:
-    """The automatic backup: on exit when data changed, otherwise at most daily."""
+    """The automatic backup: on exit when data changed, otherwise at most daily. The program's own
+    work (whoever is logged in, even a supervisor): it runs as the system."""
     from ..data.base import now
     folder = paths.backups_dir(db.path)
     if not backup.due(folder, change_head(db), now(), on_exit, current_head=audit_head(db)):
         return None
-    return backup_now(db, BackupKind.EXIT if on_exit else BackupKind.AUTO, progress=progress)
+    return _backup(db, BackupKind.EXIT if on_exit else BackupKind.AUTO, None, None, progress, system=True)
 
 
 def check_pending_backups(db: Database, stop: backup.Stop | None = None) -> list[backup.BackupInfo]:
@@ -102,20 +134,56 @@ def check_pending_backups(db: Database, stop: backup.Stop | None = None) -> list
     return done
 
 
-def prepare_restore(db: Database, backup_file: Path) -> backup.RestoreSource:
-    """Copy and check a backup before asking; see ``backup.prepare_restore``."""
+def _require_restore(db: Database, actor: audit.Actor | None) -> None:
+    with db.session(actor) as s:
+        require(s, Permission.BACKUP_RESTORE)
+
+
+def prepare_restore(db: Database, backup_file: Path, actor: audit.Actor | None = None) -> backup.RestoreSource:
+    """Copy and check a backup before asking (``BACKUP_RESTORE``); see ``backup.prepare_restore``."""
+    _require_restore(db, actor)
     return backup.prepare_restore(db.path, backup_file)
 
 
 def restore_into(db: Database, source: Path | backup.RestoreSource, actor: audit.Actor | None = None,
                  allow_other_station: bool = False) -> tuple[Database, Path | None]:
-    """Close ``db`` and restore over it; see ``restore_file``."""
+    """Restore over the open database ``db`` as ``actor`` (default: ``db.acting_for``), who needs
+    ``BACKUP_RESTORE``; ``db`` is closed. See ``_restore_over``."""
+    _require_restore(db, actor)
     db.close()
-    return restore_file(db.path, source, actor, allow_other_station)
+    return _restore_over(db.path, source, actor or db.acting_for, allow_other_station)
 
 
-def restore_file(path: Path, source: Path | backup.RestoreSource, actor: audit.Actor | None = None,
+def restore_needs_user(path: Path) -> bool:
+    """Whether a restore over ``path`` must go through a logged-in user (``restore_into``): the file
+    passes the checks of an ordinary open (ours, not damaged, not newer) and holds an active account.
+    Otherwise there is no one to ask: a missing, empty, damaged or foreign file, or one without accounts."""
+    try:
+        if check_file(path) is None:
+            return False
+        conn = connect_readonly(path)
+        try:
+            active = conn.execute("SELECT count(*) FROM app_user WHERE NOT disabled").fetchone()[0]
+        finally:
+            conn.close()
+    except (UserError, sqlite3.Error, OSError):
+        return False
+    return active > 0
+
+
+def restore_file(path: Path, source: Path | backup.RestoreSource,
                  allow_other_station: bool = False) -> tuple[Database, Path | None]:
+    """Restore over a database that cannot be opened or has no account (``restore_needs_user`` is
+    False): the command line's ``restore`` when there is no one to log in. A database that can be
+    opened is refused here: restore it through ``restore_into`` as a user with ``BACKUP_RESTORE``."""
+    if restore_needs_user(path):
+        raise UserError("现在的数据库可以正常打开，从备份恢复须由有“从备份恢复数据库”权限的用户（管理员）登录后办理"
+                        "（命令行：restore 备份文件 --user 用户名）。")
+    return _restore_over(path, source, None, allow_other_station)
+
+
+def _restore_over(path: Path, source: Path | backup.RestoreSource, actor: audit.Actor | None,
+                  allow_other_station: bool) -> tuple[Database, Path | None]:
     """Restore over ``path`` (which may be damaged), reopen it (migrating if older), audit it.
 
     ``source`` is a backup file (copied and checked first) or one ``prepare_restore`` returned
@@ -134,7 +202,9 @@ def restore_file(path: Path, source: Path | backup.RestoreSource, actor: audit.A
     details = {"safety_copy": safety.name if safety else "", "sha256_checked": prepared.sha256_checked}
     if other is not None:
         details["other_station"] = prepared.town_code
-    with reopened.session(actor) as s:
+    # The restored file has its own accounts: the user who restored is named, not given an id there.
+    by = audit.Actor(None, actor.username) if actor is not None else None
+    with reopened.session(by) as s:
         audit.record_event(s, "backup", "", f"从备份恢复：{prepared.original.name}", details)
     return reopened, safety
 

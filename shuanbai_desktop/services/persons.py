@@ -140,8 +140,9 @@ class SimilarPersons(UserError):
 def _validated(session: Session, data: PersonInput, today: date) -> tuple[PersonInput, date | None, str]:
     name = clean_text(data.name, "姓名", 40, required=True)
     birth, sex, number = None, "", None
-    if (data.id_number or "").strip():
-        info = parse_id_number(data.id_number, today)
+    raw_number = data.id_number or ""
+    if raw_number.strip():
+        info = parse_id_number(raw_number, today)
         number, birth, sex = info.number, info.birth_date, info.sex
         reason = ""
     else:
@@ -187,7 +188,7 @@ def save_person(session: Session, data: PersonInput, person_id: int | None = Non
     if clean.id_number:
         existing = session.scalar(select(Person).where(Person.id_number == clean.id_number))
         if existing and existing.id != person_id:
-            raise DuplicatePerson(existing.id, existing.name, mask_id_number(existing.id_number))
+            raise DuplicatePerson(existing.id, existing.name, mask_id_number(existing.id_number or ""))
     profile.check_profile(profile.effective(session, clean, person), birth, today)
     if not confirm_similar:
         similar = _similar(session, clean.name, birth, clean.village_code, person_id)
@@ -258,11 +259,12 @@ def reveal_id_numbers(session: Session, person_ids: list[int], reason: str | Non
     ids = list(dict.fromkeys(person_ids))
     numbers = dict(session.execute(select(Person.id, Person.id_number).where(Person.id.in_(ids))).all())
     details = {"reason": reason} | ({"purpose": purpose} if purpose else {})
-    out = {}
+    out: dict[int, str] = {}
     for pid in ids:
-        if numbers.get(pid):
+        number = numbers.get(pid)
+        if number:
             audit.record_event(session, "person", str(pid), REVEAL_EVENT, details)
-            out[pid] = numbers[pid]
+            out[pid] = number
     return out
 
 

@@ -1,4 +1,5 @@
-"""Business settings, each declared once with its default, label and bounds."""
+"""Business settings, each declared once with its default, label, bounds and the permission that
+changes it (``Permission.SECURITY_SETTINGS`` for log-in and lock screen, ``BACKUP_SETTINGS`` for backups)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..data.models import Setting
 from ..errors import UserError
+from .permissions import Permission, require
 
 
 @dataclass(frozen=True)
@@ -19,16 +21,18 @@ class IntSetting:
     minimum: int
     maximum: int
     unit: str
+    permission: Permission
 
 
+_SECURITY, _BACKUP = Permission.SECURITY_SETTINGS, Permission.BACKUP_SETTINGS
 INT_SETTINGS = {s.key: s for s in (
-    IntSetting("login.max_failures", "连续输错密码几次后锁定账户", 5, 3, 20, "次"),
-    IntSetting("login.lock_minutes", "账户锁定时长", 15, 1, 1440, "分钟"),
-    IntSetting("session.idle_lock_minutes", "无操作自动锁屏", 15, 1, 240, "分钟"),
-    IntSetting("backup.daily_keep", "保留每日备份", 7, 1, 60, "份"),
-    IntSetting("backup.weekly_keep", "保留每周备份", 4, 0, 52, "份"),
-    IntSetting("backup.monthly_keep", "保留每月备份", 12, 0, 120, "份"),
-    IntSetting("backup.offsite_days", "第二备份位置的备份超过几天未更新时提醒", 7, 1, 90, "天"),
+    IntSetting("login.max_failures", "连续输错密码几次后锁定账户", 5, 3, 20, "次", _SECURITY),
+    IntSetting("login.lock_minutes", "账户锁定时长", 15, 1, 1440, "分钟", _SECURITY),
+    IntSetting("session.idle_lock_minutes", "无操作自动锁屏", 15, 1, 240, "分钟", _SECURITY),
+    IntSetting("backup.daily_keep", "保留每日备份", 7, 1, 60, "份", _BACKUP),
+    IntSetting("backup.weekly_keep", "保留每周备份", 4, 0, 52, "份", _BACKUP),
+    IntSetting("backup.monthly_keep", "保留每月备份", 12, 0, 120, "份", _BACKUP),
+    IntSetting("backup.offsite_days", "第二备份位置的备份超过几天未更新时提醒", 7, 1, 90, "天", _BACKUP),
 )}
 
 
@@ -37,10 +41,11 @@ class TextSetting:
     key: str
     label: str
     max_length: int
+    permission: Permission
 
 
 TEXT_SETTINGS = {s.key: s for s in (
-    TextSetting("backup.second_folder", "第二备份位置", 1000),  # a folder on a USB stick or another disk
+    TextSetting("backup.second_folder", "第二备份位置", 1000, _BACKUP),  # a folder on a USB stick or another disk
 )}
 
 
@@ -52,6 +57,7 @@ def get_int(session: Session, key: str) -> int:
 
 def set_int(session: Session, key: str, value: int) -> None:
     spec = INT_SETTINGS[key]
+    require(session, spec.permission)
     if not spec.minimum <= value <= spec.maximum:
         raise UserError(f"“{spec.label}”应在 {spec.minimum} 到 {spec.maximum} {spec.unit}之间。", field=spec.label)
     row = session.get(Setting, key)
@@ -75,6 +81,7 @@ def get_text(session: Session, key: str) -> str:
 def set_text(session: Session, key: str, value: str) -> None:
     """An empty value removes the setting."""
     spec = TEXT_SETTINGS[key]
+    require(session, spec.permission)
     value = value.strip()
     if len(value) > spec.max_length:
         raise UserError(f"“{spec.label}”太长（最多 {spec.max_length} 个字符）。", field=spec.label)

@@ -15,6 +15,8 @@ from ..domain.labels import FacilityType, Role
 from ..domain.phone import validate_phone
 from ..errors import UserError
 from . import auth
+from .permissions import Permission, require
+from .records import get_or_new
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,12 @@ def check_text(value: str, field: str, limit: int, required: bool = True) -> str
 
 def setup_station(session: Session, town_code: str, name: str, address: str, phone: str,
                   admin_username: str, admin_display_name: str, admin_password: str) -> StationInfo:
-    """First start: the station, its villages from the division data, the first administrator."""
-    if session.scalar(select(Station.id)):
+    """First start: the station, its villages from the division data, the first administrator.
+
+    Needs no logged-in user (there is none yet), so it is refused whenever the database already has
+    a station or any account: it can never add an administrator to a station in use.
+    """
+    if session.scalar(select(Station.id)) or auth.has_users(session):
         raise UserError("本数据库已经设立过社工站，不能重复设立。")
     path = divisions.find_town(town_code.strip())
     if path is None:
@@ -77,7 +83,7 @@ def setup_station(session: Session, town_code: str, name: str, address: str, pho
     session.flush()
     session.add_all(Village(code=v.code, name=v.name, station_id=station.id)
                     for v in divisions.villages(path.town.code))
-    auth.create_user(session, admin_username, admin_display_name, Role.ADMIN, admin_password, must_change=False)
+    auth.add_first_user(session, admin_username, admin_display_name, Role.ADMIN, admin_password, must_change=False)
     return _station_info(station)
 
 
@@ -96,7 +102,10 @@ def get_station(session: Session) -> StationInfo | None:
 
 
 def update_station(session: Session, name: str, address: str, phone: str) -> StationInfo:
+    require(session, Permission.STATION_EDIT)
     station = session.scalar(select(Station))
+    if station is None:
+        raise UserError("本数据库还没有设立社工站，请先完成站点设置。")
     station.name = check_text(name, "社工站名称", 60)
     station.address = check_text(address, "地址", 120, required=False)
     station.phone = validate_phone(phone or "", field="联系电话")
@@ -148,8 +157,9 @@ def _validated(session: Session, data: ServicePointInput, point_id: int | None) 
 
 
 def save_service_point(session: Session, data: ServicePointInput, point_id: int | None = None) -> int:
+    require(session, Permission.STATION_EDIT)
     clean = _validated(session, data, point_id)
-    point = session.get(ServicePoint, point_id) if point_id else ServicePoint()
+    point = get_or_new(session, ServicePoint, point_id, "社工点")
     point.name, point.facility_type, point.address = clean.name, clean.facility_type.value, clean.address
     point.liaison_name, point.liaison_phone = clean.liaison_name, clean.liaison_phone
     if point_id is None:
@@ -165,7 +175,10 @@ def save_service_point(session: Session, data: ServicePointInput, point_id: int 
 
 def delete_service_point(session: Session, point_id: int) -> None:
     """Delete a point no other record refers to; otherwise say so and change nothing."""
+    require(session, Permission.STATION_EDIT)
     point = session.get(ServicePoint, point_id)
+    if point is None:
+        raise UserError("找不到该社工点，请刷新列表后再试。", field="社工点")
     try:
         with session.begin_nested():
             session.delete(point)

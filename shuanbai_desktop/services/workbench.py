@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..data.models import User
-from ..domain.labels import LabelledEnum
+from ..domain.labels import LabelledEnum, Role
+from ..domain.permissions import Permission, allowed
 from . import backup, station
 
 
@@ -32,10 +33,16 @@ class DueItem:
 
 @dataclass(frozen=True)
 class WorkbenchContext:
+    """What a provider gets. ``role`` is the logged-in user's: a provider shows the items of work
+    the user may do (``ctx.can(Permission.X)``, the same table the services enforce)."""
+
     session: Session
     now: datetime
     db_path: Path
-    user_is_admin: bool
+    role: Role
+
+    def can(self, permission: Permission) -> bool:
+        return allowed(self.role, permission)
 
 
 Provider = Callable[[WorkbenchContext], list[DueItem]]
@@ -94,7 +101,7 @@ def _backup_items(ctx: WorkbenchContext) -> list[DueItem]:
 
 @provider
 def _locked_accounts(ctx: WorkbenchContext) -> list[DueItem]:
-    if not ctx.user_is_admin:
+    if not ctx.can(Permission.USERS_MANAGE):
         return []
     locked = ctx.session.scalars(select(User.username).where(User.locked_until > ctx.now)).all()
     if not locked:

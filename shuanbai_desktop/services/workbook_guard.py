@@ -119,6 +119,8 @@ def _rss() -> int | None:
 
 
 def _rss_windows() -> int | None:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # also tells the type checker that ctypes.windll exists below
+        return None
     import ctypes
     from ctypes import wintypes
 
@@ -394,6 +396,7 @@ class _GuardedZip(zipfile.ZipFile):
     """The zip openpyxl is given: every part it opens comes through ``_GuardedStream``."""
 
     guard: _Guard
+    _open_streams: weakref.WeakSet[_GuardedStream]
 
     def open(self, name, mode="r", pwd=None, *, force_zip64=False):
         if mode != "r":
@@ -403,7 +406,7 @@ class _GuardedZip(zipfile.ZipFile):
         self._streams().add(stream)
         return stream
 
-    def _streams(self) -> weakref.WeakSet:
+    def _streams(self) -> weakref.WeakSet[_GuardedStream]:
         if not hasattr(self, "_open_streams"):
             self._open_streams = weakref.WeakSet()
         return self._open_streams

@@ -35,6 +35,6 @@ class AppContext:
         reason, self.month_override = self.month_override, None
         with self.db.session(self.user.actor) as session:
             if reason:
-                from ..data.month_lock import set_override
-                set_override(session, reason)
+                from ..services.report import month_lock_override
+                month_lock_override(session, reason)  # Permission.MONTH_OVERRIDE
             yield session

@@ -1,6 +1,6 @@
 """Save every main screen as PNG, offscreen: ``python -m shuanbai_desktop.ui.screenshots OUTDIR``.
 
-Works on a temporary database (with demo data when ``services.demo`` exists); the
+Works on a temporary database (with demo data when ``shuanbai_desktop.demo`` exists); the
 user's own data folder is never touched.
 """
 
@@ -17,7 +17,6 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from ..data.db import Database
-from ..domain.labels import BackupKind
 from ..services import auth, database_ops, station
 from .context import AppContext
 
@@ -165,9 +164,9 @@ def crash_shot(shots: Shots) -> None:
 
 
 def add_demo(db: Database) -> bool:
-    if importlib.util.find_spec("shuanbai_desktop.services.demo") is None:
+    if importlib.util.find_spec("shuanbai_desktop.demo") is None:
         return False
-    from ..services.demo import generate_demo
+    from ..demo import generate_demo
     generate_demo(db, residents=200)
     return True
 
@@ -183,7 +182,7 @@ def take_all(out_dir: Path, with_demo: bool = True) -> list[Path]:
             new_station_shot(shots, db)
             if with_demo:
                 add_demo(db)
-            database_ops.backup_now(db, BackupKind.MANUAL)
+            database_ops.maybe_backup(db, on_exit=False)  # the program's own (automatic) backup: no user needed
             login_shots(shots, db)
             main_window_shots(shots, db)
             crash_shot(shots)

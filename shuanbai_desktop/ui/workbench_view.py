@@ -103,7 +103,7 @@ class WorkbenchView(QWidget):
             info = station.get_station(session) or self._ctx.station
             cover = station.coverage(session)
             points = len(station.list_service_points(session))
-            items = workbench.due_items(WorkbenchContext(session, at, self._ctx.db.path, self._ctx.user.is_admin))
+            items = workbench.due_items(WorkbenchContext(session, at, self._ctx.db.path, self._ctx.user.role))
         self.greeting.setText(f"您好，{self._ctx.user.display_name}！")
         self.date_label.setText(f"今天是 {date_text(at)}")
         self.station_line.setText(f"{info.name}：{info.area_text}，共 {cover.total_villages} 个村(居)，"

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.bench_report import build  # noqa: E402
+from tests.benchmarks.bench_report import as_admin, build  # noqa: E402
 
 
 def plain_copy(src: Path, dst: Path) -> float:
@@ -66,7 +66,7 @@ def main() -> None:
     if not path.exists():
         build(path)
     from shuanbai_desktop.services.database_ops import open_app_database
-    db = open_app_database(path)
+    db = as_admin(open_app_database(path))  # 复制到其他位置 is the administrator's
     work = Path(tempfile.mkdtemp(prefix="bench-backup-"))
     plain, ours, checks = [], [], []
     try:

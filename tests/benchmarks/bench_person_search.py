@@ -28,9 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
+from shuanbai_desktop import demo  # noqa: E402
 from shuanbai_desktop.data.models import Person  # noqa: E402
 from shuanbai_desktop.data.models.targets import Household, Visit, VisitPerson, VisitWorker  # noqa: E402
-from shuanbai_desktop.services import demo, demo_targets, persons, station  # noqa: E402
+from shuanbai_desktop.demo import targets as demo_targets  # noqa: E402
+from shuanbai_desktop.services import persons, station  # noqa: E402
 from shuanbai_desktop.services.database_ops import open_app_database  # noqa: E402
 from shuanbai_desktop.services.persons import PersonFilter  # noqa: E402
 from shuanbai_desktop.services.targets import person_query  # noqa: E402

@@ -26,16 +26,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from shuanbai_desktop import demo  # noqa: E402
 from shuanbai_desktop.data.engine import connect_readonly  # noqa: E402
 from shuanbai_desktop.data.models import Person  # noqa: E402
 from shuanbai_desktop.data.models.window import WindowRegistration  # noqa: E402
+from shuanbai_desktop.demo import window as demo_window  # noqa: E402
+from shuanbai_desktop.domain.counter_labels import Channel, Handling  # noqa: E402
 from shuanbai_desktop.exports.window_pdf import render_notice  # noqa: E402
-from shuanbai_desktop.services import auth, demo, demo_window, persons, station  # noqa: E402
+from shuanbai_desktop.services import auth, persons, station  # noqa: E402
 from shuanbai_desktop.services.database_ops import open_app_database  # noqa: E402
 from shuanbai_desktop.services.persons import PersonFilter  # noqa: E402
 from shuanbai_desktop.services.targets.person_query import filtered  # noqa: E402
 from shuanbai_desktop.services.window import catalogue, documents, registration  # noqa: E402
-from shuanbai_desktop.services.window.terms import Channel, Handling  # noqa: E402
 
 RESIDENTS, REGISTRATIONS, RUNS = 100_000, 200_000, 40
 PASSWORD = "Zhan2024abc"

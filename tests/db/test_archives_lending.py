@@ -44,7 +44,7 @@ def _loans(db) -> int:
 def _items(db, at):
     assert checks._loan_items in workbench.PROVIDERS
     with db.session() as s:
-        return checks._loan_items(WorkbenchContext(s, at, db.path, True))
+        return checks._loan_items(WorkbenchContext(s, at, db.path, Role.ADMIN))
 
 
 def test_lend_see_it_overdue_and_return(station_db, admin, file_id):

@@ -43,7 +43,7 @@ def test_files_past_retention_are_listed_and_on_workbench(station_db, files):
     assert _due(station_db) == ["2013年安全检查记录", "2014年消防演练记录"]
     assert checks._review_items in workbench.PROVIDERS
     with station_db.session() as s:
-        items = checks._review_items(WorkbenchContext(s, datetime(2025, 3, 1, 9), station_db.path, True))
+        items = checks._review_items(WorkbenchContext(s, datetime(2025, 3, 1, 9), station_db.path, Role.ADMIN))
     assert [(i.level, i.title, i.area) for i in items] == [(Level.TODO, "2 件档案已过保管期限，待鉴定", "archives.review")]
     assert "AQ-2013-D10-0001、AQ-2014-D10-0001" in items[0].detail
 

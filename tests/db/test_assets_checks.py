@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from shuanbai_desktop.domain.asset_rules import AssetCategory, EventKind, RequiredItem
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.services import workbench
 from shuanbai_desktop.services.assets import checks, events, month_figures, register, stocktake
 from shuanbai_desktop.services.assets.checks import required_checks
@@ -18,7 +19,7 @@ def _items(db, at: datetime):
     """This feature's due items (its providers are registered on 工作台)."""
     assert {checks._missing_items, checks._stocktake_items} <= set(workbench.PROVIDERS)
     with db.session() as s:
-        ctx = WorkbenchContext(s, at, db.path, True)
+        ctx = WorkbenchContext(s, at, db.path, Role.ADMIN)
         return checks._missing_items(ctx) + checks._stocktake_items(ctx)
 
 

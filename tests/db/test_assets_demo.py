@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from shuanbai_desktop.services import demo, demo_assets
+import pytest
+
+from shuanbai_desktop import demo
+from shuanbai_desktop.demo import assets as demo_assets
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.services.archives import catalogue, lending, retention
 from shuanbai_desktop.services.archives import checks as archive_checks
 from shuanbai_desktop.services.assets import checks, events, register, stocktake
@@ -24,7 +28,7 @@ def test_demo_assets_and_archives(station_db, monkeypatch):
         open_loans = lending.list_loans(s, lending.LoanFilter(open_only=True), today=TODAY)
         due = retention.due_for_review(s, TODAY)
         issued = [a for a in assets if a.issued]
-        ctx = WorkbenchContext(s, datetime(2025, 3, 10, 9), station_db.path, True)
+        ctx = WorkbenchContext(s, datetime(2025, 3, 10, 9), station_db.path, Role.ADMIN)
         missing = checks._missing_items(ctx)
         overdue = archive_checks._loan_items(ctx)
         recorder = next(a for a in assets if a.name == "数码录音笔")
@@ -53,3 +57,17 @@ def test_the_demo_acts_as_the_system_not_as_a_user(station_db):
         recorder = next(a for a in register.list_assets(s) if a.name == "数码录音笔")
         assert {h.created_by for h in events.history(s, recorder.id)} == {"system"}
         assert retention.due_for_review(s, TODAY)
+
+
+@pytest.mark.parametrize("today", [date(2027, 1, 1), date(2027, 1, 14)])
+def test_demo_assets_and_archives_in_the_first_days_of_a_year(station_db, monkeypatch, today):
+    """Before 15 January, last year's missing item is written off on the day itself, not in the future."""
+    monkeypatch.setattr(demo, "_feature_generators", lambda: iter([demo_assets.add_demo]))
+    demo.generate_demo(station_db, residents=0, today=today)
+    with station_db.session() as s:
+        takes = stocktake.list_stocktakes(s)
+        recorder = next(a for a in register.list_assets(s) if a.name == "数码录音笔")
+        history = events.history(s, recorder.id)
+    assert [(t.title, t.missing) for t in takes] == [(f"{today.year - 1}年度资产盘点", 1)]
+    assert [h.kind.label for h in history] == ["登记入账", "盘点", "报废处置"]
+    assert all(h.on_date <= today for h in history)

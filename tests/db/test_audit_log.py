@@ -30,7 +30,7 @@ def db(station_db, admin, monkeypatch):
     with station_db.session(admin.actor) as s:
         s.add(Person(name="李阿公", id_number=ID_NUMBER))
         user = auth.create_user(s, "wangfang", "王芳", Role.WINDOW, "Chuangkou2024")
-        auth.update_user(s, admin, user.id, "王芳", Role.SUPERVISOR)
+        auth.update_user(s, user.id, "王芳", Role.SUPERVISOR)
     return station_db
 
 

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
+from shuanbai_desktop import demo
 from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
-from shuanbai_desktop.services import auth, demo, settings, setup_checks
+from shuanbai_desktop.services import auth, settings, setup_checks
 from tests.conftest import ADMIN_PASSWORD
 
 T0 = datetime(2026, 3, 2, 9, 0)
@@ -77,32 +78,42 @@ def test_admin_resets_disables_and_unlocks(station_db, admin):
     with station_db.session(admin.actor) as s:
         worker = auth.create_user(s, "window1", "陈晓红", Role.WINDOW, "Kaishi2024x")
     with station_db.session(admin.actor) as s:
-        auth.reset_password(s, admin, worker.id, "Reset2024y")
+        auth.reset_password(s, worker.id, "Reset2024y")
     assert auth.log_in(station_db, "window1", "Reset2024y").must_change_password
     with station_db.session(admin.actor) as s:
-        auth.set_disabled(s, admin, worker.id, True)
+        auth.set_disabled(s, worker.id, True)
     with pytest.raises(UserError, match="停用"):
         auth.log_in(station_db, "window1", "Reset2024y")
 
 
 def test_non_admin_cannot_manage_users(station_db, admin):
+    """The acting user is the session's, looked up in the database: a counter clerk cannot reset the
+    administrator's password, create an administrator, or promote themselves."""
     with station_db.session(admin.actor) as s:
         auth.create_user(s, "window1", "陈晓红", Role.WINDOW, "Kaishi2024x", must_change=False)
     clerk = auth.log_in(station_db, "window1", "Kaishi2024x")
-    with pytest.raises(UserError, match="只有管理员"), station_db.session() as s:
-        auth.reset_password(s, clerk, admin.id, "Hacked2024z")
+    with pytest.raises(UserError, match="“窗口”角色不能管理用户账户"), station_db.session(clerk.actor) as s:
+        auth.reset_password(s, admin.id, "Hacked2024z")
+    with pytest.raises(UserError, match="不能管理用户账户"), station_db.session(clerk.actor) as s:
+        auth.create_user(s, "boss2", "假站长", Role.ADMIN, "Chief2024xx", must_change=False)
+    with pytest.raises(UserError, match="不能管理用户账户"), station_db.session(clerk.actor) as s:
+        auth.update_user(s, clerk.id, "陈晓红", Role.ADMIN)
+    with station_db.session() as s:
+        assert auth.get_user(s, clerk.id).role is Role.WINDOW
+        assert [u.username for u in auth.list_users(s)] == ["admin", "window1"]
+    assert auth.log_in(station_db, "admin", ADMIN_PASSWORD).username == "admin"
 
 
 def test_last_admin_cannot_be_disabled_or_demoted(station_db, admin):
     with station_db.session(admin.actor) as s:
         other = auth.create_user(s, "boss", "站长", Role.ADMIN, "Chief2024xx", must_change=False)
     boss = auth.log_in(station_db, "boss", "Chief2024xx")
-    with station_db.session() as s:
-        auth.set_disabled(s, boss, admin.id, True)
-    with pytest.raises(UserError, match="最后一个"), station_db.session() as s:
-        auth.update_user(s, boss, other.id, "站长", Role.WINDOW)
-    with pytest.raises(UserError, match="自己"), station_db.session() as s:
-        auth.set_disabled(s, boss, boss.id, True)
+    with station_db.session(boss.actor) as s:
+        auth.set_disabled(s, admin.id, True)
+    with pytest.raises(UserError, match="最后一个"), station_db.session(boss.actor) as s:
+        auth.update_user(s, other.id, "站长", Role.WINDOW)
+    with pytest.raises(UserError, match="自己"), station_db.session(boss.actor) as s:
+        auth.set_disabled(s, boss.id, True)
 
 
 def test_change_own_password(station_db, admin):
@@ -186,7 +197,7 @@ def _worker(db, admin, password="Kaishi2024x"):
 def test_a_disabled_account_says_so_only_after_the_right_password(station_db, admin):
     worker = _worker(station_db, admin)
     with station_db.session(admin.actor) as s:
-        auth.set_disabled(s, admin, worker.id, True)
+        auth.set_disabled(s, worker.id, True)
     with pytest.raises(UserError) as wrong:
         auth.log_in(station_db, "window1", "wrong-pass1", at=T0)
     assert wrong.value.message == WRONG
@@ -234,7 +245,7 @@ def test_lock_screen_right_password_unlocks_and_clears_the_count(station_db, adm
     with station_db.session() as s:
         assert auth.get_user(s, worker.id).failed_attempts == 0
     with station_db.session(admin.actor) as s:
-        auth.set_disabled(s, admin, worker.id, True)
+        auth.set_disabled(s, worker.id, True)
     assert _unlock(station_db, worker, "Kaishi2024x").session_ends  # disabled meanwhile
 
 
@@ -242,7 +253,7 @@ def test_lock_screen_right_password_unlocks_and_clears_the_count(station_db, adm
 def test_weak_passwords_are_refused_wherever_a_password_is_set(station_db, admin, weak):
     worker = _worker(station_db, admin)
     with pytest.raises(UserError, match="太容易被猜到") as err, station_db.session(admin.actor) as s:
-        auth.reset_password(s, admin, worker.id, weak)
+        auth.reset_password(s, worker.id, weak)
     assert err.value.field == "密码"
     with pytest.raises(UserError, match="太容易被猜到"), station_db.session(admin.actor) as s:
         auth.change_own_password(s, admin.id, ADMIN_PASSWORD, weak)
@@ -279,3 +290,12 @@ def test_unreadable_password_file_is_refused_in_chinese(tmp_path, content):
     assert err.value.field == "--password-file"
     with pytest.raises(UserError, match="无法读取密码文件"):
         auth.read_password_file(tmp_path / "missing.txt")
+
+
+def test_setting_up_a_station_again_adds_no_administrator(station_db, admin):
+    """``setup_station`` needs no logged-in user: it is refused on a database with a station or accounts."""
+    from shuanbai_desktop.services import station
+    with pytest.raises(UserError, match="不能重复设立"), station_db.session() as s:
+        station.setup_station(s, "441302001", "桥东街道社会工作服务站", "", "", "boss", "假站长", "Chief2024xx")
+    with station_db.session() as s:
+        assert [u.username for u in auth.list_users(s)] == ["admin"]

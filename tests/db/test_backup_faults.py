@@ -19,7 +19,7 @@ from shuanbai_desktop.errors import DiskFull, UserError
 from shuanbai_desktop.services import backup, database_ops, settings
 from tests import fsfaults
 
-from .test_cli import cli
+from .test_cli import STATION_ADMIN, cli
 
 
 def _backup_events(db) -> int:
@@ -55,7 +55,7 @@ def test_full_disk_on_a_real_filesystem(station_db, admin):
             pytest.skip("cannot mount a tmpfs here (needs root)")
         older = _older_backup(station_db)
         events = _backup_events(station_db)
-        result = cli("--db", station_db.path, "backup")
+        result = cli("--db", station_db.path, "backup", login=STATION_ADMIN)
         assert result.returncode == 2, result.stderr
         assert "磁盘空间不足" in result.stderr and "Traceback" not in result.stderr
         assert [b.path for b in backup.list_backups(folder)] == [older.path]
@@ -94,12 +94,12 @@ def _readonly_folder(tmp_path):
 def test_unwritable_destination_is_a_clear_message(station_db, admin, tmp_path):
     folder, mount = _readonly_folder(tmp_path)
     if mount is None:
-        result = cli("--db", station_db.path, "backup", "--to", folder)
+        result = cli("--db", station_db.path, "backup", "--to", folder, login=STATION_ADMIN)
     else:
         with mount as mounted:
             if mounted is None or not fsfaults.remount_readonly(folder):
                 pytest.skip("cannot mount a read-only tmpfs here")
-            result = cli("--db", station_db.path, "backup", "--to", folder)
+            result = cli("--db", station_db.path, "backup", "--to", folder, login=STATION_ADMIN)
     assert result.returncode == 2, result.stderr
     assert "无法写入" in result.stderr and "Traceback" not in result.stderr
     assert _backup_events(station_db) == 0
@@ -181,16 +181,14 @@ def test_restore_failure_on_a_full_disk_keeps_the_database(station_db, admin, mo
 def test_report_export_removes_work_folders_a_killed_export_left(tmp_path):
     """A `.report-*` folder whose process is gone (or, unnamed, older than an hour) is removed at the
     next export into that folder; one of a running process stays. The package is owner-only."""
-    from shuanbai_desktop.services.database_ops import open_app_database
-
-    from .test_cli import PASSWORD
+    from .test_cli import ADMIN, PASSWORD, open_as
     from .test_report_figures import build_known
     pw = tmp_path / "pw.txt"
     pw.write_text(PASSWORD, encoding="utf-8")
     path = tmp_path / "s.db"
     assert cli("--db", path, "init", "--town", "441302001", "--name", "桥东街道社会工作服务站", "--admin", "admin",
                "--password-file", pw).returncode == 0
-    db = open_app_database(path)
+    db = open_as(path)
     try:
         build_known(db)
     finally:
@@ -205,7 +203,7 @@ def test_report_export_removes_work_folders_a_killed_export_left(tmp_path):
         (folder / "x.xlsx").write_bytes(b"figures")
     long_ago = 1_000_000_000  # 2001: older than an hour whatever the clock (the CLI runs on the real one)
     os.utime(old, (long_ago, long_ago))
-    result = cli("--db", path, "report", "--month", "2024-05", "--out", out)
+    result = cli("--db", path, "report", "--month", "2024-05", "--out", out, login=ADMIN)
     assert result.returncode == 0, result.stderr
     assert not dead.exists() and not old.exists() and alive.exists()
     package = out / "441302001_2024-05_月度报表"

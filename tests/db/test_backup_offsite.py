@@ -10,7 +10,7 @@ import pytest
 
 from shuanbai_desktop import paths
 from shuanbai_desktop.data.base import now
-from shuanbai_desktop.domain.labels import BackupKind
+from shuanbai_desktop.domain.labels import BackupKind, Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import backup, backup_offsite, database_ops, settings, workbench
 from shuanbai_desktop.services.workbench import Level, WorkbenchContext
@@ -100,7 +100,7 @@ def test_rotation_applies_in_the_second_folder(station_db, admin, second):
 
 def _items(db, at: datetime):
     with db.session() as s:
-        ctx = WorkbenchContext(s, at, db.path, True)
+        ctx = WorkbenchContext(s, at, db.path, Role.ADMIN)
         return [i for i in workbench.due_items(ctx) if i.title in OFFSITE_TITLES or i.title.startswith("本机以外")]
 
 

@@ -1,23 +1,75 @@
-"""The command line: exit codes, Chinese messages, the same services as the GUI."""
+"""The command line: exit codes, Chinese messages, the same services as the GUI, acting as a user."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
+from tests.conftest import ADMIN_PASSWORD
+
 PASSWORD = "Init2024pass"
+ADMIN = ("admin", PASSWORD)  # the administrator ``initialised`` creates
+STATION_ADMIN = ("admin", ADMIN_PASSWORD)  # the administrator of the ``station_db`` fixture
+OTHERS_PASSWORD = "Qiao-dong-2024-zhan"
 
 
-def cli(*args, env_db=None):
-    import os
+def cli(*args, env_db=None, login: tuple[str, str] | None = None):
+    """Run the command line; ``login=(user, password)`` adds ``--user`` and ``--password-file``
+    (a temporary file). Standard input is not a terminal: no password prompt."""
     env = dict(os.environ)
     if env_db:
         env["SHUANBAI_DB"] = str(env_db)
-    return subprocess.run([sys.executable, "-m", "shuanbai_desktop", *map(str, args)], capture_output=True,
-                          text=True, env=env, timeout=120)
+    extra: list[str] = []
+    password_file = None
+    if login is not None:
+        handle, password_file = tempfile.mkstemp(suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as fh:
+            fh.write(login[1] + "\n")
+        extra = ["--user", login[0], "--password-file", password_file]
+    try:
+        return subprocess.run([sys.executable, "-m", "shuanbai_desktop", *map(str, args), *extra],
+                              capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    finally:
+        if password_file is not None:
+            os.unlink(password_file)
+
+
+def act_as(db, username: str = "admin"):
+    """Every session of ``db`` acts for ``username`` (as the GUI's after that user's log-in)."""
+    from sqlalchemy import select
+
+    from shuanbai_desktop.data import audit
+    from shuanbai_desktop.data.models import User
+    with db.session() as s:
+        user_id = s.scalar(select(User.id).where(User.username == username))
+    db.acting_for = audit.Actor(user_id, username)
+    return db
+
+
+def open_as(db_path, username: str = "admin"):
+    """The station at ``db_path`` opened in this process, acting for ``username``: to build test
+    data through the services."""
+    from shuanbai_desktop.services.database_ops import open_app_database
+    return act_as(open_app_database(db_path), username)
+
+
+def add_user(db_path, username: str, role) -> None:
+    """An account of ``role`` in the station at ``db_path`` (password ``OTHERS_PASSWORD``)."""
+    from shuanbai_desktop.services import auth
+    from shuanbai_desktop.services.database_ops import open_app_database
+    from shuanbai_desktop.services.permissions import as_system
+    db = open_app_database(db_path)
+    try:
+        with db.session() as s:
+            as_system(s)
+            auth.create_user(s, username, f"测试{role.short}", role, OTHERS_PASSWORD, must_change=False)
+    finally:
+        db.close()
 
 
 @pytest.fixture
@@ -33,18 +85,20 @@ def initialised(tmp_path):
 
 
 def test_init_demo_backup_verify_restore(initialised, tmp_path):
-    assert cli("--db", initialised, "demo", "--residents", "200").returncode == 0
+    assert cli("--db", initialised, "demo", "--residents", "200", login=ADMIN).returncode == 0
     count = sqlite3.connect(initialised).execute("SELECT count(*) FROM person").fetchone()[0]
     assert count == 200
     usb = tmp_path / "usb"
-    backed = cli("--db", initialised, "backup", "--to", usb)
+    backed = cli("--db", initialised, "backup", "--to", usb, login=ADMIN)
     assert backed.returncode == 0 and "完整性检查：ok" in backed.stdout
     backup_file = next(usb.glob("backup-441302001-*.sqlite3"))
     conn = sqlite3.connect(initialised)
     conn.execute("DELETE FROM person WHERE id > 100")
     conn.commit()
     conn.close()
-    restored = cli("restore", backup_file, env_db=initialised)
+    refused = cli("restore", backup_file, env_db=initialised)  # the database opens: someone must log in
+    assert refused.returncode == 2 and "--user" in refused.stderr
+    restored = cli("restore", backup_file, env_db=initialised, login=ADMIN)
     assert restored.returncode == 0, restored.stderr
     assert sqlite3.connect(initialised).execute("SELECT count(*) FROM person").fetchone()[0] == 200
     verified = cli("--db", initialised, "verify")
@@ -75,16 +129,132 @@ def test_bad_input_exits_2_with_a_chinese_message(tmp_path, args, message):
     if args[0] == "demo":
         cli("--db", tmp_path / "d.db", "init", "--town", "441302001", "--name", "站", "--admin", "a",
             "--password-file", pw)
-    result = cli("--db", tmp_path / "d.db", *args)
+    result = cli("--db", tmp_path / "d.db", *args, login=("a", PASSWORD) if args[0] == "demo" else None)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_demo_ids_are_valid_and_of_the_station_county(initialised):
     from shuanbai_desktop.domain.idcard import parse_id_number
-    assert cli("--db", initialised, "demo", "--residents", "300").returncode == 0
+    assert cli("--db", initialised, "demo", "--residents", "300", login=ADMIN).returncode == 0
     rows = sqlite3.connect(initialised).execute("SELECT id_number, sex, birth_date, village_code FROM person")
     for number, sex, birth, village in rows:
         info = parse_id_number(number)
         assert info.region_code == "441302" and info.sex == sex and info.birth_date.isoformat() == birth
         assert village.startswith("441302001")
+
+
+# --- the command line acts as a user (issue 12) ---------------------------------------------------
+
+
+def test_a_command_without_a_user_is_refused(initialised, tmp_path):
+    result = cli("--db", initialised, "backup")
+    assert result.returncode == 2 and "--user" in result.stderr and "Traceback" not in result.stderr
+    no_password = cli("--db", initialised, "backup", "--user", "admin")  # stdin is not a terminal
+    assert no_password.returncode == 2 and "--password-file" in no_password.stderr
+    assert not (initialised.parent / "backups").exists() or not list((initialised.parent / "backups").glob("*.sqlite3"))
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_message(initialised):
+    wrong = cli("--db", initialised, "ledger", "visits", "--from", "2024-05-01", "--to", "2024-05-31",
+                "--out", initialised.parent / "l.xlsx", login=("admin", "Init2024past"))
+    unknown = cli("--db", initialised, "ledger", "visits", "--from", "2024-05-01", "--to", "2024-05-31",
+                  "--out", initialised.parent / "l.xlsx", login=("nobody", PASSWORD))
+    assert wrong.returncode == unknown.returncode == 2
+    assert wrong.stderr == unknown.stderr and "用户名或密码错误" in wrong.stderr
+    assert not (initialised.parent / "l.xlsx").exists()
+
+
+def test_the_lock_out_applies_to_the_command_line(initialised):
+    from shuanbai_desktop.services import settings
+    from shuanbai_desktop.services.database_ops import open_app_database
+    from shuanbai_desktop.services.permissions import as_system
+    db = open_app_database(initialised)
+    try:
+        with db.session() as s:
+            settings.set_int(as_system(s), "login.max_failures", 3)
+    finally:
+        db.close()
+    for _ in range(3):
+        cli("--db", initialised, "backup", login=("admin", "Init2024past"))
+    locked = cli("--db", initialised, "backup", login=ADMIN)  # the right password, but locked now
+    assert locked.returncode == 2 and "锁定" in locked.stderr
+
+
+def test_a_window_user_backs_up_but_copies_nothing_out_and_exports_no_report(initialised, tmp_path):
+    from shuanbai_desktop.domain.labels import Role
+    add_user(initialised, "chuangkou", Role.WINDOW)
+    window = ("chuangkou", OTHERS_PASSWORD)
+    backed = cli("--db", initialised, "backup", login=window)
+    assert backed.returncode == 0, backed.stderr
+    usb = tmp_path / "usb"
+    copied = cli("--db", initialised, "backup", "--to", usb, login=window)
+    assert copied.returncode == 2 and "“窗口”角色不能把完整数据库复制到U盘" in copied.stderr
+    assert not usb.exists() or not list(usb.iterdir())
+    report = cli("--db", initialised, "report", "--month", "2024-05", "--out", tmp_path, login=window)
+    assert report.returncode == 2 and "不能导出并报送月度报表" in report.stderr
+    demo = cli("--db", initialised, "demo", "--residents", "5", login=window)
+    assert demo.returncode == 2 and "不能管理用户账户" in demo.stderr
+    restore = cli("--db", initialised, "restore", next((initialised.parent / "backups").glob("backup-*.sqlite3")),
+                  login=window)
+    assert restore.returncode == 2 and "不能从备份恢复数据库" in restore.stderr
+    trail = sqlite3.connect(initialised).execute(
+        "SELECT username FROM audit_entry WHERE summary LIKE '备份数据库%'").fetchall()
+    assert trail == [("chuangkou",)]  # the backup is recorded as the user's
+
+
+def test_init_is_refused_on_a_station_in_use(initialised, tmp_path):
+    pw = tmp_path / "pw2.txt"
+    pw.write_text("Another-admin-2024\n", encoding="utf-8")
+    again = cli("--db", initialised, "init", "--town", "441302001", "--name", "站", "--admin", "boss",
+                "--password-file", pw)
+    assert again.returncode == 2 and "不能重复设立" in again.stderr
+    assert sqlite3.connect(initialised).execute("SELECT count(*) FROM app_user").fetchone()[0] == 1
+
+
+def test_restore_onto_a_damaged_database_needs_no_user(initialised, tmp_path):
+    """No one to ask: the database cannot be opened (docs/permissions.md)."""
+    assert cli("--db", initialised, "backup", login=ADMIN).returncode == 0
+    made = next((initialised.parent / "backups").glob("backup-*.sqlite3"))
+    initialised.write_bytes(b"\0" * 4096)  # not a database any more
+    restored = cli("--db", initialised, "restore", made)
+    assert restored.returncode == 0, restored.stderr
+    assert sqlite3.connect(initialised).execute("SELECT count(*) FROM station").fetchone()[0] == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal")
+def test_the_password_is_asked_for_when_standard_input_is_a_terminal(initialised):
+    """No --password-file: the command line prompts on its terminal (getpass, nothing echoed)."""
+    import fcntl
+    import pty
+    import termios
+
+    master, slave = pty.openpty()
+
+    def own_terminal():  # the pseudo-terminal becomes the child's controlling terminal (/dev/tty)
+        os.setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "shuanbai_desktop", "--db", str(initialised), "backup",
+                                 "--user", "admin"], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=dict(os.environ), preexec_fn=own_terminal)
+        prompt = _read_until(master, "密码")  # getpass flushes what was typed before it asked
+        os.write(master, (PASSWORD + "\n").encode())
+        out, err = proc.communicate(timeout=60)
+        terminal = prompt + _read_until(master, "\n", seconds=1)  # what the terminal showed: no echo
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert proc.returncode == 0, err
+    assert "用户“admin”的密码" in terminal and PASSWORD not in terminal and "备份完成" in out
+
+
+def _read_until(fd: int, text: str, seconds: float = 60) -> str:
+    import select
+    import time
+    seen, deadline = b"", time.monotonic() + seconds
+    while text.encode() not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            seen += os.read(fd, 4096)
+    return seen.decode(errors="replace")

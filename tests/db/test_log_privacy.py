@@ -58,7 +58,8 @@ def test_a_database_error_while_saving_residents_leaves_no_id_or_phone_in_the_lo
                  "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END")
     conn.commit()
     conn.close()
-    result = _cli("--db", initialised, "demo", "--residents", "50")
+    result = _cli("--db", initialised, "demo", "--residents", "50", "--user", "admin",
+                  "--password-file", initialised.parent / "pw.txt")
     assert result.returncode == 1 and "意外错误" in result.stderr
     log = _log_text()
     assert "IntegrityError" in log and "simulated failure" in log  # the error is there, for support
@@ -77,13 +78,14 @@ def test_an_exception_carrying_personal_data_is_masked_in_message_and_traceback(
     """The CLI's own "unexpected error" path logs the traceback: the exception text is masked too."""
     script = textwrap.dedent(f"""
         import sys
-        from shuanbai_desktop.services import demo
+        from shuanbai_desktop import demo
         def broken(db, residents):
             person = {{"id_number": "{ID_NUMBER}", "old": "{OLD_ID}", "phone": "{MOBILE}", "tel": "{LANDLINE}"}}
             raise ValueError(f"could not save {{person}}")
         demo.generate_demo = broken
         from shuanbai_desktop.__main__ import main
-        sys.argv = ["shuanbai-desktop", "--db", r"{initialised}", "demo"]
+        sys.argv = ["shuanbai-desktop", "--db", r"{initialised}", "demo", "--user", "admin",
+                    "--password-file", r"{initialised.parent / 'pw.txt'}"]
         sys.exit(main())
     """)
     result = _run("-c", script)

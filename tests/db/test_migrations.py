@@ -23,7 +23,7 @@ def test_models_and_migrations_agree(empty_db):
     assert diff == []
 
 
-def test_new_database_is_marked_and_at_head(empty_db, db_path):
+def test_new_database_is_marked_and_at_head(fresh_db, db_path):
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     conn.close()

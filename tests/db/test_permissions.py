@@ -7,7 +7,6 @@ as they were). The acting user comes from the session; roles are looked up in th
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from shuanbai_desktop.data.db import Database
 from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth, station
-from shuanbai_desktop.services.database_ops import open_app_database
 from shuanbai_desktop.services.permissions import (
     ROLE_PERMISSIONS,
     Permission,
@@ -27,7 +25,7 @@ from shuanbai_desktop.services.permissions import (
     markdown_table,
     require,
 )
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, build_template, copy_template
 
 from .permission_probes import World, all_probes, set_up_all
 
@@ -36,10 +34,10 @@ PASSWORD = "Qiao-dong-2024-zhan"
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> World:
-    folder = tmp_path_factory.mktemp("permissions")
-    db = open_app_database(folder / "station.db")
-    try:
+def template(tmp_path_factory, empty_template) -> World:
+    made: list[World] = []
+
+    def build(db: Database) -> None:
         with db.session() as s:
             as_system(s)
             station.setup_station(s, "441302001", "桥东街道社会工作服务站", "惠州市惠城区桥东路1号",
@@ -47,19 +45,20 @@ def template(tmp_path_factory) -> World:
             for role, name in USERS.items():
                 if role is not Role.ADMIN:
                     auth.create_user(s, name, f"测试{role.short}", role, PASSWORD, must_change=False)
-        world = World(folder / "station.db")
+        world = World(db.path)
         with db.session() as s:
             as_system(s)
             set_up_all(s, world)
-    finally:
-        db.close()
-    return world
+        made.append(world)
+
+    build_template(tmp_path_factory, empty_template, build)
+    return made[0]
 
 
 @pytest.fixture
 def world(template, tmp_path) -> World:
     path = tmp_path / "station.db"
-    shutil.copy2(template.db_path, path)
+    copy_template(template.db_path, path)
     copy = World(path, dict(template.ids), tmp_path / "scratch")
     copy.tmp.mkdir()
     return copy

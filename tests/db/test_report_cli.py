@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
-from shuanbai_desktop.services.database_ops import open_app_database
-
-from .test_cli import cli
+from .test_cli import ADMIN, cli, open_as
 from .test_cli import initialised as initialised  # noqa: F401  (fixture)
 from .test_report_figures import build_known
 
 
 @pytest.fixture
 def known_db(initialised):  # noqa: F811
-    db = open_app_database(initialised)
+    db = open_as(initialised)
     try:
         build_known(db)
     finally:
@@ -28,42 +25,47 @@ def known_db(initialised):  # noqa: F811
 def test_report_command_exports_and_locks_the_month(known_db, tmp_path):
     out = tmp_path / "U盘"
     out.mkdir()
-    done = cli("--db", known_db, "report", "--month", "2024-05", "--out", out)
+    done = cli("--db", known_db, "report", "--month", "2024-05", "--out", out, login=ADMIN)
     assert done.returncode == 0, done.stderr
     assert "第 1 版" in done.stdout and "已标为已报送" in done.stdout and "须更正" in done.stdout
     folder = out / "441302001_2024-05_月度报表"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["month"] == "2024-05"
-    again = cli("--db", known_db, "report", "--month", "2024-05", "--out", out)
+    again = cli("--db", known_db, "report", "--month", "2024-05", "--out", out, login=ADMIN)
     assert again.returncode == 2 and "原因" in again.stderr
-    second = cli("--db", known_db, "report", "--month", "2024-05", "--out", out, "--zip", "--reason", "县里要求重报")
+    second = cli("--db", known_db, "report", "--month", "2024-05", "--out", out, "--zip", "--reason", "县里要求重报",
+                 login=ADMIN)
     assert second.returncode == 0 and (out / "441302001_2024-05_月度报表_第2版.zip").is_file()
     assert "0 个数字变化" in second.stdout
 
 
 def test_report_command_refuses_bad_months(known_db, tmp_path):
-    bad = cli("--db", known_db, "report", "--month", "2024/5", "--out", tmp_path)
+    bad = cli("--db", known_db, "report", "--month", "2024/5", "--out", tmp_path, login=ADMIN)
     assert bad.returncode == 2 and "YYYY-MM" in bad.stderr
-    future = cli("--db", known_db, "report", "--month", f"{date.today().year + 1}-01", "--out", tmp_path)
+    future = cli("--db", known_db, "report", "--month", "2100-12", "--out", tmp_path,
+                 login=ADMIN)  # the CLI's today is the clock
     assert future.returncode == 2 and "还没有到" in future.stderr
 
 
 def test_ledger_command_writes_a_masked_ledger(known_db, tmp_path):
     target = tmp_path / "走访.xlsx"
-    done = cli("--db", known_db, "ledger", "visits", "--from", "2024-05-01", "--to", "2024-05-31", "--out", target)
+    done = cli("--db", known_db, "ledger", "visits", "--from", "2024-05-01", "--to", "2024-05-31", "--out", target,
+               login=ADMIN)
     assert done.returncode == 0, done.stderr
     assert "走访台账" in done.stdout and "3 行" in done.stdout
     assert load_workbook(target).active.max_row == 3 + 3
-    unknown = cli("--db", known_db, "ledger", "菜谱", "--from", "2024-05-01", "--to", "2024-05-31", "--out", target)
+    unknown = cli("--db", known_db, "ledger", "菜谱", "--from", "2024-05-01", "--to", "2024-05-31", "--out", target,
+                  login=ADMIN)
     assert unknown.returncode == 2 and "没有名为" in unknown.stderr
-    bad_date = cli("--db", known_db, "ledger", "visits", "--from", "2024-5-1", "--to", "2024-05-31", "--out", target)
+    bad_date = cli("--db", known_db, "ledger", "visits", "--from", "2024-5-1", "--to", "2024-05-31", "--out", target,
+                   login=ADMIN)
     assert bad_date.returncode == 2 and "--from" in bad_date.stderr
 
 
 def test_county_merge_needs_no_database(known_db, tmp_path):
     out = tmp_path / "U盘"
     out.mkdir()
-    assert cli("--db", known_db, "report", "--month", "2024-05", "--out", out).returncode == 0
+    assert cli("--db", known_db, "report", "--month", "2024-05", "--out", out, login=ADMIN).returncode == 0
     summary = tmp_path / "汇总.xlsx"
     done = cli("county-merge", out, "--out", summary, env_db=tmp_path / "不存在.db")
     assert done.returncode == 0, done.stderr

@@ -15,6 +15,7 @@ from shuanbai_desktop.services import station
 from shuanbai_desktop.services.database_ops import open_app_database
 from shuanbai_desktop.services.report import county, package
 
+from .test_cli import act_as
 from .test_report_figures import build_known
 
 TOWNS = (("441302001", "桥东街道"), ("441302002", "桥西街道"), ("441302003", "江南街道"))
@@ -26,9 +27,10 @@ def _station_export(folder: Path, town: str, name: str, out: Path, as_zip: bool 
     try:
         with db.session() as s:
             station.setup_station(s, town, f"{name}社会工作服务站", "", "", "admin", "副站长", "Zhan2024abc")
+        act_as(db)
         build_known(db)
         with db.session() as s:
-            return package.export_month(s, 2024, 5, out, exported_by="admin", is_admin=True, as_zip=as_zip).package
+            return package.export_month(s, 2024, 5, out, as_zip=as_zip).package
     finally:
         db.close()
 

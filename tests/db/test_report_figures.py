@@ -226,7 +226,7 @@ def test_collected_figures_equal_the_hand_counts(station_db, known):
 
 def test_workbook_pdf_and_manifest_carry_the_same_figures(station_db, known, tmp_path):
     with station_db.session() as s:
-        result = package.export_month(s, 2024, 5, tmp_path, exported_by="admin", is_admin=True)
+        result = package.export_month(s, 2024, 5, tmp_path)
     folder = result.package
     assert folder.name == "441302001_2024-05_月度报表"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -252,7 +252,7 @@ def test_workbook_pdf_and_manifest_carry_the_same_figures(station_db, known, tmp
 def test_manifest_lists_each_file_with_its_hash(station_db, known, tmp_path):
     import hashlib
     with station_db.session() as s:
-        result = package.export_month(s, 2024, 5, tmp_path, exported_by="admin", is_admin=True)
+        result = package.export_month(s, 2024, 5, tmp_path)
     manifest = json.loads((result.package / "manifest.json").read_text(encoding="utf-8"))
     assert {f["role"] for f in manifest["files"]} == {"workbook", "pdf"}
     for entry in manifest["files"]:

@@ -19,6 +19,7 @@ from shuanbai_desktop.data.month_lock import MonthLocked, set_override
 from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth
+from shuanbai_desktop.services.report import month_lock_override
 
 
 class _Base(DeclarativeBase):
@@ -115,10 +116,27 @@ def test_administrator_with_a_reason_may_change_and_the_reason_is_audited(diary_
 
 
 def test_a_reason_does_not_help_anyone_but_the_administrator(diary_db):
+    """The service refuses to set the reason (MONTH_OVERRIDE); a reason put into the session by other
+    means is refused by the lock itself, which asks the same permission table."""
     db, _admin, worker = diary_db
-    with pytest.raises(MonthLocked, match="只有管理员"), db.session(worker.actor) as s:
+    with pytest.raises(UserError, match="“社工”角色不能修改已报送月份的记录"), db.session(worker.actor) as s:
+        month_lock_override(s, "补录遗漏的记录")
+        s.get(Diary, 1).text = "改过"
+    with pytest.raises(MonthLocked, match="“社工”角色不能修改已报送月份的记录"), db.session(worker.actor) as s:
         s.info["month_override"] = "我想改"
         s.get(Diary, 1).text = "改过"
+    with db.session() as s:
+        assert s.get(Diary, 1).text == "五月"
+
+
+def test_the_administrator_changes_a_reported_month_through_the_service(diary_db):
+    db, admin, _worker = diary_db
+    with db.session(admin.actor) as s:
+        month_lock_override(s, "补录遗漏的记录")
+        s.get(Diary, 1).text = "改过"
+    with db.session() as s:
+        assert s.get(Diary, 1).text == "改过"
+        assert s.scalar(select(AuditEntry.summary).where(AuditEntry.summary.like("修改已报送月份%")))
 
 
 def test_the_reason_must_say_something(diary_db):
@@ -168,11 +186,11 @@ def test_rows_without_a_date_follow_their_parents_month(diary_db):
 
 
 def test_changing_only_the_workers_of_a_visit_in_a_reported_month_is_refused(station_db, admin):
+    from shuanbai_desktop.domain.target_labels import Relation, Risk, VisitForm
     from shuanbai_desktop.services import persons
     from shuanbai_desktop.services.persons import PersonInput
     from shuanbai_desktop.services.targets import households, visits
     from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
-    from shuanbai_desktop.services.targets.labels import Relation, Risk, VisitForm
     with station_db.session() as s:
         pid = persons.save_person(s, PersonInput("王五", "440524194501010011", village_code="441302001001"),
                                   today=date(2024, 6, 20))

@@ -42,12 +42,12 @@ def may(station_db):
 
 def test_loaded_template_is_filled_at_export(station_db, may, tmp_path):
     with station_db.session() as s:
-        info = template.load(s, _form(tmp_path / "县表.xlsx"), "admin", may)
+        info = template.load(s, _form(tmp_path / "县表.xlsx"), may)
     assert info.placeholders == 6 and info.file_name == "县表.xlsx"
     out = tmp_path / "U盘"
     out.mkdir()
     with station_db.session() as s:
-        result = package.export_month(s, 2024, 5, out, exported_by="admin", is_admin=True)
+        result = package.export_month(s, 2024, 5, out)
     assert result.template_filled == 6
     filled = result.package / "441302001_2024-05_月度报表_县级表.xlsx"
     ws = load_workbook(filled)["县里的表"]
@@ -63,7 +63,7 @@ def test_loaded_template_is_filled_at_export(station_db, may, tmp_path):
 def test_unknown_placeholders_are_listed_by_cell_and_nothing_is_loaded(station_db, may, tmp_path):
     form = _form(tmp_path / "县表.xlsx", {"C7": "{{visits.household}}", "D9": "合计 {{foo.bar}}"})
     with pytest.raises(UserError) as caught, station_db.session() as s:
-        template.load(s, form, "admin", may)
+        template.load(s, form, may)
     assert "县里的表!C7 {{visits.household}}" in caught.value.message
     assert "县里的表!D9 {{foo.bar}}" in caught.value.message and "共 2 处" in caught.value.message
     with station_db.session() as s:
@@ -75,7 +75,7 @@ def test_an_unknown_placeholder_stops_the_export(station_db, may, tmp_path):
     out.mkdir()
     form = _form(tmp_path / "县表.xlsx", {"B12": "{{staff.pets}}"})
     with pytest.raises(UserError, match=r"县里的表!B12 \{\{staff.pets\}\}"), station_db.session() as s:
-        package.export_month(s, 2024, 5, out, exported_by="admin", is_admin=True, template_file=form)
+        package.export_month(s, 2024, 5, out, template_file=form)
     with station_db.session() as s:
         assert s.scalar(select(LockedMonth)) is None
     assert list(out.iterdir()) == []
@@ -83,8 +83,8 @@ def test_an_unknown_placeholder_stops_the_export(station_db, may, tmp_path):
 
 def test_loading_a_new_template_keeps_the_old_one_inactive(station_db, may, tmp_path):
     with station_db.session() as s:
-        template.load(s, _form(tmp_path / "旧.xlsx"), "admin", may)
-        template.load(s, _form(tmp_path / "新.xlsx"), "admin", may)
+        template.load(s, _form(tmp_path / "旧.xlsx"), may)
+        template.load(s, _form(tmp_path / "新.xlsx"), may)
     with station_db.session() as s:
         rows = s.scalars(select(ReportTemplate).order_by(ReportTemplate.id)).all()
         assert [(r.file_name, r.active) for r in rows] == [("旧.xlsx", False), ("新.xlsx", True)]
@@ -99,11 +99,11 @@ def test_files_that_are_not_forms_are_refused(station_db, may, tmp_path):
     empty.save(tmp_path / "空.xlsx")
     with station_db.session() as s:
         with pytest.raises(UserError, match="不是 xlsx"):
-            template.load(s, bad, "admin", may)
+            template.load(s, bad, may)
         with pytest.raises(UserError, match="没有找到任何占位符"):
-            template.load(s, tmp_path / "空.xlsx", "admin", may)
+            template.load(s, tmp_path / "空.xlsx", may)
         with pytest.raises(UserError, match=".xlsx"):
-            template.load(s, tmp_path / "表.xls", "admin", may)
+            template.load(s, tmp_path / "表.xls", may)
 
 
 def test_placeholder_list_names_every_figure(may, tmp_path):

@@ -14,7 +14,9 @@ from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.data.models.report import LockedMonth, ReportExport
 from shuanbai_desktop.data.models.targets import Household, Visit, VisitPerson, VisitWorker
 from shuanbai_desktop.data.month_lock import set_override
-from shuanbai_desktop.errors import UserError
+from shuanbai_desktop.domain.labels import Role
+from shuanbai_desktop.errors import DiskFull, UserError
+from shuanbai_desktop.services import auth
 from shuanbai_desktop.services.report import package, versions
 
 from .test_report_figures import build_known
@@ -29,7 +31,7 @@ def usb(tmp_path):
 
 def _export(db, out, **kw):
     with db.session() as s:
-        return package.export_month(s, 2024, 5, out, exported_by="admin", is_admin=True, **kw)
+        return package.export_month(s, 2024, 5, out, **kw)
 
 
 def test_export_locks_the_month_and_a_second_export_lists_what_changed(station_db, admin, usb):
@@ -79,14 +81,15 @@ def test_zip_package_holds_the_three_files(station_db, usb):
 
 def test_refusals_leave_nothing_behind(station_db, usb):
     build_known(station_db)
-    today = date.today()
     with station_db.session() as s:
-        with pytest.raises(UserError, match="管理员"):
-            package.export_month(s, 2024, 5, usb, exported_by="sg1", is_admin=False)
+        worker = auth.create_user(s, "sg9", "黄社工", Role.SOCIAL_WORKER, "Shegong2024", must_change=False)
+    with station_db.session(worker.actor) as s, pytest.raises(UserError, match="“社工”角色不能导出并报送月度报表"):
+        package.export_month(s, 2024, 5, usb)
+    with station_db.session() as s:
         with pytest.raises(UserError, match="还没有结束"):
-            package.export_month(s, today.year, today.month, usb, exported_by="admin", is_admin=True)
+            package.export_month(s, 2024, 6, usb, today=date(2024, 6, 28))
         with pytest.raises(UserError, match="找不到保存位置"):
-            package.export_month(s, 2024, 5, usb / "无", exported_by="admin", is_admin=True)
+            package.export_month(s, 2024, 5, usb / "无")
     (usb / "441302001_2024-05_月度报表").mkdir()
     with pytest.raises(UserError, match="已有"):
         _export(station_db, usb)
@@ -101,7 +104,7 @@ def test_a_failure_while_writing_records_nothing(station_db, usb, monkeypatch):
     def broken(*_a, **_k):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr("shuanbai_desktop.exports.report_pdf.write_report_pdf", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(DiskFull):  # the session rolls back and says so in Chinese
         _export(station_db, usb)
     with station_db.session() as s:
         assert s.scalar(select(LockedMonth)) is None and s.scalar(select(ReportExport)) is None
@@ -116,7 +119,8 @@ def test_workbench_reminds_the_administrator_until_last_month_is_sent(station_db
 
     def items(admin: bool):
         with station_db.session() as s:
-            ctx = workbench.WorkbenchContext(s, datetime(2024, 6, 3, 9), station_db.path, admin)
+            ctx = workbench.WorkbenchContext(s, datetime(2024, 6, 3, 9), station_db.path,
+                                             Role.ADMIN if admin else Role.SOCIAL_WORKER)
             return _last_month_report(ctx)
     [item] = items(True)
     assert item.title == "2024年5月的月度报表尚未报送" and item.area == "report"
@@ -125,5 +129,5 @@ def test_workbench_reminds_the_administrator_until_last_month_is_sent(station_db
     _export(station_db, usb)
     assert items(True) == []
     with station_db.session() as s:
-        ctx = workbench.WorkbenchContext(s, datetime(2024, 6, 3, 9), station_db.path, True)
+        ctx = workbench.WorkbenchContext(s, datetime(2024, 6, 3, 9), station_db.path, Role.ADMIN)
         assert any(i.title == "2024年5月的月度报表尚未报送" for i in workbench.due_items(ctx)) is False

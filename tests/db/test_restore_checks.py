@@ -12,7 +12,7 @@ from shuanbai_desktop.domain.labels import BackupKind
 from shuanbai_desktop.services import backup, database_ops, station
 from tests import fsfaults
 
-from .test_cli import PASSWORD, cli
+from .test_cli import ADMIN, PASSWORD, STATION_ADMIN, cli
 
 
 def _address(path) -> str:
@@ -49,7 +49,7 @@ def test_a_one_byte_change_in_a_backup_is_refused(station_db, admin):
     conn.close()
     _change_address(station_db, admin, "桥东路3号")
     station_db.close()
-    result = cli("--db", station_db.path, "restore", made.path)
+    result = cli("--db", station_db.path, "restore", made.path, login=STATION_ADMIN)
     assert result.returncode == 2, result.stderr
     assert "校验值" in result.stderr and "不能用于恢复" in result.stderr
     assert _address(station_db.path) == "桥东路3号"
@@ -61,7 +61,7 @@ def test_a_backup_without_sidecar_is_checked_by_sqlite_only(station_db, admin, t
     loose = tmp_path / "别处拷来的备份.sqlite3"
     shutil.copyfile(made.path, loose)
     station_db.close()
-    result = cli("--db", station_db.path, "restore", loose)
+    result = cli("--db", station_db.path, "restore", loose, login=STATION_ADMIN)
     assert result.returncode == 0, result.stderr
 
 
@@ -75,19 +75,19 @@ def other_station_backup(tmp_path):
     assert cli("--db", other, "init", "--town", "441302002", "--name", "桥西街道社会工作服务站", "--admin", "admin",
                "--password-file", pw).returncode == 0
     usb = tmp_path / "桥西U盘"
-    assert cli("--db", other, "backup", "--to", usb).returncode == 0
+    assert cli("--db", other, "backup", "--to", usb, login=ADMIN).returncode == 0
     return next(usb.glob("backup-441302002-*.sqlite3"))
 
 
 def test_another_stations_backup_needs_the_explicit_flag(station_db, admin, other_station_backup):
     station_db.close()
-    refused = cli("--db", station_db.path, "restore", other_station_backup)
+    refused = cli("--db", station_db.path, "restore", other_station_backup, login=STATION_ADMIN)
     assert refused.returncode == 2
     assert "另一个社工站" in refused.stderr and "桥西街道社会工作服务站" in refused.stderr
     assert "--other-station" in refused.stderr
     assert _town(station_db.path) == "441302001"
     assert not list(station_db.path.parent.glob("*.restore.tmp"))
-    done = cli("--db", station_db.path, "restore", "--other-station", other_station_backup)
+    done = cli("--db", station_db.path, "restore", "--other-station", other_station_backup, login=STATION_ADMIN)
     assert done.returncode == 0, done.stderr
     assert _town(station_db.path) == "441302002"
 
@@ -111,7 +111,7 @@ def test_restore_from_a_read_only_file(station_db, admin):
     made.path.chmod(0o444)
     made.path.with_suffix(".json").chmod(0o444)
     station_db.close()
-    result = cli("--db", station_db.path, "restore", made.path)
+    result = cli("--db", station_db.path, "restore", made.path, login=STATION_ADMIN)
     assert result.returncode == 0, result.stderr
     assert _address(station_db.path) == "惠州市惠城区桥东路1号"
 
@@ -129,6 +129,6 @@ def test_restore_from_read_only_media(station_db, admin, tmp_path):
             pytest.skip("cannot remount read-only")
         _change_address(station_db, admin, "改过的地址")
         station_db.close()
-        result = cli("--db", station_db.path, "restore", stick / made.path.name)
+        result = cli("--db", station_db.path, "restore", stick / made.path.name, login=STATION_ADMIN)
     assert result.returncode == 0, result.stderr
     assert _address(station_db.path) == "惠州市惠城区桥东路1号"

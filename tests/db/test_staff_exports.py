@@ -13,14 +13,20 @@ from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.data.models.staff import StaffMember
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth
-from shuanbai_desktop.services.demo import generate_demo
+from shuanbai_desktop.demo import generate_demo
 from shuanbai_desktop.services.staff import ledgers, pay
+from tests.conftest import build_template
 from tests.db.test_staff_common import TODAY
+
+
+@pytest.fixture(scope="module")
+def station_template(station_template, tmp_path_factory):
+    """The demo team, generated once for this module: every test starts from a copy."""
+    return build_template(tmp_path_factory, station_template, lambda db: generate_demo(db, residents=0, today=TODAY))
 
 
 @pytest.fixture
 def demo(station_db):
-    generate_demo(station_db, residents=0, today=TODAY)
     with station_db.session() as s:
         numbers = list(s.scalars(select(StaffMember.id_number)))
     return station_db, numbers

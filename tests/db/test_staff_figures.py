@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.domain.staff_labels import Certificate, Grade, StaffRole, StaffStatus, TrainingKind
 from shuanbai_desktop.services import workbench
-from shuanbai_desktop.services.demo import generate_demo
+from shuanbai_desktop.demo import generate_demo
 from shuanbai_desktop.services.staff import (
     assessment,
     contracts,
@@ -54,7 +55,8 @@ def test_month_figures_count_posts_joiners_leavers_contracts_training_supervisio
 
 def _items(db, at: datetime, admin_view: bool = True):
     with db.session() as s:
-        return [i for i in workbench.due_items(WorkbenchContext(s, at, db.path, admin_view))
+        return [i for i in workbench.due_items(WorkbenchContext(
+            s, at, db.path, Role.ADMIN if admin_view else Role.SOCIAL_WORKER))
                 if i.area.startswith("staff.")]
 
 

@@ -19,7 +19,7 @@ from shuanbai_desktop.services.targets import case_records as rec
 from shuanbai_desktop.services.targets import cases, households, printouts, resources, visits
 from shuanbai_desktop.services.targets.case_detail import case_detail
 from shuanbai_desktop.services.targets.households import HouseholdInput, IncomeInput, MemberInput
-from shuanbai_desktop.services.targets.labels import (
+from shuanbai_desktop.domain.target_labels import (
     ActivityKind,
     CaseSource,
     IncomeSource,

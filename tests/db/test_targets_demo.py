@@ -8,10 +8,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from shuanbai_desktop import demo
 from shuanbai_desktop.data.models import Person
 from shuanbai_desktop.data.models.targets import Household, Visit
-from shuanbai_desktop.services import demo, demo_targets
-from shuanbai_desktop.services.demo import generate_demo
+from shuanbai_desktop.demo import generate_demo
+from shuanbai_desktop.demo import targets as demo_targets
 from shuanbai_desktop.services.targets import month_figures, visits
 from shuanbai_desktop.services.targets.case_detail import case_detail
 from shuanbai_desktop.services.targets.cases import CaseFilter, list_cases

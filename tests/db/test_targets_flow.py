@@ -18,7 +18,7 @@ from shuanbai_desktop.services.targets import case_records as rec
 from shuanbai_desktop.services.targets import cases, households, month_figures, printouts, visits
 from shuanbai_desktop.services.targets.case_detail import case_detail
 from shuanbai_desktop.services.targets.household_file import household_file
-from shuanbai_desktop.services.targets.labels import (
+from shuanbai_desktop.domain.target_labels import (
     CaseOutcome,
     CaseSource,
     CaseStage,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from shuanbai_desktop.domain.labels import Role
+from shuanbai_desktop.domain.target_labels import CaseSource, Relation, Risk, VisitForm
 from shuanbai_desktop.services import persons, workbench
 from shuanbai_desktop.services.persons import PersonInput
 from shuanbai_desktop.services.targets import case_records, cases, due, households, visits
 from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
-from shuanbai_desktop.services.targets.labels import CaseSource, Relation, Risk, VisitForm
 from shuanbai_desktop.services.workbench import Level, WorkbenchContext
 
 VILLAGE = "441302001001"
@@ -32,7 +33,7 @@ def test_due_visits_and_late_goals_on_the_workbench(station_db, admin):
         cases.advance(s, cid, today=today)
         case_records.save_goal(s, cid, case_records.GoalInput("按时就医", "陪同", date(2026, 10, 5), date(2026, 11, 5)))
     with station_db.session() as s:
-        ctx = WorkbenchContext(s, datetime(2026, 11, 20, 9), station_db.path, True)
+        ctx = WorkbenchContext(s, datetime(2026, 11, 20, 9), station_db.path, Role.ADMIN)
         items = due._visit_items(ctx) + due._case_items(ctx)  # this area's providers (others may be unfinished)
     assert due._visit_items in workbench.PROVIDERS and due._case_items in workbench.PROVIDERS
     mine = {i.title: i for i in items if i.area.startswith("targets.")}

@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from shuanbai_desktop.data.models.window import WindowEvent, WindowRegistration
+from shuanbai_desktop.demo import window as demo_window
+from shuanbai_desktop.domain.counter_labels import EventKind, Status
 from shuanbai_desktop.domain.workdays import is_workday
-from shuanbai_desktop.services import demo_window
 from shuanbai_desktop.services.window import month_figures, queries
-from shuanbai_desktop.services.window.terms import EventKind, Status
 
 from .test_window_helpers import win_fixture, win_template  # noqa: F401  (fixtures)
 

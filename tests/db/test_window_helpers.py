@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +16,8 @@ from shuanbai_desktop.services.database_ops import open_app_database
 from shuanbai_desktop.services.permissions import as_system
 from shuanbai_desktop.services.window import catalogue, departments
 from shuanbai_desktop.services.window.registration import RegistrationInput, Saved, register
-from shuanbai_desktop.services.window.terms import Channel, Handling
+from shuanbai_desktop.domain.counter_labels import Channel, Handling
+from tests.conftest import build_template, copy_template
 
 PASSWORD = "Chuang2024ab"
 AT = datetime(2026, 11, 25, 9, 30)  # a Wednesday
@@ -45,31 +45,35 @@ class Win:
                             at=at)
 
 
-def _build_template(path: Path) -> dict:
-    db = open_app_database(path)
-    try:
-        with db.session() as s:
-            as_system(s)
-            station.setup_station(s, "441302001", "桥东街道社会工作服务站", "惠州市惠城区桥东路1号", "0752-2808727",
-                                  "admin", "李副站长", PASSWORD)
-            users = [auth.create_user(s, name, display, role, PASSWORD, must_change=False).id
-                     for name, display, role in (("window1", "陈晓红", Role.WINDOW),
-                                                 ("sg1", "黄志明", Role.SOCIAL_WORKER), ("dudao", "刘督导", Role.SUPERVISOR))]
-            zhang = persons.save_person(s, persons.PersonInput("张三", ZHANG_ID, phone="13800138000",
-                                                               address="东湖社区3组8号"))
-            li = persons.save_person(s, persons.PersonInput("李四", "", "未办证", phone="0752-2808111"))
-            return {"users": users, "zhang": zhang, "li": li,
-                    "matters": {m.name: m.id for m in catalogue.list_matters(s)},
-                    "departments": {d.name: d.id for d in departments.list_departments(s)}}
-    finally:
-        db.close()
+def _build_template(db: Database) -> dict:
+    with db.session() as s:
+        as_system(s)
+        station.setup_station(s, "441302001", "桥东街道社会工作服务站", "惠州市惠城区桥东路1号", "0752-2808727",
+                              "admin", "李副站长", PASSWORD)
+        users = [auth.create_user(s, name, display, role, PASSWORD, must_change=False).id
+                 for name, display, role in (("window1", "陈晓红", Role.WINDOW),
+                                             ("sg1", "黄志明", Role.SOCIAL_WORKER), ("dudao", "刘督导", Role.SUPERVISOR))]
+        zhang = persons.save_person(s, persons.PersonInput("张三", ZHANG_ID, phone="13800138000",
+                                                           address="东湖社区3组8号"))
+        li = persons.save_person(s, persons.PersonInput("李四", "", "未办证", phone="0752-2808111"))
+        return {"users": users, "zhang": zhang, "li": li,
+                "matters": {m.name: m.id for m in catalogue.list_matters(s)},
+                "departments": {d.name: d.id for d in departments.list_departments(s)}}
+
+
+_BUILT: dict[Path, tuple[Path, dict]] = {}  # one template per test run (keyed by the run's temp folder)
 
 
 @pytest.fixture(scope="module")
-def win_template(tmp_path_factory) -> tuple[Path, dict]:
-    """One migrated station with users and residents per module; each test gets a copy."""
-    path = tmp_path_factory.mktemp("window-template") / "station.db"
-    return path, _build_template(path)
+def win_template(tmp_path_factory, empty_template) -> tuple[Path, dict]:
+    """A station with users and residents, built once per run from the migrated template; each test
+    gets a copy (every module importing this fixture shares the one template)."""
+    run = tmp_path_factory.getbasetemp()
+    if run not in _BUILT:
+        ids: dict = {}
+        path = build_template(tmp_path_factory, empty_template, lambda db: ids.update(_build_template(db)))
+        _BUILT[run] = (path, ids)
+    return _BUILT[run]
 
 
 @pytest.fixture(name="win")
@@ -77,7 +81,7 @@ def win_fixture(win_template, tmp_path):
     """Import ``win_fixture`` and ``win_template`` into a test module to get the ``win`` fixture there."""
     template, ids = win_template
     path = tmp_path / "station.db"
-    shutil.copyfile(template, path)
+    copy_template(template, path)
     db = open_app_database(path)
     with db.session() as s:
         admin = auth.get_user(s, 1)

@@ -12,15 +12,16 @@ import pytest
 from sqlalchemy import select
 
 from shuanbai_desktop.data.models import AuditEntry
+from shuanbai_desktop.domain.counter_labels import Channel, Handling
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.exports.window_pdf import render_notice, render_transfer
 from shuanbai_desktop.services import persons
 from shuanbai_desktop.services.window import catalogue, details, documents, handling, print_settings
-from shuanbai_desktop.services.window.terms import Channel, Handling
+from tests import shots
 
 from .test_window_helpers import ZHANG_ID, win_fixture, win_template  # noqa: F401  (fixtures)
 
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+SHOTS = shots.folder()  # pictures for a person to look at, outside the checkout
 A5 = (419.5, 595.3)
 A4 = (595.3, 841.9)
 
@@ -36,9 +37,8 @@ def _text(pdf: Path) -> tuple[str, tuple[float, float], int]:
 
 
 def _keep(pdf: Path, name: str) -> None:
-    """Render page 1 at 60 dpi into screenshots/ for a person to look at."""
+    """Render page 1 at 60 dpi into tests/shots.py's folder for a person to look at."""
     if shutil.which("pdftoppm"):
-        SHOTS.mkdir(exist_ok=True)
         subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(pdf), str(SHOTS / name)], check=True)
 
 

@@ -13,7 +13,7 @@ from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services.permissions import as_system
 from shuanbai_desktop.services.window import catalogue, details, holidays
 from shuanbai_desktop.services.window.registration import RegistrationInput, register
-from shuanbai_desktop.services.window.terms import Channel, EventKind, Handling, HolidayKind, Status
+from shuanbai_desktop.domain.counter_labels import Channel, EventKind, Handling, HolidayKind, Status
 
 from .test_window_helpers import AT, win_fixture, win_template  # noqa: F401  (fixtures)
 

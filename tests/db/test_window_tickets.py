@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from shuanbai_desktop.data.base import now
@@ -13,6 +12,7 @@ from shuanbai_desktop.data.models.window import WindowRegistration
 from shuanbai_desktop.domain.labels import BackupKind
 from shuanbai_desktop.services import backup, database_ops
 from shuanbai_desktop.services.window import handling, tickets
+from tests.clock import clock_on
 
 from .test_window_helpers import AT, win_fixture, win_template  # noqa: F401  (fixtures)
 
@@ -56,7 +56,7 @@ def morning_backup(win, tmp_path):
 
     The restore is stamped with the clock, so the clock is set to an afternoon the test chooses:
     the whole test happens on one day, whatever the real date and time."""
-    with time_machine.travel(datetime(2026, 12, 2, 15, 0).astimezone(), tick=True):
+    with clock_on(date(2026, 12, 2), time(15, 0)):
         start = now() - timedelta(minutes=30)
         for i in range(2):
             win.register(at=start + timedelta(minutes=i))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from shuanbai_desktop.domain.counter_labels import HolidayKind
 from shuanbai_desktop.services import workbench
 from shuanbai_desktop.services.window import handling, holidays, workbench_items
-from shuanbai_desktop.services.window.terms import HolidayKind
 from shuanbai_desktop.services.workbench import Level, WorkbenchContext
 
 from .test_window_helpers import AT, win_fixture, win_template  # noqa: F401  (fixtures)
@@ -16,7 +16,7 @@ MONDAY = datetime(2026, 11, 30, 9, 0)
 
 def _items(win, user, at=MONDAY):
     with win.db.session(user.actor) as s:
-        return workbench_items.window_due_items(WorkbenchContext(s, at, win.db.path, user.is_admin))
+        return workbench_items.window_due_items(WorkbenchContext(s, at, win.db.path, user.role))
 
 
 def _setup(win):

@@ -80,10 +80,10 @@ def test_a_template_bomb_is_refused_and_nothing_is_loaded(station_db, may, tmp_p
     laughs = rebuild(form, tmp_path / "笑.xlsx", {"xl/sharedStrings.xml": lambda: [BILLION_LAUGHS]})
     with station_db.session() as s:
         with pytest.raises(UserError, match="解压后超过 32 MB") as caught:
-            template.load(s, bomb, "admin", may)
+            template.load(s, bomb, may)
         assert caught.value.field == "县级报表模板" and "县里的表.xlsx" in caught.value.message
         with pytest.raises(UserError, match="实体声明"):
-            template.load(s, laughs, "admin", may)
+            template.load(s, laughs, may)
         with pytest.raises(UserError, match="解压后超过 32 MB"):
             template.from_file(bomb)
         assert template.active_info(s) is None

@@ -186,7 +186,7 @@ def rows_of(session: Session, files: list[ArchiveFile]) -> list[ArchiveRow]:
     loans = {loan.file_id: loan for loan in session.scalars(
         select(ArchiveLoan).where(ArchiveLoan.returned_on.is_(None), ArchiveLoan.file_id.in_(ids)))}
     destroyed = dict(session.execute(select(ArchiveDestruction.id, ArchiveDestruction.destroyed_on)).all())
-    return [_row(f, loans.get(f.id), destroyed.get(f.destruction_id)) for f in files]
+    return [_row(f, loans.get(f.id), destroyed.get(f.destruction_id or 0)) for f in files]
 
 
 def _row(f: ArchiveFile, loan: ArchiveLoan | None, destroyed_on: date | None) -> ArchiveRow:

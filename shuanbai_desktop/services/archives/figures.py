@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ...data.models.archives import ArchiveDestruction, ArchiveFile, ArchiveLoan
@@ -34,7 +34,10 @@ def month_figures(session: Session, year: int, month: int, today: date | None = 
     first = date(year, month, 1)
     end = date(year, month, calendar.monthrange(year, month)[1])
     ref = min(end, today or date.today())
-    count = session.scalar
+
+    def count(query: Select[int]) -> int:
+        return session.execute(query).scalar_one()  # an aggregate without GROUP BY: always one row
+
     destroyed_by = select(ArchiveDestruction.id).where(ArchiveDestruction.destroyed_on <= end)
     files = list(session.execute(select(ArchiveFile.year, ArchiveFile.retention, ArchiveFile.extended_until)
                                  .where(ArchiveFile.filed_on <= end, ArchiveFile.destruction_id.is_(None)

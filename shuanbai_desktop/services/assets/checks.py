@@ -61,7 +61,11 @@ def _counts(session: Session) -> dict[tuple[int | None, str, str], int]:
     query = (select(Asset.point_id, Asset.required_item, Asset.status, func.count())
              .where(Asset.required_item.is_not(None))
              .group_by(Asset.point_id, Asset.required_item, Asset.status))
-    return {(p, i, s): n for p, i, s, n in session.execute(query)}
+    counts: dict[tuple[int | None, str, str], int] = {}
+    for point_id, item, status, n in session.execute(query):
+        if item is not None:  # the query leaves these out; this tells the type checker
+            counts[(point_id, item, status)] = n
+    return counts
 
 
 def required_checks(session: Session) -> list[PlaceCheck]:

@@ -171,7 +171,7 @@ def close_stocktake(session: Session, stocktake_id: int, closed_on: date | str, 
     take.closed_on = closed
     by = acting.username
     for line in lines:
-        asset = session.get(Asset, line.asset_id)
+        asset = get_or_error(session, Asset, line.asset_id, "资产记录")
         result = CountResult(line.result)
         text = f"{take.title}：{result.label}" + (f"，实盘 {line.counted_quantity}" if line.counted_quantity
                                                   != line.book_quantity else "") + (f"；{line.note}" if line.note else "")

@@ -12,3 +12,6 @@ Importing the package registers the 工作台 provider (``due``).
 """
 
 from . import due  # noqa: F401  (registers the 工作台 provider)
+from .override import month_lock_override
+
+__all__ = ["month_lock_override"]

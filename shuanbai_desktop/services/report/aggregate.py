@@ -30,6 +30,13 @@ def _sum(values: Sequence[Value]) -> Value:
     return total.quantize(numbers[0]) if isinstance(total, Decimal) and isinstance(numbers[0], Decimal) else total
 
 
+def _number(value: Value) -> int | float | Decimal:
+    """A rate part's figure as a number; an empty figure counts as 0."""
+    if value is None or isinstance(value, str):
+        return 0
+    return value
+
+
 def combine(sources: Sequence[dict[str, Value]], rules: Sequence[tuple[str, str]], stocks: str) -> dict[str, Value]:
     """Combine ``sources`` (oldest first) key by key; ``stocks`` is "last" (a year) or "sum" (a county).
 
@@ -52,5 +59,6 @@ def combine(sources: Sequence[dict[str, Value]], rules: Sequence[tuple[str, str]
         if parts and any(key in s for s in sources):
             nums, den = parts
             if all(k in out for k in (*nums, den)):
-                out[key] = percent(sum(out[k] or 0 for k in nums), out[den] or 0)
+                numerator = sum(_number(out[k]) for k in nums)
+                out[key] = percent(numerator, _number(out[den]))
     return out

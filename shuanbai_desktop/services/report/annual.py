@@ -39,7 +39,7 @@ class AnnualFigures:
 
 def _merge_layout(months: list[ReportFigures]) -> tuple[Sheet, ...]:
     """The last month's sheets, with rows that only earlier months had (a matter since removed) kept."""
-    order: dict[tuple[str, str], dict[str, Row]] = {}
+    order: dict[tuple[str, str, str], dict[str, Row]] = {}  # (sheet key, group title, family) → rows
     sheets: dict[str, str] = {}
     for figures in reversed(months):
         for sheet in figures.sheets:
@@ -72,7 +72,7 @@ def annual(session: Session, year: int, progress: Progress | None = None, today:
     months = []
     for m in range(1, last_month + 1):
         progress(int((m - 1) * 90 / last_month), f"正在统计 {year}年{m}月")
-        months.append(collect(session, year, m))
+        months.append(collect(session, year, m, today=today))
     sheets = _merge_layout(months)
     rules = [(r.key, r.agg) for s in sheets for r in s.rows()]
     by_month = tuple(f.values() for f in months)
@@ -82,11 +82,11 @@ def annual(session: Session, year: int, progress: Progress | None = None, today:
 
 
 def export_annual(session: Session, year: int, target: Path, progress: Progress | None = None,
-                  figures: AnnualFigures | None = None) -> Path:
+                  figures: AnnualFigures | None = None, today: date | None = None) -> Path:
     """Write the year's workbook and audit it; ``figures`` may have been gathered beforehand
     (on a read-only session, so that the write lock is held only for the audit entry)."""
     from ...exports.report_xlsx import write_annual
-    figures = figures or annual(session, year, progress)
+    figures = figures or annual(session, year, progress, today)
     s = figures.station
     title = f"{s.name} {year}年度数据"
     columns = [(f"{m}月", values) for m, values in zip(figures.months, figures.by_month, strict=True)]

@@ -25,13 +25,13 @@ def check_month(year: int, month: int, today: date | None = None) -> None:
         raise UserError(f"{year}年{month}月还没有到，不能生成报表。", field="月份")
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    """"2024-05" → (2024, 5), with a Chinese message for anything else."""
+def parse_month(text: str, today: date | None = None) -> tuple[int, int]:
+    """"2024-05" → (2024, 5), with a Chinese message for anything else (or a month after ``today``)."""
     try:
         year, month = (int(p) for p in text.strip().split("-"))
     except ValueError:
         raise UserError(f"月份“{text}”格式不对，应为 YYYY-MM，例如 2024-05。", field="月份") from None
-    check_month(year, month)
+    check_month(year, month, today)
     return year, month
 
 
@@ -51,9 +51,14 @@ def _present():
     return found
 
 
-def collect(session: Session, year: int, month: int, progress: Progress | None = None) -> ReportFigures:
-    """The month's figures; features not in this program are listed in ``left_out``."""
-    check_month(year, month)
+def collect(session: Session, year: int, month: int, progress: Progress | None = None,
+            today: date | None = None) -> ReportFigures:
+    """The month's figures; features not in this program are listed in ``left_out``.
+
+    Stock figures of the running month are taken on ``today`` (the caller's date; the clock only
+    when the caller passes none), so the report is a function of the month and ``today``."""
+    today = today or date.today()
+    check_month(year, month, today)
     header = station_header(session)
     groups: list[Group] = []
     left_out: list[str] = []
@@ -64,16 +69,17 @@ def collect(session: Session, year: int, month: int, progress: Progress | None =
         if not present:
             left_out.append(builder.LABEL)
             continue
-        groups.extend(builder.groups(session, year, month, fn))
+        groups.extend(builder.groups(session, year, month, fn, today))
     sheets = tuple(Sheet(key, title, tuple(g for g in groups if g.sheet == key)) for key, title in SHEETS)
     return ReportFigures(year, month, header, tuple(s for s in sheets if s.groups), tuple(left_out))
 
 
-def run_checks(session: Session, year: int, month: int) -> list[Check]:
-    """Records with missing data and contradicting numbers, errors first."""
-    check_month(year, month)
+def run_checks(session: Session, year: int, month: int, today: date | None = None) -> list[Check]:
+    """Records with missing data and contradicting numbers, errors first (as on ``today``)."""
+    today = today or date.today()
+    check_month(year, month, today)
     out: list[Check] = []
     for builder, _fn, present in _present():
         if present:
-            out.extend(builder.checks(session, year, month))
+            out.extend(builder.checks(session, year, month, today))
     return sorted(out, key=lambda c: _LEVEL_ORDER[c.level])

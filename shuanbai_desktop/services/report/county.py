@@ -73,8 +73,8 @@ def _read_all(paths, progress) -> tuple[list[StationPackage], list[Outcome]]:
 def _select(packages: list[StationPackage], month: str | None) -> tuple[str, str, list[StationPackage], list[Outcome]]:
     """Keep one county, one month, the newest version per town; say why the others are left."""
     month = month or Counter(p.month for p in packages).most_common(1)[0][0]
-    county = Counter(p.county_code for p in packages if p.month == month).most_common(1)
-    county = county[0][0] if county else packages[0].county_code
+    commonest = Counter(p.county_code for p in packages if p.month == month).most_common(1)
+    county = commonest[0][0] if commonest else packages[0].county_code
     newest: dict[str, StationPackage] = {}
     out: list[Outcome] = []
     for p in sorted(packages, key=lambda p: (p.town_code, -p.version)):

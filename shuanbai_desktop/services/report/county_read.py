@@ -114,11 +114,14 @@ def discover(paths: list[Path]) -> tuple[list[Source], list[tuple[str, str]]]:
 
 
 def _manifest(source: Source) -> dict:
+    unreadable = "清单文件 manifest.json 无法读取（不是有效的 JSON）。"
     raw = source.read(MANIFEST_NAME, MAX_MANIFEST)
+    if raw is None:
+        raise Refused(unreadable)
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (AttributeError, UnicodeDecodeError, json.JSONDecodeError):
-        raise Refused("清单文件 manifest.json 无法读取（不是有效的 JSON）。") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise Refused(unreadable) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise Refused("清单文件不是社工站月度报表的清单。")
     if str(data.get("layout_version")) != LAYOUT_VERSION:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from ...data.models.report import LockedMonth
+from ...domain.permissions import Permission
 from .. import workbench
 from ..workbench import DueItem, Level, WorkbenchContext
 
 
 @workbench.provider
 def _last_month_report(ctx: WorkbenchContext) -> list[DueItem]:
-    if not ctx.user_is_admin:
+    if not ctx.can(Permission.REPORT_EXPORT):
         return []
     today = ctx.now.date()
     year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)

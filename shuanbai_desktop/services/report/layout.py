@@ -144,6 +144,6 @@ def display(value: Value) -> str:
     return str(value)
 
 
-def percent(part: int | float, whole: int | float) -> float | None:
+def percent(part: int | float | Decimal, whole: int | float | Decimal) -> float | None:
     """part/whole in percent with one decimal; None (shown "—") when there is no whole."""
     return round(float(part) * 100 / float(whole), 1) if whole else None

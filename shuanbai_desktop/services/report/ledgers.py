@@ -20,6 +20,7 @@ from ...data import audit
 from ...data.models import ServicePoint, User, Village
 from ...errors import UserError
 from ...exports.ledger_xlsx import LedgerColumn
+from ..permissions import Permission, require
 from .sections import month_figures_of
 
 Rows = Callable[[Session, date, date], Iterable[Sequence]]
@@ -107,13 +108,16 @@ def _check_range(first: date, last: date) -> None:
 
 
 def export_ledger(session: Session, name: str, first: date, last: date, target: Path, *, full_numbers: bool = False,
-                  is_admin: bool = False, progress: Callable[[int], None] | None = None) -> LedgerResult:
-    """Write the ledger to ``target`` (.xlsx) and audit the export in the caller's transaction."""
+                  progress: Callable[[int], None] | None = None) -> LedgerResult:
+    """Write the ledger to ``target`` (.xlsx) and audit the export in the caller's transaction.
+
+    Needs ``Permission.LEDGER_EXPORT``; with ``full_numbers`` (ID numbers and phones unmasked)
+    ``LEDGER_EXPORT_FULL``.
+    """
     from ...exports.ledger_xlsx import write_ledger
+    require(session, Permission.LEDGER_EXPORT_FULL if full_numbers else Permission.LEDGER_EXPORT)
     ledger = find(name)
     _check_range(first, last)
-    if full_numbers and not is_admin:
-        raise UserError("只有管理员可以导出含完整身份证号和电话的台账。", field="完整号码")
     target = Path(target)
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")

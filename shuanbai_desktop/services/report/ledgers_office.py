@@ -1,4 +1,8 @@
-"""Ledgers of the station's own business: window register, staff, contracts, training, assets, archives."""
+"""Ledgers of the station's own business: window register, staff, contracts, training, assets, archives.
+
+Each ledger selects named columns and writes its row from them by name (``row.ticket_no``), in the
+order of the ledger's ``columns``; codes become their Chinese labels.
+"""
 
 from __future__ import annotations
 
@@ -8,93 +12,148 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...data.models import Person
-from .ledgers import C, Ledger, labels, point_names, stream, user_names
+from ...data.models.archives import ArchiveFile, ArchiveLoan
+from ...data.models.assets import Asset
+from ...data.models.staff import StaffContract, StaffMember
+from ...data.models.staff_activity import StaffTraining, StaffTrainingAttendee
+from ...data.models.window import WindowRegistration
+from ...domain.archive_rules import ArchiveCategory, Confidentiality, Retention
+from ...domain.asset_rules import AssetCategory, AssetStatus
+from ...domain.counter_labels import Channel, Handling, Satisfaction, Status
+from ...domain.staff_labels import Certificate, Education, Source, StaffRole, StaffStatus, TrainingKind
+from ..records import user_names
+from .ledgers import C, Ledger, labels, point_names, stream
 
 STATION = "站本部"
 
 
+def _place(points: dict[int, str], point_id: int | None) -> str:
+    """A service point's name; no point is the station itself."""
+    if point_id is None:
+        return STATION
+    return points.get(point_id, STATION)
+
+
 def _window(session: Session, first: date, last: date):
-    from ...data.models.window import WindowRegistration as R
-    from ..window.terms import Channel, Handling, Satisfaction, Status
-    users, channels, handling = user_names(session), labels(Channel), labels(Handling)
-    statuses, satisfaction = labels(Status), labels(Satisfaction)
-    query = (select(R.ticket_no, R.registered_on, R.channel, Person.name, Person.id_number, R.contact_phone,
-                    R.matter_name, R.handling, R.status, R.first_responder_id, R.handler_id, R.department_name,
-                    R.due_date, R.result_date, R.satisfaction).outerjoin(Person, Person.id == R.person_id)
-             .where(R.registered_on.between(first, last)).order_by(R.registered_on, R.id))
-    for (no, day, channel, name, number, phone, matter, how, status, first_id, handler, dept, due, done,
-         sat) in stream(session, query):
-        yield (no, day, channels.get(channel, channel), name or "", number or "", phone, matter, handling.get(how, how),
-               statuses.get(status, status), users.get(first_id, ""), users.get(handler, ""), dept, due, done,
-               satisfaction.get(sat, sat))
+    users = user_names(session)
+    channels = labels(Channel)
+    handlings = labels(Handling)
+    statuses = labels(Status)
+    satisfaction = labels(Satisfaction)
+    reg = WindowRegistration
+    query = (select(reg.ticket_no, reg.registered_on, reg.channel, Person.name.label("person_name"),
+                    Person.id_number, reg.contact_phone, reg.matter_name, reg.handling, reg.status,
+                    reg.first_responder_id, reg.handler_id, reg.department_name, reg.due_date, reg.result_date,
+                    reg.satisfaction)
+             .outerjoin(Person, Person.id == reg.person_id)
+             .where(reg.registered_on.between(first, last)).order_by(reg.registered_on, reg.id))
+    for row in stream(session, query):
+        yield (row.ticket_no, row.registered_on, channels.get(row.channel, row.channel), row.person_name or "",
+               row.id_number or "", row.contact_phone, row.matter_name, handlings.get(row.handling, row.handling),
+               statuses.get(row.status, row.status), users.get(row.first_responder_id, ""),
+               users.get(row.handler_id, ""), row.department_name, row.due_date, row.result_date,
+               satisfaction.get(row.satisfaction, row.satisfaction))
 
 
 def _staff(session: Session, first: date, last: date):
-    from ...data.models.staff import StaffMember as S
-    from ...domain.staff_labels import Certificate, Education, Source, StaffRole, StaffStatus
-    points, edu, certs = point_names(session), labels(Education), labels(Certificate)
-    roles, sources, statuses = labels(StaffRole), labels(Source), labels(StaffStatus)
-    query = (select(S.name, S.sex, S.id_number, S.phone, S.education, S.major, S.certificate, S.supervisor_cert,
-                    S.role, S.point_id, S.source, S.hire_date, S.leave_date, S.status)
-             .where(S.hire_date <= last, S.leave_date.is_(None) | (S.leave_date >= first))
-             .order_by(S.hire_date, S.id))
-    for name, sex, number, phone, e, major, c, sup, role, point, src, hired, left, st in stream(session, query):
-        yield (name, sex, number, phone, edu.get(e, e), major, certs.get(c, c), sup, roles.get(role, role),
-               points.get(point, STATION) if point else STATION, sources.get(src, src), hired, left,
-               statuses.get(st, st))
+    points = point_names(session)
+    educations = labels(Education)
+    certificates = labels(Certificate)
+    roles = labels(StaffRole)
+    sources = labels(Source)
+    statuses = labels(StaffStatus)
+    staff = StaffMember
+    query = (select(staff.name, staff.sex, staff.id_number, staff.phone, staff.education, staff.major,
+                    staff.certificate, staff.supervisor_cert, staff.role, staff.point_id, staff.source,
+                    staff.hire_date, staff.leave_date, staff.status)
+             .where(staff.hire_date <= last, staff.leave_date.is_(None) | (staff.leave_date >= first))
+             .order_by(staff.hire_date, staff.id))
+    for row in stream(session, query):
+        yield (row.name, row.sex, row.id_number, row.phone, educations.get(row.education, row.education), row.major,
+               certificates.get(row.certificate, row.certificate), row.supervisor_cert, roles.get(row.role, row.role),
+               _place(points, row.point_id), sources.get(row.source, row.source), row.hire_date, row.leave_date,
+               statuses.get(row.status, row.status))
 
 
 def _contracts(session: Session, first: date, last: date):
-    from ...data.models.staff import StaffContract as K
-    from ...data.models.staff import StaffMember as S
-    query = (select(S.name, K.number, K.employer, K.signed_on, K.start_date, K.end_date, K.probation_months,
-                    K.terminated_on, K.termination_reason, K.notes).join(S, S.id == K.staff_id)
-             .where(K.start_date <= last, K.end_date >= first).order_by(S.name_pinyin, K.start_date))
-    yield from (tuple(row) for row in stream(session, query))
+    contract = StaffContract
+    query = (select(StaffMember.name, contract.number, contract.employer, contract.signed_on, contract.start_date,
+                    contract.end_date, contract.probation_months, contract.terminated_on,
+                    contract.termination_reason, contract.notes)
+             .join(StaffMember, StaffMember.id == contract.staff_id)
+             .where(contract.start_date <= last, contract.end_date >= first)
+             .order_by(StaffMember.name_pinyin, contract.start_date))
+    for row in stream(session, query):
+        yield (row.name, row.number, row.employer, row.signed_on, row.start_date, row.end_date, row.probation_months,
+               row.terminated_on, row.termination_reason, row.notes)
 
 
 def _training(session: Session, first: date, last: date):
-    from ...data.models.staff import StaffMember as S
-    from ...data.models.staff_activity import StaffTraining as T
-    from ...data.models.staff_activity import StaffTrainingAttendee as A
-    from ...domain.staff_labels import TrainingKind
     kinds = labels(TrainingKind)
-    who = (select(func.group_concat(S.name, "、")).join(A, A.staff_id == S.id)
-           .where(A.training_id == T.id).scalar_subquery())
-    count = select(func.count()).where(A.training_id == T.id).scalar_subquery()
-    query = (select(T.start_date, T.end_date, T.title, T.kind, T.organiser, T.hours, count, who)
-             .where(T.start_date.between(first, last)).order_by(T.start_date, T.id))
-    for start, end, title, kind, organiser, hours, n, names in stream(session, query):
-        yield start, end, title, kinds.get(kind, kind), organiser, hours, n, names or ""
+    training = StaffTraining
+    attendee = StaffTrainingAttendee
+    attendee_names = (select(func.group_concat(StaffMember.name, "、"))
+                      .join(attendee, attendee.staff_id == StaffMember.id)
+                      .where(attendee.training_id == training.id).scalar_subquery())
+    attendee_count = select(func.count()).where(attendee.training_id == training.id).scalar_subquery()
+    query = (select(training.start_date, training.end_date, training.title, training.kind, training.organiser,
+                    training.hours, attendee_count.label("attendee_count"),
+                    attendee_names.label("attendee_names"))
+             .where(training.start_date.between(first, last)).order_by(training.start_date, training.id))
+    for row in stream(session, query):
+        yield (row.start_date, row.end_date, row.title, kinds.get(row.kind, row.kind), row.organiser, row.hours,
+               row.attendee_count, row.attendee_names or "")
 
 
 def _assets(session: Session, first: date, last: date):
-    from ...data.models.assets import Asset as A
-    from ...domain.asset_rules import AssetCategory, AssetStatus
-    points, cats, statuses = point_names(session), labels(AssetCategory), labels(AssetStatus)
-    query = (select(A.code, A.name, A.category, A.model_spec, A.quantity, A.unit, A.purchase_date, A.value,
-                    A.funding_source, A.point_id, A.custodian_name, A.holder_name, A.status)
-             .where(A.purchase_date.between(first, last)).order_by(A.code))
-    for code, name, cat, spec, qty, unit, bought, value, fund, point, keeper, holder, st in stream(session, query):
-        yield (code, name, cats.get(cat, cat), spec, qty, unit, bought, value, fund,
-               points.get(point, STATION) if point else STATION, keeper, holder, statuses.get(st, st))
+    points = point_names(session)
+    categories = labels(AssetCategory)
+    statuses = labels(AssetStatus)
+    query = (select(Asset.code, Asset.name, Asset.category, Asset.model_spec, Asset.quantity, Asset.unit,
+                    Asset.purchase_date, Asset.value, Asset.funding_source, Asset.point_id, Asset.custodian_name,
+                    Asset.holder_name, Asset.status)
+             .where(Asset.purchase_date.between(first, last)).order_by(Asset.code))
+    for row in stream(session, query):
+        yield (row.code, row.name, categories.get(row.category, row.category), row.model_spec, row.quantity,
+               row.unit, row.purchase_date, row.value, row.funding_source, _place(points, row.point_id),
+               row.custodian_name, row.holder_name, statuses.get(row.status, row.status))
+
+
+def _archive_place(cabinet: str | None, box: str | None) -> str:
+    """存放位置: “3柜12盒”, or what of it is known."""
+    place = ""
+    if cabinet:
+        place += f"{cabinet}柜"
+    if box:
+        place += f"{box}盒"
+    return place
+
+
+def _archive_state(destroyed: bool, lent: bool) -> str:
+    if destroyed:
+        return "已销毁"
+    if lent:
+        return "借出"
+    return "在库"
 
 
 def _archives(session: Session, first: date, last: date):
-    from ...data.models.archives import ArchiveFile as F
-    from ...data.models.archives import ArchiveLoan as L
-    from ...domain.archive_rules import ArchiveCategory, Confidentiality, Retention
-    cats, keeps, secrecy = labels(ArchiveCategory), labels(Retention), labels(Confidentiality)
-    out = select(func.count()).where(L.file_id == F.id, L.returned_on.is_(None)).scalar_subquery()
-    query = (select(F.number, F.category, F.year, F.retention, F.title, F.doc_ref, F.responsible, F.doc_date,
-                    F.filed_on, F.confidentiality, F.pages, F.cabinet, F.box, F.destruction_id, out)
-             .where(F.filed_on.between(first, last)).order_by(F.number))
-    for (no, cat, year, keep, title, ref, who, doc_day, filed, sec, pages, cabinet, box, destroyed,
-         lent) in stream(session, query):
-        place = "".join(p for p in (f"{cabinet}柜" if cabinet else "", f"{box}盒" if box else ""))
-        state = "已销毁" if destroyed else "借出" if lent else "在库"
-        yield (no, cats.get(cat, cat), year, keeps.get(keep, keep), title, ref, who, doc_day, filed,
-               secrecy.get(sec, sec), pages, place, state)
+    categories = labels(ArchiveCategory)
+    retentions = labels(Retention)
+    secrecy = labels(Confidentiality)
+    archive = ArchiveFile
+    open_loans = (select(func.count()).where(ArchiveLoan.file_id == archive.id, ArchiveLoan.returned_on.is_(None))
+                  .scalar_subquery())
+    query = (select(archive.number, archive.category, archive.year, archive.retention, archive.title,
+                    archive.doc_ref, archive.responsible, archive.doc_date, archive.filed_on, archive.confidentiality,
+                    archive.pages, archive.cabinet, archive.box, archive.destruction_id,
+                    open_loans.label("open_loans"))
+             .where(archive.filed_on.between(first, last)).order_by(archive.number))
+    for row in stream(session, query):
+        yield (row.number, categories.get(row.category, row.category), row.year,
+               retentions.get(row.retention, row.retention), row.title, row.doc_ref, row.responsible, row.doc_date,
+               row.filed_on, secrecy.get(row.confidentiality, row.confidentiality), row.pages,
+               _archive_place(row.cabinet, row.box), _archive_state(row.destruction_id is not None, bool(row.open_loans)))
 
 
 OFFICE = (

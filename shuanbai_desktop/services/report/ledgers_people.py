@@ -14,7 +14,7 @@ from .ledgers import C, Ledger, day_range, labels, stream, user_names, village_n
 
 def _residents(session: Session, first: date, last: date):
     from ...data.models.person import PersonGroup
-    from ..targets.labels import TargetGroup
+    from ...domain.target_labels import TargetGroup
     villages, groups, status = village_names(session), labels(TargetGroup), labels(PersonStatus)
     codes = select(func.group_concat(PersonGroup.group_code, ",")).where(
         PersonGroup.person_id == Person.id).scalar_subquery()
@@ -47,7 +47,7 @@ def _households(session: Session, first: date, last: date):
 def _visits(session: Session, first: date, last: date):
     from ...data.models import User
     from ...data.models.targets import Household, Visit, VisitPerson, VisitWorker
-    from ..targets.labels import Risk, VisitForm
+    from ...domain.target_labels import Risk, VisitForm
     villages, forms, risks = village_names(session), labels(VisitForm), labels(Risk)
     workers = (select(func.group_concat(User.display_name, "、")).join(VisitWorker, VisitWorker.user_id == User.id)
                .where(VisitWorker.visit_id == Visit.id).scalar_subquery())
@@ -62,7 +62,7 @@ def _visits(session: Session, first: date, last: date):
 
 def _cases(session: Session, first: date, last: date):
     from ...data.models.targets import CaseRecord
-    from ..targets.labels import CaseOutcome, CaseSource, CaseStage, CaseStatus
+    from ...domain.target_labels import CaseOutcome, CaseSource, CaseStage, CaseStatus
     users, sources, stages = user_names(session), labels(CaseSource), labels(CaseStage)
     statuses, outcomes = labels(CaseStatus), labels(CaseOutcome)
     query = (select(CaseRecord.case_no, Person.name, Person.id_number, CaseRecord.title, CaseRecord.source,

@@ -29,6 +29,7 @@ from ...data import audit
 from ...data.models.report import LockedMonth, ReportExport
 from ...data.month_lock import month_text
 from ...errors import UserError
+from ..permissions import Permission, require
 from . import manifest, template, versions
 from .collect import check_month, collect, run_checks
 from .layout import LAYOUT_VERSION, Check, ReportFigures
@@ -158,9 +159,7 @@ def _owner_only(folder: Path) -> None:
         os.chmod(path, 0o600)
 
 
-def _check_request(session: Session, year: int, month: int, out_dir: Path, is_admin: bool, today: date):
-    if not is_admin:
-        raise UserError("只有管理员（站长/副站长）可以导出并报送月度报表。")
+def _check_request(year: int, month: int, out_dir: Path, today: date) -> None:
     check_month(year, month, today)
     if (year, month) == (today.year, today.month):
         raise UserError(f"{year}年{month}月还没有结束，月末之后才能报送。可以先预览。", field="月份")
@@ -185,24 +184,26 @@ def _record(session: Session, figures: ReportFigures, version: int, name: str, a
                        {"package": row.package_name, "changes": len(changes)})
 
 
-def export_month(session: Session, year: int, month: int, out_dir: Path, *, exported_by: str, is_admin: bool,
+def export_month(session: Session, year: int, month: int, out_dir: Path, *,
                  as_zip: bool = False, reason: str = "", progress: Progress | None = None,
                  today: date | None = None, template_file: Path | None = None) -> ExportResult:
     """Export, record the version, lock the month; a month already reported needs ``reason``.
 
-    The county's form is the active template of 设置, or ``template_file`` for this export only.
+    Needs ``Permission.REPORT_EXPORT``; the export is recorded as the session's user's. The county's
+    form is the active template of 设置, or ``template_file`` for this export only.
     """
+    exported_by = require(session, Permission.REPORT_EXPORT).username
     progress = progress or (lambda *_: None)
     out_dir, today, reason = Path(out_dir), today or date.today(), (reason or "").strip()
-    _check_request(session, year, month, out_dir, is_admin, today)
+    _check_request(year, month, out_dir, today)
     key = f"{year:04d}-{month:02d}"
     previous = versions.latest(session, key)
     version = previous.version + 1 if previous else 1
     if previous and len(reason) < 4:
         raise UserError(f"{month_text(key)}已报送过，重新导出需要填写原因（至少 4 个字）。", field="重新报送原因")
-    figures = collect(session, year, month, lambda p, t: progress(int(p * 0.7), t))
+    figures = collect(session, year, month, lambda p, t: progress(int(p * 0.7), t), today)
     progress(72, "正在检查记录")
-    checks = run_checks(session, year, month)
+    checks = run_checks(session, year, month, today)
     changes = versions.diff(json.loads(previous.figures), figures) if previous else []
     tpl = template.from_file(template_file) if template_file else template.active(session)
     name = package_name(figures.station.town_code, key, version)

@@ -5,6 +5,7 @@ A cell holding only a placeholder gets the figure itself (a number stays a numbe
 placeholder inside other text is replaced by the figure's text. An unknown key stops
 the export and is reported with its cell address. The template is kept in the database
 (table ``report_template``), so backups carry it; loading a new one keeps the old ones.
+Loading or retiring the station's template needs ``Permission.REPORT_EXPORT``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ...data.models.report import ReportTemplate
 from ...errors import UserError
+from ..permissions import Permission, require
 from ..workbook_guard import TEMPLATE_LIMITS, open_workbook
 from .layout import ReportFigures, display
 
@@ -148,8 +150,10 @@ def from_file(path: Path) -> TemplateFile:
     return TemplateFile(content, hashlib.sha256(content).hexdigest())
 
 
-def load(session: Session, path: Path, loaded_by: str, figures: ReportFigures) -> TemplateInfo:
-    """Check the county's form against ``figures`` (keys available now) and keep it as the active template."""
+def load(session: Session, path: Path, figures: ReportFigures) -> TemplateInfo:
+    """Check the county's form against ``figures`` (keys available now) and keep it as the active
+    template, recorded as loaded by the session's user."""
+    loaded_by = require(session, Permission.REPORT_EXPORT).username
     path = Path(path)
     content = _read(path)
     placeholders = scan(_open(content, path.name))
@@ -167,6 +171,7 @@ def load(session: Session, path: Path, loaded_by: str, figures: ReportFigures) -
 
 def deactivate(session: Session) -> None:
     """Stop using the template (it stays in the database; nothing is lost)."""
+    require(session, Permission.REPORT_EXPORT)
     row = active(session)
     if row is not None:
         row.active = False

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ...data.models.report import LockedMonth, ReportExport
 from ...data.month_lock import month_text
-from .layout import ReportFigures, display, json_value
+from .layout import ReportFigures, Value, display, json_value
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,8 @@ class Change:
     key: str
     label: str
     unit: str
-    old: object
-    new: object
+    old: Value  # as stored in JSON when read back from an export (Decimal as text)
+    new: Value
 
     @property
     def row(self) -> tuple[str, str, str, str]:

@@ -106,7 +106,7 @@ def assessments(session: Session, year: int) -> list[AssessmentRow]:
 def missing_assessments(session: Session, year: int) -> list[str]:
     """Names of workers on the staff now without an assessment for ``year``."""
     return [r.name for r in assessments(session, year)
-            if r.grade is None and session.get(StaffMember, r.staff_id).status == StaffStatus.ACTIVE.value]
+            if r.grade is None and member(session, r.staff_id).status == StaffStatus.ACTIVE.value]
 
 
 @dataclass(frozen=True)

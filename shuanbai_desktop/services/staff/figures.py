@@ -61,11 +61,11 @@ def _counts(session: Session, last: date) -> dict[str, int]:
 def _contracts(session: Session, first: date, last: date) -> tuple[int, int]:
     renewed = select(StaffContract.previous_id).where(StaffContract.previous_id.is_not(None))
     open_ = (StaffContract.terminated_on.is_(None)) & StaffContract.id.not_in(renewed)
-    ending = session.scalar(select(func.count()).select_from(StaffContract).where(
-        open_, StaffContract.end_date.between(first, last)))
+    ending = session.execute(select(func.count()).select_from(StaffContract).where(
+        open_, StaffContract.end_date.between(first, last))).scalar_one()
     horizon = last + timedelta(days=max(EXPIRY_WARNINGS))
-    expiring = session.scalar(select(func.count()).select_from(StaffContract).join(StaffMember).where(
-        open_, _on_staff(last), StaffContract.end_date > last, StaffContract.end_date <= horizon))
+    expiring = session.execute(select(func.count()).select_from(StaffContract).join(StaffMember).where(
+        open_, _on_staff(last), StaffContract.end_date > last, StaffContract.end_date <= horizon)).scalar_one()
     return ending, expiring
 
 
@@ -74,10 +74,10 @@ def month_figures(session: Session, year: int, month: int) -> StaffFigures:
     month_hours = hours_by_staff(session, first, last)
     sessions, sup_hours = hours_in(session, first, last)
     ending, expiring = _contracts(session, first, last)
-    joiners = session.scalar(select(func.count()).select_from(StaffMember).where(
-        StaffMember.hire_date.between(first, last)))
-    leavers = session.scalar(select(func.count()).select_from(StaffMember).where(
-        StaffMember.leave_date.between(first, last)))
+    joiners = session.execute(select(func.count()).select_from(StaffMember).where(
+        StaffMember.hire_date.between(first, last))).scalar_one()
+    leavers = session.execute(select(func.count()).select_from(StaffMember).where(
+        StaffMember.leave_date.between(first, last))).scalar_one()
     return StaffFigures(
         **_counts(session, last), joiners=joiners, leavers=leavers, contracts_ending=ending,
         contracts_expiring_90=expiring, training_hours=sum(month_hours.values(), Decimal(0)),

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...data.models import ServicePoint, Village
-from ...data.models.staff import StaffMember, StaffVillage
+from ...data.models.staff import StaffVillage
 from ...domain.staff_labels import StaffRole, StaffStatus
 from ...errors import UserError
 from ..permissions import Permission, require
@@ -62,7 +62,7 @@ def holder_of(session: Session, staff_id: int) -> Holder:
 
 # --- the staff's own -----------------------------------------------------------------
 def _points_led(session: Session, holder: Holder) -> list[HandoverItem]:
-    s = session.get(StaffMember, holder.staff_id)
+    s = member(session, holder.staff_id)
     query = select(ServicePoint).where(ServicePoint.active.is_(True))
     points = [p for p in session.scalars(query.order_by(ServicePoint.id))
               if (s.is_liaison and s.point_id == p.id) or p.liaison_name == holder.name]
@@ -70,7 +70,8 @@ def _points_led(session: Session, holder: Holder) -> list[HandoverItem]:
 
 
 def _reassign_points(session: Session, ids: list[str], old: Holder, new: Holder) -> None:
-    leaver, receiver = session.get(StaffMember, old.staff_id), session.get(StaffMember, new.staff_id)
+    leaver = member(session, old.staff_id)
+    receiver = member(session, new.staff_id)
     for point in session.scalars(select(ServicePoint).where(ServicePoint.id.in_([int(i) for i in ids]))):
         point.liaison_name = receiver.name
         point.liaison_phone = receiver.phone
@@ -88,7 +89,8 @@ def _villages_served(session: Session, holder: Holder) -> list[HandoverItem]:
 
 
 def _reassign_villages(session: Session, ids: list[str], old: Holder, new: Holder) -> None:
-    leaver, receiver = session.get(StaffMember, old.staff_id), session.get(StaffMember, new.staff_id)
+    leaver = member(session, old.staff_id)
+    receiver = member(session, new.staff_id)
     have = {v.village_code for v in receiver.villages}
     for link in [v for v in leaver.villages if v.village_code in ids]:
         leaver.villages.remove(link)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import Table, inspect, or_, select
 from sqlalchemy.orm import Session, object_session
 
 from ...data.base import Base
@@ -26,15 +26,17 @@ class TableSpec:
     column: str  # holds the holder: an app_user id (by_account) or a staff id
     by_account: bool
     title: Callable[[Any], str]
-    open_when: Callable[[type], Any] | None = None
+    open_when: Callable[[type[Any]], Any] | None = None
     name_column: str | None = None  # the holder's name, stored beside the id
     also_column: str | None = None  # an account column that also names the holder when ``column`` is empty
 
 
-def mapped_class(table: str, columns: tuple[str, ...]) -> type | None:
+def mapped_class(table: str, columns: tuple[str | None, ...]) -> type[Any] | None:
+    """The mapped class of ``table`` having each of ``columns`` (None entries are skipped), if any."""
     for mapper in Base.registry.mappers:
         cls = mapper.class_
-        if mapper.local_table.name == table and all(hasattr(cls, c) for c in columns if c):
+        local = mapper.local_table
+        if isinstance(local, Table) and local.name == table and all(hasattr(cls, c) for c in columns if c):
             return cls
     return None
 
@@ -43,7 +45,7 @@ def _holder_value(spec: TableSpec, holder: Holder) -> int | None:
     return holder.user_id if spec.by_account else holder.staff_id
 
 
-def _condition(cls: type, spec: TableSpec, holder: Holder):
+def _condition(cls: type[Any], spec: TableSpec, holder: Holder):
     value = _holder_value(spec, holder)
     column = getattr(cls, spec.column)
     parts = [column == value] if value is not None else []
@@ -56,7 +58,9 @@ def _condition(cls: type, spec: TableSpec, holder: Holder):
 
 def _rows(session: Session, spec: TableSpec, holder: Holder, ids: list[str] | None = None) -> list:
     cls = mapped_class(spec.table, (spec.column, spec.name_column, spec.also_column))
-    cond = _condition(cls, spec, holder) if cls is not None else None
+    if cls is None:
+        return []
+    cond = _condition(cls, spec, holder)
     if cond is None:
         return []
     query = select(cls).where(cond)
@@ -89,7 +93,8 @@ def _key(row) -> int:
 def _loan_title(row) -> str:
     """The borrowed file's number and title, and the loan's dates."""
     cls = mapped_class("archive_file", ("title",))
-    file = object_session(row).get(cls, row.file_id) if cls is not None else None
+    session = object_session(row)
+    file = session.get(cls, row.file_id) if cls is not None and session is not None else None
     name = _text(file, "number", "title") if file is not None else ""
     return f"{name}（借阅 {row.lent_on:%Y-%m-%d}，应还 {row.due_on:%Y-%m-%d}）".strip()
 

@@ -87,7 +87,7 @@ def rejoin(session: Session, staff_id: int, on: date) -> None:
     staff = member(session, staff_id)
     if staff.status != StaffStatus.LEFT.value:
         raise UserError(f"“{staff.name}”仍在岗，无需重新入职。")
-    if on <= staff.leave_date:
+    if staff.leave_date is not None and on <= staff.leave_date:
         raise UserError(f"重新入职日期应晚于离职日期（{staff.leave_date:%Y-%m-%d}）。", field="入职日期")
     previous = f"原入职 {staff.hire_date:%Y-%m-%d}，离职 {staff.leave_date:%Y-%m-%d}（{staff.leave_reason}）"
     staff.status = StaffStatus.ACTIVE.value

@@ -9,6 +9,7 @@ from ...data.models import ServicePoint
 from ...data.models.staff import StaffContract, StaffMember, StaffPayMonth
 from ...data.models.staff_activity import StaffAssessment, StaffSupervisionAttendee, StaffTrainingAttendee
 from ...domain.staff_labels import StaffStatus
+from ..records import get_or_error
 
 
 def sync_liaison(session: Session, row: StaffMember) -> None:
@@ -20,7 +21,7 @@ def sync_liaison(session: Session, row: StaffMember) -> None:
                                                        StaffMember.id != row.id))
     for other in others:
         other.is_liaison = False
-    point = session.get(ServicePoint, row.point_id)
+    point = get_or_error(session, ServicePoint, row.point_id, "社工点")
     if point.liaison_name != row.name:
         point.liaison_name = row.name
     if point.liaison_phone != row.phone:

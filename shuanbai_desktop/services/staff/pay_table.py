@@ -92,9 +92,9 @@ def list_levels(session: Session) -> list[PayLevelRow]:
 def delete_level(session: Session, level_id: int) -> None:
     require(session, Permission.STAFF_EDIT)
     row = get_or_error(session, StaffPayLevel, level_id, "薪酬等级")
-    in_use = session.scalar(select(func.count()).select_from(StaffMember).where(StaffMember.pay_level_id == level_id))
-    in_use += session.scalar(select(func.count()).select_from(StaffContract).where(
-        StaffContract.pay_level_id == level_id))
+    staff_count = select(func.count()).select_from(StaffMember).where(StaffMember.pay_level_id == level_id)
+    contract_count = select(func.count()).select_from(StaffContract).where(StaffContract.pay_level_id == level_id)
+    in_use = session.execute(staff_count).scalar_one() + session.execute(contract_count).scalar_one()
     if in_use:
         raise UserError(f"薪酬等级“{row.name}”已被人员或合同使用，不能删除；可修改其金额。")
     session.delete(row)

@@ -125,7 +125,7 @@ def _all(session: Session, model, case_id: int, order):
 def case_detail(session: Session, case_id: int) -> CaseDetail:
     require(session, Permission.CASE_READ)
     c = get_or_error(session, CaseRecord, case_id, "个案")
-    person = session.get(Person, c.person_id)
+    person = get_or_error(session, Person, c.person_id, "居民记录")
     a = session.get(CaseAssessment, case_id)
     assessment = (a.assessed_on, tuple(NeedType(n) for n in a.need_types.split(",") if n), a.assessment) if a else None
     goals = tuple(GoalRow(g.id, g.goal, g.actions, g.start_on, g.due_on, GoalResult(g.result), g.evaluation,

@@ -28,7 +28,8 @@ NEEDED = {
 
 
 def _count(session: Session, model, case_id: int, *extra) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(model.case_id == case_id, *extra))
+    query = select(func.count()).select_from(model).where(model.case_id == case_id, *extra)
+    return session.execute(query).scalar_one()
 
 
 def stage_done(session: Session, case: CaseRecord, stage: CaseStage) -> bool:

@@ -208,5 +208,5 @@ def list_cases(session: Session, flt: CaseFilter, limit: int = 2000) -> list[Cas
 
 
 def _row(c: CaseRecord, person_name: str, users: dict[int, str]) -> CaseRow:
-    return CaseRow(c.id, c.case_no, c.person_id, person_name, c.title, c.worker_id, users.get(c.worker_id, "未指定"),
+    return CaseRow(c.id, c.case_no, c.person_id, person_name, c.title, c.worker_id, users.get(c.worker_id or 0, "未指定"),
                    CaseStage(c.stage), CaseStatus(c.status), c.opened_on, c.closed_on, CaseSource(c.source))

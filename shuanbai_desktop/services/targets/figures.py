@@ -85,8 +85,8 @@ def _target_figures(session: Session, start: date, end: date) -> dict:
     by_village = session.execute(select(Person.village_code, func.count(Person.id))
                                  .where(Person.id.in_(select(targets.c.person_id)), Person.village_code.is_not(None))
                                  .group_by(Person.village_code).order_by(Person.village_code))
-    first = select(PersonGroup.person_id, func.min(PersonGroup.since).label("first")).group_by(PersonGroup.person_id)
-    first = first.subquery()
+    first_query = select(PersonGroup.person_id, func.min(PersonGroup.since).label("first"))
+    first = first_query.group_by(PersonGroup.person_id).subquery()
     new = _scalar(session, select(func.count()).select_from(first).where(first.c.first.between(start, end)))
     with_file = _scalar(session, select(func.count(Person.id)).where(
         Person.id.in_(select(targets.c.person_id)), Person.household_id.is_not(None)))

@@ -123,7 +123,7 @@ def _check_members(session: Session, members: tuple[MemberInput, ...], household
         if person is None:
             raise UserError("所选成员的居民记录不存在（可能已被删除）。", field="家庭成员")
         if person.household_id and person.household_id != household_id:
-            other = session.get(Household, person.household_id)
+            other = get_or_error(session, Household, person.household_id, "户档")
             raise UserError(f"“{person.name}”已是“{other.name}”的成员，一人只能在一户。请先从该户移出。",
                             field="家庭成员")
     return [people[m.person_id] for m in members]
@@ -223,7 +223,7 @@ def get_household(session: Session, household_id: int) -> HouseholdInfo:
     workers = user_names(session)
     return HouseholdInfo(h.id, h.name, h.village_code, village_names(session).get(h.village_code or "", ""),
                          h.address, Housing(h.housing), HousingCondition(h.housing_condition), h.housing_note,
-                         h.worker_id, workers.get(h.worker_id, ""), h.notes, members_of(session, h.id),
+                         h.worker_id, workers.get(h.worker_id or 0, ""), h.notes, members_of(session, h.id),
                          tuple(IncomeRow(IncomeSource(i.source), i.yearly_amount, i.note) for i in incomes),
                          h.last_visit_date, Risk(h.last_risk) if h.last_risk else None, h.next_visit_due)
 
@@ -256,6 +256,6 @@ def household_rows(session: Session, ids: list[int]) -> list[HouseholdRow]:
                                  .where(Person.household_id.in_(ids), Person.relation == Relation.HEAD.value)).all())
     villages, workers = village_names(session), user_names(session)
     return [HouseholdRow(h.id, h.name, villages.get(h.village_code or "", ""), h.address, counts.get(h.id, 0),
-                         heads.get(h.id, ""), workers.get(h.worker_id, ""), h.last_visit_date,
+                         heads.get(h.id, ""), workers.get(h.worker_id or 0, ""), h.last_visit_date,
                          Risk(h.last_risk) if h.last_risk else None, h.next_visit_due)
             for h in (rows.get(i) for i in ids) if h is not None]

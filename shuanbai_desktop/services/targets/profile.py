@@ -168,7 +168,7 @@ def clean_input(data):
 def effective(session: Session, clean, person: Person | None):
     """The profile as it will be after saving: stored values where the input says None."""
     stored_groups = () if person is None else tuple(groups_of(session, [person.id]).get(person.id, ()))
-    fill = {"groups": stored_groups}
+    fill: dict[str, object] = {"groups": stored_groups}
     for attr in ("disability_type", "disability_grade", "guardian_name"):
         fill[attr] = getattr(person, attr) if person is not None else ""
     return replace(clean, **{k: v for k, v in fill.items() if getattr(clean, k) is None})

@@ -127,9 +127,10 @@ def ledger(session: Session, since: date | None = None, until: date | None = Non
         ref, res = ref.where(Referral.referred_on >= since), res.where(ResourceLink.linked_on >= since)
     if until:
         ref, res = ref.where(Referral.referred_on <= until), res.where(ResourceLink.linked_on <= until)
-    for r, name, no in session.execute(ref.order_by(Referral.referred_on.desc()).limit(limit)):
-        rows.append(LedgerRow(r.referred_on, "转介", name, no or "", r.to_org, r.matter, ReferralStatus(r.status).label))
-    for r, name, no in session.execute(res.order_by(ResourceLink.linked_on.desc()).limit(limit)):
-        rows.append(LedgerRow(r.linked_on, ResourceKind(r.kind).label, name or "", no or "", r.provider, r.description,
-                              f"{r.value_yuan:.2f} 元"))
+    for referral, name, no in session.execute(ref.order_by(Referral.referred_on.desc()).limit(limit)):
+        rows.append(LedgerRow(referral.referred_on, "转介", name, no or "", referral.to_org, referral.matter,
+                              ReferralStatus(referral.status).label))
+    for link, name, no in session.execute(res.order_by(ResourceLink.linked_on.desc()).limit(limit)):
+        rows.append(LedgerRow(link.linked_on, ResourceKind(link.kind).label, name or "", no or "", link.provider,
+                              link.description, f"{link.value_yuan:.2f} 元"))
     return sorted(rows, key=lambda r: r.day, reverse=True)[:limit]

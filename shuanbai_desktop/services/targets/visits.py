@@ -76,7 +76,8 @@ class DueVisit:
         return "今天到期" if self.days_left == 0 else f"{self.days_left} 天后到期"
 
 
-def _validated(session: Session, data: VisitInput, today: date) -> VisitInput:
+def _validated(session: Session, data: VisitInput, today: date) -> tuple[VisitInput, date]:
+    """The cleaned input and the visit's next due date (the risk level's default when not given)."""
     get_or_error(session, Household, data.household_id, "户档")
     visit_date = past_day(data.visit_date, "走访日期", today)
     if not data.worker_ids:
@@ -95,23 +96,24 @@ def _validated(session: Session, data: VisitInput, today: date) -> VisitInput:
     next_due = parse_day(next_due, "下次走访日期")
     if next_due <= visit_date:
         raise UserError("下次走访日期应晚于本次走访日期。", field="下次走访日期")
-    return VisitInput(data.household_id, visit_date, tuple(dict.fromkeys(data.worker_ids)),
-                      tuple(dict.fromkeys(data.person_ids)), VisitForm(data.form), findings, risk,
-                      clean_text(data.need_material, "物质需求", 500), clean_text(data.need_spiritual, "精神需求", 500),
-                      clean_text(data.need_social, "社会需求", 500), next_due)
+    clean = VisitInput(data.household_id, visit_date, tuple(dict.fromkeys(data.worker_ids)),
+                       tuple(dict.fromkeys(data.person_ids)), VisitForm(data.form), findings, risk,
+                       clean_text(data.need_material, "物质需求", 500), clean_text(data.need_spiritual, "精神需求", 500),
+                       clean_text(data.need_social, "社会需求", 500), next_due)
+    return clean, next_due
 
 
 def save_visit(session: Session, data: VisitInput, today: date | None = None, visit_id: int | None = None) -> int:
     """Record (or correct) a visit; the household's next due date follows its latest visit."""
     acting = require(session, Permission.VISIT_RECORD)
-    clean = _validated(session, data, today or date.today())
+    clean, next_due = _validated(session, data, today or date.today())
     visit = get_or_new(session, Visit, visit_id, "走访记录")
     visit.household_id = clean.household_id
     visit.visit_date = clean.visit_date
     visit.form = clean.form.value
     visit.findings = clean.findings
     visit.risk = clean.risk.value
-    visit.next_due = clean.next_due
+    visit.next_due = next_due
     visit.need_material = clean.need_material
     visit.need_spiritual = clean.need_spiritual
     visit.need_social = clean.need_social
@@ -121,7 +123,7 @@ def save_visit(session: Session, data: VisitInput, today: date | None = None, vi
     session.flush()
     _set_links(session, VisitWorker, VisitWorker.user_id, visit.id, clean.worker_ids)
     _set_links(session, VisitPerson, VisitPerson.person_id, visit.id, clean.person_ids)
-    household = session.get(Household, clean.household_id)
+    household = get_or_error(session, Household, clean.household_id, "户档")
     if household.worker_id is None:
         household.worker_id = clean.worker_ids[0]
     refresh_household_due(session, household)
@@ -150,7 +152,7 @@ def delete_visit(session: Session, visit_id: int) -> None:
     its other records and forgets the visit."""
     require(session, Permission.VISIT_RECORD)
     visit = get_or_error(session, Visit, visit_id, "走访记录")
-    household = session.get(Household, visit.household_id)
+    household = get_or_error(session, Household, visit.household_id, "户档")
     for model in (VisitWorker, VisitPerson):
         for row in session.scalars(select(model).where(model.visit_id == visit_id)):
             session.delete(row)
@@ -233,10 +235,15 @@ def due_visits(session: Session, today: date, within_days: int = SOON_DAYS, work
     if village_code:
         query = query.where(Household.village_code == village_code)
     users, villages = user_names(session), village_names(session)
-    return [DueVisit(h.id, h.name, villages.get(h.village_code or "", ""), users.get(h.worker_id, "未指定"),
-                     h.last_visit_date, Risk(h.last_risk) if h.last_risk else None, h.next_visit_due,
-                     (h.next_visit_due - today).days)
-            for h in session.scalars(query.order_by(Household.next_visit_due, Household.id))]
+    out = []
+    for h in session.scalars(query.order_by(Household.next_visit_due, Household.id)):
+        due = h.next_visit_due
+        if due is None:  # the query leaves these out; this tells the type checker
+            continue
+        out.append(DueVisit(h.id, h.name, villages.get(h.village_code or "", ""), users.get(h.worker_id or 0, "未指定"),
+                            h.last_visit_date, Risk(h.last_risk) if h.last_risk else None, due,
+                            (due - today).days))
+    return out
 
 
 @dataclass(frozen=True)

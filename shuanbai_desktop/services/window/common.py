@@ -6,13 +6,15 @@ acting user is read from the session by ``require_writer``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...data.models import User
 from ...domain.labels import Role
 from ...errors import UserError
-from ..permissions import Acting, Permission, allowed, require
+from ..permissions import Permission, allowed, require
 
 
 def lines(text: str) -> list[str]:
@@ -25,16 +27,24 @@ def _may_handle(role: str) -> bool:
     return allowed(Role(role), Permission.WINDOW_REGISTER)
 
 
-def require_writer(session: Session) -> Acting:
+@dataclass(frozen=True)
+class Writer:
+    """The person registering or handling a matter: always an account (never the system)."""
+
+    user_id: int
+    role: Role
+
+
+def require_writer(session: Session) -> Writer:
     """The acting user of the session, who must be allowed to register and handle matters.
 
     The user comes from the session (never from a parameter) and must be a person: a registration and
     every step on it name who did it (首问负责人, the timeline), so a system session is refused too.
     """
     acting = require(session, Permission.WINDOW_REGISTER)
-    if acting.user_id is None:
+    if acting.user_id is None or acting.role is None:
         raise UserError("窗口登记和办理须由登录的工作人员进行，操作未执行。")
-    return acting
+    return Writer(acting.user_id, acting.role)
 
 
 def require_handler(session: Session, user_id: int | None, field: str = "承办人") -> User:

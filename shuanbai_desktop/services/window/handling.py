@@ -133,7 +133,7 @@ def reopen(session: Session, registration_id: int, reason: str, new_due: date | 
     _event(session, reg, EventKind.REOPEN, actor_id, at, on_date=reg.due_date, text=text)
 
 
-def _set_due(reg: WindowRegistration, raw: date | str, today: date) -> None:
+def _set_due(reg: WindowRegistration, raw: date | str | None, today: date) -> None:
     due = parse_day(raw, "预计办结日期")
     date_order(reg.registered_on, due, "登记日期", "预计办结日期")
     if due < today:

@@ -167,7 +167,7 @@ def list_registrations(session: Session, flt: RegistrationFilter, today: date,
                        limit: int = LIST_LIMIT) -> ListResult:
     conds = _conditions(session, flt, today)
     base = select(*_COLUMNS).select_from(R).outerjoin(Person, Person.id == R.person_id).where(*conds)
-    total = session.scalar(select(func.count()).select_from(R).where(*conds))
+    total = session.execute(select(func.count()).select_from(R).where(*conds)).scalar_one()
     names = user_names(session)
     order = _order(View(flt.view))
     rows = [_row(session, v, names, today) for v in session.execute(base.order_by(*order).limit(limit))]

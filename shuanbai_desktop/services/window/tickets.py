@@ -40,7 +40,7 @@ def ledger_path(db_path: Path) -> Path:
 
 
 def _db_path(session: Session) -> Path | None:
-    name = session.get_bind().url.database
+    name = session.get_bind().engine.url.database  # the bind may be an Engine or a Connection
     return Path(name) if name and name != ":memory:" else None
 
 

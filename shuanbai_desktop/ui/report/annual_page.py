@@ -65,11 +65,11 @@ class AnnualPage(QWidget):
     def refresh(self) -> None:
         if self.job.running:
             return
-        year, db = self.year.value(), reading_db(self._ctx)
+        year, db, today = self.year.value(), reading_db(self._ctx), date.today()
 
         def work(progress):
             with db.session() as s:
-                return annual.annual(s, year, progress)
+                return annual.annual(s, year, progress, today)
         self._start(work, self._previewed)
 
     def _previewed(self, figures: annual.AnnualFigures) -> None:
@@ -90,11 +90,11 @@ class AnnualPage(QWidget):
             if not chosen:
                 return
             target = Path(chosen)
-        ctx, db = self._ctx, reading_db(self._ctx)
+        ctx, db, today = self._ctx, reading_db(self._ctx), date.today()
 
         def work(progress):
             with db.session() as s:
-                figures = annual.annual(s, year, progress)
+                figures = annual.annual(s, year, progress, today)
             progress(95, "正在写 Excel 工作簿")
             with ctx.session() as s:
                 return annual.export_annual(s, year, target, figures=figures)

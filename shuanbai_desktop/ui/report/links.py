@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from ...services.permissions import Permission
 from ...services.report.layout import RecordRef
 from ..context import AppContext
 
@@ -36,7 +37,7 @@ def _person(ctx: AppContext, person_id: int, parent: QWidget) -> bool:
 
 
 def _staff(ctx: AppContext, staff_id: int, parent: QWidget) -> bool:
-    if not ctx.user.is_admin:
+    if not ctx.can(Permission.STAFF_EDIT):
         return False  # staff files are edited by the administrator; others see the roster
     from ..staff.staff_dialog import StaffDialog
     StaffDialog(ctx, staff_id, parent).exec()

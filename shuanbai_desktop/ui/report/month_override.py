@@ -1,8 +1,9 @@
 """Saving a record of a month already reported (已报送): the administrator confirms with a reason.
 
 Feature screens save through ``save_with_month_check(ctx, parent, write)`` instead of a plain
-``with ctx.session() as s: write(s)``. When the save touches a locked month, an administrator
-is asked for the reason and the save is repeated with it (the reason goes to the audit
+``with ctx.session() as s: write(s)``. When the save touches a locked month, a user whose role
+has ``Permission.MONTH_OVERRIDE`` (the administrator) is asked for the reason and the save is
+repeated with it through ``services.report.month_lock_override`` (the reason goes to the audit
 trail in the same transaction); anyone else is told to ask the administrator.
 """
 
@@ -13,8 +14,10 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ...data.month_lock import MonthLocked, month_text, set_override
+from ...data.month_lock import MonthLocked, month_text
 from ...errors import UserError
+from ...services.permissions import Permission
+from ...services.report import month_lock_override
 from .. import messages
 from ..context import AppContext
 from ..forms import FormErrors
@@ -74,7 +77,7 @@ def save_with_month_check(ctx: AppContext, parent: QWidget | None, write: Callab
         with ctx.session() as session:
             return write(session)
     except MonthLocked as exc:
-        if not ctx.user.is_admin:
+        if not ctx.can(Permission.MONTH_OVERRIDE):
             messages.error(parent, exc.message + "\n请联系管理员（站长/副站长）修改。")
             return None
         reason = ask_reason(parent, exc.months)
@@ -85,7 +88,7 @@ def save_with_month_check(ctx: AppContext, parent: QWidget | None, write: Callab
         return None
     try:
         with ctx.session() as session:
-            set_override(session, reason)
+            month_lock_override(session, reason)
             return write(session)
     except UserError as exc:
         messages.error(parent, exc.message)
@@ -98,7 +101,7 @@ def _offer_override(exc: UserError, parent: QWidget | None) -> bool:
     if not isinstance(exc, MonthLocked):
         return False
     ctx = CURRENT.get("ctx")
-    if ctx is None or not ctx.user.is_admin:
+    if ctx is None or not ctx.can(Permission.MONTH_OVERRIDE):
         messages.error(parent, exc.message + "\n请联系管理员（站长/副站长）修改。")
         return True
     reason = ask_reason(parent, exc.months)

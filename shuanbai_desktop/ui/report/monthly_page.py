@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ...data.month_lock import month_text
 from ...errors import UserError
 from ...exports.pdf_fonts import register_fonts
+from ...services.permissions import Permission
 from ...services.report import package, template, versions
 from ...services.report.collect import collect, run_checks
 from .. import messages
@@ -72,7 +73,7 @@ class MonthlyPage(QWidget):
         self.month.currentIndexChanged.connect(lambda *_: self.refresh())
         self.preview_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.export)
-        self.export_button.setVisible(ctx.user.is_admin)
+        self.export_button.setVisible(ctx.can(Permission.REPORT_EXPORT))
         self.checks.open_record.connect(self._open)
         self.changes_button.clicked.connect(self.show_changes)
 
@@ -148,13 +149,13 @@ class MonthlyPage(QWidget):
             return
         self._show_status()
         y, m = self.selected
-        db = reading_db(self._ctx)
+        db, today = reading_db(self._ctx), date.today()
 
         def work(progress):
             with db.session() as s:
-                figures = collect(s, y, m, progress)
+                figures = collect(s, y, m, progress, today)
                 progress(90, "正在检查记录")
-                checks = run_checks(s, y, m)
+                checks = run_checks(s, y, m, today)
             register_fonts()  # loaded once, here in the background, so that the export is quicker
             return figures, checks
         self._run(work, self._previewed)
@@ -215,8 +216,7 @@ class MonthlyPage(QWidget):
 
         def work(progress):
             with ctx.session() as s:
-                return package.export_month(s, y, m, folder, exported_by=ctx.user.username, is_admin=ctx.user.is_admin,
-                                            as_zip=as_zip, reason=reason, progress=progress)
+                return package.export_month(s, y, m, folder, as_zip=as_zip, reason=reason, progress=progress)
         self._run(work, self._exported)
 
     def _exported(self, result: package.ExportResult) -> None:

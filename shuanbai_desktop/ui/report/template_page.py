@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import UserError
+from ...services.permissions import Permission
 from ...services.report import template
 from ...services.report.collect import collect
 from .. import messages
@@ -47,7 +48,7 @@ class TemplatePage(QWidget):
         self.load_button, self.stop_button = QPushButton("载入模板…"), QPushButton("停用模板")
         self.save_button, self.list_button = QPushButton("另存模板副本…"), QPushButton("导出占位符清单…")
         for button in (self.load_button, self.stop_button):
-            button.setVisible(ctx.user.is_admin)
+            button.setVisible(ctx.can(Permission.REPORT_EXPORT))
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("查找占位符或项目，例如 走访")
         self.keys = RowsTableModel(KEY_COLUMNS)
@@ -98,12 +99,13 @@ class TemplatePage(QWidget):
         self.stop_button.setEnabled(info is not None)
         self.save_button.setEnabled(info is not None)
         if self.figures is None and not self.job.running:
-            year, month = last_month(date.today())
+            today = date.today()
+            year, month = last_month(today)
             db = reading_db(self._ctx)
 
             def work(progress):
                 with db.session() as s:
-                    return collect(s, year, month, progress)
+                    return collect(s, year, month, progress, today)
             self.job.start(work)
 
     def showEvent(self, event) -> None:
@@ -126,7 +128,7 @@ class TemplatePage(QWidget):
             path = Path(chosen)
         try:
             with self._ctx.session() as s:
-                info = template.load(s, path, self._ctx.user.username, self.figures)
+                info = template.load(s, path, self.figures)
         except UserError as exc:
             messages.error(self, exc.message)
             return

@@ -1,5 +1,6 @@
 """备份与恢复: the backup list, back up now, copy to a USB stick, the second backup folder,
-restore (administrator).
+restore. Each button is shown to the roles the permission table allows (立即备份 BACKUP_MAKE,
+复制到U盘 BACKUP_COPY_OUT, 第二备份位置 BACKUP_SETTINGS, 恢复 BACKUP_RESTORE).
 
 Backing up runs in a background thread (a large database takes seconds to copy and hash). A new
 backup shows “已核对” until the background check (after log-in) has run the full check. Restoring
@@ -31,6 +32,7 @@ from ...domain.labels import BackupKind
 from ...errors import UserError
 from ...services import backup, backup_offsite, database_ops
 from ...services.backup import BackupInfo
+from ...services.permissions import Permission
 from .. import messages
 from ..context import AppContext
 from ..table_model import Column, RowsTableModel
@@ -66,7 +68,7 @@ class BackupPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_folder())
         layout.addWidget(self._build_list(), 1)
-        if ctx.user.is_admin:
+        if ctx.can(Permission.BACKUP_RESTORE):
             layout.addWidget(self._build_restore())
         self.refresh()
 
@@ -95,8 +97,8 @@ class BackupPage(QWidget):
         second.addWidget(self.second_label, 1)
         second.addWidget(self.second_button)
         second.addWidget(self.second_clear_button)
-        self.second_button.setVisible(self._ctx.user.is_admin)  # the administrator sets it
-        self.second_clear_button.setVisible(self._ctx.user.is_admin)
+        self.second_button.setVisible(self._ctx.can(Permission.BACKUP_SETTINGS))  # the administrator sets it
+        self.second_clear_button.setVisible(self._ctx.can(Permission.BACKUP_SETTINGS))
         self.offsite_label = note()
         layout = QVBoxLayout(box)
         layout.addLayout(row)
@@ -112,6 +114,9 @@ class BackupPage(QWidget):
         for button, slot in ((self.backup_button, self.back_up_now), (self.copy_button, self.copy_elsewhere),
                              (self.recheck_button, self.recheck_selected)):
             button.clicked.connect(slot)
+        self.backup_button.setVisible(self._ctx.can(Permission.BACKUP_MAKE))
+        # a full, unmasked copy of the database leaves the PC: the administrator only
+        self.copy_button.setVisible(self._ctx.can(Permission.BACKUP_COPY_OUT))
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setMaximumWidth(160)
@@ -121,15 +126,16 @@ class BackupPage(QWidget):
         row = button_row(self.backup_button, self.copy_button, self.recheck_button)
         row.addWidget(self.busy_label)
         row.addWidget(self.busy_bar)
-        self.empty_note = note("还没有备份。请点击“立即备份”做第一份备份。")
+        self.empty_note = note("还没有备份。" + ("请点击“立即备份”做第一份备份。" if self._ctx.can(Permission.BACKUP_MAKE)
+                                                 else "程序会在登录后和退出时自动备份。"))
         layout.addLayout(row)
         layout.addWidget(self.empty_note)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notice)
         layout.addWidget(note("程序每天自动备份一次，退出时如数据有改动也会备份；本机只保留最近的若干份。"
                               "备份和电脑放在一起并不安全：设置了第二备份位置（U盘或另一块硬盘）后，每次备份都会"
-                              "自动复制一份过去；也可以随时用“复制到U盘/其他位置…”另存一份。新备份先核对数据表、"
-                              "行数和操作日志，完整性检查在下次登录后于后台进行。"))
+                              "自动复制一份过去；管理员也可以随时用“复制到U盘/其他位置…”另存一份。新备份先核对"
+                              "数据表、行数和操作日志，完整性检查在下次登录后于后台进行。"))
         self._set_busy("")
         self.notice.hide()
         return box

@@ -65,10 +65,10 @@ def confirm_other_station(parent: QWidget, source: backup.RestoreSource, current
 
 def restore_database(parent: QWidget, ctx: AppContext, file: Path, description: str) -> bool:
     """Copy and check the file, ask, restore (with a safety copy), then ask the app to log in again."""
-    db = ctx.db
+    db, actor = ctx.db, ctx.user.actor
     try:
         source = run_with_progress(parent, "正在复制并检查备份……",
-                                   lambda _progress: database_ops.prepare_restore(db, file), "检查备份")
+                                   lambda _progress: database_ops.prepare_restore(db, file, actor), "检查备份")
     except UserError as exc:
         messages.error(parent, exc.message)
         return False

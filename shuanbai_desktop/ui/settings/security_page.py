@@ -1,4 +1,5 @@
-"""安全设置 (administrator only): lock-out, idle lock and backup retention, from INT_SETTINGS."""
+"""安全设置: lock-out, idle lock and backup retention, from INT_SETTINGS; each setting is shown to
+the roles that may change it (``SECURITY_SETTINGS``, ``BACKUP_SETTINGS``: the administrator)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ class SecurityPage(QWidget):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
         for title, prefixes in GROUPS:
-            layout.addWidget(self._group(title, prefixes))
+            keys = [k for k, spec in INT_SETTINGS.items() if k.startswith(prefixes) and ctx.can(spec.permission)]
+            if keys:
+                layout.addWidget(self._group(title, keys))
         width = max(label.sizeHint().width() for label in self._labels)
         for label in self._labels:  # one label column across both groups
             label.setMinimumWidth(width)
@@ -51,23 +54,23 @@ class SecurityPage(QWidget):
         outer.addStretch(1)
         self.refresh()
 
-    def _group(self, title: str, prefixes: tuple[str, ...]) -> QGroupBox:
+    def _group(self, title: str, keys: list[str]) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        for key, spec in INT_SETTINGS.items():
-            if key.startswith(prefixes):
-                spin = QSpinBox()
-                spin.setRange(spec.minimum, spec.maximum)
-                spin.setSuffix(f" {spec.unit}")
-                spin.setMinimumWidth(110)
-                spin.setToolTip(f"可设为 {spec.minimum}–{spec.maximum} {spec.unit}，"
-                                f"默认 {spec.default} {spec.unit}")
-                self.spins[key] = spin
-                label = QLabel(f"{spec.label}：")
-                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self._labels.append(label)
-                form.addRow(label, _with_hint(spin, spec))
+        for key in keys:
+            spec = INT_SETTINGS[key]
+            spin = QSpinBox()
+            spin.setRange(spec.minimum, spec.maximum)
+            spin.setSuffix(f" {spec.unit}")
+            spin.setMinimumWidth(110)
+            spin.setToolTip(f"可设为 {spec.minimum}–{spec.maximum} {spec.unit}，"
+                            f"默认 {spec.default} {spec.unit}")
+            self.spins[key] = spin
+            label = QLabel(f"{spec.label}：")
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self._labels.append(label)
+            form.addRow(label, _with_hint(spin, spec))
         return box
 
     def refresh(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ...services import station
+from ...services.permissions import Permission
 from ...services.station import ServicePointRow
 from .. import messages
 from ..context import AppContext
@@ -39,7 +40,7 @@ class StationPage(QWidget):
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
-        self._ctx, self._admin = ctx, ctx.user.is_admin
+        self._ctx, self._may_edit = ctx, ctx.can(Permission.STATION_EDIT)
         self.point_dialog: PointDialog | None = None
         self.coverage_panel = CoveragePanel()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -78,9 +79,9 @@ class StationPage(QWidget):
         self.save_button.clicked.connect(self.save_profile)
         grid.addWidget(self.profile_error, 3, 0, 1, 3)
         grid.addLayout(button_row(self.profile_saved, self.save_button, stretch_first=True), 3, 3)
-        if not self._admin:
+        if not self._may_edit:
             grid.addWidget(note("站点信息和社工点由管理员（站长/副站长）维护，这里只能查看。"), 3, 0, 1, 4)
-        self._set_profile_editable(self._admin)
+        self._set_profile_editable(self._may_edit)
         return box
 
     def _set_profile_editable(self, editable: bool) -> None:
@@ -123,10 +124,10 @@ class StationPage(QWidget):
         self.edit_button.clicked.connect(self.edit_point)
         self.delete_button.clicked.connect(self.delete_point)
         self.empty_note = note("还没有设立社工点。" + ("请点击“新增社工点…”，填写依托场所、联络人并勾选它覆盖的村(居)。"
-                                                     if self._admin else ""))
+                                                     if self._may_edit else ""))
         layout = QVBoxLayout(box)
         self.points_table.selectionModel().selectionChanged.connect(self._update_buttons)
-        if self._admin:
+        if self._may_edit:
             self.points_table.doubleClicked.connect(self.edit_point)
             layout.addLayout(button_row(self.add_button, self.edit_button, self.delete_button))
         layout.addWidget(self.empty_note)

@@ -116,7 +116,7 @@ class EditUserDialog(_AccountDialog):
 
     def write(self, session: Session) -> None:
         role = Role(self.role_combo.currentData())
-        auth.update_user(session, self._ctx.user, self.user.id, self.name_edit.text(), role)
+        auth.update_user(session, self.user.id, self.name_edit.text(), role)
 
 
 class ResetPasswordDialog(_AccountDialog):
@@ -136,6 +136,6 @@ class ResetPasswordDialog(_AccountDialog):
         _check_repeat(self.password_edit, self.repeat_edit)
 
     def write(self, session: Session) -> None:
-        auth.reset_password(session, self._ctx.user, self.user.id, self.password_edit.text())
+        auth.reset_password(session, self.user.id, self.password_edit.text())
 
 

@@ -1,15 +1,27 @@
-"""用户 (administrator only): accounts, roles, passwords, disabling and unlocking."""
+"""用户 (``Permission.USERS_MANAGE``): accounts, roles, passwords, disabling and unlocking; below the
+accounts, the role × action table (services/permissions.table()) as the services enforce it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtWidgets import QGroupBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...data.base import now
+from ...domain.labels import Role
 from ...errors import UserError
-from ...services import auth
+from ...services import auth, permissions
 from ...services.auth import UserInfo
 from .. import messages
 from ..context import AppContext
@@ -60,12 +72,21 @@ class UsersPage(QWidget):
         inner = QVBoxLayout(box)
         inner.addLayout(self._build_buttons())
         inner.addWidget(self.table, 1)
-        inner.addWidget(note("角色说明：管理员（站长/副站长）可管理用户、恢复备份、查看操作日志和修改安全设置；"
-                             "窗口负责来访登记；社工录入走访和个案；督导/只读只能查看。"))
         layout = QVBoxLayout(self)
-        layout.addWidget(box, 1)
+        layout.addWidget(box, 3)
         layout.addWidget(self.notice)
+        layout.addWidget(self._build_roles(), 4)
         self.refresh()
+
+    def _build_roles(self) -> QGroupBox:
+        """角色权限: what each role may do, read-only, straight from the table the services enforce."""
+        box = QGroupBox("角色权限（程序按此表检查每一项操作，不能在这里修改）")
+        self.roles_table = role_table()
+        inner = QVBoxLayout(box)
+        inner.addWidget(self.roles_table, 1)
+        inner.addWidget(note("所有角色都可以查看本站的名单（身份证号、电话已脱敏）并修改自己的密码。"
+                             "个案只能由其负责社工或管理员修改；窗口事项只能由首问负责人或管理员作废。"))
+        return box
 
     def _build_buttons(self):
         self.add_button, self.edit_button = QPushButton("新增用户…"), QPushButton("修改…")
@@ -159,12 +180,12 @@ class UsersPage(QWidget):
         if disable and not messages.confirm(self, f"停用后“{user.display_name}（{user.username}）”将不能再登录，"
                                                   "其以往的记录保留不变。确定停用吗？"):
             return
-        if self._write(lambda s: auth.set_disabled(s, self._ctx.user, user.id, disable)):
+        if self._write(lambda s: auth.set_disabled(s, user.id, disable)):
             self._after(f"已{'停用' if disable else '启用'}用户“{user.username}”。")
 
     def unlock(self) -> None:
         user = self.selected_user()
-        if user and self._write(lambda s: auth.unlock(s, self._ctx.user, user.id)):
+        if user and self._write(lambda s: auth.unlock(s, user.id)):
             self._after(f"已解锁用户“{user.username}”。")
 
     def _write(self, action) -> bool:
@@ -176,3 +197,35 @@ class UsersPage(QWidget):
             messages.error(self, exc.message)
             return False
         return True
+
+
+def role_table() -> QTableWidget:
+    """The role × action table: one row per action (范围, 操作), one column per role, ✓ or —."""
+    rows = permissions.table()
+    roles = list(Role)
+    table = QTableWidget(len(rows), 2 + len(roles))
+    table.setHorizontalHeaderLabels(["范围", "操作"] + [role.short for role in roles])
+    for row, (permission, marks) in enumerate(rows):
+        cells = [permission.area, permission.label] + ["✓" if marks[role] else "—" for role in roles]
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if column >= 2:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if marks[roles[column - 2]]:
+                    item.setForeground(Qt.GlobalColor.darkGreen)
+                else:
+                    item.setForeground(Qt.GlobalColor.gray)
+            table.setItem(row, column, item)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    for column in range(2, 2 + len(roles)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        table.setColumnWidth(column, 76)
+    return table

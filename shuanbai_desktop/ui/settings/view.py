@@ -1,10 +1,11 @@
-"""设置: one tab per concern; tabs an ordinary user may not use are not there at all."""
+"""设置: one tab per concern; tabs the user's role may not use (services/permissions.py) are not there at all."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ...services.permissions import Permission
 from ..context import AppContext
 from .audit_page import AuditPageView
 from .backup_page import BackupPage
@@ -29,12 +30,13 @@ class SettingsView(QWidget):
         self.station_page = StationPage(ctx)
         self.station_page.station_changed.connect(self.station_changed)
         self._add("settings.station", "站点信息", self.station_page)
-        if ctx.user.is_admin:
+        if ctx.can(Permission.USERS_MANAGE):
             self._add("settings.users", "用户", UsersPage(ctx))
         self._add_feature_pages(ctx)
         self._add("settings.backup", "备份与恢复", BackupPage(ctx))
-        if ctx.user.is_admin:
+        if ctx.can(Permission.AUDIT_READ):
             self._add("settings.audit", "操作日志", AuditPageView(ctx))
+        if ctx.can(Permission.SECURITY_SETTINGS) or ctx.can(Permission.BACKUP_SETTINGS):
             self._add("settings.security", "安全设置", SecurityPage(ctx))
         self.tabs.currentChanged.connect(self._refresh_current)
         layout = QVBoxLayout(self)
@@ -42,12 +44,13 @@ class SettingsView(QWidget):
         layout.addWidget(self.tabs)
 
     def _add_feature_pages(self, ctx: AppContext) -> None:
-        """Each area lists the settings pages it needs in its package's ``SETTINGS_PAGES``."""
+        """Each area lists the settings pages it needs in its package's ``SETTINGS_PAGES``:
+        (key, tab label, factory(ctx), the permission needed to see the tab, or None for everyone)."""
         import importlib
         for area in FEATURE_AREAS:
             pages = getattr(importlib.import_module(f"..{area}", __package__), "SETTINGS_PAGES", [])
-            for key, title, factory, admin_only in pages:
-                if ctx.user.is_admin or not admin_only:
+            for key, title, factory, permission in pages:
+                if permission is None or ctx.can(permission):
                     self._add(key, title, factory(ctx))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:

@@ -15,7 +15,7 @@ from shuanbai_desktop.services.persons import PersonInput
 from shuanbai_desktop.services.targets import cases, households, visits
 from shuanbai_desktop.services.targets.case_detail import case_detail
 from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
-from shuanbai_desktop.services.targets.labels import CaseSource, Relation, Risk, VisitForm
+from shuanbai_desktop.domain.target_labels import CaseSource, Relation, Risk, VisitForm
 
 from . import World
 

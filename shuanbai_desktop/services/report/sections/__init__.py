@@ -2,8 +2,9 @@
 
 A builder module has ``LABEL`` (the feature's Chinese name), ``PACKAGE`` (the services
 package offering ``month_figures``, or None for the station's own figures),
-``groups(session, year, month, figures) -> list[Group]`` and
-``checks(session, year, month) -> list[Check]``. When the feature's package or its
+``groups(session, year, month, figures, today) -> list[Group]`` and
+``checks(session, year, month, today) -> list[Check]``. ``today`` is the caller's date: figures
+"at the end of the month" of the running month are taken on that day, never on the wall clock. When the feature's package or its
 ``month_figures`` does not exist, the builder is skipped and its rows are absent.
 """
 

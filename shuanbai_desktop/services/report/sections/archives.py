@@ -15,8 +15,8 @@ LABEL = "档案"
 PACKAGE = "archives"
 
 
-def groups(session: Session, year: int, month: int, month_figures) -> list[Group]:
-    f = month_figures(session, year, month)
+def groups(session: Session, year: int, month: int, month_figures, today: date) -> list[Group]:
+    f = month_figures(session, year, month, today)
     return [Group("assets", "档案（R3.2）", (
         Row("archives.total", "月末在库档案", f.total, "件", "档案目录：已归档、未销毁（含借出的）", "end"),
         Row("archives.added", "本月归档", f.added, "件", "归档日期在本月"),
@@ -30,10 +30,10 @@ def groups(session: Session, year: int, month: int, month_figures) -> list[Group
     ))]
 
 
-def checks(session: Session, year: int, month: int) -> list[Check]:
+def checks(session: Session, year: int, month: int, today: date) -> list[Check]:
     from ....data.models.archives import ArchiveFile, ArchiveLoan
     _, last = month_bounds(year, month)
-    ref = min(last, date.today())
+    ref = min(last, today)
     query = (select(ArchiveLoan.id, ArchiveFile.number, ArchiveLoan.borrower_name, ArchiveLoan.due_on)
              .join(ArchiveFile, ArchiveFile.id == ArchiveLoan.file_id)
              .where(ArchiveLoan.lent_on <= ref, ArchiveLoan.due_on < ref,

@@ -3,6 +3,8 @@ from ``services.assets.month_figures``."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from ..layout import Check, Group, RecordRef, Row
@@ -43,12 +45,12 @@ def _change_rows(f) -> tuple[Row, ...]:
     )
 
 
-def groups(session: Session, year: int, month: int, month_figures) -> list[Group]:
+def groups(session: Session, year: int, month: int, month_figures, _today: date) -> list[Group]:
     f = month_figures(session, year, month)
     return [Group("assets", "资产（月末，R3.1）", _stock_rows(f)), Group("assets", "本月资产变动", _change_rows(f))]
 
 
-def checks(session: Session, year: int, month: int) -> list[Check]:
+def checks(session: Session, year: int, month: int, _today: date) -> list[Check]:
     from ...assets.checks import required_checks
     missing = [c for c in required_checks(session) if c.missing]
     if not missing:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ....data.models import Village
+from ....errors import UserError
 from ... import station
 from ..layout import Check, Group, RecordRef, Row, percent
 
@@ -43,13 +46,15 @@ def _coverage_rows(session: Session) -> tuple[Row, ...]:
     )
 
 
-def groups(session: Session, year: int, month: int, _figures=None) -> list[Group]:
+def groups(session: Session, year: int, month: int, _figures, _today: date) -> list[Group]:
     info = station.get_station(session)
+    if info is None:  # collect.station_header refuses this first, with the same message
+        raise UserError("本数据库还没有设立社工站，不能生成报表。")
     return [Group("basic", "站点", _station_rows(info, year, month)),
             Group("basic", "社工点与覆盖", _coverage_rows(session))]
 
 
-def checks(session: Session, year: int, month: int) -> list[Check]:
+def checks(session: Session, year: int, month: int, _today: date) -> list[Check]:
     points = station.list_service_points(session)
     covered = {c for p in points for c in p.village_codes}
     villages = session.execute(select(Village.code, Village.name).order_by(Village.code)).all()

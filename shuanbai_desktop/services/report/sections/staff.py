@@ -61,7 +61,7 @@ def _staff_groups(f) -> list[Group]:
     ]
 
 
-def groups(session: Session, year: int, month: int, month_figures) -> list[Group]:
+def groups(session: Session, year: int, month: int, month_figures, _today: date) -> list[Group]:
     f = month_figures(session, year, month)
     return [Group("basic", "人员配备（月末在岗）", _post_rows(f))] + _staff_groups(f)
 
@@ -74,7 +74,7 @@ def _refs(rows) -> tuple[RecordRef, ...]:
     return tuple(RecordRef("staff_member", i, name, "staff.roster") for i, name in rows)
 
 
-def checks(session: Session, year: int, month: int) -> list[Check]:
+def checks(session: Session, year: int, month: int, _today: date) -> list[Check]:
     from ....data.models.staff import StaffContract, StaffMember, StaffVillage
     from ....data.models.staff_activity import StaffSupervision
     first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
@@ -105,9 +105,9 @@ def checks(session: Session, year: int, month: int) -> list[Check]:
 def _headcount_check(session: Session, last: date) -> list[Check]:
     from ....data.models import Village
     from ....data.models.staff import StaffMember
-    service = session.scalar(select(func.count(StaffMember.id)).where(
-        _on_staff(StaffMember, last), StaffMember.role == "service_worker"))
-    villages = session.scalar(select(func.count(Village.code)))
+    service = session.execute(select(func.count(StaffMember.id)).where(
+        _on_staff(StaffMember, last), StaffMember.role == "service_worker")).scalar_one()
+    villages = session.execute(select(func.count(Village.code))).scalar_one()
     if service >= villages:
         return []
     return [Check("staff.service_headcount", "basic", "warning",

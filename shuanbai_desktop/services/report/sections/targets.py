@@ -3,6 +3,8 @@ from ``services.targets.month_figures``."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -75,7 +77,7 @@ def _service_groups(f) -> list[Group]:
     ]
 
 
-def groups(session: Session, year: int, month: int, month_figures) -> list[Group]:
+def groups(session: Session, year: int, month: int, month_figures, _today: date) -> list[Group]:
     f = month_figures(session, year, month)
     return [Group("targets", "服务对象（R4.1）", _target_rows(f)),
             Group("targets", "一户一档 · 一人一案（R4.2）", _file_rows(f)),
@@ -83,6 +85,6 @@ def groups(session: Session, year: int, month: int, month_figures) -> list[Group
             *_service_groups(f)]
 
 
-def checks(session: Session, year: int, month: int):
+def checks(session: Session, year: int, month: int, _today: date):
     from .targets_checks import checks as _checks
     return _checks(session, year, month)

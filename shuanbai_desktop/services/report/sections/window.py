@@ -21,7 +21,7 @@ def _rate(value: float | None) -> float | None:
 
 
 def _register_rows(f) -> tuple[Row, ...]:
-    from ...window.terms import Channel
+    from ....domain.counter_labels import Channel
     channels = dict(f.by_channel)
     return (Row("window.registrations", "本月登记事项", f.registrations, "件", SRC),
             *(Row(f"window.channel.{c.value}", f"其中：{c.label}", channels.get(c.label, 0), "件", SRC)
@@ -65,9 +65,9 @@ def _named_rows(prefix: str, counts, names, source: str) -> tuple[Row, ...]:
     return tuple(Row(f"{prefix}.{name}", name, counts.get(name, 0), "件", source) for name in ordered)
 
 
-def groups(session: Session, year: int, month: int, month_figures) -> list[Group]:
+def groups(session: Session, year: int, month: int, month_figures, today: date) -> list[Group]:
     from ....data.models.window import WindowDepartment, WindowMatterType
-    f = month_figures(session, year, month)
+    f = month_figures(session, year, month, today)
     matters = session.scalars(select(WindowMatterType.name).where(WindowMatterType.active.is_(True))
                               .order_by(WindowMatterType.sort_order, WindowMatterType.name)).all()
     departments = session.scalars(select(WindowDepartment.name).where(WindowDepartment.active.is_(True))
@@ -90,13 +90,13 @@ def _scanned(column):
     return func.date(column) if isinstance(column.type, Date) else column.concat("")
 
 
-def checks(session: Session, year: int, month: int) -> list[Check]:
+def checks(session: Session, year: int, month: int, today: date) -> list[Check]:
     from ....data.models.window import WindowRegistration as R
     first, last = month_bounds(year, month)
     base = select(R.id, R.ticket_no, R.matter_name).where(R.status != "void").order_by(R.ticket_no)
     text = lambda no, matter: f"{no} {matter}"  # noqa: E731
     late_base = select(R.id, R.ticket_no, R.matter_name, R.due_date).where(R.status != "void").order_by(R.due_date)
-    cutoff = min(last + timedelta(days=1), date.today())  # as the figures count 超期未办结
+    cutoff = min(last + timedelta(days=1), today)  # as the figures count 超期未办结
     unfinished = (_scanned(R.registered_on) <= last, (R.result_date.is_(None) | (R.result_date > last)),
                   R.due_date < cutoff)
     return (
