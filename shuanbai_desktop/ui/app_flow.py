@@ -110,13 +110,15 @@ class AppFlow(QObject):
 
     def _window_closed(self, reason: str) -> None:
         username = self.window.ctx.user.username if reason != "exit" else ""
-        self.window.deleteLater()
-        self.window = None
+        closed_window, self.window = self.window, None
         self.stop_backup_checks()
         try:
             if reason != "relogin":  # after a restore the data are the backup's: nothing new to keep
                 self.auto_backup(on_exit=True)
         finally:
+            # Deleted only now: the backup's progress dialog runs a local event loop, which would
+            # delete the window in the middle of its own ``closed`` signal (later slots never ran).
+            closed_window.deleteLater()
             if reason == "exit":
                 self.quit(0)
             else:

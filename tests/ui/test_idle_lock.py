@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QFormLayout, QLineEdit
 
-from shuanbai_desktop.services import settings, station
-from shuanbai_desktop.ui import fonts
+from shuanbai_desktop.services import settings
 from shuanbai_desktop.ui.app_flow import AppFlow
-from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.idle_lock import IdleLock, _Cover
 from shuanbai_desktop.ui.lock_dialog import SESSION_ENDED
 from shuanbai_desktop.ui.main_window import MainWindow
@@ -18,19 +16,6 @@ from tests.conftest import ADMIN_PASSWORD
 from tests.ui.helpers import grab, type_text
 
 IDLE_MS = 150
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    with station_db.session() as s:
-        info = station.get_station(s)
-    return AppContext(station_db, admin, info)
 
 
 @pytest.fixture
