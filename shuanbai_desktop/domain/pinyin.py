@@ -87,11 +87,13 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
     return [(token, is_pinyin) for token, is_pinyin in tokens if token]
 
 
-def _keep_non_han(chars: str) -> list[str]:
+def _keep_non_han(chars: str) -> str:
     """pypinyin callback: lowercase non-Han text (marked with NUL); skip unknown Han
-    and invisible characters (control, format, unassigned)."""
+    and invisible characters (control, format, unassigned). pypinyin ignores an empty result."""
     kept = "".join(ch for ch in chars if not (RE_HANS.match(ch) or _invisible(ch))).lower()
-    return ["\0" + kept] if kept else []
+    if not kept:
+        return ""
+    return "\0" + kept
 
 
 def _invisible(ch: str) -> bool:

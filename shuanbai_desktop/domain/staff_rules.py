@@ -99,7 +99,7 @@ def renewal_eligibility(renewal_start: date, certificate: Certificate, certifica
         reasons.append("没有年度考核记录")
     elif not latest[1].passed:
         reasons.append(f"最近一次年度考核（{latest[0]}年）为“{latest[1].label}”")
-    if reasons:
+    if reasons or latest is None:
         return Eligibility(False, tuple(reasons))
     grade = f"{latest[0]}年度考核“{latest[1].label}”"
     return Eligibility(True, (f"持{certificate.label}证书，{grade}，符合续聘条件。",))

@@ -71,7 +71,9 @@ def add_workdays(start: date, days: int, own: StationDays = NO_STATION_DAYS) -> 
     """
     if days < 0:
         raise ValueError("days must not be negative")
-    day, counted, fallback = start, 0, set()
+    day = start
+    counted = 0
+    fallback: set[int] = set()
     for _ in range(MAX_SCAN_DAYS):
         if counted == days:
             return DueDate(day, tuple(sorted(fallback)))

@@ -204,8 +204,9 @@ def authenticate(session: Session, username: str, password: str, at: datetime | 
         raise _wrong_password(session)
     if user.disabled:
         raise UserError("该账户已停用，请联系管理员。", field="用户名")
-    if _is_locked(user, at):
-        raise UserError(_locked_message(user.locked_until, at), field="密码")
+    locked_until = user.locked_until
+    if locked_until is not None and locked_until > at:  # _is_locked, spelled out to name the time
+        raise UserError(_locked_message(locked_until, at), field="密码")
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_attempts, user.locked_until, user.last_login_at = 0, None, at
@@ -253,7 +254,7 @@ def check_unlock(session: Session, user_id: int, password: str, at: datetime | N
 
 
 def change_own_password(session: Session, user_id: int, old: str, new: str) -> None:
-    user = session.get(User, user_id)
+    user = _user(session, user_id)
     try:
         HASHER.verify(user.password_hash, _normalize(old))
     except (VerificationError, InvalidHashError):
@@ -265,8 +266,8 @@ def change_own_password(session: Session, user_id: int, old: str, new: str) -> N
 
 
 def _admin_count(session: Session, excluding: int) -> int:
-    return session.scalar(select(func.count(User.id)).where(
-        User.role == Role.ADMIN.value, User.disabled.is_(False), User.id != excluding))
+    return session.execute(select(func.count(User.id)).where(
+        User.role == Role.ADMIN.value, User.disabled.is_(False), User.id != excluding)).scalar_one()
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -314,7 +315,7 @@ def list_users(session: Session) -> list[UserInfo]:
 
 
 def get_user(session: Session, user_id: int) -> UserInfo:
-    return _info(session.get(User, user_id))
+    return _info(_user(session, user_id))
 
 
 def has_users(session: Session) -> bool:

@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeGuard
 
 from sqlalchemy.orm import Session
 
@@ -53,7 +54,8 @@ def configured_folder(session: Session) -> Path | None:
     return Path(text) if text else None
 
 
-def is_present(folder: Path | None) -> bool:
+def is_present(folder: Path | None) -> TypeGuard[Path]:
+    """A folder is configured, exists and can be written to (a True result also tells the type checker)."""
     return folder is not None and folder.is_dir() and os.access(folder, os.W_OK)
 
 
@@ -179,9 +181,13 @@ def copy_newest(db_path: Path, info: backup.BackupInfo, folder: Path, keep: dict
 
 def status(session: Session, db_path: Path) -> OffsiteStatus:
     folder = configured_folder(session)
-    present = is_present(folder)
+    present = False
+    on_pc_disk = False
+    if is_present(folder):
+        present = True
+        on_pc_disk = same_disk(folder, db_path)
     _, error = _read_record(db_path)
-    return OffsiteStatus(folder, present, present and same_disk(folder, db_path), last_copy(db_path, folder),
+    return OffsiteStatus(folder, present, on_pc_disk, last_copy(db_path, folder),
                          error, settings.get_int(session, DAYS_KEY))
 
 

@@ -46,7 +46,7 @@ def open_app_database(path: Path) -> Database:
 
 def audit_head(db: Database) -> int:
     with db.session() as s:
-        return s.scalar(select(func.coalesce(func.max(AuditEntry.id), 0)))
+        return s.execute(select(func.coalesce(func.max(AuditEntry.id), 0))).scalar_one()
 
 
 BACKUP_EVENT = "备份数据库"
