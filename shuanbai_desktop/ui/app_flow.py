@@ -33,7 +33,9 @@ class AppFlow(QObject):
 
     def __init__(self, db: Database, clock: Callable[[], datetime] = now, idle_timeout_ms: int | None = None):
         super().__init__()
-        self.db, self._clock, self._idle_ms = db, clock, idle_timeout_ms
+        self.db = db
+        self._clock = clock
+        self._idle_ms = idle_timeout_ms
         self.wizard: SetupWizard | None = None
         self.login: LoginDialog | None = None
         self.window: MainWindow | None = None

@@ -1,23 +1,26 @@
-"""附件 of any record (asset, archive file, person, household, case): add, open, save a copy, remove.
+"""附件 of any record (asset, archive file, person, household, case, staff record): add, open, save a copy,
+remove.
 
-The one attachments dialog of the app, over services/attachments.py.
+The one attachments dialog of the app, over services/attachments.py. An area may offer preset descriptions
+(the staff records: 劳动合同扫描件, 结业证书 …): then a description box stands above the list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QVBoxLayout
 
-from ..errors import UserError
 from ..services import attachments
 from ..services.attachments import AttachmentRow
 from . import messages
 from .context import AppContext
-from .settings.widgets import button_row, fit_columns, make_table, note, selected_row
+from .forms import run_write
 from .table_model import Column, RowsTableModel
+from .widgets import button_row, fit_columns, make_table, note, push_button, selected_row
 
 COLUMNS = (Column("说明", lambda a: a.description), Column("原文件名", lambda a: a.original_name),
            Column("大小", lambda a: a.size_text, align_right=True), Column("添加人", lambda a: a.added_by),
@@ -28,35 +31,51 @@ FILTER = ("扫描件、照片和文档 (*.pdf *.jpg *.jpeg *.png *.bmp *.tif *.t
 
 class AttachmentsDialog(QDialog):
     """``hint`` says what belongs here (发票、照片 / 扫描件). Adding and removing are offered when ``editable``
-    and the user's role has the owner's permission (services/attachments.OWNER_PERMISSIONS)."""
+    and the user's role has the owner's permission (services/attachments.OWNER_PERMISSIONS). ``presets``:
+    descriptions to choose from (or type over) before adding; without them the description is asked for."""
 
     def __init__(self, ctx: AppContext, owner_type: str, owner_id: int, title: str, hint: str = "",
-                 editable: bool = True, parent=None):
+                 editable: bool = True, parent=None, presets: Sequence[str] = ()):
         super().__init__(parent)
-        self._ctx, self._owner = ctx, (owner_type, owner_id)
+        self._ctx = ctx
+        self._owner = (owner_type, owner_id)
         self.setWindowTitle(title)
-        self.resize(760, 400)
+        self.resize(760, 420 if presets else 400)
         self.model = RowsTableModel(COLUMNS)
         self.table = make_table(self.model)
-        self.table.doubleClicked.connect(lambda *_: self.open_selected())
-        self.add_button, self.open_button = QPushButton("添加文件…"), QPushButton("打开")
-        self.copy_button, self.remove_button = QPushButton("另存一份…"), QPushButton("移除")
-        close = QPushButton("关闭")
-        for button, slot in ((self.add_button, self.add_file), (self.open_button, self.open_selected),
-                             (self.copy_button, self.save_copy), (self.remove_button, self.remove_selected),
-                             (close, self.accept)):
-            button.clicked.connect(lambda *_, s=slot: s())
+        self.table.activated.connect(self.open_selected)
+        self.kind_combo = QComboBox()
+        self.kind_combo.setEditable(True)
+        self.kind_combo.addItems(list(presets))
+        self.add_button = push_button("添加文件…", self.add_file)
+        self.open_button = push_button("打开", self.open_selected)
+        self.copy_button = push_button("另存一份…", self.save_copy)
+        self.remove_button = push_button("移除", self.remove_selected)
+        close = push_button("关闭", self.accept)
         editable = editable and ctx.can(attachments.owner_permission(owner_type))
         self.add_button.setVisible(editable)
         self.remove_button.setVisible(editable)
         self.empty = QLabel(f"还没有附件。{hint}")
         layout = QVBoxLayout(self)
+        if presets and editable:
+            layout.addLayout(self._preset_row())
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
-        layout.addWidget(note("附件存放在数据库所在文件夹的附件库中，随备份一起备份；移除只删去这条记录，并记入操作日志。"))
-        layout.addLayout(button_row(self.add_button, self.open_button, self.copy_button, self.remove_button))
+        layout.addWidget(note("附件存放在数据库所在文件夹的附件库中（文件按内容命名，不含姓名），随备份一起备份；"
+                              "移除只删去这条记录，并记入操作日志。"))
+        if presets:
+            layout.addLayout(button_row(self.open_button, self.copy_button, self.remove_button))
+        else:
+            layout.addLayout(button_row(self.add_button, self.open_button, self.copy_button, self.remove_button))
         layout.addLayout(button_row(close, stretch_first=True))
         self.refresh()
+
+    def _preset_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(QLabel("附件说明："))
+        row.addWidget(self.kind_combo, 1)
+        row.addWidget(self.add_button)
+        return row
 
     def refresh(self) -> None:
         with self._ctx.session() as s:
@@ -74,27 +93,23 @@ class AttachmentsDialog(QDialog):
         return self.model.row(row)
 
     def add_file(self, path: Path | None = None, description: str | None = None) -> None:
+        """Add ``path`` (asked for when None) with ``description``: the chosen preset, else asked for."""
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(self, "选择附件", "", FILTER)
             if not chosen:
                 return
             path = Path(chosen)
+        if description is None and self.kind_combo.count():
+            description = self.kind_combo.currentText().strip() or path.stem
+        if description is None:
             description, ok = QInputDialog.getText(self, "附件说明", "说明（如：购置发票、实物照片、扫描件）：",
                                                    text=path.stem[:100])
             if not ok:
                 return
         owner_type, owner_id = self._owner
-        self._write(lambda s: attachments.add_attachment(
-            s, self._ctx.db.path, owner_type, owner_id, path, description or ""))
+        run_write(self._ctx, self,
+                  lambda s: attachments.add_attachment(s, self._ctx.db.path, owner_type, owner_id, path, description))
         self.refresh()
-
-    def _write(self, action) -> None:
-        """One transaction; a rule not met is shown and nothing is saved."""
-        try:
-            with self._ctx.session() as s:
-                action(s)
-        except UserError as exc:
-            messages.error(self, exc.message)
 
     def open_selected(self) -> None:
         row = self.selected()
@@ -117,5 +132,5 @@ class AttachmentsDialog(QDialog):
     def remove_selected(self) -> None:
         row = self.selected()
         if row and messages.confirm(self, f"确定移除附件“{row.description}”吗？"):
-            self._write(lambda s: attachments.remove_attachment(s, row.id))
+            run_write(self._ctx, self, lambda s: attachments.remove_attachment(s, row.id))
             self.refresh()

@@ -83,7 +83,8 @@ class Job(QObject):
         task.progressed.connect(self.progressed)
         task.done.connect(self._on_done)
         task.failed.connect(self._on_failed)
-        self._thread, self._task = thread, task
+        self._thread = thread
+        self._task = task
         _keep(thread, task)
         thread.start()
 
@@ -114,7 +115,8 @@ class _Waiting(QObject):
 
     def __init__(self, dialog, loop):
         super().__init__()
-        self.dialog, self.loop = dialog, loop
+        self.dialog = dialog
+        self.loop = loop
         self.label = dialog.labelText()
         self.outcome: tuple[bool, Any] = (False, None)
         self.done = False
@@ -129,12 +131,14 @@ class _Waiting(QObject):
 
     @Slot(object)
     def finished(self, result: Any) -> None:
-        self.outcome, self.done = (True, result), True
+        self.outcome = (True, result)
+        self.done = True
         self.loop.quit()
 
     @Slot(object)
     def failed(self, exc: Exception) -> None:
-        self.outcome, self.done = (False, exc), True
+        self.outcome = (False, exc)
+        self.done = True
         self.loop.quit()
 
     @Slot()

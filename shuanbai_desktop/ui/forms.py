@@ -1,13 +1,18 @@
-"""Field-level error display: the message under the form, the field outlined in red."""
+"""Field-level error display (the message under the form, the field outlined in red), and ``run_write``:
+one transaction from a screen, a rule not met shown to the user."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ..errors import UserError
+from .context import AppContext
+from .widgets import ERROR_STYLE, RED
 
-ERROR_STYLE = "color: #b3261e;"
-FIELD_ERROR_STYLE = "border: 1px solid #b3261e; border-radius: 3px;"
+FIELD_ERROR_STYLE = f"border: 1px solid {RED}; border-radius: 3px;"
 
 
 # Handlers for errors that need more than a message (a reported month: the administrator may give a
@@ -52,3 +57,34 @@ class FormErrors:
     @property
     def text(self) -> str:
         return self._label.text()
+
+
+def run_write(ctx: AppContext, parent: QWidget | None, action: Callable[[Any], Any],
+              errors: FormErrors | None = None) -> bool:
+    """``action(session)`` in one transaction; True when it was saved. A rule not met is shown at its field
+    (``errors``) or in a message box, nothing is saved and False is returned. A reported month's lock offers
+    the administrator the reason prompt either way."""
+    from . import messages
+    try:
+        with ctx.session() as session:
+            action(session)
+    except UserError as exc:
+        if errors is not None:
+            errors.show(exc)
+        elif not handle_special(exc, parent):
+            messages.error(parent, exc.message)
+        return False
+    return True
+
+
+def save_and_accept(dialog, ctx: AppContext, errors: FormErrors, write: Callable[[Any], int]) -> bool:
+    """保存 of an editing dialog: ``write(session)`` saves and returns the record's id, kept as
+    ``dialog.saved_id``; the dialog closes as accepted. A rule not met stays in the dialog at its field."""
+    errors.clear()
+
+    def save(session) -> None:
+        dialog.saved_id = write(session)
+    if not run_write(ctx, dialog, save, errors):
+        return False
+    dialog.accept()
+    return True

@@ -60,7 +60,9 @@ class IdleLock(QObject):
     def __init__(self, ctx: AppContext, window: QWidget, on_logout: Callable[[], None],
                  timeout_ms: int | None = None):
         super().__init__(window)
-        self._ctx, self._window, self._on_logout = ctx, window, on_logout
+        self._ctx = ctx
+        self._window = window
+        self._on_logout = on_logout
         self.minutes = idle_minutes(ctx)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)

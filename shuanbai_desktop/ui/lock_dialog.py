@@ -31,7 +31,9 @@ class LockDialog(QDialog):
     def __init__(self, ctx: AppContext, idle_minutes: int | None, parent: QWidget | None = None,
                  clock: Callable[[], datetime] = now):
         super().__init__(parent)
-        self._ctx, self._closable, self._clock = ctx, False, clock
+        self._ctx = ctx
+        self._closable = False
+        self._clock = clock
         self.setWindowTitle("屏幕已锁定")
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint | Qt.WindowType.WindowTitleHint)

@@ -26,7 +26,8 @@ class LoginDialog(QDialog):
     def __init__(self, db: Database, station_name: str, username: str = "",
                  clock: Callable[[], datetime] = now, parent: QWidget | None = None):
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        self._db = db
+        self._clock = clock
         self.user: auth.UserInfo | None = None
         self.setWindowTitle(f"{station_name} — 登录")
         self.username = QLineEdit(username)

@@ -63,7 +63,7 @@ class Area:
 # In this order: 工作台, 窗口登记, 服务对象与个案, 人员, 资产, 档案, 报表, 设置 (as each is built).
 AREAS: list[Area] = [
     Area("workbench", "工作台", _workbench),
-    Area("window", "窗口登记", _lazy(".window.view", "WindowView")),
+    Area("window", "窗口登记", _lazy(".counter.view", "CounterView")),
     Area("targets", "服务对象与个案", _lazy(".targets.view", "TargetsView")),
     Area("staff", "人员", _lazy(".staff.view", "StaffView")),
     Area("assets", "资产", _lazy(".assets.view", "AssetsView")),

@@ -9,6 +9,7 @@ from ..domain.password_rules import PASSWORD_RULES
 from ..errors import UserError
 from ..services import auth
 from .forms import FormErrors
+from .widgets import NOTE_STYLE
 
 FORCED_NOTE = "管理员重置了您的密码。为保护服务对象的信息，请先设置一个只有您自己知道的新密码。"
 
@@ -24,9 +25,12 @@ def password_field() -> QLineEdit:
 class ChangePasswordDialog(QDialog):
     def __init__(self, db: Database, user: auth.UserInfo, forced: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
-        self._db, self._user = db, user
+        self._db = db
+        self._user = user
         self.setWindowTitle("修改密码")
-        self.old, self.new, self.confirm = password_field(), password_field(), password_field()
+        self.old = password_field()
+        self.new = password_field()
+        self.confirm = password_field()
         self.error_label = QLabel()
         self.errors = FormErrors(self.error_label, {"原密码": self.old, "新密码": self.new,
                                                     "密码": self.new, "确认新密码": self.confirm})
@@ -47,7 +51,7 @@ class ChangePasswordDialog(QDialog):
         form.addRow("确认新密码：", self.confirm)
         rules = QLabel(PASSWORD_RULES)
         rules.setWordWrap(True)
-        rules.setStyleSheet("color: #555;")
+        rules.setStyleSheet(NOTE_STYLE)
         layout.addLayout(form)
         layout.addWidget(rules)
         layout.addWidget(self.error_label)

@@ -20,8 +20,9 @@ from ..services import station
 from ..services.setup_checks import PASSWORD_RULES, check_admin, check_station_profile
 from .forms import FormErrors
 from .password_dialog import password_field
+from .widgets import NOTE_GREY, NOTE_STYLE
 
-HINT_STYLE = "color: #555;"
+HINT_STYLE = NOTE_STYLE
 
 
 def hint(text: str, wrap: bool = False) -> QLabel:
@@ -55,7 +56,9 @@ class TownPage(QWizardPage):
         super().__init__(parent)
         self.setTitle("选择所在乡镇(街道)")
         self.setSubTitle("请选择本社工站所在的乡镇(街道)。所辖村(居)名单来自随程序提供的广东省统计用区划代码。")
-        self.city, self.county, self.town = QComboBox(), QComboBox(), QComboBox()
+        self.city = QComboBox()
+        self.county = QComboBox()
+        self.town = QComboBox()
         for combo, text in ((self.city, "请选择地级市"), (self.county, "请选择县(区)"),
                             (self.town, "请选择乡镇(街道)")):
             combo.setPlaceholderText(text)
@@ -142,7 +145,9 @@ class StationPage(QWizardPage):
         self._prefilled_for = ""
         self.setTitle("站点信息")
         self.setSubTitle("社工站的名称、地址和联系电话，会显示在窗口标题和各类报表上，以后可在“设置 → 站点信息”中修改。")
-        self.name, self.address, self.phone = line_edit(380), line_edit(380), line_edit(200)
+        self.name = line_edit(380)
+        self.address = line_edit(380)
+        self.phone = line_edit(200)
         self.phone.setPlaceholderText("例如 0752-2808727 或 13800138000")
         self.error_label = QLabel()
         self.errors = FormErrors(self.error_label, dict(zip(self.FIELDS, (self.name, self.address, self.phone),
@@ -171,8 +176,10 @@ class AdminPage(QWizardPage):
         super().__init__(parent)
         self.setTitle("管理员账户")
         self.setSubTitle("第一个账户是管理员（站长/副站长），用它登录后可在“设置 → 用户”中为其他工作人员建立账户。")
-        self.username, self.display_name = line_edit(240), line_edit(240)
-        self.password, self.confirm = password_field(), password_field()
+        self.username = line_edit(240)
+        self.display_name = line_edit(240)
+        self.password = password_field()
+        self.confirm = password_field()
         for edit in (self.password, self.confirm):
             edit.setFixedWidth(240)
         self.error_label = QLabel()
@@ -219,7 +226,7 @@ class SummaryPage(QWizardPage):
         layout.addWidget(self.error_label)
 
     def show_rows(self, rows: list[tuple[str, str]]) -> None:
-        cells = "".join(f"<tr><td style='padding:4px 16px 4px 0; color:#555'>{k}</td>"
+        cells = "".join(f"<tr><td style='padding:4px 16px 4px 0; color:{NOTE_GREY}'>{k}</td>"
                         f"<td style='padding:4px 0'>{_escape(v)}</td></tr>" for k, v in rows)
         self.summary.setText(f"<table>{cells}</table>")
 

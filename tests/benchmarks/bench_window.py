@@ -120,13 +120,13 @@ def bench_screen(db, user, keys: list[str]) -> None:
 
     from shuanbai_desktop.ui import fonts
     from shuanbai_desktop.ui.context import AppContext
-    from shuanbai_desktop.ui.window.register_page import RegisterPage
+    from shuanbai_desktop.ui.counter.register_page import RegistrationPage
 
     app = QApplication.instance() or QApplication([])
     fonts.install_fonts(app)
     with db.session() as s:
         info = station.get_station(s)
-    page = RegisterPage(AppContext(db=db, user=user, station=info))
+    page = RegistrationPage(AppContext(db=db, user=user, station=info))
     page.resize(1198, 690)
     page.show()
     page.printer = lambda parent, pdf, title: pdf.stat().st_size > 0  # render the PDF, no dialog

@@ -1,8 +1,12 @@
-"""Qt test set-up shared by every UI test."""
+"""Qt test set-up shared by every UI test: the shipped fonts, a logged-in administrator's context."""
 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QFontDatabase
+
+from shuanbai_desktop.ui import fonts
+from tests.ui.helpers import app_context
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +14,16 @@ def _collect_on_the_gui_thread(qapp):
     """As in the app: garbage collection never runs on a worker thread (see ui/threads.py)."""
     from shuanbai_desktop.ui.threads import install_gui_collector
     install_gui_collector(qapp)
+
+
+@pytest.fixture(autouse=True)
+def _cjk_fonts(qapp):
+    """The shipped Chinese fonts, as the app installs them (once per process: they stay installed)."""
+    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
+        fonts.install_fonts(qapp)
+
+
+@pytest.fixture
+def ctx(station_db, admin):
+    """The administrator's context on the 桥东街道 station (a test file overrides it for other data)."""
+    return app_context(station_db, admin)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+from shuanbai_desktop.services import station
+from shuanbai_desktop.ui.context import AppContext
+from tests import shots
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -21,9 +24,22 @@ def type_text(widget: QWidget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
+def click(qtbot, button: QAbstractButton) -> None:
+    """Click with the left mouse button; a disabled button is a mistake in the test (no user can click it)."""
+    assert button.isEnabled(), f"“{button.text()}” is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
 def grab(widget: QWidget, name: str) -> Path:
-    """Save a screenshot to screenshots/<name>.png for a person to look at."""
-    SHOTS.mkdir(exist_ok=True)
-    path = SHOTS / f"{name}.png"
+    """Save a screenshot ``<name>.png`` (tests/shots.py says where) once pending layout changes landed."""
+    QApplication.processEvents()
+    path = shots.folder() / f"{name}.png"
     widget.grab().save(str(path))
     return path
+
+
+def app_context(db, user, **extra) -> AppContext:
+    """What the main window hands every screen: the database, the logged-in user, the station."""
+    with db.session() as s:
+        info = station.get_station(s)
+    return AppContext(db=db, user=user, station=info, **extra)

@@ -8,44 +8,25 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 
 from shuanbai_desktop.domain.archive_rules import ArchiveCategory, OwnerKind, Retention
-from shuanbai_desktop.services import persons, station
+from shuanbai_desktop.services import persons
 from shuanbai_desktop.services.archives import catalogue
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.archives import ArchivesView
-from shuanbai_desktop.ui.context import AppContext
-from tests.ui.helpers import grab as _grab
-from tests.ui.helpers import type_text
+from tests import shots
+from tests.clock import clock_on
+from tests.ui.helpers import click, grab, type_text
 
-TODAY = date.today()
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-STAFF = ("陈晓红", "黄志明", "林丽娟")
+TODAY = date(2026, 11, 18)  # the clock is set to this day for every test here (the screens read it)
 
 
 @pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
-
-
-def click(qtbot, button):
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    with station_db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=station_db, user=admin, station=info)
+def _clock():
+    with clock_on(TODAY):
+        yield
+SHOTS = shots.folder()  # pictures for a person to look at, outside the checkout
+STAFF = ("陈晓红", "黄志明", "林丽娟")
 
 
 @pytest.fixture
@@ -59,7 +40,7 @@ def view(qtbot, ctx):
 
 @pytest.fixture
 def page(view):
-    return view.pages["archives.catalogue"]
+    yield view.pages["archives.catalogue"]  # the view lives as long as the test (qtbot holds it weakly)
 
 
 def new_personnel_file(qtbot, page, name):
@@ -86,7 +67,7 @@ def test_catalogue_the_years_personnel_files(qtbot, page, ctx):
         assert not dialog.isVisible(), dialog.errors.text
     assert [r.number for r in page.model.rows] == [f"RS-{TODAY.year}-D30-{n:04d}" for n in (1, 2, 3)]
     assert page.model.row(0).owner.label == "陈晓红" and page.summary.text() == "共 3 件，72 页"
-    assert page.selected_file().number == f"RS-{TODAY.year}-D30-0003"
+    assert page.selected().number == f"RS-{TODAY.year}-D30-0003"
     grab(page.window(), "archives_catalogue")
 
 

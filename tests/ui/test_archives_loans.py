@@ -5,44 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
 
 from shuanbai_desktop.domain.archive_rules import ArchiveCategory, Confidentiality, Retention
-from shuanbai_desktop.services import station, workbench
+from shuanbai_desktop.services import workbench
 from shuanbai_desktop.services.archives import catalogue, checks, lending
 from shuanbai_desktop.services.archives.catalogue import ArchiveInput
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.archives import ArchivesView
-from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.workbench_view import WorkbenchView
-from tests.ui.helpers import grab as _grab
-from tests.ui.helpers import type_text
+from tests.clock import clock_on
+from tests.ui.helpers import click, grab, type_text
 
-TODAY = date.today()
+TODAY = date(2026, 11, 18)  # the clock is set to this day for every test here (the screens read it)
 
 
 @pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
-
-
-def click(qtbot, button):
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    with station_db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=station_db, user=admin, station=info)
+def _clock():
+    with clock_on(TODAY):
+        yield
 
 
 @pytest.fixture
@@ -76,7 +55,7 @@ def test_lend_see_it_overdue_on_the_workbench_and_return(qtbot, view, ctx, file_
     grab(dialog, "archives_lend_dialog")
     click(qtbot, dialog.save_button)
     assert not dialog.isVisible(), dialog.errors.text
-    assert page.selected_file().borrower == "黄志明" and page.lend_button.text() == "归还…"
+    assert page.selected().borrower == "黄志明" and page.lend_button.text() == "归还…"
 
     view.show_page("archives.loans")
     loans = view.pages["archives.loans"]
@@ -100,7 +79,7 @@ def test_lend_see_it_overdue_on_the_workbench_and_return(qtbot, view, ctx, file_
     bench.open_selected()
     assert navigated == ["archives.loans"]
 
-    assert loans.selected_loan().borrower_name == "黄志明"  # the first one is chosen for the user
+    assert loans.selected().borrower_name == "黄志明"  # the first one is chosen for the user
     click(qtbot, loans.return_button)
     back = loans.dialog
     back.returned_on.setDate(TODAY - timedelta(days=21))

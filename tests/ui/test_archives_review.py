@@ -4,40 +4,29 @@ from __future__ import annotations
 
 import subprocess
 from datetime import date
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 
 from shuanbai_desktop.domain.archive_rules import ArchiveCategory, Retention
 from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.services import auth, station
 from shuanbai_desktop.services.archives import catalogue
 from shuanbai_desktop.services.archives.catalogue import ArchiveFilter, ArchiveInput
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.archives import ArchivesView
 from shuanbai_desktop.ui.context import AppContext
-from tests.ui.helpers import grab as _grab
+from tests import shots
+from tests.clock import clock_on
+from tests.ui.helpers import click, grab
 
-TODAY = date.today()
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+TODAY = date(2026, 11, 18)  # the clock is set to this day for every test here (the screens read it)
 
 
 @pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
-
-
-def click(qtbot, button):
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+def _clock():
+    with clock_on(TODAY):
+        yield
+SHOTS = shots.folder()  # pictures for a person to look at, outside the checkout
 
 
 @pytest.fixture
@@ -59,7 +48,7 @@ def page(qtbot, ctx):
     view.resize(1112, 690)
     view.show()
     view.show_page("archives.review")
-    return view.pages["archives.review"]
+    yield view.pages["archives.review"]  # the view lives as long as the test (qtbot holds it weakly)
 
 
 def test_destroy_files_past_retention_with_a_record(qtbot, page, ctx, monkeypatch, tmp_path):

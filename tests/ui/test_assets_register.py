@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import subprocess
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
 from shuanbai_desktop.data.models import AuditEntry
@@ -19,31 +16,19 @@ from shuanbai_desktop.domain.labels import FacilityType, Role
 from shuanbai_desktop.services import auth, station
 from shuanbai_desktop.services.assets import events, register
 from shuanbai_desktop.services.assets.register import AssetInput
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.assets import AssetsView
 from shuanbai_desktop.ui.context import AppContext
-from tests.ui.helpers import grab as _grab
-from tests.ui.helpers import type_text
+from tests import shots
+from tests.clock import clock_on
+from tests.ui.helpers import click, grab, type_text
 
-TODAY = date.today()
+TODAY = date(2026, 11, 18)  # the clock is set to this day for every test here (the screens read it)
 
 
 @pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    with station_db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=station_db, user=admin, station=info)
+def _clock():
+    with clock_on(TODAY):
+        yield
 
 
 @pytest.fixture
@@ -57,7 +42,7 @@ def view(qtbot, ctx):
 
 @pytest.fixture
 def page(view):
-    return view.pages["assets.register"]
+    yield view.pages["assets.register"]  # the view lives as long as the test (qtbot holds it weakly)
 
 
 @pytest.fixture
@@ -65,10 +50,6 @@ def errors(monkeypatch):
     shown = []
     monkeypatch.setattr("shuanbai_desktop.ui.messages.error", lambda parent, text, title="": shown.append(text))
     return shown
-
-
-def click(qtbot, button):
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def seed(ctx, *inputs: AssetInput) -> list[int]:
@@ -106,7 +87,7 @@ def test_register_a_laptop(qtbot, page, ctx):
     code = f"SB-{(TODAY - timedelta(days=30)).year}-001"
     assert (row.code, row.name, row.place, row.status, row.custodian_name) == (code, "笔记本电脑", "站本部",
                                                                                AssetStatus.IN_USE, "李副站长")
-    assert page.selected_asset().id == row.id
+    assert page.selected().id == row.id
     assert page.history_model.rowCount() == 1 and page.history_model.row(0).kind.label == "登记入账"
     assert page.summary.text() == "共 1 项（在账 1 项，原值 4,599.00 元）"
 
@@ -144,7 +125,7 @@ def test_issue_a_laptop_to_a_worker_and_get_it_back(qtbot, page, ctx):
     grab(dialog, "assets_issue_dialog")
     click(qtbot, dialog.save_button)
     assert not dialog.isVisible(), dialog.errors.text
-    assert page.selected_asset().holder_name == "黄志明"
+    assert page.selected().holder_name == "黄志明"
     assert page.issue_button.text() == "归还…"
     assert not page.repair_button.isEnabled() or page.repair_button.text() == "送修…"
     grab(page.window(), "assets_register_issued")
@@ -157,7 +138,7 @@ def test_issue_a_laptop_to_a_worker_and_get_it_back(qtbot, page, ctx):
     back.date_edit.setDate(TODAY)
     click(qtbot, back.save_button)
     assert not back.isVisible()
-    asset = page.selected_asset()
+    asset = page.selected()
     assert asset.holder_name == "" and asset.status is AssetStatus.IDLE
     assert [h.kind.label for h in page.history_model.rows] == ["登记入账", "领用", "归还"]
 
@@ -195,7 +176,7 @@ def test_labels_sheet_for_the_listed_assets(qtbot, page, ctx, monkeypatch, tmp_p
     click(qtbot, dialog.save_button)
     assert saved.exists()
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(saved),
-                    str(Path(__file__).resolve().parents[2] / "screenshots" / "assets_labels_a4")], check=True)
+                    str(shots.folder() / "assets_labels_a4")], check=True)
     text = subprocess.run(["pdftotext", str(saved), "-"], capture_output=True, text=True, check=True).stdout
     assert "社会工作与志愿服务协会牌匾" in text and "SB-" in text and "桥东街道社会工作服务站" in text
 
@@ -279,7 +260,7 @@ def test_attachments_and_move(qtbot, page, ctx, tmp_path):
     assert [move.place_combo.itemText(i) for i in range(move.place_combo.count())] == ["东湖社工点"]
     click(qtbot, move.save_button)
     assert not move.isVisible(), move.errors.text
-    assert page.selected_asset().place == "东湖社工点"
+    assert page.selected().place == "东湖社工点"
     assert page.history_model.rows[-1].summary == "从站本部调拨到东湖社工点"
 
 

@@ -4,35 +4,19 @@ from __future__ import annotations
 
 import subprocess
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QFileDialog
 
 from shuanbai_desktop.domain.asset_rules import AssetCategory, RequiredItem
-from shuanbai_desktop.services import station
 from shuanbai_desktop.services.assets.register import AssetInput
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.assets import AssetsView
-from shuanbai_desktop.ui.context import AppContext
-from tests.ui.test_assets_register import TODAY, click, grab, laptop, seed
+from tests import shots
+from tests.ui.helpers import click, grab
+from tests.ui.test_assets_register import TODAY, _clock, laptop, seed  # noqa: F401  (_clock)
 
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    with station_db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=station_db, user=admin, station=info)
+SHOTS = shots.folder()  # pictures for a person to look at, outside the checkout
 
 
 @pytest.fixture
@@ -54,7 +38,7 @@ def errors(monkeypatch):
 @pytest.fixture
 def page(view):
     view.show_page("assets.stocktake")
-    return view.pages["assets.stocktake"]
+    yield view.pages["assets.stocktake"]  # the view lives as long as the test (qtbot holds it weakly)
 
 
 @pytest.fixture
@@ -108,7 +92,7 @@ def test_a_count_that_finds_a_missing_item(qtbot, page, ctx, assets, monkeypatch
     grab(closing, "assets_stocktake_close")
     click(qtbot, closing.save_button)
     assert not closing.isVisible(), closing.errors.text
-    take = page.selected_take()
+    take = page.selected()
     assert not take.is_open and take.missing == 1 and take.differences == 2
     assert not page.found_button.isEnabled() and page.start_button.isEnabled()
 

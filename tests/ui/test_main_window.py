@@ -6,34 +6,18 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shuanbai_desktop import paths
 from shuanbai_desktop.data.base import now
 from shuanbai_desktop.domain.labels import BackupKind
-from shuanbai_desktop.services import auth, backup, station
+from shuanbai_desktop.services import auth, backup
 from shuanbai_desktop.services.workbench import Level
-from shuanbai_desktop.ui import fonts
-from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.main_window import AREAS, MainWindow
 from shuanbai_desktop.ui.password_dialog import ChangePasswordDialog
 from shuanbai_desktop.ui.workbench_view import LEVEL_COLORS, WorkbenchView, date_text
 from tests.conftest import ADMIN_PASSWORD
 from tests.ui.helpers import grab
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    with station_db.session() as s:
-        info = station.get_station(s)
-    return AppContext(station_db, admin, info)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import sys
 
 import pytest
 from PySide6.QtCore import QLocale, QTimer, QTranslator
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QWizard
 
 from shuanbai_desktop import app, paths
@@ -15,18 +14,11 @@ from shuanbai_desktop.data.lock import InstanceLock
 from shuanbai_desktop.domain.labels import BackupKind
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import backup, database_ops, station
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.app_flow import AppFlow
 from shuanbai_desktop.ui.crash_dialog import CrashDialog, CrashHandler
 from tests.conftest import ADMIN_PASSWORD
 
 PASSWORD = "Qiao2024dong"
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
 
 
 @pytest.fixture

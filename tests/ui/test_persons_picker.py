@@ -7,36 +7,21 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.domain.labels import Role
+from shuanbai_desktop.domain.target_labels import BenefitKind, TargetGroup
 from shuanbai_desktop.services import auth, persons, station
 from shuanbai_desktop.services.persons import PersonFilter, PersonInput
-from shuanbai_desktop.services.targets.labels import BenefitKind, TargetGroup
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.persons.person_dialog import PersonDialog
 from shuanbai_desktop.ui.persons.picker import PersonPicker
-from tests.ui.helpers import grab as _grab
-from tests.ui.helpers import type_text
+from tests.ui.helpers import click, grab, type_text
 
 VILLAGE = "441302001001"
 ID_A = "440524188001010014"
 ID_B = "11010519491231002X"
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
 
 
 @pytest.fixture
@@ -139,23 +124,19 @@ def dialog(qtbot, ctx):
     return widget
 
 
-def _click(qtbot, button):
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
 def test_bad_input_shown_at_the_field_and_nothing_saved(qtbot, dialog, ctx):
     type_text(dialog.basic.name_edit, "王五")
     dialog.basic.id_edit.setText("110105194912310021")
     assert "校验位" in dialog.basic.id_hint.text()
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert dialog.isVisible() and "校验位" in dialog.errors.text
     assert dialog.basic.id_edit.styleSheet()
     dialog.basic.id_edit.setText("440524198002300011")
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert "出生日期无效" in dialog.errors.text
     dialog.basic.id_edit.setText("440524198001010013")
     dialog.basic.phone_edit.setText("12345678901")
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert "手机号" in dialog.errors.text
     grab(dialog, "persons_dialog_error")
     with ctx.session() as s:
@@ -165,11 +146,11 @@ def test_bad_input_shown_at_the_field_and_nothing_saved(qtbot, dialog, ctx):
 def test_same_id_offers_the_existing_record(qtbot, dialog, ctx):
     type_text(dialog.basic.name_edit, "张叁")
     dialog.basic.id_edit.setText(ID_A.lower())
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert dialog.isVisible() and dialog.choice.isVisible() and not dialog.choice.create_button.isVisible()
     assert "440524********0014" in dialog.choice.message.text()
     grab(dialog, "persons_dialog_duplicate")
-    _click(qtbot, dialog.choice.open_button)
+    click(qtbot, dialog.choice.open_button)
     with ctx.session() as s:
         assert dialog.result() == PersonDialog.DialogCode.Accepted
         assert persons.get_person(s, dialog.person_id).name == "张三"
@@ -180,12 +161,12 @@ def test_similar_person_listed_masked_then_created_anyway(qtbot, dialog, ctx):
     type_text(dialog.basic.name_edit, "张三")
     dialog.basic.reason_edit.setText("新生儿未办证")
     dialog.basic.village_combo.setCurrentIndex(dialog.basic.village_combo.findData(VILLAGE))
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert dialog.isVisible() and dialog.choice.candidates.count() == 1
     assert "440524********0014" in dialog.choice.candidates.item(0).text()
     assert ID_A not in dialog.choice.candidates.item(0).text()
     grab(dialog, "persons_dialog_similar")
-    _click(qtbot, dialog.choice.create_button)
+    click(qtbot, dialog.choice.create_button)
     assert dialog.result() == PersonDialog.DialogCode.Accepted
     with ctx.session() as s:
         assert persons.count(s, PersonFilter(text="张三")) == 2
@@ -201,18 +182,18 @@ def test_edit_target_profile(qtbot, ctx):
     assert dialog.basic.id_edit.text() == "440524********0014" and dialog.basic.id_edit.isReadOnly()
     dialog.tabs.setCurrentWidget(dialog.profile)
     dialog.profile.group_boxes[TargetGroup.DISABLED].setChecked(True)
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert dialog.errors.text == "登记为残疾人时，请选择残疾类别。"
     dialog.profile.disability_combo.setCurrentIndex(dialog.profile.disability_combo.findData("physical"))
     dialog.profile.grade_combo.setCurrentIndex(dialog.profile.grade_combo.findData("2"))
     dialog.profile.group_boxes[TargetGroup.LOW_INCOME].setChecked(True)
     row = dialog.profile.benefits.add_row(BenefitKind.DIBAO)
     dialog.profile.benefits.table.cellWidget(row, 1).setText("abc")
-    _click(qtbot, dialog.save_button)
-    assert "低保金金额应填写金额数字" in dialog.errors.text
+    click(qtbot, dialog.save_button)
+    assert "低保金金额应为金额数字" in dialog.errors.text
     dialog.profile.benefits.table.cellWidget(row, 1).setText("1050.5")
     grab(dialog, "persons_dialog_profile")
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert dialog.result() == PersonDialog.DialogCode.Accepted
     with ctx.session() as s:
         saved = persons.get_person(s, pid)
@@ -255,7 +236,7 @@ def test_editing_the_phone_only_keeps_the_id_number(qtbot, ctx):
     assert ID_A not in dialog.basic.id_edit.text() and "保存时保留原号码" in dialog.basic.id_hint.text()
     grab(dialog, "persons_dialog_masked")
     dialog.basic.phone_edit.setText("13900139000")
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert dialog.result() == PersonDialog.DialogCode.Accepted
     with ctx.session() as s:
         saved = persons.get_person(s, pid)
@@ -270,17 +251,17 @@ def test_reveal_asks_a_reason_audits_and_allows_correcting_the_number(qtbot, ctx
     dialog.show()
     assert dialog.basic.reveal_button.isVisible()
     monkeypatch.setattr(dialog, "ask_reveal_reason", lambda: None)  # the reason prompt cancelled
-    _click(qtbot, dialog.basic.reveal_button)
+    click(qtbot, dialog.basic.reveal_button)
     assert dialog.basic.id_edit.isReadOnly() and _reveals(ctx, pid) == []
     monkeypatch.setattr(dialog, "ask_reveal_reason", lambda: "核对身份证件")
-    _click(qtbot, dialog.basic.reveal_button)
+    click(qtbot, dialog.basic.reveal_button)
     assert dialog.basic.id_edit.text() == ID_A and not dialog.basic.id_edit.isReadOnly()
     assert not dialog.basic.reveal_button.isVisible() and "1880-01-01 出生" in dialog.basic.id_hint.text()
     [event] = _reveals(ctx, pid)
     assert "核对身份证件" in event.changes
     grab(dialog, "persons_dialog_revealed")
     dialog.basic.id_edit.setText("440524198001010013")  # a mistyped number corrected
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     with ctx.session() as s:
         assert persons.get_person(s, pid).id_masked == "440524********0013"
 

@@ -6,26 +6,28 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QDialog
 
 from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.services import auth, station
+from shuanbai_desktop.services.permissions import Permission
 from shuanbai_desktop.services.report.layout import RecordRef
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.report.county_dialog import CountyMergeDialog
 from shuanbai_desktop.ui.report.export_dialog import ExportDialog
 from shuanbai_desktop.ui.report.view import ReportView
-from tests.conftest import ADMIN_PASSWORD
+from tests.clock import clock_on
+from tests.conftest import ADMIN_PASSWORD, build_template
 from tests.db.test_report_figures import build_known
-from tests.ui.helpers import grab as _grab
+from tests.ui.helpers import grab
+
+TODAY = date(2024, 6, 12)  # the clock is set to this day: May 2024 (the known figures) is last month
 
 
 @pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
+def _clock():
+    with clock_on(TODAY):
+        yield
 
 
 @pytest.fixture
@@ -38,14 +40,19 @@ def said(monkeypatch):
     return out
 
 
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
+def _known_on_today(db) -> None:
+    with clock_on(TODAY):
+        build_known(db)
+
+
+@pytest.fixture(scope="module")
+def station_template(station_template, tmp_path_factory):
+    """The known May 2024 records, made once for this module (on this module's day): each test gets a copy."""
+    return build_template(tmp_path_factory, station_template, _known_on_today)
 
 
 @pytest.fixture
 def ctx(station_db):
-    build_known(station_db)
     with station_db.session() as s:
         info = station.get_station(s)
     return AppContext(db=station_db, user=auth.log_in(station_db, "admin", ADMIN_PASSWORD), station=info)
@@ -70,8 +77,7 @@ def _pick_may(qtbot, page):
 def test_deputy_head_previews_checks_and_exports_may(qtbot, view, ctx, tmp_path, monkeypatch, said):
     assert view.tab_titles() == ["月度报表", "台账", "年度数据"]
     page = view.monthly
-    last = date.today().replace(day=1)
-    assert page.selected == ((last.year, last.month - 1) if last.month > 1 else (last.year - 1, 12))
+    assert page.selected == (2024, 5)  # last month is offered first
     _pick_may(qtbot, page)
     assert page.preview.value_text("visits.households") == "3"
     assert page.preview.value_text("window.on_time_rate") == "66.7"
@@ -141,7 +147,7 @@ def test_county_dialog_merges_and_lists_refusals(qtbot, view, ctx, tmp_path):
     usb = tmp_path / "U盘"
     usb.mkdir()
     with ctx.db.session() as s:
-        package.export_month(s, 2024, 5, usb, exported_by="admin", is_admin=True)
+        package.export_month(s, 2024, 5, usb)
     (usb / "坏.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
     dialog = view.open_county()
     qtbot.addWidget(dialog)
@@ -165,8 +171,8 @@ def test_template_page_loads_the_county_form(qtbot, ctx, tmp_path, said):
     from openpyxl import Workbook
 
     from shuanbai_desktop.ui.report import SETTINGS_PAGES
-    key, label, factory, admin_only = SETTINGS_PAGES[0]
-    assert (key, label, admin_only) == ("settings.report_template", "县级报表模板", True)
+    key, label, factory, permission = SETTINGS_PAGES[0]
+    assert (key, label, permission) == ("settings.report_template", "县级报表模板", Permission.REPORT_EXPORT)
     page = factory(ctx)
     qtbot.addWidget(page)
     page.resize(1100, 640)

@@ -6,8 +6,6 @@ from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
 
 from shuanbai_desktop.data import audit
 from shuanbai_desktop.data.models import Person
@@ -15,31 +13,11 @@ from shuanbai_desktop.domain.idcard import make_id_number, mask_id_number
 from shuanbai_desktop.domain.labels import FacilityType, Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth, station
-from shuanbai_desktop.ui import fonts
-from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.settings import SettingsView
-from tests.ui.helpers import grab as _grab
+from tests.ui.helpers import grab
 
 ID_NUMBER = make_id_number("441302", date(1956, 4, 12), 123)
 OLD_DAY = datetime(2024, 3, 1, 9, 30)
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    with station_db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=station_db, user=admin, station=info)
 
 
 @pytest.fixture
@@ -53,8 +31,8 @@ def history(ctx, station_db, monkeypatch):
                 "东湖社工点", FacilityType.PARTY_CENTER, "", "陈社工", "13800138000", (code,)))
     with ctx.session() as s:
         s.add(Person(name="张阿婆", id_number=ID_NUMBER, phone="13912345678"))
-        auth.create_user(s, "wangfang", "王芳", Role.WINDOW, "Chuangkou2024", must_change=False)
-    wangfang = auth.log_in(station_db, "wangfang", "Chuangkou2024")
+        auth.create_user(s, "wangfang", "王芳", Role.ADMIN, "Qiao-dong-2024-wf", must_change=False)  # a second administrator
+    wangfang = auth.log_in(station_db, "wangfang", "Qiao-dong-2024-wf")
     with station_db.session(wangfang.actor) as s:
         station.update_station(s, "桥东街道社工站", "惠州市惠城区桥东路1号", "0752-2808727")
     with pytest.raises(UserError):

@@ -5,32 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from shuanbai_desktop import paths
 from shuanbai_desktop.domain.labels import BackupKind, FacilityType
 from shuanbai_desktop.services import backup, backup_offsite, database_ops, station
 from shuanbai_desktop.services.database_ops import open_app_database
-from shuanbai_desktop.ui import fonts
-from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.settings import SettingsView
+from tests import shots
 from tests.conftest import ADMIN_PASSWORD
-from tests.ui.helpers import grab as _grab
+from tests.ui.helpers import app_context, click, grab
 
-SHOTS = Path("/tmp/shuanbai-shots")
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
+SHOTS = shots.folder()  # pictures for a person to look at, outside the checkout
 
 
 @pytest.fixture
@@ -43,9 +29,7 @@ def relogins():
 
 @pytest.fixture
 def ctx(station_db, admin, relogins):
-    with station_db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=station_db, user=admin, station=info, request_relogin=relogins.append)
+    return app_context(station_db, admin, request_relogin=relogins.append)
 
 
 @pytest.fixture
@@ -76,10 +60,6 @@ def dialogs(monkeypatch):
     return said
 
 
-def _click(qtbot, button):
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
 def _add_point(ctx, name):
     with ctx.session() as s:
         codes = [v.code for v in station.list_villages(s)][:1]
@@ -89,7 +69,7 @@ def _add_point(ctx, name):
 def test_back_up_now_adds_a_checked_row(qtbot, page, ctx):
     assert page.model.rowCount() == 0
     assert page.folder_label.text() == str(paths.backups_dir(ctx.db.path))
-    _click(qtbot, page.backup_button)
+    click(qtbot, page.backup_button)
     qtbot.waitUntil(lambda: not page.worker.running)
     assert page.model.rowCount() == 1
     assert page.model.index(0, 1).data() == "手动"
@@ -107,7 +87,7 @@ def test_copy_to_another_folder(qtbot, page, tmp_path, monkeypatch):
     usb = tmp_path / "U盘"
     usb.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(usb))
-    _click(qtbot, page.copy_button)
+    click(qtbot, page.copy_button)
     qtbot.waitUntil(lambda: not page.worker.running)
     copies = backup.list_backups(usb)
     assert len(copies) == 1 and copies[0].ok
@@ -116,12 +96,12 @@ def test_copy_to_another_folder(qtbot, page, tmp_path, monkeypatch):
 
 
 def test_recheck_selected_backup(qtbot, page, ctx, dialogs):
-    _click(qtbot, page.recheck_button)
+    click(qtbot, page.recheck_button)
     assert dialogs["error"] == ["请先在备份列表中选中一份备份。"]
     database_ops.backup_now(ctx.db, BackupKind.MANUAL, ctx.user.actor)
     page.refresh()
     page.table.selectRow(0)
-    _click(qtbot, page.recheck_button)
+    click(qtbot, page.recheck_button)
     qtbot.waitUntil(lambda: not page.worker.running)
     assert page.model.index(0, 3).data().startswith("完好（")
     assert page.model.index(0, 3).data().endswith("复查）")
@@ -133,7 +113,7 @@ def test_restore_from_list_keeps_a_safety_copy_and_relogs_in(qtbot, page, ctx, r
     _add_point(ctx, "备份之后新增的社工点")
     page.refresh()
     page.table.selectRow(0)
-    _click(qtbot, page.restore_button)
+    click(qtbot, page.restore_button)
     assert len(dialogs["confirm"]) == 1
     assert "恢复前安全副本" in dialogs["confirm"][0] and "登录界面" in dialogs["confirm"][0]
     assert dialogs["error"] == []
@@ -153,7 +133,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(qtbot, page, ctx, relogins,
     junk.write_bytes(b"not a database at all" * 100)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(junk), ""))
     _add_point(ctx, "现有社工点")
-    _click(qtbot, page.restore_file_button)
+    click(qtbot, page.restore_file_button)
     assert len(dialogs["error"]) == 1 and dialogs["confirm"] == [] and relogins == []
     with ctx.session() as s:
         assert [p.name for p in station.list_service_points(s)] == ["现有社工点"]
@@ -164,7 +144,7 @@ def test_restore_cancelled_changes_nothing(qtbot, page, ctx, relogins, monkeypat
     page.refresh()
     page.table.selectRow(0)
     monkeypatch.setattr("shuanbai_desktop.ui.messages.confirm", lambda *a, **k: False)
-    _click(qtbot, page.restore_button)
+    click(qtbot, page.restore_button)
     assert relogins == []
     assert [b.kind for b in backup.list_backups(Path(page.folder))] == [BackupKind.MANUAL]
 
@@ -182,11 +162,11 @@ def test_second_backup_folder_is_set_copied_and_shown(qtbot, view, page, ctx, tm
     usb = tmp_path / "U盘"
     usb.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(usb))
-    _click(qtbot, page.second_button)
+    click(qtbot, page.second_button)
     assert page.second_label.text().startswith(str(usb)) and "已连接" in page.second_label.text()
     with ctx.session() as s:
         assert backup_offsite.configured_folder(s) == usb
-    _click(qtbot, page.backup_button)
+    click(qtbot, page.backup_button)
     qtbot.waitUntil(lambda: not page.worker.running)
     copies = backup.list_backups(usb)
     assert len(copies) == 1
@@ -194,7 +174,6 @@ def test_second_backup_folder_is_set_copied_and_shown(qtbot, view, page, ctx, tm
     assert "最近一份本机以外的备份" in page.offsite_label.text() and str(usb) in page.offsite_label.text()
     assert f"{copies[0].created_at:%Y-%m-%d %H:%M}" in page.offsite_label.text()
     view.resize(1366, 768)
-    SHOTS.mkdir(exist_ok=True)
     QApplication.processEvents()
     view.grab().save(str(SHOTS / "settings_backup_second_folder.png"))
     usb.rename(tmp_path / "拔掉了")  # unplugged: the page still says where and when
@@ -224,7 +203,7 @@ def test_restoring_another_stations_backup_needs_its_name_typed(qtbot, page, ctx
             return name
         return ask
     monkeypatch.setattr("shuanbai_desktop.ui.settings.restore.ask_station_name", typed("桥东街道社会工作服务站"))
-    _click(qtbot, page.restore_file_button)
+    click(qtbot, page.restore_file_button)
     assert asked == [("桥西街道社会工作服务站", ("441302001", "桥东街道社会工作服务站"))]
     assert dialogs["error"] == ["输入的站名与备份中的站名不一致，没有恢复。"]
     assert dialogs["confirm"] == [] and relogins == []
@@ -232,7 +211,7 @@ def test_restoring_another_stations_backup_needs_its_name_typed(qtbot, page, ctx
         assert station.get_station(s).town_code == "441302001"
     assert not list(ctx.db.path.parent.glob("*.restore.tmp"))
     monkeypatch.setattr("shuanbai_desktop.ui.settings.restore.ask_station_name", typed("桥西街道社会工作服务站"))
-    _click(qtbot, page.restore_file_button)
+    click(qtbot, page.restore_file_button)
     assert len(dialogs["confirm"]) == 1 and len(relogins) == 1
     with relogins[0].session() as s:
         assert station.get_station(s).town_code == "441302002"
@@ -269,7 +248,7 @@ def test_restore_from_a_write_protected_file(qtbot, page, ctx, relogins, dialogs
     _add_point(ctx, "备份之后的社工点")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(file), ""))
     try:
-        _click(qtbot, page.restore_file_button)
+        click(qtbot, page.restore_file_button)
     finally:
         stick.chmod(0o755)
     assert dialogs["error"] == [] and len(relogins) == 1
@@ -284,6 +263,6 @@ def test_a_changed_backup_is_refused_in_the_gui(qtbot, page, ctx, relogins, dial
     made.path.write_bytes(bytes(data))
     page.refresh()
     page.table.selectRow(0)
-    _click(qtbot, page.restore_button)
+    click(qtbot, page.restore_button)
     assert len(dialogs["error"]) == 1 and "校验值" in dialogs["error"][0]
     assert dialogs["confirm"] == [] and relogins == []

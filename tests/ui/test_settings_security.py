@@ -4,28 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from shuanbai_desktop.services import settings, station
+from shuanbai_desktop.services import settings
 from shuanbai_desktop.services.settings import INT_SETTINGS
-from shuanbai_desktop.ui import fonts
-from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.settings import SettingsView
 from tests.ui.helpers import grab as _grab
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    with station_db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=station_db, user=admin, station=info)
 
 
 @pytest.fixture

@@ -4,29 +4,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from shuanbai_desktop.domain.labels import FacilityType, Role
 from shuanbai_desktop.services import auth, station
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.settings import SettingsView
-from tests.ui.helpers import grab as _grab
-from tests.ui.helpers import type_text
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    with station_db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=station_db, user=admin, station=info)
+from tests.ui.helpers import grab, type_text
 
 
 @pytest.fixture
@@ -37,11 +21,6 @@ def view(qtbot, ctx):
     widget.show()
     widget.show_page("settings.station")
     return widget
-
-
-def grab(widget, name):
-    QApplication.processEvents()  # let pending layout changes land before the picture
-    return _grab(widget, name)
 
 
 def _villages(ctx):
@@ -183,6 +162,21 @@ def test_non_admin_sees_no_user_or_audit_tabs_and_cannot_restore(qtbot, station_
     view.show_page("settings.backup")
     backup_page = view.pages["settings.backup"]
     assert backup_page.backup_button.isVisible()
+    assert not backup_page.copy_button.isVisible()  # 复制到U盘: a full copy leaves the PC, administrator only
+    assert not backup_page.second_button.isVisible()
     assert not hasattr(backup_page, "restore_button")
     assert not [b.text() for b in backup_page.findChildren(QPushButton) if "恢复" in b.text()]
     grab(view, "settings_backup_readonly")
+
+
+def test_a_supervisor_may_not_back_up_by_hand(qtbot, station_db, ctx):
+    with ctx.session() as s:
+        auth.create_user(s, "dudao", "刘督导", Role.SUPERVISOR, "Du-dao-2024-qd", must_change=False)
+    user = auth.log_in(station_db, "dudao", "Du-dao-2024-qd")
+    view = SettingsView(AppContext(db=station_db, user=user, station=ctx.station))
+    qtbot.addWidget(view)
+    view.show()
+    view.show_page("settings.backup")
+    page = view.pages["settings.backup"]
+    assert not page.backup_button.isVisible() and not page.copy_button.isVisible()
+    assert "自动备份" in page.empty_note.text()

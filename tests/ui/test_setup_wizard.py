@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QWizard
 
 from shuanbai_desktop.data import divisions
+from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.services import auth, station
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.setup_wizard import SetupWizard
 from tests.ui.helpers import grab, type_text
 
 PASSWORD = "Qiao2024dong"
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
 
 
 @pytest.fixture
@@ -103,7 +96,7 @@ def test_end_to_end_creates_station_villages_and_admin(qtbot, wizard, empty_db):
     assert (info.town_code, info.name, info.phone) == ("441302001", "桥东街道社会工作服务站", "0752-2808727")
     assert len(villages) == 13
     user = auth.log_in(empty_db, "qiaodong", PASSWORD)
-    assert user.is_admin and user.display_name == "陈副站长" and not user.must_change_password
+    assert user.role is Role.ADMIN and user.display_name == "陈副站长" and not user.must_change_password
 
 
 def test_empty_station_name_is_refused_at_the_field(qtbot, wizard, empty_db):

@@ -2,39 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
-from PySide6.QtGui import QFontDatabase
+import pytest
 from PySide6.QtWidgets import QApplication
 
-from shuanbai_desktop.services import station
-from shuanbai_desktop.services.demo import generate_demo
-from shuanbai_desktop.ui import fonts
-from shuanbai_desktop.ui.context import AppContext
-from tests.ui.helpers import grab as _grab
+from shuanbai_desktop.demo import generate_demo
+from tests.clock import clock_on
 
 WIDTH, HEIGHT = 1198, 690  # 1366×768 less the navigation column, title and status bars
 
 
-def ensure_fonts(qapp) -> None:
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-def make_ctx(db, user) -> AppContext:
-    with db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=db, user=user, station=info)
+DAY = date(2026, 11, 18)  # the demo team's day; the staff screen tests run on it (``on_demo_day``)
 
 
 def with_demo(db) -> None:
-    """The demo station's staff, dated today (the screens work with today's date)."""
-    generate_demo(db, residents=0, today=date.today())
+    """The demo station's staff, made on ``DAY`` (an hour before the tests' clock starts)."""
+    with clock_on(DAY, time(9, 0)):
+        generate_demo(db, residents=0, today=DAY)
 
 
-def grab(widget, name: str):
-    QApplication.processEvents()
-    return _grab(widget, name)
+@pytest.fixture
+def on_demo_day():
+    """The clock set to ``DAY`` for the whole test: the screens read it, and must agree with the demo team
+    (whose supervision skips a month two months back, for instance, which is last year in January)."""
+    with clock_on(DAY):
+        yield
 
 
 def show(qtbot, widget, width: int = WIDTH, height: int = HEIGHT):

@@ -12,28 +12,22 @@ from shuanbai_desktop.domain.staff_labels import ContractStatus
 from shuanbai_desktop.services import auth
 from shuanbai_desktop.services.staff import contracts, supervision, training
 from shuanbai_desktop.ui.staff.view import StaffView
-from tests.ui.helpers import type_text
-from tests.ui.test_staff_common import ensure_fonts, grab, make_ctx, show, with_demo
+from tests.conftest import build_template
+from tests.ui.helpers import app_context, click, grab, type_text
+from tests.ui.test_staff_common import on_demo_day, show, with_demo  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.usefixtures("on_demo_day")
 
 
-@pytest.fixture(autouse=True)
-def _fonts(qapp):
-    ensure_fonts(qapp)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    with_demo(station_db)
-    return make_ctx(station_db, admin)
+@pytest.fixture(scope="module")
+def station_template(station_template, tmp_path_factory):
+    """The demo team, generated once for this module: every test starts from a copy."""
+    return build_template(tmp_path_factory, station_template, with_demo)
 
 
 @pytest.fixture
 def view(qtbot, ctx):
     return show(qtbot, StaffView(ctx))
-
-
-def _click(qtbot, button):
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def test_contracts_show_who_is_not_eligible_and_why(qtbot, view, ctx):
@@ -48,12 +42,12 @@ def test_contracts_show_who_is_not_eligible_and_why(qtbot, view, ctx):
     grab(view, "staff_contracts")
     dialog = page.renew()
     assert "不符合" in dialog.eligibility_label.text() and dialog.override_edit.isEnabled()
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert dialog.isVisible() and dialog.override_edit.styleSheet()
     assert "不符合续聘条件" in dialog.errors.text and "特批理由" in dialog.errors.text
     grab(dialog, "staff_contract_renew_refused")
     type_text(dialog.override_edit, "经镇(街道)研究同意续聘一期")
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert not dialog.isVisible(), dialog.errors.text
     staff_id = rows[ineligible].staff_id
     with ctx.session() as s:
@@ -68,10 +62,10 @@ def test_a_new_contract_ending_before_it_starts_is_refused(qtbot, view, ctx):
     before = page.history_model.rowCount()
     dialog = page.new_contract()
     dialog.end_edit.setDate(dialog.start_edit.date().addDays(-1))
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert dialog.errors.text == "合同终止日期不能早于起始日期。" and dialog.end_edit.styleSheet()
     dialog.three_years()
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert "重叠" in dialog.errors.text  # the worker's current contract still runs
     dialog.reject()
     assert page.history_model.rowCount() == before
@@ -86,15 +80,15 @@ def test_training_with_too_many_hours_is_refused_then_saved(qtbot, view, ctx):
     type_text(dialog.title_edit, "儿童福利政策培训")
     type_text(dialog.hours_edit, "25")
     dialog.people.set_checked([dialog.people.list.item(0).data(Qt.ItemDataRole.UserRole)])
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert dialog.errors.text == "培训学时不能超过每天 24 小时（一天最多 24 学时）。"
     grab(dialog, "staff_training_dialog_error")
     dialog.hours_edit.setText("3")
     dialog.people.set_checked([])
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert dialog.errors.text == "请至少选择一名参加培训的人员。"
     dialog.people.all_button.click()
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert not dialog.isVisible(), dialog.errors.text
     assert page.model.rowCount() == before + 1
     with ctx.session() as s:
@@ -111,10 +105,10 @@ def test_a_second_assessment_for_the_same_year_is_refused_at_the_year(qtbot, vie
     page.table.selectRow(next(i for i, r in enumerate(page.model.rows) if r.staff_id == other_year.staff_id))
     dialog = page.edit_assessment()
     dialog.year_spin.setValue(2024)
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert "2024年度的考核已经录入过了" in dialog.errors.text
     dialog.year_spin.setValue(date.today().year + 1)
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert "不能录入未来年度" in dialog.errors.text
     grab(dialog, "staff_assessment_dialog_error")
     dialog.reject()
@@ -125,7 +119,7 @@ def test_supervision_page_flags_missing_months_and_a_supervisor_records_a_visit(
     with ctx.session() as s:
         auth.create_user(s, "dd", "刘督导", Role.SUPERVISOR, "Dudao2024ab", must_change=False)
     user = auth.log_in(station_db, "dd", "Dudao2024ab")
-    view = show(qtbot, StaffView(make_ctx(station_db, user)))
+    view = show(qtbot, StaffView(app_context(station_db, user)))
     assert view.tab_titles() == ["人员名册", "培训", "督导"]
     view.show_page("staff.supervision")
     page = view.pages["staff.supervision"]
@@ -134,10 +128,10 @@ def test_supervision_page_flags_missing_months_and_a_supervisor_records_a_visit(
     dialog = page.add()
     type_text(dialog.supervisor_edit, "刘督导")
     type_text(dialog.hours_edit, "30")
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert "一次督导跨多天的，请填写结束日期" in dialog.errors.text and dialog.hours_edit.styleSheet()
     dialog.hours_edit.setText("16")
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert not dialog.isVisible(), dialog.errors.text
     with ctx.session() as s:
         assert supervision.list_supervisions(s)[0].supervisor == "刘督导"
@@ -152,11 +146,11 @@ def test_pay_sheet_is_shown_edited_and_exported(qtbot, view, ctx, tmp_path, monk
     dialog = page.edit()
     dialog.spins[next(f for f in dialog.spins if f.label == "业绩")].setValue(60)
     dialog.other_edit.setText("-1")
-    _click(qtbot, dialog.save_button)
-    assert dialog.errors.text == "金额不能为负数。"
+    click(qtbot, dialog.save_button)
+    assert dialog.errors.text == "津贴补贴不能为负数。"
     dialog.other_edit.setText("150")
     grab(dialog, "staff_pay_line_dialog")
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert not dialog.isVisible()
     line = page.sheet.lines[0]
     assert line.other_pay == 150 and line.scores[next(f for f in line.scores if f.label == "业绩")] == 60

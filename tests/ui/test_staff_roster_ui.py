@@ -17,18 +17,10 @@ from shuanbai_desktop.services import auth
 from shuanbai_desktop.services.staff import roster
 from shuanbai_desktop.ui.staff.view import StaffView
 from tests.db.test_staff_common import id_number
-from tests.ui.helpers import type_text
-from tests.ui.test_staff_common import ensure_fonts, grab, make_ctx, show, with_demo
+from tests.ui.helpers import app_context, grab, type_text
+from tests.ui.test_staff_common import on_demo_day, show, with_demo  # noqa: F401  (fixture)
 
-
-@pytest.fixture(autouse=True)
-def _fonts(qapp):
-    ensure_fonts(qapp)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    return make_ctx(station_db, admin)
+pytestmark = pytest.mark.usefixtures("on_demo_day")
 
 
 def _count(ctx) -> int:
@@ -129,7 +121,7 @@ def test_a_social_worker_sees_the_roster_training_and_supervision_only(qtbot, ct
     with ctx.session() as s:
         auth.create_user(s, "sgx", "社工小王", Role.SOCIAL_WORKER, "Shegong2024", must_change=False)
     user = auth.log_in(station_db, "sgx", "Shegong2024")
-    view = show(qtbot, StaffView(make_ctx(station_db, user)))
+    view = show(qtbot, StaffView(app_context(station_db, user)))
     assert view.tab_titles() == ["人员名册", "培训", "督导"]
     page = view.pages["staff.roster"]
     assert not page.add_button.isVisible() and not page.leave_button.isVisible()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
 
 from shuanbai_desktop.domain.staff_labels import Certificate, Factor, Insurance
 from shuanbai_desktop.services.permissions import Permission
@@ -14,22 +13,10 @@ from shuanbai_desktop.ui.staff import SETTINGS_PAGES
 from shuanbai_desktop.ui.staff.pay_table_page import PayTablePage
 from shuanbai_desktop.ui.staff.staffing_panel import StaffingPanel
 from shuanbai_desktop.ui.staff.weights_page import WeightsPage
-from tests.ui.helpers import type_text
-from tests.ui.test_staff_common import ensure_fonts, grab, make_ctx, show, with_demo
+from tests.ui.helpers import click, grab, type_text
+from tests.ui.test_staff_common import on_demo_day, show, with_demo  # noqa: F401  (fixture)
 
-
-@pytest.fixture(autouse=True)
-def _fonts(qapp):
-    ensure_fonts(qapp)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    return make_ctx(station_db, admin)
-
-
-def _click(qtbot, button):
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+pytestmark = pytest.mark.usefixtures("on_demo_day")
 
 
 def test_settings_pages_are_declared_for_the_administrator(qtbot, ctx):
@@ -47,18 +34,18 @@ def test_pay_levels_and_rates_are_entered(qtbot, ctx):
     dialog.cert_combo.setCurrentIndex(dialog.cert_combo.findData(Certificate.ASSISTANT))
     type_text(dialog.base_edit, "3400")
     type_text(dialog.perf_edit, "一千")
-    _click(qtbot, dialog.save_button)
-    assert dialog.errors.text == "绩效工资标准应为数字，例如 12 或 7.5。" and dialog.perf_edit.styleSheet()
+    click(qtbot, dialog.save_button)
+    assert dialog.errors.text == "绩效工资标准应为金额数字（元），例如 1050 或 1050.50。" and dialog.perf_edit.styleSheet()
     dialog.perf_edit.setText("1000")
-    _click(qtbot, dialog.save_button)
+    click(qtbot, dialog.save_button)
     assert not dialog.isVisible() and page.model.rowCount() == 1
     assert page.model.data(page.model.index(0, 5)) == "4,400.00"
     page.rate_edits[(Insurance.FUND, 0)].setText("45")
-    _click(qtbot, page.rates_button)
+    click(qtbot, page.rates_button)
     assert "住房公积金单位缴费比例应在 0% 到 40% 之间" in page.rates_errors.text
     page.rate_edits[(Insurance.FUND, 0)].setText("12")
     page.rate_edits[(Insurance.FUND, 1)].setText("12")
-    _click(qtbot, page.rates_button)
+    click(qtbot, page.rates_button)
     with ctx.session() as s:
         assert pay_table.get_rates(s)[Insurance.FUND] == (Decimal(12), Decimal(12))
     grab(page, "staff_settings_pay_table")
@@ -69,11 +56,11 @@ def test_weights_must_add_up_to_100_before_they_are_saved(qtbot, ctx):
     assert page.total_label.text() == "合计 100%"
     page.spins[Factor.RESULTS].setValue(30)
     assert page.total_label.text() == "合计 90%（应为 100%）"
-    _click(qtbot, page.save_button)
+    click(qtbot, page.save_button)
     assert page.errors.text == "各因素权重之和应为 100%，现在是 90%。"
     grab(page, "staff_settings_weights_error")
     page.spins[Factor.HONOURS].setValue(15)
-    _click(qtbot, page.save_button)
+    click(qtbot, page.save_button)
     assert page.notice.text().startswith("已保存")
     with ctx.session() as s:
         assert pay_table.get_weights(s)[Factor.HONOURS] == 15

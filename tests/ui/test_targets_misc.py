@@ -6,48 +6,26 @@ import random
 from datetime import date
 
 import pytest
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
 from sqlalchemy import insert, select
 
 from shuanbai_desktop.data.models import AuditEntry, Person
 from shuanbai_desktop.domain.idcard import make_id_number
 from shuanbai_desktop.domain.labels import Role
-from shuanbai_desktop.services import attachments, auth, persons, station
+from shuanbai_desktop.domain.target_labels import Relation, Risk
+from shuanbai_desktop.services import attachments, auth, persons
 from shuanbai_desktop.services.permissions import Permission
 from shuanbai_desktop.services.persons import PersonInput
 from shuanbai_desktop.services.targets import households, intervals
 from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
-from shuanbai_desktop.services.targets.labels import Relation, Risk
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.attachments_dialog import AttachmentsDialog
 from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.persons.list_page import PersonsPage
 from shuanbai_desktop.ui.persons.paged_model import BLOCK, FETCH_STEP, MAX_BLOCKS
 from shuanbai_desktop.ui.targets import SETTINGS_PAGES
-from shuanbai_desktop.ui.targets.household_view import HouseholdView
-from tests.ui.helpers import grab as _grab
-from tests.ui.helpers import type_text
+from shuanbai_desktop.ui.targets.household_file_dialog import HouseholdFileDialog
+from tests.ui.helpers import grab, type_text
 
 VILLAGE = "441302001001"
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
-
-
-@pytest.fixture
-def ctx(station_db, admin):
-    with station_db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=station_db, user=admin, station=info)
 
 
 def test_big_list_is_paged_and_never_loaded_whole(qtbot, ctx, station_db):
@@ -107,10 +85,10 @@ def household(ctx):
 
 
 def test_print_with_full_numbers_is_audited(qtbot, ctx, household, monkeypatch):
-    view = HouseholdView(ctx, household)
+    view = HouseholdFileDialog(ctx, household)
     qtbot.addWidget(view)
     view.show()
-    grab(view, "targets_household_view")
+    grab(view, "targets_household_file")
     saved = []
     monkeypatch.setattr("shuanbai_desktop.ui.printing.save_pdf_as", lambda p, pdf, name: saved.append((pdf, name)) or pdf)
     view.print_button.click()
@@ -133,7 +111,7 @@ def test_print_offers_no_full_numbers_to_the_counter(qtbot, ctx, household, stat
     with station_db.session() as s:
         auth.create_user(s, "ck", "陈窗口", Role.WINDOW, "Chuangkou-2024-x", must_change=False)
     window = AppContext(db=station_db, user=auth.log_in(station_db, "ck", "Chuangkou-2024-x"), station=ctx.station)
-    view = HouseholdView(window, household)
+    view = HouseholdFileDialog(window, household)
     qtbot.addWidget(view)
     view.print_file()
     assert view.print_dialog.full_box.isHidden()

@@ -5,33 +5,32 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
 
-from shuanbai_desktop.services import auth, demo, demo_targets, station
+from shuanbai_desktop import demo
+from shuanbai_desktop.demo import targets as demo_targets
+from shuanbai_desktop.domain.target_labels import CaseStage
+from shuanbai_desktop.services import auth, station
 from shuanbai_desktop.services.targets.cases import CaseFilter, list_cases
-from shuanbai_desktop.services.targets.labels import CaseStage
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.context import AppContext
 from shuanbai_desktop.ui.targets.view import TargetsView
-from tests.ui.helpers import grab as _grab
+from tests.conftest import build_template
+from tests.ui.helpers import grab
 
 
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
+def _targets_demo(db) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo, "_feature_generators", lambda: iter([demo_targets.add_demo]))
+        demo.generate_demo(db, residents=2000, today=date.today())
 
 
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
+@pytest.fixture(scope="module")
+def station_template(station_template, tmp_path_factory):
+    """The demo residents, generated once for this module: every test starts from a copy."""
+    return build_template(tmp_path_factory, station_template, _targets_demo)
 
 
 @pytest.fixture
-def view(qtbot, station_db, monkeypatch):
-    monkeypatch.setattr(demo, "_feature_generators", lambda: iter([demo_targets.add_demo]))
-    demo.generate_demo(station_db, residents=2000, today=date.today())
+def view(qtbot, station_db):
     user = auth.log_in(station_db, "sg1", demo.DEMO_PASSWORD)
     with station_db.session() as s:
         info = station.get_station(s)

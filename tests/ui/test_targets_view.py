@@ -9,38 +9,17 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
 
 from shuanbai_desktop.domain.labels import Role
+from shuanbai_desktop.domain.target_labels import CaseStage, Relation, ResourceKind, Risk, TargetGroup
 from shuanbai_desktop.services import auth, persons, station
 from shuanbai_desktop.services.persons import PersonFilter, PersonInput
 from shuanbai_desktop.services.targets import month_figures
-from shuanbai_desktop.services.targets.labels import CaseStage, Relation, ResourceKind, Risk, TargetGroup
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.context import AppContext
-from shuanbai_desktop.ui.persons.common import to_qdate
 from shuanbai_desktop.ui.targets.view import TargetsView
-from tests.ui.helpers import grab as _grab
-from tests.ui.helpers import type_text
+from tests.ui.helpers import click, grab, type_text
 
 VILLAGE = "441302001001"
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
-
-
-def click(qtbot, button):
-    assert button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 @pytest.fixture
@@ -100,11 +79,11 @@ def test_social_worker_walks_a_case_end_to_end(qtbot, view, ctx, tmp_path, monke
     visit.needs.spiritual_box.setChecked(True)
     type_text(visit.needs.edits["spiritual"], "孙女需要心理陪伴")
     visit.risk_combo.setCurrentIndex(visit.risk_combo.findData(Risk.HIGH.value))
-    assert visit.due_edit.date() == to_qdate(date.today() + timedelta(days=7))
-    visit.due_edit.setDate(to_qdate(date.today() - timedelta(days=1)))
+    assert visit.due_edit.date().toPython() == date.today() + timedelta(days=7)
+    visit.due_edit.setDate(date.today() - timedelta(days=1))
     click(qtbot, visit.save_button)
     assert visit.errors.text == "下次走访日期应晚于本次走访日期。"
-    visit.due_edit.setDate(to_qdate(date.today() + timedelta(days=7)))
+    visit.due_edit.setDate(date.today() + timedelta(days=7))
     visit.case_box.setChecked(True)
     grab(visit, "targets_visit_dialog")
     click(qtbot, visit.save_button)

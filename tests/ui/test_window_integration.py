@@ -8,15 +8,16 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from shuanbai_desktop.services import demo_window, station
+from shuanbai_desktop.demo import window as demo_window
+from shuanbai_desktop.services import station
 from shuanbai_desktop.services.workbench import Level
 from shuanbai_desktop.ui import main_window
 from shuanbai_desktop.ui.context import AppContext
+from shuanbai_desktop.ui.counter.view import CounterView
 from shuanbai_desktop.ui.main_window import Area, MainWindow
-from shuanbai_desktop.ui.window.view import WindowView
 from shuanbai_desktop.ui.workbench_view import LEVEL_COLORS
 from tests.db.test_window_helpers import win_fixture, win_template  # noqa: F401  (fixtures)
-from tests.ui.test_window_register import _cjk_fonts, grab  # noqa: F401
+from tests.ui.helpers import grab
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def window(qtbot, win, monkeypatch):
         demo_window.add_demo(s, random.Random(5), date.today())
         info = station.get_station(s)
     areas = list(main_window.AREAS)
-    areas.insert(1, Area("window", "窗口登记", WindowView))  # as the lead will register it
+    areas.insert(1, Area("window", "窗口登记", CounterView))  # as the lead will register it
     monkeypatch.setattr(main_window, "AREAS", areas)
     w = MainWindow(AppContext(win.db, win.admin, info), idle_timeout_ms=600_000)
     qtbot.addWidget(w)

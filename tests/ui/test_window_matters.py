@@ -10,15 +10,15 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from shuanbai_desktop.data.base import now
+from shuanbai_desktop.domain.counter_labels import EventKind, Handling, Status
 from shuanbai_desktop.services import station
 from shuanbai_desktop.services.window import details
-from shuanbai_desktop.services.window.terms import EventKind, Handling, Status
 from shuanbai_desktop.ui.context import AppContext
-from shuanbai_desktop.ui.window.common import OVERDUE_COLOR, SOON_COLOR
-from shuanbai_desktop.ui.window.view import WindowView
+from shuanbai_desktop.ui.counter.view import CounterView
+from shuanbai_desktop.ui.widgets import AMBER, RED
 from tests.db.test_window_helpers import win_fixture, win_template  # noqa: F401  (fixtures)
-from tests.ui.helpers import type_text
-from tests.ui.test_window_register import SIZE, FakePrinter, _cjk_fonts, grab, key  # noqa: F401
+from tests.ui.helpers import grab, type_text
+from tests.ui.test_window_register import SIZE, FakePrinter, key
 
 
 def _workdays_ago(days: int) -> datetime:
@@ -40,7 +40,7 @@ def data(win):
 def view(qtbot, win):
     with win.db.session() as s:
         info = station.get_station(s)
-    widget = WindowView(AppContext(db=win.db, user=win.clerk, station=info))
+    widget = CounterView(AppContext(db=win.db, user=win.clerk, station=info))
     qtbot.addWidget(widget)
     widget.resize(*SIZE)
     widget.show()
@@ -59,11 +59,11 @@ def test_open_matters_sorted_by_due_date_overdue_red(view, data):
     page = view.matters_page
     tickets = [r.ticket_no for r in page.model.rows]
     assert tickets[0] == data["overdue"].ticket_no and data["done"].ticket_no not in tickets
-    assert _color(page, 0) == QColor(OVERDUE_COLOR).name()
+    assert _color(page, 0) == QColor(RED).name()
     assert page.model.rows[0].urgency_text == "已超期"
     soon_row = [r.ticket_no for r in page.model.rows].index(data["soon"].ticket_no)
     assert page.model.rows[soon_row].urgency_text in ("即将到期", "已超期")
-    assert _color(page, soon_row) in (QColor(SOON_COLOR).name(), QColor(OVERDUE_COLOR).name())
+    assert _color(page, soon_row) in (QColor(AMBER).name(), QColor(RED).name())
     grab(view, "window-matters-open")
 
 
@@ -143,7 +143,7 @@ def test_filters_and_reopen(qtbot, view, win, data):
     assert [r.ticket_no for r in page.model.rows] == [data["later"].ticket_no]
     page.date_from.setText("2026-13-01")
     page.refresh()                                             # a bad date: message at the field, list unchanged
-    assert page.filter_errors.text == "登记起始日期不是有效日期，请按 2024-03-05 的格式填写"
+    assert page.filter_errors.text == "登记起始日期不是有效日期，请按 2024-03-05 的格式填写。"
     assert [r.ticket_no for r in page.model.rows] == [data["later"].ticket_no]
 
 

@@ -7,31 +7,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from shuanbai_desktop.domain.counter_labels import Channel, EventKind, Handling, Status
 from shuanbai_desktop.services import station
 from shuanbai_desktop.services.window import details, queries
-from shuanbai_desktop.services.window.terms import Channel, EventKind, Handling, Status
-from shuanbai_desktop.ui import fonts
 from shuanbai_desktop.ui.context import AppContext
-from shuanbai_desktop.ui.window.view import WindowView
+from shuanbai_desktop.ui.counter.view import CounterView
 from tests.db.test_window_helpers import win_fixture, win_template  # noqa: F401  (fixtures)
-from tests.ui.helpers import grab as _grab
-from tests.ui.helpers import type_text
+from tests.ui.helpers import app_context, grab, type_text
 
 SIZE = (1198, 690)  # 1366×768 minus the navigation column, menu and status bar
-
-
-@pytest.fixture(autouse=True)
-def _cjk_fonts(qapp):
-    if "WenQuanYi Micro Hei" not in QFontDatabase.families():
-        fonts.install_fonts(qapp)
-
-
-def grab(widget, name):
-    QApplication.processEvents()
-    return _grab(widget, name)
 
 
 class FakePrinter:
@@ -47,14 +33,12 @@ class FakePrinter:
 
 @pytest.fixture
 def ctx(win):
-    with win.db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=win.db, user=win.clerk, station=info)
+    return app_context(win.db, win.clerk)
 
 
 @pytest.fixture
 def view(qtbot, ctx):
-    widget = WindowView(ctx)
+    widget = CounterView(ctx)
     qtbot.addWidget(widget)
     widget.resize(*SIZE)
     widget.show()
@@ -211,7 +195,7 @@ def test_supervisor_sees_but_cannot_register_handle_or_print(qtbot, win):
     saved = win.register(at=datetime.now().replace(microsecond=0))
     with win.db.session() as s:
         info = station.get_station(s)
-    widget = WindowView(AppContext(db=win.db, user=win.supervisor, station=info))
+    widget = CounterView(AppContext(db=win.db, user=win.supervisor, station=info))
     qtbot.addWidget(widget)
     widget.resize(*SIZE)
     widget.show()

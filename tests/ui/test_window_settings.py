@@ -7,25 +7,22 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QLabel, QWidget
 
-from shuanbai_desktop.services import station
 from shuanbai_desktop.services.permissions import Permission
 from shuanbai_desktop.services.window import catalogue, departments, holidays, print_settings
-from shuanbai_desktop.ui.context import AppContext
-from shuanbai_desktop.ui.window import SETTINGS_PAGES
-from shuanbai_desktop.ui.window.settings_departments import DepartmentsPage
-from shuanbai_desktop.ui.window.settings_holidays import HolidaysPage
-from shuanbai_desktop.ui.window.settings_matters import MattersSettingsPage
-from shuanbai_desktop.ui.window.settings_print import PrintSettingsPage
+from shuanbai_desktop.ui.counter import SETTINGS_PAGES
+from shuanbai_desktop.ui.counter.settings_departments import DepartmentsPage
+from shuanbai_desktop.ui.counter.settings_holidays import HolidaysPage
+from shuanbai_desktop.ui.counter.settings_matters import MattersSettingsPage
+from shuanbai_desktop.ui.counter.settings_print import PrintSettingsPage
+from tests.clock import clock_on
 from tests.db.test_window_helpers import win_fixture, win_template  # noqa: F401  (fixtures)
-from tests.ui.helpers import type_text
-from tests.ui.test_window_register import SIZE, _cjk_fonts, grab  # noqa: F401
+from tests.ui.helpers import app_context, grab, type_text
+from tests.ui.test_window_register import SIZE
 
 
 @pytest.fixture
 def ctx(win):
-    with win.db.session() as s:
-        info = station.get_station(s)
-    return AppContext(db=win.db, user=win.admin, station=info)
+    return app_context(win.db, win.admin)
 
 
 def _show(qtbot, widget: QWidget) -> QWidget:
@@ -74,7 +71,7 @@ def test_matter_catalogue_page_edits_a_matter_and_shows_errors_at_the_field(qtbo
 def test_departments_page(qtbot, ctx, win):
     page = _show(qtbot, DepartmentsPage(ctx))
     assert page.model.rowCount() == 8
-    page._open(None)
+    page.add()
     dialog = page.dialog
     type_text(dialog.name_edit, "镇综治办")
     type_text(dialog.phone_edit, "12345")
@@ -88,7 +85,8 @@ def test_departments_page(qtbot, ctx, win):
 
 
 def test_holiday_table_page(qtbot, ctx, win):
-    page = _show(qtbot, HolidaysPage(ctx))
+    with clock_on(date(2026, 11, 18)):  # the page opens on the first year not built in, or this year
+        page = _show(qtbot, HolidaysPage(ctx))
     assert page.year_spin.value() == 2027 and page.add_button.isEnabled()
     assert "2027 年尚未填写" in page.year_note.text()
     page.day_edit.setDate(date(2027, 1, 1))

@@ -12,9 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...domain.archive_rules import ArchiveCategory, Retention
@@ -24,11 +22,12 @@ from ...services.archives.catalogue import OWNER_TYPE, ArchiveFilter, ArchiveRow
 from ...services.archives.lending import LoanFilter
 from ...services.permissions import Permission
 from .. import messages
-from ..assets.common import GREY, RED, data_as, export_xlsx, output_pdf
 from ..attachments_dialog import AttachmentsDialog
 from ..context import AppContext
-from ..settings.widgets import TooltipRowsModel, button_row, fit_columns, make_table
+from ..output import export_xlsx, output_pdf
+from ..record_list import RecordListPage
 from ..table_model import Column
+from ..widgets import GREY, RED, button_row, data_as, push_button
 from .dialogs import LendDialog, ReturnDialog
 from .file_dialog import FileDialog
 
@@ -46,15 +45,20 @@ COLUMNS = (Column("档号", lambda r: r.number), Column("题名", lambda r: r.ti
            Column("所属", lambda r: r.owner.label if r.owner else ""), Column("状态", state_text))
 
 
-class CataloguePage(QWidget):
+def _color(r: ArchiveRow) -> str | None:
+    if r.destroyed_on:
+        return GREY
+    if r.due_on and r.due_on < date.today():
+        return RED
+    return None
+
+
+class CataloguePage(RecordListPage):
+    max_column_width = 300
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx, self._edit = ctx, ctx.can(Permission.ARCHIVE_EDIT)
-        self.dialog = None
-        self.model = TooltipRowsModel(COLUMNS, row_color=self._color)  # long titles: full text on hover
-        self.table = make_table(self.model)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.table.doubleClicked.connect(lambda *_: self.edit_file() if self._edit else None)
+        super().__init__(ctx, COLUMNS, parent, row_color=_color)  # long titles: full text on hover
+        self._edit = ctx.can(Permission.ARCHIVE_EDIT)
         self.summary = QLabel()
         layout = QVBoxLayout(self)
         layout.addLayout(self._filters())
@@ -62,17 +66,13 @@ class CataloguePage(QWidget):
         layout.addWidget(self.table, 1)
         self.refresh()
 
-    @staticmethod
-    def _color(r: ArchiveRow) -> str | None:
-        if r.destroyed_on:
-            return GREY
-        return RED if r.due_on and r.due_on < date.today() else None
-
     def _filters(self) -> QHBoxLayout:
         self.search_edit = QLineEdit(placeholderText="搜索档号、题名、文号、责任者或所属")
         self.search_edit.textChanged.connect(self.refresh)
-        self.category_filter, self.year_filter = QComboBox(), QComboBox()
-        self.retention_filter, self.cabinet_filter = QComboBox(), QComboBox()
+        self.category_filter = QComboBox()
+        self.year_filter = QComboBox()
+        self.retention_filter = QComboBox()
+        self.cabinet_filter = QComboBox()
         self.category_filter.addItem("全部类别", None)
         for category in ArchiveCategory:
             self.category_filter.addItem(category.label, category)
@@ -91,15 +91,13 @@ class CataloguePage(QWidget):
         return row
 
     def _buttons(self) -> QHBoxLayout:
-        self.add_button, self.edit_button = QPushButton("新增档案…"), QPushButton("修改…")
-        self.lend_button, self.files_button = QPushButton("借出…"), QPushButton("扫描件…")
-        self.export_button, self.print_button = QPushButton("导出目录…"), QPushButton("打印存放清单…")
-        self.pdf_button = QPushButton("存放清单 PDF…")
-        for button, slot in ((self.add_button, self.add_file), (self.edit_button, self.edit_file),
-                             (self.lend_button, self.lend_or_return), (self.files_button, self.show_files),
-                             (self.export_button, self.export_catalogue), (self.print_button, lambda: self.cabinets(True)),
-                             (self.pdf_button, lambda: self.cabinets(False))):
-            button.clicked.connect(lambda *_, s=slot: s())
+        self.add_button = push_button("新增档案…", self.add_file)
+        self.edit_button = push_button("修改…", self.edit_file)
+        self.lend_button = push_button("借出…", self.lend_or_return)
+        self.files_button = self.row_button("扫描件…", self.show_files)
+        self.export_button = push_button("导出目录…", self.export_catalogue)
+        self.print_button = push_button("打印存放清单…", self.print_cabinets)
+        self.pdf_button = push_button("存放清单 PDF…", self.save_cabinets)
         for button in (self.add_button, self.edit_button, self.lend_button):
             button.setVisible(self._edit)
         row = button_row(self.add_button, self.edit_button, self.lend_button, self.files_button)
@@ -123,69 +121,55 @@ class CataloguePage(QWidget):
                              self.destroyed_check.isChecked())
 
     def refresh(self, *_args) -> None:
-        chosen = self.selected_file()
         with self._ctx.session() as s:
             self._fill(self.year_filter, "全部年度", catalogue.years(s), lambda y: f"{y}年")
             self._fill(self.cabinet_filter, "全部柜", catalogue.places(s)[0], lambda c: f"{c}柜")
             rows = catalogue.list_files(s, self._filter())
         cabinet = self.cabinet_filter.currentData()
         rows = [r for r in rows if cabinet is None or r.cabinet == cabinet]
-        self.model.set_rows(rows)
+        self.show_rows(rows)
         self.summary.setText(f"共 {len(rows)} 件，{sum(r.pages for r in rows)} 页")
-        fit_columns(self.table, 300)
-        if chosen:
-            self.select(chosen.id)
-        self._update_buttons()
 
-    def select(self, file_id: int) -> None:
-        for row, record in enumerate(self.model.rows):
-            if record.id == file_id:
-                self.table.selectRow(row)
-
-    def selected_file(self) -> ArchiveRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row(rows[0].row()) if rows else None
-
-    def _update_buttons(self, *_args) -> None:
-        record = self.selected_file()
-        live = bool(record) and not record.destroyed_on
+    def update_buttons(self, record: ArchiveRow | None) -> None:
+        live = record is not None and not record.destroyed_on
         self.edit_button.setEnabled(live)
         self.lend_button.setEnabled(live)
-        self.files_button.setEnabled(record is not None)
         self.lend_button.setText("归还…" if record and record.borrower else "借出…")
 
-    def _open(self, dialog, done: Callable[[], None]) -> None:
-        dialog.accepted.connect(done)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+    def open_selected(self) -> None:
+        if self._edit:
+            self.edit_file()
 
     def add_file(self) -> None:
         dialog = FileDialog(self._ctx, None, self)
-        self._open(dialog, lambda: (self.refresh(), self.select(dialog.saved_id)))
+        self.open_dialog(dialog, lambda: self._saved(dialog.saved_id))
+
+    def _saved(self, file_id: int | None) -> None:
+        self.refresh()
+        self.select(file_id)
 
     def edit_file(self) -> None:
-        record = self.selected_file()
+        record = self.selected()
         if record and not record.destroyed_on:
-            self._open(FileDialog(self._ctx, record, self), self.refresh)
+            self.open_dialog(FileDialog(self._ctx, record, self), self.refresh)
 
     def lend_or_return(self) -> None:
-        record = self.selected_file()
+        record = self.selected()
         if record is None:
             return
         if not record.borrower:
-            self._open(LendDialog(self._ctx, record, self), self.refresh)
+            self.open_dialog(LendDialog(self._ctx, record, self), self.refresh)
             return
         with self._ctx.session() as s:
             loan = lending.list_loans(s, LoanFilter(open_only=True, file_id=record.id))[0]
-        self._open(ReturnDialog(self._ctx, loan, self), self.refresh)
+        self.open_dialog(ReturnDialog(self._ctx, loan, self), self.refresh)
 
     def show_files(self) -> None:
-        record = self.selected_file()
+        record = self.selected()
         if record:
-            self._open(AttachmentsDialog(self._ctx, OWNER_TYPE, record.id, f"扫描件：{record.number} {record.title}",
-                                         "可添加这件档案的扫描件（PDF 或图片）。", self._edit and not record.destroyed_on,
-                                         self), lambda: None)
+            editable = self._edit and not record.destroyed_on
+            self.open_dialog(AttachmentsDialog(self._ctx, OWNER_TYPE, record.id, f"扫描件：{record.number} {record.title}",
+                                               "可添加这件档案的扫描件（PDF 或图片）。", editable, self))
 
     def export_catalogue(self) -> None:
         rows = self.model.rows
@@ -195,6 +179,12 @@ class CataloguePage(QWidget):
         export_xlsx(self, self._ctx, f"档案目录_{date.today():%Y%m%d}.xlsx",
                     lambda path: archives_xlsx.catalogue_xlsx(rows, loans, self._ctx.station.name, as_of, path),
                     "archive_file", f"导出档案目录（{len(rows)} 件）")
+
+    def print_cabinets(self) -> None:
+        self.cabinets(to_printer=True)
+
+    def save_cabinets(self) -> None:
+        self.cabinets(to_printer=False)
 
     def cabinets(self, to_printer: bool) -> None:
         rows = [r for r in self.model.rows if not r.destroyed_on]

@@ -12,10 +12,10 @@ from ...services.archives import lending, retention
 from ...services.archives.catalogue import ArchiveRow
 from ...services.archives.lending import LoanInput, LoanRow
 from ...services.archives.retention import DestructionInput
-from ...services.assets.common import user_names
-from ..assets.common import date_edit, name_combo, picked
-from ..assets.form_dialog import FormDialog
+from ...services.records import active_user_names
 from ..context import AppContext
+from ..form_dialog import FormDialog
+from ..widgets import date_edit, date_value, name_combo
 
 
 def _line(limit: int, text: str = "", placeholder: str = "") -> QLineEdit:
@@ -43,7 +43,7 @@ class LendDialog(FormDialog):
 
     def write(self, session: Session, today: date | None) -> None:
         lending.lend(session, self._record.id, LoanInput(
-            self.borrower.currentText(), self.purpose.text(), picked(self.lent_on), picked(self.due_on),
+            self.borrower.currentText(), self.purpose.text(), date_value(self.lent_on), date_value(self.due_on),
             self.unit.text(), approver=self.approver.text()), today=today)
 
 
@@ -57,7 +57,7 @@ class ReturnDialog(FormDialog):
         self.note_edit = self.add("归还说明", _line(200, "完好"))
 
     def write(self, session: Session, today: date | None) -> None:
-        lending.return_loan(session, self._loan.id, picked(self.returned_on), self.note_edit.text(), today=today)
+        lending.return_loan(session, self._loan.id, date_value(self.returned_on), self.note_edit.text(), today=today)
 
 
 class RenewDialog(FormDialog):
@@ -68,7 +68,7 @@ class RenewDialog(FormDialog):
         self.due_on = self.add("应还日期", date_edit(max(loan.due_on, date.today()) + timedelta(days=DEFAULT_LOAN_DAYS)))
 
     def write(self, session: Session, today: date | None) -> None:
-        lending.renew(session, self._loan.id, picked(self.due_on), today=today)
+        lending.renew(session, self._loan.id, date_value(self.due_on), today=today)
 
 
 class ExtendDialog(FormDialog):
@@ -80,7 +80,7 @@ class ExtendDialog(FormDialog):
         self.opinion = self.add("鉴定意见", _line(200, placeholder="例如：涉及工伤认定，仍需保存"))
 
     def write(self, session: Session, today: date | None) -> None:
-        retention.extend_retention(session, self._ids, picked(self.until), self.opinion.text(), today=today)
+        retention.extend_retention(session, self._ids, date_value(self.until), self.opinion.text(), today=today)
 
 
 class DestroyDialog(FormDialog):
@@ -90,7 +90,7 @@ class DestroyDialog(FormDialog):
         self._ids = [f.id for f in files]
         self.destruction_id: int | None = None
         with ctx.session() as s:
-            names = user_names(s)
+            names = active_user_names(s)
         self.add("档案", QLabel(_numbers(files)))
         self.approved = self.add("批准人", name_combo(names))
         self.reference = self.add("批准文号", _line(60, placeholder="批准销毁的文件或审批表编号"))
@@ -101,7 +101,7 @@ class DestroyDialog(FormDialog):
 
     def write(self, session: Session, today: date | None) -> None:
         self.destruction_id = retention.destroy(session, self._ids, DestructionInput(
-            picked(self.destroyed_on), self.approved.currentText(), self.supervisor.currentText(),
+            date_value(self.destroyed_on), self.approved.currentText(), self.supervisor.currentText(),
             self.reference.text(), self.method.currentText(), self.reason.text()), today=today)
 
 

@@ -30,11 +30,10 @@ from ...domain.archive_rules import (
 from ...errors import UserError
 from ...services.archives import catalogue
 from ...services.archives.catalogue import ArchiveInput, ArchiveRow
-from ...services.assets.common import user_names
-from ..assets.common import date_edit, name_combo, picked
+from ...services.records import active_user_names
 from ..context import AppContext
 from ..forms import FormErrors
-from ..settings.widgets import dialog_buttons, note
+from ..widgets import date_edit, date_value, dialog_buttons, name_combo, note
 from .owner_field import OwnerField
 
 
@@ -56,14 +55,15 @@ def _right(text: str) -> QLabel:
 class FileDialog(QDialog):
     def __init__(self, ctx: AppContext, record: ArchiveRow | None = None, parent=None):
         super().__init__(parent)
-        self._ctx, self._record = ctx, record
+        self._ctx = ctx
+        self._record = record
         self.saved_id: int | None = None
         self._item_touched = record is not None
         self.setWindowTitle(f"修改档案 {record.number}" if record else "新增档案")
         self.setMinimumWidth(820)
         with ctx.session() as s:
             cabinets, boxes = catalogue.places(s)
-            people = user_names(s)
+            people = active_user_names(s)
         self._build(cabinets, boxes, people)
         self._fill(record)
         self._classification_changed()
@@ -71,23 +71,27 @@ class FileDialog(QDialog):
     def _build(self, cabinets: list[str], boxes: list[str], people: list[str]) -> None:
         self.title_edit = QLineEdit(placeholderText="例如：2024年度社工考核材料")
         self.title_edit.setMaxLength(200)
-        self.category_combo, self.retention_combo = _combo(ArchiveCategory), _combo(Retention, Retention.Y10)
+        self.category_combo = _combo(ArchiveCategory)
+        self.retention_combo = _combo(Retention, Retention.Y10)
         self.year_spin = QSpinBox(minimum=MIN_YEAR, maximum=date.today().year)
         self.year_spin.setValue(date.today().year)
         self.item_spin = QSpinBox(minimum=1, maximum=MAX_ITEM)
         self.item_spin.valueChanged.connect(self._item_edited)
         self.number_label = QLabel()
         self.number_label.setStyleSheet("font-weight: bold;")
-        self.ref_edit, self.responsible_edit = QLineEdit(placeholderText="如 桥东社工〔2024〕5号"), QLineEdit()
+        self.ref_edit = QLineEdit(placeholderText="如 桥东社工〔2024〕5号")
+        self.responsible_edit = QLineEdit()
         self.ref_edit.setMaxLength(60)
         self.responsible_edit.setMaxLength(60)
         self.responsible_edit.setText(self._ctx.station.name[:60])
-        self.doc_date, self.filed_date = date_edit(), date_edit()
+        self.doc_date = date_edit()
+        self.filed_date = date_edit()
         self.doc_date.dateChanged.connect(self._date_changed)
         self.no_date = QCheckBox("日期不详")
         self.no_date.toggled.connect(lambda on: self.doc_date.setEnabled(not on))
         self.secret_combo = _combo(Confidentiality, Confidentiality.INTERNAL)
-        self.cabinet_combo, self.box_combo = name_combo(cabinets, "", "如 1"), name_combo(boxes, "", "如 3")
+        self.cabinet_combo = name_combo(cabinets, "", "如 1")
+        self.box_combo = name_combo(boxes, "", "如 3")
         self.pages_spin = QSpinBox(minimum=1, maximum=MAX_PAGES)
         self.owner_field = OwnerField(self._ctx, people)
         self.notes_edit = QPlainTextEdit()
@@ -191,7 +195,7 @@ class FileDialog(QDialog):
             title=self.title_edit.text(), category=category, year=year, retention=retention,
             pages=self.pages_spin.value(), confidentiality=Confidentiality(self.secret_combo.currentData()),
             item_no=self.item_spin.value(), doc_ref=self.ref_edit.text(), responsible=self.responsible_edit.text(),
-            doc_date=None if self.no_date.isChecked() else picked(self.doc_date), filed_on=picked(self.filed_date),
+            doc_date=None if self.no_date.isChecked() else date_value(self.doc_date), filed_on=date_value(self.filed_date),
             cabinet=self.cabinet_combo.currentText(), box=self.box_combo.currentText(), owner=self.owner_field.owner(),
             notes=self.notes_edit.toPlainText())
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout
 
 from ...services.archives import lending
 from ...services.archives.lending import LoanFilter, LoanRow
 from ...services.permissions import Permission
-from ..assets.common import GREY, RED
 from ..context import AppContext
-from ..settings.widgets import TooltipRowsModel, button_row, fit_columns, make_table, note
+from ..record_list import RecordListPage
 from ..table_model import Column
+from ..widgets import GREY, RED, button_row, note, push_button
 from .dialogs import RenewDialog, ReturnDialog
 
 COLUMNS = (Column("档号", lambda r: r.number), Column("题名", lambda r: r.title),
@@ -29,11 +29,12 @@ def _color(r: LoanRow) -> str | None:
     return GREY if r.returned_on else None
 
 
-class LoansPage(QWidget):
+class LoansPage(RecordListPage):
+    select_first = True  # the open and the overdue loans come first
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx, self._edit = ctx, ctx.can(Permission.ARCHIVE_EDIT)
-        self.dialog = None
+        super().__init__(ctx, COLUMNS, parent, row_color=_color)
+        self._edit = ctx.can(Permission.ARCHIVE_EDIT)
         self.filter_combo = QComboBox()
         for text, value in FILTERS:
             self.filter_combo.addItem(text, value)
@@ -41,12 +42,8 @@ class LoansPage(QWidget):
         self.filter_combo.currentIndexChanged.connect(self.refresh)
         self.search_edit.textChanged.connect(self.refresh)
         self.summary = QLabel()
-        self.model = TooltipRowsModel(COLUMNS, row_color=_color)
-        self.table = make_table(self.model)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.return_button, self.renew_button = QPushButton("归还…"), QPushButton("续借…")
-        self.return_button.clicked.connect(lambda: self._with_loan(ReturnDialog))
-        self.renew_button.clicked.connect(lambda: self._with_loan(RenewDialog))
+        self.return_button = push_button("归还…", self.return_loan)
+        self.renew_button = push_button("续借…", self.renew)
         filters = QHBoxLayout()
         filters.addWidget(self.filter_combo)
         filters.addWidget(self.search_edit, 1)
@@ -60,38 +57,28 @@ class LoansPage(QWidget):
         self.refresh()
 
     def refresh(self, *_args) -> None:
-        chosen = self.selected_loan()
         flt = self.filter_combo.currentData()
         with self._ctx.session() as s:
             rows = lending.list_loans(s, LoanFilter(flt.open_only, flt.overdue_only, self.search_edit.text()))
-        self.model.set_rows(rows)
+        self.show_rows(rows)
         late = sum(1 for r in rows if r.overdue)
-        self.summary.setText(f"共 {len(rows)} 条" + (f"，其中超期 {late} 条" if late else ""))
-        fit_columns(self.table, 260)
-        keep = next((i for i, r in enumerate(rows) if chosen and r.id == chosen.id), 0 if rows else None)
-        if keep is not None:
-            self.table.selectRow(keep)
-        self._update_buttons()
+        text = f"共 {len(rows)} 条"
+        if late:
+            text += f"，其中超期 {late} 条"
+        self.summary.setText(text)
 
-    def selected_loan(self) -> LoanRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row(rows[0].row()) if rows else None
+    def update_buttons(self, loan: LoanRow | None) -> None:
+        open_loan = loan is not None and loan.returned_on is None
+        self.return_button.setEnabled(open_loan)
+        self.renew_button.setEnabled(open_loan)
 
-    def select_number(self, number: str) -> None:
-        for row, loan in enumerate(self.model.rows):
-            if loan.number == number:
-                self.table.selectRow(row)
+    def return_loan(self) -> None:
+        self._with_loan(ReturnDialog)
 
-    def _update_buttons(self, *_args) -> None:
-        loan = self.selected_loan()
-        for button in (self.return_button, self.renew_button):
-            button.setEnabled(bool(loan) and loan.returned_on is None)
+    def renew(self) -> None:
+        self._with_loan(RenewDialog)
 
     def _with_loan(self, dialog_class: Callable) -> None:
-        loan = self.selected_loan()
+        loan = self.selected()
         if loan and loan.returned_on is None:
-            dialog = dialog_class(self._ctx, loan, self)
-            dialog.accepted.connect(self.refresh)
-            dialog.finished.connect(dialog.deleteLater)
-            self.dialog = dialog
-            dialog.open()
+            self.open_dialog(dialog_class(self._ctx, loan, self), self.refresh)

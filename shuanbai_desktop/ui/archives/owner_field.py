@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidg
 
 from ...domain.archive_rules import OwnerKind
 from ...services.archives.catalogue import OwnerLink
-from ..assets.common import data_as, name_combo
 from ..context import AppContext
+from ..widgets import data_as, name_combo
 from .person_picker import PersonPickerDialog
 
 
@@ -23,7 +23,8 @@ class OwnerField(QWidget):
                            (OwnerKind.STAFF.label, OwnerKind.STAFF)):
             self.kind_combo.addItem(text, kind)
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
-        self.person_label, self.pick_button = QLabel(), QPushButton("选择居民…")
+        self.person_label = QLabel()
+        self.pick_button = QPushButton("选择居民…")
         self.pick_button.clicked.connect(lambda: self.pick_person())
         self.staff_combo = name_combo(people)
         self.staff_combo.setMinimumWidth(180)

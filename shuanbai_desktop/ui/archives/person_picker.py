@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout
 from ...services import persons
 from ...services.persons import PersonFilter, PersonRow
 from ..context import AppContext
-from ..settings.widgets import dialog_buttons, fit_columns, make_table, note, selected_row
 from ..table_model import Column, RowsTableModel
+from ..widgets import dialog_buttons, fit_columns, make_table, note, selected_row
 
 COLUMNS = (Column("姓名", lambda p: p.name), Column("性别", lambda p: p.sex),
            Column("年龄", lambda p: "" if p.age is None else p.age, align_right=True),

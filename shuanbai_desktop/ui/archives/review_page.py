@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QGroupBox, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QGroupBox, QSplitter, QVBoxLayout
 
 from ...exports import archives_pdf
 from ...services.archives import retention
@@ -11,10 +11,11 @@ from ...services.archives.catalogue import ArchiveRow
 from ...services.archives.retention import DestructionRow
 from ...services.permissions import Permission
 from .. import messages
-from ..assets.common import output_pdf
 from ..context import AppContext
-from ..settings.widgets import button_row, fit_columns, make_table, note, selected_row
+from ..output import output_pdf
+from ..record_list import RecordListPage
 from ..table_model import Column, RowsTableModel
+from ..widgets import button_row, fit_columns, make_table, note, push_button, selected_row, selected_rows
 from .dialogs import DestroyDialog, ExtendDialog
 
 DUE_COLUMNS = (Column("档号", lambda r: r.number), Column("题名", lambda r: r.title), Column("年度", lambda r: r.year),
@@ -26,14 +27,19 @@ DONE_COLUMNS = (Column("销毁日期", lambda d: f"{d.destroyed_on:%Y-%m-%d}"), 
                 Column("原因", lambda d: d.reason))
 
 
-class ReviewPage(QWidget):
+class ReviewPage(RecordListPage):
+    """The list is of the files due for review (several may be chosen); the destructions below."""
+
+    max_column_width = 280
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx, self._admin = ctx, ctx.can(Permission.ARCHIVE_DESTROY)
-        self.dialog = None
-        self.due_model, self.done_model = RowsTableModel(DUE_COLUMNS), RowsTableModel(DONE_COLUMNS)
-        self.due_table, self.done_table = make_table(self.due_model), make_table(self.done_model)
+        super().__init__(ctx, DUE_COLUMNS, parent)
+        self._admin = ctx.can(Permission.ARCHIVE_DESTROY)
+        self.due_model = self.model
+        self.due_table = self.table
         self.due_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.done_model = RowsTableModel(DONE_COLUMNS)
+        self.done_table = make_table(self.done_model)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._due_box())
         splitter.addWidget(self._done_box())
@@ -43,9 +49,8 @@ class ReviewPage(QWidget):
 
     def _due_box(self) -> QGroupBox:
         box = QGroupBox("已过保管期限、待鉴定的档案")
-        self.extend_button, self.destroy_button = QPushButton("延长保管…"), QPushButton("登记销毁…")
-        self.extend_button.clicked.connect(lambda: self._decide(ExtendDialog))
-        self.destroy_button.clicked.connect(lambda: self._decide(DestroyDialog))
+        self.extend_button = push_button("延长保管…", self.extend_retention)
+        self.destroy_button = push_button("登记销毁…", self.destroy_files)
         self.due_note = note()
         inner = QVBoxLayout(box)
         if self._admin:
@@ -56,9 +61,8 @@ class ReviewPage(QWidget):
 
     def _done_box(self) -> QGroupBox:
         box = QGroupBox("销毁记录")
-        self.print_button, self.pdf_button = QPushButton("打印销毁清册…"), QPushButton("销毁清册 PDF…")
-        self.print_button.clicked.connect(lambda: self.destruction_list(True))
-        self.pdf_button.clicked.connect(lambda: self.destruction_list(False))
+        self.print_button = push_button("打印销毁清册…", self.print_destruction_list)
+        self.pdf_button = push_button("销毁清册 PDF…", self.save_destruction_list)
         inner = QVBoxLayout(box)
         inner.addLayout(button_row(self.print_button, self.pdf_button))
         inner.addWidget(self.done_table, 1)
@@ -66,16 +70,16 @@ class ReviewPage(QWidget):
 
     def refresh(self) -> None:
         with self._ctx.session() as s:
-            due, done = retention.due_for_review(s), retention.list_destructions(s)
-        self.due_model.set_rows(due)
+            due = retention.due_for_review(s)
+            done = retention.list_destructions(s)
+        self.show_rows(due)
         self.done_model.set_rows(done)
         self.due_note.setText(
             (f"共 {len(due)} 件。" if due else "目前没有到期的档案。")
             + "保管期限（永久、30年、10年）从文件形成的次年 1 月 1 日起算。到期档案须经鉴定：仍有价值的延长保管；"
             "无保存价值的，经批准后销毁，并登记批准人、监销人，目录中的记录永久保留。"
             + ("" if self._admin else "鉴定处理由管理员（站长/副站长）办理。"))
-        for table in (self.due_table, self.done_table):
-            fit_columns(table, 280)
+        fit_columns(self.done_table, 280)
         for button in (self.extend_button, self.destroy_button):
             button.setEnabled(bool(due))
         for button in (self.print_button, self.pdf_button):
@@ -84,22 +88,30 @@ class ReviewPage(QWidget):
             self.done_table.selectRow(0)
 
     def selected_due(self) -> list[ArchiveRow]:
-        return [self.due_model.row(i.row()) for i in self.due_table.selectionModel().selectedRows()]
+        return selected_rows(self.due_table)
+
+    def extend_retention(self) -> None:
+        self._decide(ExtendDialog)
+
+    def destroy_files(self) -> None:
+        self._decide(DestroyDialog)
 
     def _decide(self, dialog_class) -> None:
         files = self.selected_due()
         if not files:
             messages.error(self, "请先选中要处理的档案（可按住 Ctrl 多选）。", "未选择档案")
             return
-        dialog = dialog_class(self._ctx, files, self)
-        dialog.accepted.connect(self.refresh)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+        self.open_dialog(dialog_class(self._ctx, files, self), self.refresh)
 
     def selected_destruction(self) -> DestructionRow | None:
         row = selected_row(self.done_table)
         return self.done_model.row(row) if row is not None else None
+
+    def print_destruction_list(self) -> None:
+        self.destruction_list(to_printer=True)
+
+    def save_destruction_list(self) -> None:
+        self.destruction_list(to_printer=False)
 
     def destruction_list(self, to_printer: bool) -> None:
         record = self.selected_destruction()

@@ -23,8 +23,7 @@ from ...services.assets.common import active_places
 from ...services.assets.register import AssetInput, AssetRow
 from ..context import AppContext
 from ..forms import FormErrors
-from ..settings.widgets import dialog_buttons, note
-from .common import data_as, date_edit, money, name_combo, picked
+from ..widgets import data_as, date_edit, date_value, dialog_buttons, money, name_combo, note
 
 
 def _label(text: str) -> QLabel:
@@ -38,7 +37,8 @@ class AssetDialog(QDialog):
 
     def __init__(self, ctx: AppContext, asset: AssetRow | None = None, parent=None):
         super().__init__(parent)
-        self._ctx, self._asset = ctx, asset
+        self._ctx = ctx
+        self._asset = asset
         self.saved_id: int | None = None
         self.setWindowTitle(f"修改资产 {asset.code}" if asset else "登记资产")
         self.setMinimumWidth(760)
@@ -151,7 +151,7 @@ class AssetDialog(QDialog):
     def input(self) -> AssetInput:
         return AssetInput(
             name=self.name_edit.text(), category=AssetCategory(self.category_combo.currentData()),
-            purchase_date=picked(self.date_edit), value=self.value_edit.text(), code=self.code_edit.text(),
+            purchase_date=date_value(self.date_edit), value=self.value_edit.text(), code=self.code_edit.text(),
             required_item=data_as(self.required_combo, RequiredItem), model_spec=self.model_edit.text(),
             quantity=self.quantity_spin.value(), unit=self.unit_edit.text(), funding_source=self.funding_combo.currentText(),
             point_id=self.place_combo.currentData(), custodian_name=self.custodian_combo.currentText(),

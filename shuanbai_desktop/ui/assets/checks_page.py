@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from ...services.assets.checks import ItemCheck, required_checks
 from ..context import AppContext
-from ..settings.widgets import fit_columns, make_table, note
-from ..table_model import Column, RowsTableModel
-from .common import AMBER, RED
+from ..record_list import RecordListPage
+from ..table_model import Column
+from ..widgets import AMBER, ERROR_STYLE, OK_STYLE, RED, note
 
 
 @dataclass(frozen=True)
@@ -32,13 +32,13 @@ def _color(line: CheckLine) -> str | None:
     return AMBER if line.check.in_repair else RED
 
 
-class ChecksPage(QWidget):
+class ChecksPage(RecordListPage):
+    max_column_width = 320
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
+        super().__init__(ctx, COLUMNS, parent, row_color=_color)
         self.summary = QLabel()
-        self.model = RowsTableModel(COLUMNS, row_color=_color)
-        self.table = make_table(self.model)
+        self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
@@ -48,13 +48,19 @@ class ChecksPage(QWidget):
     def refresh(self) -> None:
         with self._ctx.session() as s:
             checks = required_checks(s)
-        self.model.set_rows([CheckLine(c.place, item) for c in checks for item in c.items])
+        self.show_rows([CheckLine(c.place, item) for c in checks for item in c.items])
         short = [c for c in checks if c.missing]
-        where = f"站本部和 {len(checks) - 1} 个社工点" if len(checks) > 1 else "站本部，尚未设立社工点"
-        self.summary.setText(f"共 {len(checks)} 个地点（{where}），"
-                             + (f"{len(short)} 个尚未配齐：" + "；".join(
-                                 f"{c.place}缺{'、'.join(i.label for i in c.missing)}" for c in short)
-                                if short else "全部配齐。"))
-        self.summary.setWordWrap(True)
-        self.summary.setStyleSheet(f"color: {RED};" if short else "color: #1e7e34;")
-        fit_columns(self.table, 320)
+        if len(checks) > 1:
+            where = f"站本部和 {len(checks) - 1} 个社工点"
+        else:
+            where = "站本部，尚未设立社工点"
+        if short:
+            missing = "；".join(f"{c.place}缺{'、'.join(i.label for i in c.missing)}" for c in short)
+            state = f"{len(short)} 个尚未配齐：{missing}"
+        else:
+            state = "全部配齐。"
+        self.summary.setText(f"共 {len(checks)} 个地点（{where}），{state}")
+        self.summary.setStyleSheet(ERROR_STYLE if short else OK_STYLE)
+
+    def row_key(self, row: CheckLine) -> tuple[str, str]:
+        return (row.place, row.check.item.label)

@@ -15,8 +15,7 @@ from ...services.assets.events import DATE_FIELD, EventInput
 from ...services.assets.register import AssetRow
 from ..context import AppContext
 from ..forms import FormErrors
-from ..settings.widgets import dialog_buttons, note
-from .common import date_edit, name_combo, picked
+from ..widgets import date_edit, date_value, dialog_buttons, name_combo, note
 
 TITLES = {EventKind.ISSUE: "领用", EventKind.RETURN: "归还", EventKind.MOVE: "调拨", EventKind.REPAIR: "送修",
           EventKind.REPAIRED: "修复登记", EventKind.DISPOSE: "报废"}
@@ -34,7 +33,9 @@ REASON_LABEL = {EventKind.REPAIR: "故障情况", EventKind.DISPOSE: "报废原�
 class EventDialog(QDialog):
     def __init__(self, ctx: AppContext, asset: AssetRow, kind: EventKind, parent=None):
         super().__init__(parent)
-        self._ctx, self._asset, self.kind = ctx, asset, kind
+        self._ctx = ctx
+        self._asset = asset
+        self.kind = kind
         self.setWindowTitle(f"{TITLES[kind]}：{asset.code} {asset.name}")
         self.setMinimumWidth(520)
         with ctx.session() as s:
@@ -89,7 +90,7 @@ class EventDialog(QDialog):
 
     def input(self) -> EventInput:
         return EventInput(
-            kind=self.kind, on_date=picked(self.date_edit),
+            kind=self.kind, on_date=date_value(self.date_edit),
             person_name=self.person_combo.currentText() if self.person_combo else "",
             to_point_id=self.place_combo.currentData() if self.place_combo else None,
             approver=self.approver_edit.text() if self.approver_edit else "",

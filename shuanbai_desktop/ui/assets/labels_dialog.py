@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from ...exports import assets_pdf
 from ...services.assets.register import AssetRow
 from ..context import AppContext
-from ..settings.widgets import button_row, note
-from .common import output_pdf
+from ..output import output_pdf
+from ..widgets import button_row, note
 
 PREVIEW_HEIGHT = 360
 
@@ -44,7 +44,8 @@ def preview(pdf: Path, height: int = PREVIEW_HEIGHT) -> QPixmap:
 class LabelsDialog(QDialog):
     def __init__(self, ctx: AppContext, assets: list[AssetRow], parent=None):
         super().__init__(parent)
-        self._ctx, self._assets = ctx, assets
+        self._ctx = ctx
+        self._assets = assets
         self.setWindowTitle("打印资产标签")
         self.choices = QButtonGroup(self)
         layouts = QVBoxLayout()
@@ -58,7 +59,8 @@ class LabelsDialog(QDialog):
         self.preview_label = QLabel()
         self.preview_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview_label.setMinimumSize(280, PREVIEW_HEIGHT)
-        self.print_button, self.save_button = QPushButton("打印…"), QPushButton("保存 PDF…")
+        self.print_button = QPushButton("打印…")
+        self.save_button = QPushButton("保存 PDF…")
         close = QPushButton("关闭")
         self.print_button.clicked.connect(lambda: self.output(True))
         self.save_button.clicked.connect(lambda: self.output(False))

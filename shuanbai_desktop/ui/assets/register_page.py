@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -13,10 +12,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...domain.asset_rules import AssetCategory, AssetStatus, EventKind
@@ -28,10 +25,23 @@ from ...services.permissions import Permission
 from .. import messages
 from ..attachments_dialog import AttachmentsDialog
 from ..context import AppContext
-from ..settings.widgets import button_row, fit_columns, make_table, note
+from ..forms import run_write
+from ..output import export_xlsx
+from ..record_list import RecordListPage
 from ..table_model import Column, RowsTableModel
+from ..widgets import (
+    AMBER,
+    GREY,
+    button_row,
+    data_as,
+    fit_columns,
+    make_table,
+    money,
+    note,
+    push_button,
+    selected_rows,
+)
 from .asset_dialog import AssetDialog
-from .common import AMBER, GREY, data_as, export_xlsx, money, run
 from .event_dialog import EventDialog
 from .labels_dialog import LabelsDialog
 
@@ -50,17 +60,16 @@ def _color(a: AssetRow) -> str | None:
     return {AssetStatus.SCRAPPED: GREY, AssetStatus.REPAIR: AMBER}.get(a.status)
 
 
-class RegisterPage(QWidget):
+class AssetRegisterPage(RecordListPage):
+    """资产登记: the asset list (several may be chosen, for labels) and the chosen asset's history."""
+
+    max_column_width = 190
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx, self._edit = ctx, ctx.can(Permission.ASSET_EDIT)
+        super().__init__(ctx, COLUMNS, parent, row_color=_color)
+        self._edit = ctx.can(Permission.ASSET_EDIT)
         self._dispose = ctx.can(Permission.ASSET_DISPOSE)  # disposal and deleting a mistaken entry
-        self.dialog = None
-        self.model = RowsTableModel(COLUMNS, row_color=_color)
-        self.table = make_table(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # labels for several
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.table.doubleClicked.connect(lambda *_: self.edit_asset() if self._edit else None)
         self.history_model = RowsTableModel(HISTORY)
         self.history_table = make_table(self.history_model)
         self.summary = QLabel()
@@ -79,7 +88,9 @@ class RegisterPage(QWidget):
     def _filters(self) -> QHBoxLayout:
         self.search_edit = QLineEdit(placeholderText="搜索编号、名称、型号、保管人或领用人")
         self.search_edit.textChanged.connect(self.refresh)
-        self.category_filter, self.place_filter, self.status_filter = QComboBox(), QComboBox(), QComboBox()
+        self.category_filter = QComboBox()
+        self.place_filter = QComboBox()
+        self.status_filter = QComboBox()
         self.category_filter.addItem("全部类别", None)
         for category in AssetCategory:
             self.category_filter.addItem(category.label, category)
@@ -97,18 +108,16 @@ class RegisterPage(QWidget):
         return row
 
     def _buttons(self) -> QHBoxLayout:
-        self.add_button, self.edit_button = QPushButton("登记资产…"), QPushButton("修改…")
-        self.issue_button, self.move_button = QPushButton("领用…"), QPushButton("调拨…")
-        self.repair_button, self.dispose_button = QPushButton("送修…"), QPushButton("报废…")
-        self.files_button, self.delete_button = QPushButton("附件…"), QPushButton("删除")
-        self.labels_button, self.ledger_button = QPushButton("打印标签…"), QPushButton("导出台账…")
-        actions = ((self.add_button, self.add_asset), (self.edit_button, self.edit_asset),
-                   (self.issue_button, self.issue_or_return), (self.move_button, lambda: self.record(EventKind.MOVE)),
-                   (self.repair_button, self.repair), (self.dispose_button, lambda: self.record(EventKind.DISPOSE)),
-                   (self.files_button, self.show_files), (self.delete_button, self.delete_asset),
-                   (self.labels_button, self.print_labels), (self.ledger_button, self.export_ledger))
-        for button, slot in actions:
-            button.clicked.connect(lambda *_, s=slot: s())
+        self.add_button = push_button("登记资产…", self.add_asset)
+        self.edit_button = self.row_button("修改…", self.edit_asset)
+        self.issue_button = push_button("领用…", self.issue_or_return)
+        self.move_button = push_button("调拨…", self.move_asset)
+        self.repair_button = push_button("送修…", self.repair)
+        self.dispose_button = push_button("报废…", self.dispose_asset)
+        self.files_button = self.row_button("附件…", self.show_files)
+        self.delete_button = self.row_button("删除", self.delete_asset)
+        self.labels_button = push_button("打印标签…", self.print_labels)
+        self.ledger_button = push_button("导出台账…", self.export_ledger)
         editing = (self.add_button, self.edit_button, self.issue_button, self.move_button, self.repair_button)
         for button in editing:
             button.setVisible(self._edit)
@@ -145,35 +154,23 @@ class RegisterPage(QWidget):
         self.place_filter.blockSignals(False)
 
     def refresh(self, *_args) -> None:
-        chosen = self.selected_asset()
         with self._ctx.session() as s:
             self._fill_places(active_places(s))
             rows = register.list_assets(s, self._filter())
-        self.model.set_rows(rows)
+        self.show_rows(rows)
         count, value = register.totals(rows)
         self.summary.setText(f"共 {len(rows)} 项（在账 {count} 项，原值 {money(value)} 元）")
-        fit_columns(self.table, 190)
-        if chosen:
-            self.select(chosen.id)
-        self._selection_changed()
-
-    def select(self, asset_id: int) -> None:
-        for row, asset in enumerate(self.model.rows):
-            if asset.id == asset_id:
-                self.table.selectRow(row)
-
-    def selected_asset(self) -> AssetRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row(rows[0].row()) if rows else None
 
     def selected_assets(self) -> list[AssetRow]:
-        return [self.model.row(i.row()) for i in sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())]
+        return selected_rows(self.table)
 
-    def _selection_changed(self, *_args) -> None:
-        asset = self.selected_asset()
-        live = bool(asset) and asset.status is not AssetStatus.SCRAPPED
-        for button in (self.edit_button, self.files_button, self.delete_button):
-            button.setEnabled(asset is not None)
+    def open_selected(self) -> None:
+        if self._edit:
+            self.edit_asset()
+
+    def update_buttons(self, asset: AssetRow | None) -> None:
+        """The event buttons for a live asset, their texts by its state; the chosen asset's history below."""
+        live = asset is not None and asset.status is not AssetStatus.SCRAPPED
         for button in (self.issue_button, self.move_button, self.repair_button, self.dispose_button):
             button.setEnabled(live)
         self.issue_button.setText("归还…" if asset and asset.issued else "领用…")
@@ -185,51 +182,55 @@ class RegisterPage(QWidget):
         fit_columns(self.history_table, 420)
 
     # --- actions -----------------------------------------------------------------------------
-    def _open(self, dialog, done: Callable[[], None]) -> None:
-        dialog.accepted.connect(done)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
-
     def _require(self) -> AssetRow | None:
-        asset = self.selected_asset()
+        asset = self.selected()
         if asset is None:
             messages.error(self, "请先在列表中选中一项资产。", "未选择资产")
         return asset
 
     def add_asset(self) -> None:
         dialog = AssetDialog(self._ctx, None, self)
-        self._open(dialog, lambda: (self.refresh(), self.select(dialog.saved_id)))
+        self.open_dialog(dialog, lambda: self._saved(dialog.saved_id))
+
+    def _saved(self, asset_id: int | None) -> None:
+        self.refresh()
+        self.select(asset_id)
 
     def edit_asset(self) -> None:
         asset = self._require()
         if asset:
-            self._open(AssetDialog(self._ctx, asset, self), self.refresh)
+            self.open_dialog(AssetDialog(self._ctx, asset, self), self.refresh)
 
     def record(self, kind: EventKind) -> None:
         asset = self._require()
         if asset:
-            self._open(EventDialog(self._ctx, asset, kind, self), self.refresh)
+            self.open_dialog(EventDialog(self._ctx, asset, kind, self), self.refresh)
+
+    def move_asset(self) -> None:
+        self.record(EventKind.MOVE)
+
+    def dispose_asset(self) -> None:
+        self.record(EventKind.DISPOSE)
 
     def issue_or_return(self) -> None:
-        asset = self.selected_asset()
+        asset = self.selected()
         self.record(EventKind.RETURN if asset and asset.issued else EventKind.ISSUE)
 
     def repair(self) -> None:
-        asset = self.selected_asset()
+        asset = self.selected()
         self.record(EventKind.REPAIRED if asset and asset.status is AssetStatus.REPAIR else EventKind.REPAIR)
 
     def show_files(self) -> None:
         asset = self._require()
         if asset:
-            self._open(AttachmentsDialog(self._ctx, OWNER_TYPE, asset.id, f"附件：{asset.code} {asset.name}",
-                                         "可添加购置发票、验收单、实物照片等。", self._edit, self), lambda: None)
+            self.open_dialog(AttachmentsDialog(self._ctx, OWNER_TYPE, asset.id, f"附件：{asset.code} {asset.name}",
+                                               "可添加购置发票、验收单、实物照片等。", self._edit, self))
 
     def delete_asset(self) -> None:
         asset = self._require()
         if asset and messages.confirm(self, f"确定删除“{asset.code} {asset.name}”吗？\n只有误登记、尚无任何变动记录的资产可以删除；"
                                             "不再使用的资产请办理报废。"):
-            if run(self, self._ctx, lambda s: register.delete_asset(s, asset.id)):
+            if run_write(self._ctx, self, lambda s: register.delete_asset(s, asset.id)):
                 self.refresh()
 
     def print_labels(self) -> None:
@@ -237,7 +238,7 @@ class RegisterPage(QWidget):
         if not chosen:
             messages.error(self, "列表中没有可以打印标签的资产。")
             return
-        self._open(LabelsDialog(self._ctx, chosen, self), lambda: None)
+        self.open_dialog(LabelsDialog(self._ctx, chosen, self))
 
     def export_ledger(self) -> None:
         rows = self.model.rows

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox
 from sqlalchemy.orm import Session
 
 from ...domain.asset_rules import MAX_QUANTITY, CountResult
 from ...services.assets import stocktake
 from ...services.assets.stocktake import LineRow, StockTakeRow
 from ..context import AppContext
-from .common import date_edit, picked
-from .form_dialog import FormDialog
+from ..form_dialog import FormDialog
+from ..widgets import date_edit, date_value
 
 
 class StartDialog(FormDialog):
@@ -31,14 +30,15 @@ class StartDialog(FormDialog):
 
     def write(self, session: Session, today: date | None) -> None:
         self.started_id = stocktake.start_stocktake(session, self.title_edit.text(), self.counter_edit.text(),
-                                                    picked(self.date_edit), self.note_edit.text(), today=today)
+                                                    date_value(self.date_edit), self.note_edit.text(), today=today)
 
 
 class QuantityDialog(FormDialog):
     def __init__(self, ctx: AppContext, take_id: int, line: LineRow, parent=None):
         super().__init__(ctx, f"实盘数量：{line.code} {line.name}", "数量少于账面时记为差异，列入盘点报告。"
                          "一件也找不到时请标记“未找到”。", parent)
-        self._take, self._line = take_id, line
+        self._take = take_id
+        self._line = line
         self.add("账面数量", QLabel(f"{line.book_quantity} {line.unit}"))
         self.count_spin = self.add("实盘数量", QSpinBox(minimum=0, maximum=MAX_QUANTITY))
         self.count_spin.setValue(line.counted_quantity if line.counted_quantity is not None else line.book_quantity)
@@ -60,12 +60,4 @@ class CloseDialog(FormDialog):
         self.date_edit = self.add("结束日期", date_edit())
 
     def write(self, session: Session, today: date | None) -> None:
-        stocktake.close_stocktake(session, self._take.id, picked(self.date_edit), today=today)
-
-
-def open_dialog(owner: QWidget, dialog: QDialog, done: Callable[[], None]) -> QDialog:
-    dialog.accepted.connect(done)
-    dialog.finished.connect(dialog.deleteLater)
-    owner.dialog = dialog
-    dialog.open()
-    return dialog
+        stocktake.close_stocktake(session, self._take.id, date_value(self.date_edit), today=today)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -11,10 +13,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...domain.asset_rules import CountResult
@@ -24,10 +24,21 @@ from ...services.assets.stocktake import LineRow, StockTakeRow
 from ...services.permissions import Permission
 from .. import messages
 from ..context import AppContext
-from ..settings.widgets import button_row, fit_columns, make_table, note, selected_row
+from ..forms import run_write
+from ..output import export_xlsx, output_pdf
+from ..record_list import RecordListPage
 from ..table_model import Column, RowsTableModel
-from .common import AMBER, RED, export_xlsx, output_pdf, run
-from .stocktake_dialogs import CloseDialog, QuantityDialog, StartDialog, open_dialog
+from ..widgets import (
+    AMBER,
+    RED,
+    button_row,
+    fit_columns,
+    make_table,
+    note,
+    push_button,
+    selected_rows,
+)
+from .stocktake_dialogs import CloseDialog, QuantityDialog, StartDialog
 
 TAKE_COLUMNS = (Column("盘点名称", lambda t: t.title), Column("开始日期", lambda t: f"{t.started_on:%Y-%m-%d}"),
                 Column("状态", lambda t: t.state_text), Column("盘点人", lambda t: t.counted_by),
@@ -49,19 +60,21 @@ def _line_color(r: LineRow) -> str | None:
     return RED if r.is_difference else None
 
 
-class StockTakePage(QWidget):
+class StockTakePage(RecordListPage):
+    """The list is of the counts (the latest chosen); the chosen count's lines below, marked there."""
+
+    select_first = True
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx, self._edit = ctx, ctx.can(Permission.ASSET_EDIT)
-        self.dialog = None
+        super().__init__(ctx, TAKE_COLUMNS, parent)
+        self._edit = ctx.can(Permission.ASSET_EDIT)
         self._lines: list[LineRow] = []
-        self.take_model = RowsTableModel(TAKE_COLUMNS)
-        self.take_table = make_table(self.take_model)
-        self.take_table.selectionModel().selectionChanged.connect(self._take_changed)
+        self.take_model = self.model
+        self.take_table = self.table
         self.line_model = RowsTableModel(LINE_COLUMNS, row_color=_line_color)
         self.line_table = make_table(self.line_model)
         self.line_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.line_table.doubleClicked.connect(lambda *_: self.count_quantity() if self._edit else None)
+        self.line_table.activated.connect(self._line_activated)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._takes_box())
         splitter.addWidget(self._lines_box())
@@ -73,14 +86,12 @@ class StockTakePage(QWidget):
 
     def _takes_box(self) -> QGroupBox:
         box = QGroupBox("盘点记录")
-        self.start_button, self.close_button = QPushButton("开始盘点…"), QPushButton("结束盘点…")
-        self.cancel_button = QPushButton("撤销盘点")
-        self.print_button, self.pdf_button = QPushButton("打印盘点报告…"), QPushButton("保存报告 PDF…")
-        self.xlsx_button = QPushButton("导出报告 Excel…")
-        for button, slot in ((self.start_button, self.start), (self.close_button, self.close_take),
-                             (self.cancel_button, self.cancel), (self.print_button, lambda: self.report_pdf(True)),
-                             (self.pdf_button, lambda: self.report_pdf(False)), (self.xlsx_button, self.report_xlsx)):
-            button.clicked.connect(lambda *_, s=slot: s())
+        self.start_button = push_button("开始盘点…", self.start)
+        self.close_button = push_button("结束盘点…", self.close_take)
+        self.cancel_button = push_button("撤销盘点", self.cancel)
+        self.print_button = self.row_button("打印盘点报告…", self.print_report)
+        self.pdf_button = self.row_button("保存报告 PDF…", self.save_report)
+        self.xlsx_button = self.row_button("导出报告 Excel…", self.report_xlsx)
         for button in (self.start_button, self.close_button, self.cancel_button):
             button.setVisible(self._edit)
         self.empty_note = note("还没有盘点记录。点击“开始盘点…”，对全部在账资产（含各社工点）逐项核对。")
@@ -93,7 +104,8 @@ class StockTakePage(QWidget):
 
     def _lines_box(self) -> QGroupBox:
         box = QGroupBox("盘点明细")
-        self.place_filter, self.result_filter = QComboBox(), QComboBox()
+        self.place_filter = QComboBox()
+        self.result_filter = QComboBox()
         for text, value in RESULT_FILTERS:
             self.result_filter.addItem(text, value)
         self.search_edit = QLineEdit(placeholderText="搜索编号或名称")
@@ -101,15 +113,11 @@ class StockTakePage(QWidget):
                        self.search_edit.textChanged):
             signal.connect(self._show_lines)
         self.progress = QLabel()
-        self.found_button, self.missing_button = QPushButton("标为相符"), QPushButton("标为未找到")
-        self.damaged_button, self.quantity_button = QPushButton("标为损坏…"), QPushButton("实盘数量…")
-        self.pending_button = QPushButton("改回未盘")
-        for button, slot in ((self.found_button, lambda: self.mark(CountResult.FOUND)),
-                             (self.missing_button, lambda: self.mark(CountResult.MISSING)),
-                             (self.damaged_button, lambda: self.mark(CountResult.DAMAGED)),
-                             (self.quantity_button, self.count_quantity),
-                             (self.pending_button, lambda: self.mark(CountResult.PENDING))):
-            button.clicked.connect(lambda *_, s=slot: s())
+        self.found_button = push_button("标为相符", partial(self.mark, CountResult.FOUND))
+        self.missing_button = push_button("标为未找到", partial(self.mark, CountResult.MISSING))
+        self.damaged_button = push_button("标为损坏…", partial(self.mark, CountResult.DAMAGED))
+        self.quantity_button = push_button("实盘数量…", self.count_quantity)
+        self.pending_button = push_button("改回未盘", partial(self.mark, CountResult.PENDING))
         filters = QHBoxLayout()
         for widget in (self.search_edit, self.place_filter, self.result_filter):
             filters.addWidget(widget)
@@ -125,24 +133,15 @@ class StockTakePage(QWidget):
         return box
 
     # --- data --------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        chosen = self.selected_take()
-        with self._ctx.session() as s:
-            takes = stocktake.list_stocktakes(s)
-        self.take_model.set_rows(takes)
-        self.empty_note.setVisible(not takes)
-        fit_columns(self.take_table, 260)
-        keep = next((i for i, t in enumerate(takes) if chosen and t.id == chosen.id), 0 if takes else None)
-        if keep is not None:
-            self.take_table.selectRow(keep)
-        self._take_changed()
+    def load(self, session) -> list[StockTakeRow]:
+        return stocktake.list_stocktakes(session)
 
-    def selected_take(self) -> StockTakeRow | None:
-        row = selected_row(self.take_table)
-        return self.take_model.row(row) if row is not None else None
+    def show_rows(self, rows) -> None:
+        super().show_rows(rows)
+        self.empty_note.setVisible(not rows)
 
-    def _take_changed(self, *_args) -> None:
-        take = self.selected_take()
+    def update_buttons(self, take: StockTakeRow | None) -> None:
+        """The count's state decides the buttons; its lines are shown below."""
         with self._ctx.session() as s:
             self._lines = stocktake.lines(s, take.id) if take else []
         places = sorted({r.book_place for r in self._lines})
@@ -158,8 +157,6 @@ class StockTakePage(QWidget):
         self.start_button.setEnabled(not any(t.is_open for t in self.take_model.rows))
         for button in (self.close_button, self.cancel_button, *self.mark_buttons):
             button.setEnabled(open_)
-        for button in (self.print_button, self.pdf_button, self.xlsx_button):
-            button.setEnabled(take is not None)
         self.progress.setText(f"已盘 {take.total - take.pending} / {take.total}，差异 {take.differences} 项" if take else "")
         self._show_lines()
 
@@ -174,19 +171,24 @@ class StockTakePage(QWidget):
         fit_columns(self.line_table, 220)
 
     def selected_lines(self) -> list[LineRow]:
-        return [self.line_model.row(i.row()) for i in self.line_table.selectionModel().selectedRows()]
+        return selected_rows(self.line_table)
 
     # --- actions -----------------------------------------------------------------------------
+    def _line_activated(self, *_args) -> None:
+        if self._edit:
+            self.count_quantity()
+
     def start(self) -> None:
         dialog = StartDialog(self._ctx, self._ctx.user.display_name, self)
-        open_dialog(self, dialog, self.refresh)
+        self.open_dialog(dialog, self.refresh)
 
     def ask_note(self, result: CountResult) -> str | None:
         text, ok = QInputDialog.getText(self, f"标为{result.label}", "盘点说明（如损坏情况，可不填）：")
         return text if ok else None
 
     def mark(self, result: CountResult) -> None:
-        take, lines = self.selected_take(), self.selected_lines()
+        take = self.selected()
+        lines = self.selected_lines()
         if take is None or not lines:
             messages.error(self, "请先在盘点明细中选中要标记的资产（可多选）。", "未选择资产")
             return
@@ -194,33 +196,40 @@ class StockTakePage(QWidget):
         if result is CountResult.DAMAGED and note_text is None:
             return
         ids = [r.id for r in lines]
-        if run(self, self._ctx, lambda s: stocktake.mark_lines(s, take.id, ids, result, note=note_text)):
+        if run_write(self._ctx, self, lambda s: stocktake.mark_lines(s, take.id, ids, result, note=note_text)):
             self.refresh()
 
     def count_quantity(self) -> None:
-        take, lines = self.selected_take(), self.selected_lines()
+        take = self.selected()
+        lines = self.selected_lines()
         if take and take.is_open and lines:
-            open_dialog(self, QuantityDialog(self._ctx, take.id, lines[0], self), self.refresh)
+            self.open_dialog(QuantityDialog(self._ctx, take.id, lines[0], self), self.refresh)
 
     def close_take(self) -> None:
-        take = self.selected_take()
+        take = self.selected()
         if take is None:
             return
         if take.pending:
             messages.error(self, f"还有 {take.pending} 项资产没有标记盘点结果，全部标记后才能结束盘点。"
                                  "可在“结果”中选“未盘”查看它们。")
             return
-        open_dialog(self, CloseDialog(self._ctx, take, self), self.refresh)
+        self.open_dialog(CloseDialog(self._ctx, take, self), self.refresh)
 
     def cancel(self) -> None:
-        take = self.selected_take()
+        take = self.selected()
         if take and messages.confirm(self, f"确定撤销“{take.title}”吗？只有尚未标记任何结果的盘点可以撤销。"):
-            if run(self, self._ctx, lambda s: stocktake.cancel_stocktake(s, take.id)):
+            if run_write(self._ctx, self, lambda s: stocktake.cancel_stocktake(s, take.id)):
                 self.refresh()
 
     def _report(self):
         with self._ctx.session() as s:
-            return stocktake.report(s, self.selected_take().id)
+            return stocktake.report(s, self.selected().id)
+
+    def print_report(self) -> None:
+        self.report_pdf(to_printer=True)
+
+    def save_report(self) -> None:
+        self.report_pdf(to_printer=False)
 
     def report_pdf(self, to_printer: bool) -> None:
         report = self._report()

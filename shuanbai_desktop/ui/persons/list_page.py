@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout
 
 from ...domain.labels import PersonStatus
+from ...domain.target_labels import TargetGroup
 from ...services import persons
 from ...services.permissions import Permission
 from ...services.persons import PersonFilter, PersonRow
-from ...services.targets.labels import TargetGroup
 from ..context import AppContext
-from ..settings.widgets import NOTE_STYLE, make_table, selected_row
+from ..record_list import RecordListPage, count_label, filter_bars
 from ..table_model import Column
-from .common import age_text, fill_enum, village_combo
+from ..widgets import GREY, fill_enum, push_button, selected_row
+from .common import age_text, village_combo
 from .paged_model import PagedModel
 from .person_dialog import PersonDialog
 
@@ -26,10 +27,10 @@ WIDTHS = (90, 44, 56, 160, 110, 150, 220, 60)
 
 
 def _gray(row: PersonRow) -> str | None:
-    return None if row.status is PersonStatus.REGISTERED else "#80868b"
+    return None if row.status is PersonStatus.REGISTERED else GREY
 
 
-class PersonsPage(QWidget):
+class PersonsPage(RecordListPage):
     """Signals ask the area to open a person's household file or a new case."""
 
     householdRequested = Signal(int)  # person id
@@ -37,9 +38,7 @@ class PersonsPage(QWidget):
     attachmentsRequested = Signal(str, int, str)  # owner type, id, title
 
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.dialog: PersonDialog | None = None
+        super().__init__(ctx, parent=parent, model=PagedModel(COLUMNS, self._load, _gray))
         self.search_edit = QLineEdit(placeholderText="姓名、拼音首字母、身份证号后几位或电话")
         self.search_edit.setClearButtonEnabled(True)
         self.village_filter = village_combo(ctx, "全部村(居)")
@@ -53,37 +52,20 @@ class PersonsPage(QWidget):
         for signal in (self.search_edit.textChanged, self.village_filter.currentIndexChanged,
                        self.group_filter.currentIndexChanged, self.status_filter.currentIndexChanged):
             signal.connect(self.refresh)
-        self.model = PagedModel(COLUMNS, self._load, _gray)
-        self.table = make_table(self.model)
         for column, width in enumerate(WIDTHS):
             self.table.setColumnWidth(column, width)
-        self.table.doubleClicked.connect(lambda *_: self.edit_person())
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet(NOTE_STYLE)
-        self._build()
-
-    def _build(self) -> None:
-        filters = QHBoxLayout()
-        filters.addWidget(self.search_edit, 2)
-        for combo in (self.village_filter, self.group_filter, self.status_filter):
-            filters.addWidget(combo, 1)
-        self.new_button, self.edit_button = QPushButton("新建居民…"), QPushButton("查看/编辑…")
-        self.household_button, self.case_button = QPushButton("户档…"), QPushButton("新开个案…")
-        self.files_button = QPushButton("附件…")
-        buttons = QHBoxLayout()
-        for button, slot in ((self.new_button, self.new_person), (self.edit_button, self.edit_person),
-                             (self.household_button, lambda: self._emit(self.householdRequested)),
-                             (self.case_button, lambda: self._emit(self.caseRequested)),
-                             (self.files_button, self._files)):
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.count_label)
-        self.new_button.setEnabled(self._ctx.can(Permission.PERSON_CREATE))
-        self.case_button.setVisible(self._ctx.can(Permission.CASE_OPEN))
+        self.count_label = count_label()
+        self.new_button = push_button("新建居民…", self.new_person)
+        self.edit_button = push_button("查看/编辑…", self.edit_person)
+        self.household_button = push_button("户档…", self.ask_household)
+        self.case_button = push_button("新开个案…", self.ask_case)
+        self.files_button = push_button("附件…", self._files)
+        self.new_button.setEnabled(ctx.can(Permission.PERSON_CREATE))
+        self.case_button.setVisible(ctx.can(Permission.CASE_OPEN))
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addLayout(buttons)
+        filters = [self.search_edit, self.village_filter, self.group_filter, self.status_filter]
+        buttons = [self.new_button, self.edit_button, self.household_button, self.case_button, self.files_button]
+        layout.addLayout(filter_bars(filters, buttons, self.count_label))
         layout.addWidget(self.table, 1)
 
     def current_filter(self) -> PersonFilter:
@@ -115,11 +97,11 @@ class PersonsPage(QWidget):
         if row is not None:
             self.table.selectRow(row)
 
+    def open_selected(self) -> None:
+        self.edit_person()
+
     def _open(self, dialog: PersonDialog) -> None:
-        dialog.accepted.connect(lambda: self._saved(dialog.person_id))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+        self.open_dialog(dialog, lambda: self._saved(dialog.person_id))
 
     def new_person(self) -> None:
         self._open(PersonDialog(self._ctx, None, self, initial_name=self.search_edit.text()))
@@ -134,10 +116,15 @@ class PersonsPage(QWidget):
         if person_id is not None:
             self.select_person(person_id)
 
-    def _emit(self, signal) -> None:
+    def ask_household(self) -> None:
         pid = self.selected_id()
         if pid is not None:
-            signal.emit(pid)
+            self.householdRequested.emit(pid)
+
+    def ask_case(self) -> None:
+        pid = self.selected_id()
+        if pid is not None:
+            self.caseRequested.emit(pid)
 
     def _files(self) -> None:
         row = selected_row(self.table)

@@ -24,7 +24,9 @@ class PagedModel(QAbstractTableModel):
     def __init__(self, columns: Sequence[Column], loader: Callable[[list[int]], list[Any]],
                  row_color: Callable[[Any], str | None] | None = None, parent=None):
         super().__init__(parent)
-        self._columns, self._loader, self._row_color = list(columns), loader, row_color
+        self._columns = list(columns)
+        self._loader = loader
+        self._row_color = row_color
         self._ids: list[int] = []
         self._shown = 0
         self._blocks: OrderedDict[int, list[Any]] = OrderedDict()
@@ -32,7 +34,8 @@ class PagedModel(QAbstractTableModel):
 
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
-        self._ids, self._blocks = list(ids), OrderedDict()
+        self._ids = list(ids)
+        self._blocks = OrderedDict()
         self._shown = min(len(self._ids), FETCH_STEP)
         self.endResetModel()
 

@@ -26,7 +26,7 @@ from ...services.persons import DuplicatePerson, SimilarPersons
 from ..context import AppContext
 from ..forms import FormErrors
 from ..report.month_override import ReasonDialog
-from ..settings.widgets import WARN_STYLE, dialog_buttons, note
+from ..widgets import WARN_STYLE, dialog_buttons, note
 from .common import age_text, is_chinese_name
 from .person_form import BasicFields, ProfileFields, person_input
 
@@ -87,11 +87,13 @@ class PersonDialog(QDialog):
 
     def __init__(self, ctx: AppContext, person_id: int | None = None, parent=None, initial_name: str = ""):
         super().__init__(parent)
-        self._ctx, self._editing = ctx, person_id
+        self._ctx = ctx
+        self._editing = person_id
         self.person_id: int | None = person_id
         self.setWindowTitle("编辑居民信息" if person_id else "新建居民")
         self.resize(680, 620)
-        self.basic, self.profile = BasicFields(ctx), ProfileFields()
+        self.basic = BasicFields(ctx)
+        self.profile = ProfileFields()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.basic, "基本信息")
         self.tabs.addTab(self.profile, "服务对象信息")

@@ -11,26 +11,24 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ...domain.idcard import age_on, parse_id_number
 from ...domain.labels import PersonStatus
+from ...domain.target_labels import BenefitKind, DisabilityGrade, DisabilityType, Health, TargetGroup
 from ...errors import UserError
 from ...services.permissions import Permission
 from ...services.persons import PersonDetail, PersonInput
-from ...services.targets.labels import BenefitKind, DisabilityGrade, DisabilityType, Health, TargetGroup
 from ...services.targets.profile import BenefitInput
 from ..context import AppContext
-from ..settings.widgets import NOTE_STYLE
-from .common import fill_enum, select_data, village_combo
+from ..widgets import NOTE_STYLE, KindAmountRows, fill_enum, select_data
+from .common import village_combo
 
 
 class BasicFields(QWidget):
@@ -133,49 +131,15 @@ class BasicFields(QWidget):
                 "备注": self.notes_edit}
 
 
-class BenefitsTable(QWidget):
+class BenefitsTable(KindAmountRows):
     """享受待遇: one row per benefit (kind, monthly amount, note)."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["待遇", "每月金额（元）", "说明"])
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 150)
-        self.table.setColumnWidth(1, 110)
+        super().__init__(BenefitKind, BenefitKind.DIBAO, ("待遇", "每月金额（元）", "说明"), "添加待遇", 110, parent)
         self.table.setMinimumHeight(110)
-        self.add_button, self.remove_button = QPushButton("添加待遇"), QPushButton("删除所选")
-        self.add_button.clicked.connect(lambda: self.add_row())
-        self.remove_button.clicked.connect(self._remove)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
-
-    def add_row(self, kind: BenefitKind = BenefitKind.DIBAO, amount: str = "", text: str = "") -> int:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        combo = fill_enum(QComboBox(), BenefitKind)
-        select_data(combo, kind.value)
-        self.table.setCellWidget(row, 0, combo)
-        self.table.setCellWidget(row, 1, QLineEdit(amount))
-        self.table.setCellWidget(row, 2, QLineEdit(text))
-        return row
-
-    def _remove(self) -> None:
-        row = self.table.currentRow()
-        if row >= 0:
-            self.table.removeRow(row)
 
     def values(self) -> tuple[BenefitInput, ...]:
-        return tuple(BenefitInput(BenefitKind(self.table.cellWidget(r, 0).currentData()),
-                                  self.table.cellWidget(r, 1).text(), None, self.table.cellWidget(r, 2).text())
-                     for r in range(self.table.rowCount()))
+        return tuple(BenefitInput(kind, amount, None, note) for kind, amount, note in self.rows())
 
 
 class ProfileFields(QWidget):

@@ -9,8 +9,8 @@ from ...services import persons
 from ...services.permissions import Permission
 from ...services.persons import PersonFilter, PersonRow
 from ..context import AppContext
-from ..settings.widgets import NOTE_STYLE, fit_columns, make_table
 from ..table_model import Column, RowsTableModel
+from ..widgets import NOTE_STYLE, fit_columns, make_table
 from .common import age_text, is_chinese_name
 from .person_dialog import PersonDialog
 

@@ -13,7 +13,7 @@ from .security_page import SecurityPage
 from .station_page import StationPage
 from .users_page import UsersPage
 
-FEATURE_AREAS = ("window", "targets", "staff", "assets", "archives", "report")
+FEATURE_AREAS = ("counter", "targets", "staff", "assets", "archives", "report")
 
 
 class SettingsView(QWidget):

@@ -1,7 +1,7 @@
 """人员: roster, contracts, pay, training, assessment, supervision (SPEC R2, R1.4).
 
 ``SETTINGS_PAGES`` are the tabs this area adds to 设置: (key, tab label, factory(ctx), the permission
-needed — truthy, so a settings view that still reads a flag there takes it as "admin only").
+needed to see the tab).
 ``StaffingPanel`` (staffing_panel.py) is for the station page.
 """
 

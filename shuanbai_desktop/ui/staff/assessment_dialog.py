@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from ...domain.staff_labels import Grade
-from ...errors import UserError
 from ...services.staff import assessment
 from ...services.staff.assessment import (
     DEFAULT_UNITS,
@@ -16,12 +15,12 @@ from ...services.staff.assessment import (
     EvaluationRow,
 )
 from ..context import AppContext
-from ..forms import FormErrors
-from ..settings.widgets import dialog_buttons
-from .widgets import OptionalDate, enum_combo, run_write, select_data, year_spin
+from ..forms import FormErrors, save_and_accept
+from ..widgets import dialog_buttons, select_data
+from .widgets import OptionalDate, enum_combo, year_spin
 
 
-def _score_text(value) -> str:
+def score_text(value) -> str:
     return "" if value is None else f"{value:f}".rstrip("0").rstrip(".")
 
 
@@ -40,28 +39,21 @@ class _Form(QDialog):
         layout.addWidget(buttons)
 
     def _save(self, write) -> None:
-        self.errors.clear()
-        try:
-            saved = run_write(self._ctx, self, write, self.errors)
-        except UserError as exc:
-            self.errors.show(exc)
-            return
-        if saved is not None:
-            self.saved_id = saved
-            self.accept()
+        save_and_accept(self, self._ctx, self.errors, write)
 
 
 class AssessmentDialog(_Form):
     def __init__(self, ctx: AppContext, row: AssessmentRow, parent=None):
         super().__init__(parent)
-        self._ctx, self._row = ctx, row
+        self._ctx = ctx
+        self._row = row
         self.saved_id: int | None = None
         self.setWindowTitle(f"年度考核 — {row.name}")
         self.resize(520, 330)
         self.year_spin = year_spin(row.year)
         self.grade_combo = enum_combo(Grade)
         select_data(self.grade_combo, row.grade or Grade.PASS)
-        self.score_edit = QLineEdit(_score_text(row.score), placeholderText="0–100，可不填")
+        self.score_edit = QLineEdit(score_text(row.score), placeholderText="0–100，可不填")
         self.date_edit = OptionalDate("考核日期")
         self.date_edit.set_value(row.assessed_on)
         self.units_edit = QLineEdit(row.units or DEFAULT_UNITS)
@@ -87,7 +79,8 @@ class AssessmentDialog(_Form):
 class EvaluationDialog(_Form):
     def __init__(self, ctx: AppContext, row: EvaluationRow | None, year: int, parent=None):
         super().__init__(parent)
-        self._ctx, self._row = ctx, row
+        self._ctx = ctx
+        self._row = row
         self.saved_id: int | None = None
         self.setWindowTitle("第三方评估结果")
         self.resize(520, 300)
@@ -95,7 +88,7 @@ class EvaluationDialog(_Form):
         self.evaluator_edit = QLineEdit(row.evaluator if row else "", placeholderText="受委托的第三方评估机构")
         self.result_combo = enum_combo(Grade)
         select_data(self.result_combo, row.result if row else Grade.GOOD)
-        self.score_edit = QLineEdit(_score_text(row.score) if row else "", placeholderText="0–100，可不填")
+        self.score_edit = QLineEdit(score_text(row.score) if row else "", placeholderText="0–100，可不填")
         self.date_edit = OptionalDate("评估日期")
         self.date_edit.set_value(row.evaluated_on if row else None)
         self.notes_edit = QLineEdit(row.notes if row else "")

@@ -4,46 +4,49 @@ the station's third-party evaluations (due by the end of December), reports atta
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout
 
 from ...services.staff import assessment, ledgers
 from ...services.staff.assessment import AssessmentRow, EvaluationRow
 from .. import messages
 from ..context import AppContext
-from ..settings.widgets import OK_STYLE, TooltipRowsModel, fit_columns, make_table, note, selected_row
+from ..forms import run_write
+from ..record_list import RecordListPage
 from ..table_model import Column
-from .assessment_dialog import AssessmentDialog, EvaluationDialog, _score_text
-from .attachments_dialog import StaffAttachmentsDialog
+from ..widgets import RED, TooltipRowsModel, fit_columns, make_table, push_button, selected_row
+from .assessment_dialog import AssessmentDialog, EvaluationDialog, score_text
+from .attachments import staff_attachments
 from .export import export_file, today_name
-from .widgets import RED, run_write, year_spin
+from .widgets import year_spin
 
 ASSESSMENTS = (Column("姓名", lambda r: r.name), Column("岗位角色", lambda r: r.role.label),
                Column("考核等次", lambda r: r.grade.label if r.grade else "未考核"),
-               Column("得分", lambda r: _score_text(r.score), align_right=True),
+               Column("得分", lambda r: score_text(r.score), align_right=True),
                Column("考核日期", lambda r: f"{r.assessed_on:%Y-%m-%d}" if r.assessed_on else ""),
                Column("考核单位", lambda r: r.units), Column("备注", lambda r: r.notes))
 EVALUATIONS = (Column("评估年度", lambda e: e.year), Column("评估机构", lambda e: e.evaluator),
-               Column("评估结果", lambda e: e.result.label), Column("得分", lambda e: _score_text(e.score)),
+               Column("评估结果", lambda e: e.result.label), Column("得分", lambda e: score_text(e.score)),
                Column("评估日期", lambda e: f"{e.evaluated_on:%Y-%m-%d}" if e.evaluated_on else ""),
                Column("备注", lambda e: e.notes))
 
 
-class AssessmentPage(QWidget):
+def _color(r: AssessmentRow) -> str | None:
+    if r.grade is None or not r.grade.passed:
+        return RED
+    return None
+
+
+class AssessmentPage(RecordListPage):
+    """The list is the year's assessments of each worker; the station's evaluations are a second table below."""
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.dialog = None
+        super().__init__(ctx, ASSESSMENTS, parent, row_color=_color)
         self.year_spin = year_spin()
         self.year_spin.valueChanged.connect(self.refresh)
-        self.model = TooltipRowsModel(ASSESSMENTS, row_color=lambda r: RED if r.grade is None or not r.grade.passed
-                                      else None)
-        self.table = make_table(self.model)
-        self.table.doubleClicked.connect(lambda *_: self.edit_assessment())
         self.eval_model = TooltipRowsModel(EVALUATIONS)
         self.eval_table = make_table(self.eval_model)
-        self.eval_table.doubleClicked.connect(lambda *_: self.edit_evaluation())
+        self.eval_table.activated.connect(self.edit_evaluation)
         self.summary = QLabel()
-        self.notice = note(style=OK_STYLE)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._assessment_box())
         splitter.addWidget(self._evaluation_box())
@@ -54,8 +57,7 @@ class AssessmentPage(QWidget):
         top.addWidget(QLabel("年度："))
         top.addWidget(self.year_spin)
         top.addWidget(self.summary, 1)
-        self.export_button = QPushButton("导出考核结果…")
-        self.export_button.clicked.connect(lambda: self.export())
+        self.export_button = push_button("导出考核结果…", self.export)
         top.addWidget(self.export_button)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
@@ -64,9 +66,8 @@ class AssessmentPage(QWidget):
 
     def _assessment_box(self) -> QGroupBox:
         box = QGroupBox("工作人员年度考核（每年 10 月底前，由乡镇(街道)会同县(区)民政、财政等部门实施）")
-        self.assess_button, self.remove_button = QPushButton("录入/修改考核…"), QPushButton("删除考核结果")
-        self.assess_button.clicked.connect(lambda: self.edit_assessment())
-        self.remove_button.clicked.connect(self.remove_assessment)
+        self.assess_button = push_button("录入/修改考核…", self.edit_assessment)
+        self.remove_button = push_button("删除考核结果", self.remove_assessment)
         layout = QVBoxLayout(box)
         row = QHBoxLayout()
         row.addWidget(self.assess_button)
@@ -78,11 +79,10 @@ class AssessmentPage(QWidget):
 
     def _evaluation_box(self) -> QGroupBox:
         box = QGroupBox("社工站第三方评估（每年 12 月底前）")
-        self.eval_add, self.eval_edit = QPushButton("录入评估结果…"), QPushButton("修改…")
-        self.eval_files, self.eval_delete = QPushButton("评估报告…"), QPushButton("删除")
-        for button, slot in ((self.eval_add, self.add_evaluation), (self.eval_edit, self.edit_evaluation),
-                             (self.eval_files, self.evaluation_files), (self.eval_delete, self.delete_evaluation)):
-            button.clicked.connect(lambda *_, f=slot: f())
+        self.eval_add = push_button("录入评估结果…", self.add_evaluation)
+        self.eval_edit = push_button("修改…", self.edit_evaluation)
+        self.eval_files = push_button("评估报告…", self.evaluation_files)
+        self.eval_delete = push_button("删除", self.delete_evaluation)
         layout = QVBoxLayout(box)
         row = QHBoxLayout()
         for button in (self.eval_add, self.eval_edit, self.eval_files, self.eval_delete):
@@ -95,62 +95,61 @@ class AssessmentPage(QWidget):
     def refresh(self, *_args) -> None:
         year = self.year_spin.value()
         with self._ctx.session() as s:
-            rows, evaluations = assessment.assessments(s, year), assessment.list_evaluations(s)
-        self.model.set_rows(rows)
+            rows = assessment.assessments(s, year)
+            evaluations = assessment.list_evaluations(s)
+        self.show_rows(rows)
         self.eval_model.set_rows(evaluations)
-        fit_columns(self.table, 260)
         fit_columns(self.eval_table, 260)
         missing = sum(1 for r in rows if r.grade is None)
-        self.summary.setText(f"　{year}年度：{len(rows)} 人，已考核 {len(rows) - missing} 人" +
-                             (f"，未考核 {missing} 人" if missing else ""))
+        text = f"　{year}年度：{len(rows)} 人，已考核 {len(rows) - missing} 人"
+        if missing:
+            text += f"，未考核 {missing} 人"
+        self.summary.setText(text)
 
-    def selected(self) -> AssessmentRow | None:
-        row = selected_row(self.table)
-        return self.model.row(row) if row is not None else None
+    def row_key(self, row: AssessmentRow) -> int:
+        return row.staff_id
+
+    def open_selected(self) -> None:
+        self.edit_assessment()
 
     def selected_evaluation(self) -> EvaluationRow | None:
         row = selected_row(self.eval_table)
         return self.eval_model.row(row) if row is not None else None
-
-    def _open(self, dialog, text: str):
-        dialog.accepted.connect(lambda: (self.refresh(), self.notice.setText(text)))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
 
     def edit_assessment(self) -> AssessmentDialog | None:
         row = self.selected()
         if row is None:
             messages.error(self, "请先在表格中选中一名人员。", "未选择人员")
             return None
-        return self._open(AssessmentDialog(self._ctx, row, self), f"已保存“{row.name}”的年度考核。")
+        return self.open_dialog(AssessmentDialog(self._ctx, row, self), f"已保存“{row.name}”的年度考核。")
 
     def remove_assessment(self) -> None:
         row = self.selected()
         if row is None or row.id is None:
             return
         if messages.confirm(self, f"删除“{row.name}”{row.year}年度的考核结果？"):
-            if run_write(self._ctx, self, lambda s: assessment.delete_assessment(s, row.id) or True):
+            if run_write(self._ctx, self, lambda s: assessment.delete_assessment(s, row.id)):
                 self.refresh()
 
     def add_evaluation(self) -> EvaluationDialog:
-        return self._open(EvaluationDialog(self._ctx, None, self.year_spin.value(), self), "已录入第三方评估结果。")
+        return self.open_dialog(EvaluationDialog(self._ctx, None, self.year_spin.value(), self), "已录入第三方评估结果。")
 
     def edit_evaluation(self) -> EvaluationDialog | None:
         row = self.selected_evaluation()
-        return self._open(EvaluationDialog(self._ctx, row, row.year, self), "已保存第三方评估结果。") if row else None
+        if row is None:
+            return None
+        return self.open_dialog(EvaluationDialog(self._ctx, row, row.year, self), "已保存第三方评估结果。")
 
     def evaluation_files(self) -> None:
         row = self.selected_evaluation()
         if row is not None:
-            StaffAttachmentsDialog(self._ctx, "staff_evaluation", row.id, f"{row.year}年度第三方评估报告", True,
-                                   self).exec()
+            self.open_dialog(staff_attachments(self._ctx, "staff_evaluation", row.id, f"{row.year}年度第三方评估报告",
+                                               True, self))
 
     def delete_evaluation(self) -> None:
         row = self.selected_evaluation()
         if row and messages.confirm(self, f"删除{row.year}年度的第三方评估结果？"):
-            if run_write(self._ctx, self, lambda s: assessment.delete_evaluation(s, row.id) or True):
+            if run_write(self._ctx, self, lambda s: assessment.delete_evaluation(s, row.id)):
                 self.refresh()
 
     def export(self, target=None):

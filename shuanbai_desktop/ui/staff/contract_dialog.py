@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.staff_rules import default_contract_end
-from ...errors import UserError
 from ...services.staff import contracts, pay_table
 from ...services.staff.common import employer_name
 from ...services.staff.contracts import ContractInput, ContractRow
 from ..context import AppContext
-from ..forms import FormErrors
-from ..settings.widgets import WARN_STYLE, dialog_buttons, note
-from .widgets import OptionalDate, date_edit, get_date, run_write, select_data, set_date
+from ..forms import FormErrors, run_write, save_and_accept
+from ..widgets import OK_STYLE, WARN_STYLE, date_edit, date_value, dialog_buttons, note, select_data
+from .widgets import OptionalDate
 
 NEW, RENEW, EDIT = "new", "renew", "edit"
 TITLES = {NEW: "新签劳动合同", RENEW: "续签劳动合同", EDIT: "修改劳动合同"}
@@ -36,7 +35,10 @@ class ContractDialog(QDialog):
     def __init__(self, ctx: AppContext, staff_id: int, name: str, mode: str, contract: ContractRow | None = None,
                  parent=None):
         super().__init__(parent)
-        self._ctx, self._staff_id, self._mode, self._contract = ctx, staff_id, mode, contract
+        self._ctx = ctx
+        self._staff_id = staff_id
+        self._mode = mode
+        self._contract = contract
         self.saved_id: int | None = None
         self.setWindowTitle(f"{TITLES[mode]} — {name}")
         self.resize(560, 420 if mode == RENEW else 360)
@@ -45,9 +47,11 @@ class ContractDialog(QDialog):
         self._update_eligibility()
 
     def _build(self) -> None:
-        self.number_edit, self.employer_edit = QLineEdit(placeholderText="可不填"), QLineEdit()
+        self.number_edit = QLineEdit(placeholderText="可不填")
+        self.employer_edit = QLineEdit()
         self.signed_edit = OptionalDate("签订日期")
-        self.start_edit, self.end_edit = date_edit(), date_edit()
+        self.start_edit = date_edit()
+        self.end_edit = date_edit()
         self.start_edit.dateChanged.connect(self._update_eligibility)
         self.term_button = QPushButton("按 3 年聘期")
         self.term_button.clicked.connect(self.three_years)
@@ -106,27 +110,27 @@ class ContractDialog(QDialog):
         self.number_edit.setText(data.number)
         self.employer_edit.setText(data.employer or self._employer)
         self.signed_edit.set_value(data.signed_on)
-        set_date(self.start_edit, data.start_date)
-        set_date(self.end_edit, data.end_date)
+        self.start_edit.setDate(data.start_date)
+        self.end_edit.setDate(data.end_date)
         self.probation_spin.setValue(data.probation_months)
         select_data(self.level_combo, data.pay_level_id)
         self.notes_edit.setText(data.notes)
 
     def three_years(self) -> None:
-        set_date(self.end_edit, default_contract_end(get_date(self.start_edit)))
+        self.end_edit.setDate(default_contract_end(date_value(self.start_edit)))
 
     def _update_eligibility(self, *_args) -> None:
         if self._mode != RENEW:
             return
         with self._ctx.session() as s:
-            self.eligibility = contracts.renewal_check(s, self._staff_id, get_date(self.start_edit))
+            self.eligibility = contracts.renewal_check(s, self._staff_id, date_value(self.start_edit))
         ok = self.eligibility.eligible
         self.eligibility_label.setText(("符合：" if ok else "不符合：") + self.eligibility.text)
-        self.eligibility_label.setStyleSheet("color: #1e7e34;" if ok else WARN_STYLE)
+        self.eligibility_label.setStyleSheet(OK_STYLE if ok else WARN_STYLE)
         self.override_edit.setEnabled(not ok)
 
     def input(self) -> ContractInput:
-        return ContractInput(get_date(self.start_edit), get_date(self.end_edit), self.employer_edit.text(),
+        return ContractInput(date_value(self.start_edit), date_value(self.end_edit), self.employer_edit.text(),
                              self.number_edit.text(), self.signed_edit.value(), self.probation_spin.value(),
                              self.level_combo.currentData(), self.notes_edit.text())
 
@@ -139,22 +143,15 @@ class ContractDialog(QDialog):
         return contracts.add_contract(s, self._staff_id, data)
 
     def save(self) -> None:
-        self.errors.clear()
-        try:
-            data = self.input()
-        except UserError as exc:
-            self.errors.show(exc)
-            return
-        saved = run_write(self._ctx, self, lambda s: self._write(s, data), self.errors)
-        if saved is not None:
-            self.saved_id = saved
-            self.accept()
+        # input() inside the transaction: a date typed wrong is shown at its field like any rule
+        save_and_accept(self, self._ctx, self.errors, lambda s: self._write(s, self.input()))
 
 
 class TerminateDialog(QDialog):
     def __init__(self, ctx: AppContext, contract: ContractRow, parent=None):
         super().__init__(parent)
-        self._ctx, self._contract = ctx, contract
+        self._ctx = ctx
+        self._contract = contract
         self.setWindowTitle(f"解除劳动合同 — {contract.staff_name}")
         self.resize(480, 220)
         self.date_edit = date_edit(min(date.today(), contract.end_date))
@@ -176,7 +173,7 @@ class TerminateDialog(QDialog):
 
     def save(self) -> None:
         self.errors.clear()
-        done = run_write(self._ctx, self, lambda s: contracts.terminate_contract(
-            s, self._contract.id, get_date(self.date_edit), self.reason_edit.text()) or True, self.errors)
-        if done:
+        day, reason = date_value(self.date_edit), self.reason_edit.text()
+        if run_write(self._ctx, self, lambda s: contracts.terminate_contract(s, self._contract.id, day, reason),
+                     self.errors):
             self.accept()

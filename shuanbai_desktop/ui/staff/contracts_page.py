@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QSplitter, QVBoxLayout
 
 from ...domain.staff_labels import ContractStatus
 from ...domain.staff_rules import EXPIRY_WARNINGS
@@ -12,12 +12,22 @@ from ...services.staff import contracts, ledgers
 from ...services.staff.contracts import ContractRow, CurrentContract
 from .. import messages
 from ..context import AppContext
-from ..settings.widgets import OK_STYLE, TooltipRowsModel, fit_columns, make_table, note, selected_row
+from ..record_list import RecordListPage
 from ..table_model import Column
-from .attachments_dialog import StaffAttachmentsDialog
+from ..widgets import (
+    AMBER,
+    RED,
+    TooltipRowsModel,
+    button_row,
+    fit_columns,
+    make_table,
+    note,
+    push_button,
+    selected_row,
+)
+from .attachments import staff_attachments
 from .contract_dialog import EDIT, NEW, RENEW, ContractDialog, TerminateDialog
 from .export import export_file, today_name
-from .widgets import ORANGE, RED
 
 
 def _days(c: CurrentContract) -> str:
@@ -38,7 +48,7 @@ def _color(c: CurrentContract) -> str | None:
     if k is None or k.status in (ContractStatus.EXPIRED, ContractStatus.TERMINATED):
         return RED
     if k.status is ContractStatus.ACTIVE and k.days_left <= max(EXPIRY_WARNINGS):
-        return ORANGE
+        return AMBER
     return None
 
 
@@ -56,20 +66,20 @@ HISTORY = (Column("第几份", lambda k: f"第 {k.seq} 份"), Column("合同编�
                f"{k.terminated_on:%Y-%m-%d} 解除：{k.termination_reason}" if k.terminated_on else "", k.notes) if t)))
 
 
-class ContractsPage(QWidget):
+class ContractsPage(RecordListPage):
+    """The list is of workers (their current contract); the history below is the chosen worker's."""
+
+    max_column_width = 230
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.dialog = None
-        self.model = TooltipRowsModel(CURRENT, row_color=_color)
-        self.table = make_table(self.model)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        super().__init__(ctx, CURRENT, parent, row_color=_color)
+        self.table.selectionModel().selectionChanged.connect(self._show_history)
         self.history_model = TooltipRowsModel(HISTORY)
         self.history_table = make_table(self.history_model)
         self.history_table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.notice = note(style=OK_STYLE)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        top, bottom = QGroupBox("在岗人员的劳动合同"), QGroupBox("所选人员的合同记录")
+        top = QGroupBox("在岗人员的劳动合同")
+        bottom = QGroupBox("所选人员的合同记录")
         QVBoxLayout(top).addWidget(self.table)
         QVBoxLayout(bottom).addWidget(self.history_table)
         splitter.addWidget(top)
@@ -85,46 +95,34 @@ class ContractsPage(QWidget):
         self.refresh()
 
     def _buttons(self) -> QHBoxLayout:
-        self.new_button, self.renew_button = QPushButton("新签合同…"), QPushButton("续签…")
-        self.edit_button, self.end_button = QPushButton("修改…"), QPushButton("解除…")
-        self.files_button, self.export_button = QPushButton("合同扫描件…"), QPushButton("导出到期清单…")
-        row = QHBoxLayout()
-        for button, slot in ((self.new_button, self.new_contract), (self.renew_button, self.renew),
-                             (self.edit_button, self.edit), (self.end_button, self.terminate),
-                             (self.files_button, self.open_files), (self.export_button, self.export)):
-            button.clicked.connect(lambda *_, f=slot: f())
-            row.addWidget(button)
-        row.addStretch(1)
-        return row
+        self.new_button = self.row_button("新签合同…", self.new_contract)
+        self.renew_button = push_button("续签…", self.renew)
+        self.edit_button = push_button("修改…", self.edit)
+        self.end_button = push_button("解除…", self.terminate)
+        self.files_button = push_button("合同扫描件…", self.open_files)
+        self.export_button = push_button("导出到期清单…", self.export)
+        return button_row(self.new_button, self.renew_button, self.edit_button, self.end_button, self.files_button,
+                          self.export_button)
 
-    def refresh(self) -> None:
-        chosen = self.selected_worker()
-        with self._ctx.session() as s:
-            rows = contracts.current_contracts(s)
-        self.model.set_rows(rows)
-        fit_columns(self.table, 230)
-        if chosen:
-            self.select_worker(chosen.staff_id)
-        self._selection_changed()
+    def load(self, session) -> list[CurrentContract]:
+        return contracts.current_contracts(session)
 
-    def selected_worker(self) -> CurrentContract | None:
-        row = selected_row(self.table)
-        return self.model.row(row) if row is not None else None
+    def show_rows(self, rows) -> None:
+        super().show_rows(rows)
+        self._show_history()
+
+    def row_key(self, row: CurrentContract) -> int:
+        return row.staff_id
 
     def selected_contract(self) -> ContractRow | None:
         row = selected_row(self.history_table)
         if row is not None:
             return self.history_model.row(row)
-        worker = self.selected_worker()
+        worker = self.selected()
         return worker.contract if worker else None
 
-    def select_worker(self, staff_id: int) -> None:
-        for i, c in enumerate(self.model.rows):
-            if c.staff_id == staff_id:
-                self.table.selectRow(i)
-
-    def _selection_changed(self, *_args) -> None:
-        worker = self.selected_worker()
+    def _show_history(self, *_args) -> None:
+        worker = self.selected()
         history = []
         if worker:
             with self._ctx.session() as s:
@@ -133,48 +131,39 @@ class ContractsPage(QWidget):
         fit_columns(self.history_table, 230)
         self._update_buttons()
 
-    def _update_buttons(self, *_args) -> None:
-        worker, contract = self.selected_worker(), self.selected_contract()
-        self.new_button.setEnabled(worker is not None)
-        self.renew_button.setEnabled(contract is not None and contract.status in (
-            ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.PENDING))
-        for button in (self.edit_button, self.files_button):
-            button.setEnabled(contract is not None)
-        self.end_button.setEnabled(contract is not None and contract.status in (
-            ContractStatus.ACTIVE, ContractStatus.PENDING))
-
-    def _open(self, dialog, text: str) -> None:
-        dialog.accepted.connect(lambda: self._done(text))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
-
-    def _done(self, text: str) -> None:
-        self.refresh()
-        self.notice.setText(text)
+    def update_buttons(self, worker: CurrentContract | None) -> None:
+        contract = self.selected_contract()
+        renewable = (ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.PENDING)
+        self.renew_button.setEnabled(contract is not None and contract.status in renewable)
+        self.edit_button.setEnabled(contract is not None)
+        self.files_button.setEnabled(contract is not None)
+        ending = (ContractStatus.ACTIVE, ContractStatus.PENDING)
+        self.end_button.setEnabled(contract is not None and contract.status in ending)
 
     def new_contract(self) -> ContractDialog | None:
-        worker = self.selected_worker()
+        worker = self.selected()
         if worker is None:
             return None
         dialog = ContractDialog(self._ctx, worker.staff_id, worker.name, NEW, None, self)
-        self._open(dialog, f"已为“{worker.name}”新签合同。")
+        self.open_dialog(dialog, f"已为“{worker.name}”新签合同。")
         return dialog
 
     def renew(self) -> ContractDialog | None:
-        worker, contract = self.selected_worker(), self.selected_contract()
+        worker = self.selected()
+        contract = self.selected_contract()
         if worker is None or contract is None:
             return None
         dialog = ContractDialog(self._ctx, worker.staff_id, worker.name, RENEW, contract, self)
-        self._open(dialog, f"已为“{worker.name}”续签合同。")
+        self.open_dialog(dialog, f"已为“{worker.name}”续签合同。")
         return dialog
 
     def edit(self) -> ContractDialog | None:
-        worker, contract = self.selected_worker(), self.selected_contract()
+        worker = self.selected()
+        contract = self.selected_contract()
         if worker is None or contract is None:
             return None
         dialog = ContractDialog(self._ctx, worker.staff_id, worker.name, EDIT, contract, self)
-        self._open(dialog, "已保存合同。")
+        self.open_dialog(dialog, "已保存合同。")
         return dialog
 
     def terminate(self) -> TerminateDialog | None:
@@ -182,7 +171,7 @@ class ContractsPage(QWidget):
         if contract is None:
             return None
         dialog = TerminateDialog(self._ctx, contract, self)
-        self._open(dialog, f"已解除“{contract.staff_name}”的合同。")
+        self.open_dialog(dialog, f"已解除“{contract.staff_name}”的合同。")
         return dialog
 
     def open_files(self) -> None:
@@ -190,8 +179,8 @@ class ContractsPage(QWidget):
         if contract is None:
             messages.error(self, "请先选中一份合同。", "未选择合同")
             return
-        StaffAttachmentsDialog(self._ctx, "staff_contract", contract.id,
-                               f"合同扫描件 — {contract.staff_name} 第 {contract.seq} 份合同", True, self).exec()
+        title = f"合同扫描件 — {contract.staff_name} 第 {contract.seq} 份合同"
+        self.open_dialog(staff_attachments(self._ctx, "staff_contract", contract.id, title, True, self))
 
     def export(self, target=None):
         return export_file(self._ctx, self, today_name("劳动合同到期清单"),

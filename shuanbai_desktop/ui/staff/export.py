@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from .. import messages, printing
 from ..context import AppContext
-from .widgets import run_write
+from ..forms import run_write
 
 
 def ask_target(parent: QWidget, suggested: str, kind: str = "xlsx") -> Path | None:
@@ -29,14 +29,20 @@ def export_file(ctx: AppContext, parent: QWidget, suggested: str, write: Callabl
     target = target or ask_target(parent, suggested, kind)
     if target is None:
         return None
+    written: Path | None = None
+
+    def save(session) -> None:
+        nonlocal written
+        written = write(session, target)
     try:
-        done = run_write(ctx, parent, lambda s: write(s, target))
+        if not run_write(ctx, parent, save):
+            return None
     except OSError as exc:
         messages.error(parent, f"无法写入文件“{target.name}”：{exc.strerror or exc}。请关闭正在打开它的程序，或换一个位置。")
         return None
-    if done is not None and not quiet:
-        messages.info(parent, f"已导出：{target}")
-    return done
+    if not quiet:
+        messages.info(parent, f"已导出：{written}")
+    return written
 
 
 def ask_full_numbers(parent: QWidget) -> bool | None:

@@ -24,9 +24,8 @@ from ...services.staff.handover import HandoverItem, Move, handover_list
 from ...services.staff.leaving import LeaveInput, leave_station
 from ...services.staff.roster import StaffRow
 from ..context import AppContext
-from ..forms import FormErrors
-from ..settings.widgets import dialog_buttons, note
-from .widgets import date_edit, get_date, run_write
+from ..forms import FormErrors, run_write
+from ..widgets import date_edit, date_value, dialog_buttons, note
 
 HEADERS = ("类别", "事项", "接收人")
 
@@ -34,7 +33,8 @@ HEADERS = ("类别", "事项", "接收人")
 class LeaveDialog(QDialog):
     def __init__(self, ctx: AppContext, staff: StaffRow, parent=None):
         super().__init__(parent)
-        self._ctx, self._staff = ctx, staff
+        self._ctx = ctx
+        self._staff = staff
         self.setWindowTitle(f"办理离职 — {staff.name}")
         self.resize(820, 600)
         with ctx.session() as s:
@@ -122,8 +122,7 @@ class LeaveDialog(QDialog):
 
     def save(self) -> None:
         self.errors.clear()
-        data = LeaveInput(get_date(self.date_edit), self.reason_edit.text(), self.moves(),
+        data = LeaveInput(date_value(self.date_edit), self.reason_edit.text(), self.moves(),
                           self.disable_check.isChecked())
-        done = run_write(self._ctx, self, lambda s: leave_station(s, self._staff.id, data), self.errors)
-        if done is not None:
+        if run_write(self._ctx, self, lambda s: leave_station(s, self._staff.id, data), self.errors):
             self.accept()

@@ -20,15 +20,16 @@ from ...domain.staff_pay_rules import performance_pay, performance_ratio
 from ...services.staff import pay
 from ...services.staff.pay import PayLine
 from ..context import AppContext
-from ..forms import FormErrors
-from ..settings.widgets import dialog_buttons, note
-from .widgets import money, run_write
+from ..forms import FormErrors, run_write
+from ..widgets import dialog_buttons, money, note
 
 
 class PayLineDialog(QDialog):
     def __init__(self, ctx: AppContext, line: PayLine, weights: dict[Factor, int], parent=None):
         super().__init__(parent)
-        self._ctx, self._line, self._weights = ctx, line, weights
+        self._ctx = ctx
+        self._line = line
+        self._weights = weights
         self.setWindowTitle(f"修改工资 — {line.name}")
         self.resize(600, 520)
         self.spins: dict[Factor, QSpinBox] = {}
@@ -82,8 +83,7 @@ class PayLineDialog(QDialog):
     def save(self) -> None:
         self.errors.clear()
         entered = {f: v for f, v in self.scores().items() if f.entered}
-        done = run_write(self._ctx, self, lambda s: pay.update_line(
-            s, self._line.id, entered, self.other_edit.text(), self.base_edit.text(), self.notes_edit.text()) or True,
-            self.errors)
-        if done:
+        other, base, notes = self.other_edit.text(), self.base_edit.text(), self.notes_edit.text()
+        if run_write(self._ctx, self, lambda s: pay.update_line(s, self._line.id, entered, other, base, notes),
+                     self.errors):
             self.accept()

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from ...services.staff import ledgers, pay
-from ...services.staff.pay import PayLine, PaySheet
+from ...services.staff.pay import PaySheet
 from .. import messages
 from ..context import AppContext
-from ..settings.widgets import OK_STYLE, TooltipRowsModel, fit_columns, make_table, note, selected_row
+from ..forms import run_write
+from ..record_list import RecordListPage
 from ..table_model import Column
+from ..widgets import money, note, push_button
 from .export import export_file
 from .pay_line_dialog import PayLineDialog
-from .widgets import money, run_write, year_spin
+from .widgets import year_spin
 
 COLUMNS = (Column("姓名", lambda ln: ln.name), Column("岗位角色", lambda ln: ln.role.label),
            Column("薪酬等级", lambda ln: ln.level_name),
@@ -30,12 +32,13 @@ COLUMNS = (Column("姓名", lambda ln: ln.name), Column("岗位角色", lambda l
            Column("备注", lambda ln: ln.notes))
 
 
-class PayPage(QWidget):
+class PayPage(RecordListPage):
+    max_column_width = 160
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.dialog = None
+        super().__init__(ctx, COLUMNS, parent)
         self.sheet: PaySheet | None = None
+        self.generated: tuple[int, list[str]] = (0, [])  # the last generate_month: lines added, names missing
         last = date.today().replace(day=1)
         self.year_spin = year_spin(last.year)
         self.month_combo = QComboBox()
@@ -44,12 +47,8 @@ class PayPage(QWidget):
         self.month_combo.setCurrentIndex(last.month - 1)
         self.year_spin.valueChanged.connect(self.refresh)
         self.month_combo.currentIndexChanged.connect(self.refresh)
-        self.model = TooltipRowsModel(COLUMNS)
-        self.table = make_table(self.model)
-        self.table.doubleClicked.connect(lambda *_: self.edit())
         self.totals = QLabel()
         self.empty_note = note()
-        self.notice = note(style=OK_STYLE)
         layout = QVBoxLayout(self)
         layout.addLayout(self._toolbar())
         layout.addWidget(self.empty_note)
@@ -66,11 +65,11 @@ class PayPage(QWidget):
         row.addWidget(self.year_spin)
         row.addWidget(self.month_combo)
         row.addStretch(1)
-        self.generate_button, self.edit_button = QPushButton("生成工资表"), QPushButton("修改…")
-        self.redo_button, self.export_button = QPushButton("重新生成"), QPushButton("导出工资表…")
-        for button, slot in ((self.generate_button, self.generate), (self.edit_button, self.edit),
-                             (self.redo_button, self.regenerate), (self.export_button, self.export)):
-            button.clicked.connect(lambda *_, f=slot: f())
+        self.generate_button = push_button("生成工资表", self.generate)
+        self.edit_button = push_button("修改…", self.edit)
+        self.redo_button = push_button("重新生成", self.regenerate)
+        self.export_button = push_button("导出工资表…", self.export)
+        for button in (self.generate_button, self.edit_button, self.redo_button, self.export_button):
             row.addWidget(button)
         return row
 
@@ -82,13 +81,15 @@ class PayPage(QWidget):
         with self._ctx.session() as s:
             self.sheet = pay.pay_sheet(s, year, month)
         lines = self.sheet.lines
-        self.model.set_rows(lines)
-        fit_columns(self.table, 160)
+        self.show_rows(lines)
         self.empty_note.setText(f"{year}年{month}月的工资表还没有生成。点击“生成工资表”，按在岗人员的薪酬等级生成。")
         self.empty_note.setVisible(not lines)
-        self.totals.setText(f"<b>合计</b>：{len(lines)} 人，应发 {money(self.sheet.total('gross'))} 元，"
-                            f"实发 {money(self.sheet.total('net'))} 元，单位缴纳四险一金 "
-                            f"{money(self.sheet.total('employer_total'))} 元" if lines else "")
+        if lines:
+            self.totals.setText(f"<b>合计</b>：{len(lines)} 人，应发 {money(self.sheet.total('gross'))} 元，"
+                                f"实发 {money(self.sheet.total('net'))} 元，单位缴纳四险一金 "
+                                f"{money(self.sheet.total('employer_total'))} 元")
+        else:
+            self.totals.setText("")
         for button in (self.edit_button, self.redo_button, self.export_button):
             button.setEnabled(bool(lines))
 
@@ -96,14 +97,13 @@ class PayPage(QWidget):
         """Lines for workers without one; ``replace`` discards the month's lines first (same transaction)."""
         year, month = self.month()
 
-        def write(s):
+        def write(s) -> None:
             if replace:
                 pay.delete_month(s, year, month)
-            return pay.generate_month(s, year, month)
-        result = run_write(self._ctx, self, write)
-        if result is None:
+            self.generated = pay.generate_month(s, year, month)
+        if not run_write(self._ctx, self, write):
             return
-        added, missing = result
+        added, missing = self.generated
         self.refresh()
         text = f"已生成 {added} 人的工资。"
         if missing:
@@ -117,9 +117,8 @@ class PayPage(QWidget):
             return
         self.generate(replace=True)
 
-    def selected(self) -> PayLine | None:
-        row = selected_row(self.table)
-        return self.model.row(row) if row is not None else None
+    def open_selected(self) -> None:
+        self.edit()
 
     def edit(self) -> PayLineDialog | None:
         line = self.selected()
@@ -127,11 +126,7 @@ class PayPage(QWidget):
             messages.error(self, "请先在表格中选中一人。", "未选择人员")
             return None
         dialog = PayLineDialog(self._ctx, line, self.sheet.weights, self)
-        dialog.accepted.connect(lambda: (self.refresh(), self.notice.setText(f"已修改“{line.name}”的工资。")))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self.open_dialog(dialog, f"已修改“{line.name}”的工资。")
 
     def export(self, target=None):
         year, month = self.month()

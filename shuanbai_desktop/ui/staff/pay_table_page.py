@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...domain.staff_labels import Certificate, Insurance
@@ -21,18 +20,11 @@ from ...services.staff import pay_table
 from ...services.staff.pay_table import PayLevelInput, PayLevelRow
 from .. import messages
 from ..context import AppContext
-from ..forms import FormErrors
-from ..settings.widgets import (
-    OK_STYLE,
-    button_row,
-    dialog_buttons,
-    fit_columns,
-    make_table,
-    note,
-    selected_row,
-)
-from ..table_model import Column, RowsTableModel
-from .widgets import enum_combo, money, run_write, select_data
+from ..forms import FormErrors, run_write
+from ..record_list import RecordListPage
+from ..table_model import Column
+from ..widgets import button_row, dialog_buttons, money, note, push_button, select_data
+from .widgets import enum_combo
 
 COLUMNS = (Column("等级", lambda r: r.name), Column("证书要求", lambda r: r.certificate.label),
            Column("最低工龄", lambda r: f"{r.min_years} 年", align_right=True),
@@ -45,7 +37,8 @@ COLUMNS = (Column("等级", lambda r: r.name), Column("证书要求", lambda r: 
 class LevelDialog(QDialog):
     def __init__(self, ctx: AppContext, row: PayLevelRow | None, parent=None):
         super().__init__(parent)
-        self._ctx, self._row = ctx, row
+        self._ctx = ctx
+        self._row = row
         self.setWindowTitle("修改薪酬等级" if row else "新增薪酬等级")
         self.resize(460, 300)
         self.name_edit = QLineEdit(row.name if row else "", placeholderText="如：三级")
@@ -79,31 +72,25 @@ class LevelDialog(QDialog):
         self.errors.clear()
         data = PayLevelInput(self.name_edit.text(), self.cert_combo.currentData(), self.years_spin.value(),
                              self.base_edit.text(), self.perf_edit.text(), self.notes_edit.text())
-        if run_write(self._ctx, self, lambda s: pay_table.save_level(s, data, self._row.id if self._row else None),
-                     self.errors):
+        record_id = self._row.id if self._row else None
+        if run_write(self._ctx, self, lambda s: pay_table.save_level(s, data, record_id), self.errors):
             self.accept()
 
 
-class PayTablePage(QWidget):
+class PayTablePage(RecordListPage):
+    max_column_width = 200
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.dialog = None
-        self.model = RowsTableModel(COLUMNS)
-        self.table = make_table(self.model)
-        self.table.doubleClicked.connect(lambda *_: self.edit())
-        self.add_button, self.edit_button = QPushButton("新增等级…"), QPushButton("修改…")
-        self.delete_button = QPushButton("删除")
-        for button, slot in ((self.add_button, self.add), (self.edit_button, self.edit),
-                             (self.delete_button, self.delete)):
-            button.clicked.connect(lambda *_, f=slot: f())
+        super().__init__(ctx, COLUMNS, parent)
+        self.add_button = push_button("新增等级…", self.add)
+        self.edit_button = push_button("修改…", self.edit)
+        self.delete_button = push_button("删除", self.delete)
         levels = QGroupBox("县(区)社工站持证社工薪酬标准")
         inner = QVBoxLayout(levels)
         inner.addLayout(button_row(self.add_button, self.edit_button, self.delete_button))
         inner.addWidget(self.table, 1)
         inner.addWidget(note("按本县(区)社工站持证社工薪酬待遇管理办法录入：每个等级的证书要求、最低工龄和每月金额。"
                              "人员档案中按证书和工龄给出建议等级。"))
-        self.notice = note(style=OK_STYLE)
         layout = QVBoxLayout(self)
         layout.addWidget(levels, 1)
         layout.addWidget(self._rates_box())
@@ -134,41 +121,34 @@ class PayTablePage(QWidget):
 
     def refresh(self) -> None:
         with self._ctx.session() as s:
-            rows, rates = pay_table.list_levels(s), pay_table.get_rates(s)
-        self.model.set_rows(rows)
-        fit_columns(self.table, 200)
+            rows = pay_table.list_levels(s)
+            rates = pay_table.get_rates(s)
+        self.show_rows(rows)
         for (kind, part), edit in self.rate_edits.items():
             edit.setText(f"{rates[kind][part].normalize():f}")
 
-    def selected(self) -> PayLevelRow | None:
-        row = selected_row(self.table)
-        return self.model.row(row) if row is not None else None
-
-    def _open(self, row: PayLevelRow | None) -> LevelDialog:
-        dialog = LevelDialog(self._ctx, row, self)
-        dialog.accepted.connect(lambda: (self.refresh(), self.notice.setText("已保存薪酬等级。")))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+    def open_selected(self) -> None:
+        self.edit()
 
     def add(self) -> LevelDialog:
-        return self._open(None)
+        return self.open_dialog(LevelDialog(self._ctx, None, self), "已保存薪酬等级。")
 
     def edit(self) -> LevelDialog | None:
         row = self.selected()
-        return self._open(row) if row else None
+        if row is None:
+            return None
+        return self.open_dialog(LevelDialog(self._ctx, row, self), "已保存薪酬等级。")
 
     def delete(self) -> None:
         row = self.selected()
         if row and messages.confirm(self, f"删除薪酬等级“{row.name}”？"):
-            if run_write(self._ctx, self, lambda s: pay_table.delete_level(s, row.id) or True):
+            if run_write(self._ctx, self, lambda s: pay_table.delete_level(s, row.id)):
                 self.refresh()
 
     def save_rates(self) -> None:
         self.rates_errors.clear()
         rates = {k: (self.rate_edits[(k, 0)].text(), self.rate_edits[(k, 1)].text()) for k in Insurance}
-        if run_write(self._ctx, self, lambda s: pay_table.set_rates(s, rates) or True, self.rates_errors):
+        if run_write(self._ctx, self, lambda s: pay_table.set_rates(s, rates), self.rates_errors):
             self.refresh()
             self.notice.setText("已保存四险一金缴费比例，新生成的工资表按此计算。")
 

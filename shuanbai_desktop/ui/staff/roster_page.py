@@ -11,9 +11,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...domain.dates import parse_date
@@ -24,14 +22,15 @@ from ...services.staff import leaving, ledgers, roster, staffing_checks
 from ...services.staff.roster import StaffRow
 from .. import messages
 from ..context import AppContext
-from ..settings.widgets import OK_STYLE, TooltipRowsModel, fit_columns, make_table, note, selected_row
+from ..forms import run_write
+from ..record_list import RecordListPage
 from ..table_model import Column
-from .attachments_dialog import StaffAttachmentsDialog
+from ..widgets import GREY, note, push_button, short_village
+from .attachments import staff_attachments
 from .export import ask_full_numbers, export_file, print_pdf, today_name
 from .leave_dialog import LeaveDialog
 from .staff_dialog import StaffDialog
-from .staffing_panel import lines_html
-from .widgets import GREY, run_write, short_village
+from .staffing_panel import lines_html, titles_html
 
 COLUMNS = (
     Column("姓名", lambda r: r.name), Column("性别", lambda r: r.sex), Column("年龄", lambda r: r.age),
@@ -47,11 +46,12 @@ COLUMNS = (
 STATUS_CHOICES = (("在岗", StaffStatus.ACTIVE), ("离职", StaffStatus.LEFT), ("全部", None))
 
 
-class RosterPage(QWidget):
+class RosterPage(RecordListPage):
+    max_column_width = 170
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx, self._edit = ctx, ctx.can(Permission.STAFF_EDIT)
-        self.dialog = None
+        super().__init__(ctx, COLUMNS, parent, row_color=lambda r: GREY if r.status is StaffStatus.LEFT else None)
+        self._edit = ctx.can(Permission.STAFF_EDIT)
         self.checks_label = QLabel()
         self.checks_label.setWordWrap(True)
         self.status_combo = QComboBox()
@@ -60,11 +60,7 @@ class RosterPage(QWidget):
         self.status_combo.currentIndexChanged.connect(self.refresh)
         self.search_edit = QLineEdit(placeholderText="姓名或拼音首字母")
         self.search_edit.textChanged.connect(self.refresh)
-        self.model = TooltipRowsModel(COLUMNS, row_color=lambda r: GREY if r.status is StaffStatus.LEFT else None)
-        self.table = make_table(self.model)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.empty_note = note()
-        self.notice = note(style=OK_STYLE)
         layout = QVBoxLayout(self)
         layout.addWidget(self.checks_label)
         layout.addLayout(self._toolbar())
@@ -78,65 +74,48 @@ class RosterPage(QWidget):
         row.addWidget(QLabel("显示："))
         row.addWidget(self.status_combo)
         row.addWidget(self.search_edit)
-        self.add_button, self.edit_button = QPushButton("新增人员…"), QPushButton("编辑…")
-        self.files_button, self.leave_button = QPushButton("附件…"), QPushButton("办理离职…")
-        self.delete_button = QPushButton("删除")
-        self.export_button, self.print_button = QPushButton("导出名册…"), QPushButton("打印名册…")
-        actions = ((self.add_button, self.add_staff), (self.edit_button, self.edit_staff),
-                   (self.files_button, self.open_files), (self.leave_button, self.leave),
-                   (self.delete_button, self.delete), (self.export_button, self.export_roster),
-                   (self.print_button, self.print_roster))
-        for button, slot in actions:
-            button.clicked.connect(lambda *_, f=slot: f())
-        editing = (self.add_button, self.edit_button, self.files_button, self.leave_button, self.delete_button)
+        self.add_button = push_button("新增人员…", self.add_staff)
+        self.edit_button = self.row_button("编辑…", self.edit_staff)
+        self.files_button = self.row_button("附件…", self.open_files)
+        self.leave_button = self.row_button("办理离职…", self.leave)
+        self.delete_button = self.row_button("删除", self.delete)
+        self.export_button = push_button("导出名册…", self.export_roster)
+        self.print_button = push_button("打印名册…", self.print_roster)
         row.addStretch(1)
-        for button in (editing if self._edit else ()) + (self.export_button, self.print_button):
-            row.addWidget(button)
         if self._edit:
-            self.table.doubleClicked.connect(lambda *_: self.edit_staff())
+            for button in (self.add_button, self.edit_button, self.files_button, self.leave_button, self.delete_button):
+                row.addWidget(button)
+        row.addWidget(self.export_button)
+        row.addWidget(self.print_button)
         return row
 
     def refresh(self, *_args) -> None:
         with self._ctx.session() as s:
             rows = roster.list_staff(s, self.status_combo.currentData(), self.search_edit.text())
             checks = staffing_checks(s)
-        self.model.set_rows(rows)
-        fit_columns(self.table, 170)
-        self.checks_label.setText("<b>人员配备：</b>" + "　".join(
-            f'<span style="color:{"#1e7e34" if line.ok else ("#b3261e" if line.ok is False else "#5f6368")}">'
-            f'{"✔" if line.ok else ("✘" if line.ok is False else "●")} {line.title}</span>' for line in checks.lines))
+        self.show_rows(rows)
+        self.checks_label.setText("<b>人员配备：</b>" + titles_html(checks))
         self.checks_label.setToolTip(lines_html(checks).replace("<p style='margin:2px'></p>", "<br/>"))
-        self.empty_note.setText("" if rows else ("还没有录入工作人员。请点击“新增人员…”录入副站长、事务性岗位社工、"
-                                                 "残疾人专职委员和各社工点的服务性岗位社工。" if self._edit and
-                                                 not self.search_edit.text() else "没有符合条件的人员。"))
+        if rows:
+            self.empty_note.setText("")
+        elif self._edit and not self.search_edit.text():
+            self.empty_note.setText("还没有录入工作人员。请点击“新增人员…”录入副站长、事务性岗位社工、"
+                                    "残疾人专职委员和各社工点的服务性岗位社工。")
+        else:
+            self.empty_note.setText("没有符合条件的人员。")
         self.empty_note.setVisible(not rows)
-        self._update_buttons()
 
-    def selected(self) -> StaffRow | None:
-        row = selected_row(self.table)
-        return self.model.row(row) if row is not None else None
+    def update_buttons(self, row: StaffRow | None) -> None:
+        left = row is not None and row.status is StaffStatus.LEFT
+        self.leave_button.setText("重新入职…" if left else "办理离职…")
 
-    def _update_buttons(self, *_args) -> None:
-        row = self.selected()
-        for button in (self.edit_button, self.files_button, self.delete_button):
-            button.setEnabled(row is not None)
-        self.leave_button.setEnabled(row is not None)
-        self.leave_button.setText("重新入职…" if row is not None and row.status is StaffStatus.LEFT else "办理离职…")
-
-    def select_staff(self, staff_id: int) -> None:
-        for i, row in enumerate(self.model.rows):
-            if row.id == staff_id:
-                self.table.selectRow(i)
-
-    def _open(self, dialog, done) -> None:
-        dialog.accepted.connect(done)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+    def open_selected(self) -> None:
+        if self._edit:
+            self.edit_staff()
 
     def add_staff(self) -> StaffDialog:
         dialog = StaffDialog(self._ctx, None, self)
-        self._open(dialog, lambda: self._saved(dialog.saved_id, "已新增人员。"))
+        self.open_dialog(dialog, lambda: self._saved(dialog.saved_id, "已新增人员。"))
         return dialog
 
     def edit_staff(self) -> StaffDialog | None:
@@ -144,29 +123,30 @@ class RosterPage(QWidget):
         if row is None:
             return None
         dialog = StaffDialog(self._ctx, row.id, self)
-        self._open(dialog, lambda: self._saved(row.id, f"已保存“{row.name}”的档案。"))
+        self.open_dialog(dialog, lambda: self._saved(row.id, f"已保存“{row.name}”的档案。"))
         return dialog
 
     def _saved(self, staff_id: int | None, text: str) -> None:
         self.refresh()
         if staff_id:
-            self.select_staff(staff_id)
+            self.select(staff_id)
         self.notice.setText(text)
 
     def open_files(self) -> None:
         row = self.selected()
         if row is not None:
-            StaffAttachmentsDialog(self._ctx, "staff_member", row.id, f"人员附件 — {row.name}", self._edit, self).exec()
+            self.open_dialog(staff_attachments(self._ctx, "staff_member", row.id, f"人员附件 — {row.name}", self._edit,
+                                               self))
 
     def leave(self) -> LeaveDialog | None:
         row = self.selected()
-        if row is not None and row.status is StaffStatus.LEFT:
-            self.rejoin(row)
-            return None
         if row is None:
             return None
+        if row.status is StaffStatus.LEFT:
+            self.rejoin(row)
+            return None
         dialog = LeaveDialog(self._ctx, row, self)
-        self._open(dialog, lambda: self._saved(None, f"“{row.name}”已办理离职，名下事项已移交。"))
+        self.open_dialog(dialog, lambda: self._saved(None, f"“{row.name}”已办理离职，名下事项已移交。"))
         return dialog
 
     def rejoin(self, row: StaffRow, on: date | None = None) -> bool:
@@ -181,7 +161,7 @@ class RosterPage(QWidget):
             except UserError as exc:
                 messages.error(self, exc.message)
                 return False
-        if run_write(self._ctx, self, lambda s: leaving.rejoin(s, row.id, on) or True):
+        if run_write(self._ctx, self, lambda s: leaving.rejoin(s, row.id, on)):
             self._saved(row.id, f"“{row.name}”已重新入职。请为其新签劳动合同。")
             return True
         return False
@@ -192,7 +172,7 @@ class RosterPage(QWidget):
                 self, f"删除“{row.name}”的档案？只有误录入、尚无任何合同、培训、工资或考核记录的档案才能删除；"
                       "离开本站的请使用“办理离职”。"):
             return
-        if run_write(self._ctx, self, lambda s: roster.delete_staff(s, row.id) or True):
+        if run_write(self._ctx, self, lambda s: roster.delete_staff(s, row.id)):
             self._saved(None, f"已删除“{row.name}”的档案。")
 
     def export_roster(self, target=None, full: bool | None = None):

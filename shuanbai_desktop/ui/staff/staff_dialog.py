@@ -31,24 +31,16 @@ from ...services import auth, station
 from ...services.staff import pay_table, roster
 from ...services.staff.roster import StaffInput
 from ..context import AppContext
-from ..forms import FormErrors
-from ..settings.widgets import dialog_buttons, note
-from .widgets import (
-    OptionalDate,
-    VillageChecklist,
-    date_edit,
-    enum_combo,
-    get_date,
-    run_write,
-    select_data,
-    set_date,
-)
+from ..forms import FormErrors, save_and_accept
+from ..widgets import date_edit, date_value, dialog_buttons, note, select_data
+from .widgets import OptionalDate, VillageChecklist, enum_combo
 
 
 class StaffDialog(QDialog):
     def __init__(self, ctx: AppContext, staff_id: int | None = None, parent=None):
         super().__init__(parent)
-        self._ctx, self._id = ctx, staff_id
+        self._ctx = ctx
+        self._id = staff_id
         self.saved_id: int | None = None
         self.setWindowTitle("编辑人员档案" if staff_id else "新增人员")
         self.resize(940, 640)
@@ -205,9 +197,9 @@ class StaffDialog(QDialog):
         if not hasattr(self, "level_combo"):
             return
         try:
-            start = self.career_edit.value() or get_date(self.hire_edit)
+            start = self.career_edit.value() or date_value(self.hire_edit)
         except UserError:
-            start = get_date(self.hire_edit)
+            start = date_value(self.hire_edit)
         years = seniority_years(start, date.today())
         with self._ctx.session() as s:
             level_id = pay_table.suggested_level_id(s, Certificate(self.cert_combo.currentData()), years)
@@ -233,7 +225,7 @@ class StaffDialog(QDialog):
         self.sup_no_edit.setText(d.supervisor_cert_no)
         select_data(self.role_combo, d.role)
         select_data(self.source_combo, d.source)
-        set_date(self.hire_edit, d.hire_date)
+        self.hire_edit.setDate(d.hire_date)
         self.career_edit.set_value(d.career_start)
         select_data(self.point_combo, d.point_id)
         self.liaison_check.setChecked(d.is_liaison)
@@ -245,7 +237,7 @@ class StaffDialog(QDialog):
     def input(self) -> StaffInput:
         return StaffInput(
             self.name_edit.text(), self.id_edit.text(), self.education_combo.currentData(),
-            self.role_combo.currentData(), self.source_combo.currentData(), get_date(self.hire_edit),
+            self.role_combo.currentData(), self.source_combo.currentData(), date_value(self.hire_edit),
             self.phone_edit.text(), self.major_edit.text(), self.cert_combo.currentData(), self.cert_no_edit.text(),
             self.cert_date_edit.value(), self.sup_check.isChecked(), self.sup_no_edit.text(),
             self.liaison_check.isChecked(), self.point_combo.currentData(), self.village_list.checked(),
@@ -253,13 +245,5 @@ class StaffDialog(QDialog):
             self.notes_edit.toPlainText())
 
     def save(self) -> None:
-        self.errors.clear()
-        try:
-            data = self.input()
-        except UserError as exc:  # a date typed that is not a date
-            self.errors.show(exc)
-            return
-        saved = run_write(self._ctx, self, lambda s: roster.save_staff(s, data, self._id), self.errors)
-        if saved is not None:
-            self.saved_id = saved
-            self.accept()
+        # input() inside the transaction: a date typed wrong is shown at its field like any rule
+        save_and_accept(self, self._ctx, self.errors, lambda s: roster.save_staff(s, self.input(), self._id))

@@ -9,8 +9,18 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
 from ...domain.staff_staffing import StaffingChecks
 from ...services.staff import staffing_checks
 from ..context import AppContext
+from ..widgets import ERROR_STYLE, GREEN, NOTE_GREY, OK_STYLE, RED
 
-MARKS = {True: ("✔", "#1e7e34"), False: ("✘", "#b3261e"), None: ("●", "#5f6368")}
+MARKS = {True: ("✔", GREEN), False: ("✘", RED), None: ("●", NOTE_GREY)}  # met, not met, does not apply
+
+
+def titles_html(checks: StaffingChecks) -> str:
+    """The checks' titles on one line, each with its mark (the roster's header)."""
+    parts = []
+    for line in checks.lines:
+        mark, color = MARKS[line.ok]
+        parts.append(f'<span style="color:{color}">{mark} {line.title}</span>')
+    return "　".join(parts)
 
 
 def lines_html(checks: StaffingChecks, with_detail: bool = True) -> str:
@@ -19,7 +29,7 @@ def lines_html(checks: StaffingChecks, with_detail: bool = True) -> str:
         mark, color = MARKS[line.ok]
         text = f'<span style="color:{color}">{mark} <b>{escape(line.title)}</b></span>'
         if with_detail:
-            text += f'<br/><span style="color:#5f6368">{escape(line.detail)}</span>'
+            text += f'<br/><span style="color:{NOTE_GREY}">{escape(line.detail)}</span>'
         parts.append(text)
     return ("<br/>" if not with_detail else "<p style='margin:2px'></p>").join(parts)
 
@@ -47,7 +57,7 @@ class StaffingPanel(QGroupBox):
         problems = len(self.checks.problems)
         self.summary.setText("人员配备符合“双百工程”要求。" if not problems
                              else f"有 {problems} 项不符合“双百工程”配备要求（原则性要求，供核对）：")
-        self.summary.setStyleSheet("color: #1e7e34;" if not problems else "color: #b3261e;")
+        self.summary.setStyleSheet(OK_STYLE if not problems else ERROR_STYLE)
         self.body.setText(lines_html(self.checks))
 
     def showEvent(self, event) -> None:

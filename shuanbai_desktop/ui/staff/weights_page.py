@@ -8,9 +8,8 @@ from ...domain.staff_labels import Factor
 from ...domain.staff_pay_rules import DEFAULT_WEIGHTS
 from ...services.staff import pay_table
 from ..context import AppContext
-from ..forms import FormErrors
-from ..settings.widgets import OK_STYLE, button_row, note
-from .widgets import RED, run_write
+from ..forms import FormErrors, run_write
+from ..widgets import OK_STYLE, RED, button_row, note
 
 HOW = {
     Factor.EDUCATION: "学历：高中/中专 40，大专 60，本科 80，硕士 90，博士 100",
@@ -44,7 +43,8 @@ class WeightsPage(QWidget):
         grid.setColumnStretch(2, 1)
         self.total_label = QLabel()
         grid.addWidget(self.total_label, len(Factor), 1, 1, 2)
-        self.save_button, self.default_button = QPushButton("保存权重"), QPushButton("恢复默认值")
+        self.save_button = QPushButton("保存权重")
+        self.default_button = QPushButton("恢复默认值")
         self.save_button.clicked.connect(self.save)
         self.default_button.clicked.connect(self.restore_defaults)
         self.error_label = QLabel()
@@ -86,5 +86,5 @@ class WeightsPage(QWidget):
         self.errors.clear()
         self.notice.clear()
         weights = self.weights()
-        if run_write(self._ctx, self, lambda s: pay_table.set_weights(s, weights) or True, self.errors):
+        if run_write(self._ctx, self, lambda s: pay_table.set_weights(s, weights), self.errors):
             self.notice.setText("已保存。之后生成或修改的工资按新权重计算。")

@@ -1,16 +1,15 @@
-"""Small pieces shared by the staff screens: dates, enum combos, a staff checklist, running a write."""
+"""Pieces of the staff screens: an optional typed date, enum combos, the year, staff and village checklists.
+
+The pieces every area uses are in ui/widgets.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
-from typing import TypeVar
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -22,32 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.dates import parse_date
-from ...errors import UserError
-from .. import messages
-from ..context import AppContext
-from ..forms import FormErrors
 
-T = TypeVar("T")
 ID_ROLE = Qt.ItemDataRole.UserRole
-RED, ORANGE, GREY = "#b3261e", "#b26a00", "#80868b"
-
-
-def date_edit(value: date | None = None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(QDate(1950, 1, 1))
-    set_date(edit, value or date.today())
-    return edit
-
-
-def set_date(edit: QDateEdit, value: date) -> None:
-    edit.setDate(QDate(value.year, value.month, value.day))
-
-
-def get_date(edit: QDateEdit) -> date:
-    d = edit.date()
-    return date(d.year(), d.month(), d.day())
 
 
 class OptionalDate(QLineEdit):
@@ -74,34 +49,12 @@ def enum_combo(enum, skip: Sequence = ()) -> QComboBox:
     return combo
 
 
-def select_data(combo: QComboBox, value) -> None:
-    index = combo.findData(value)
-    combo.setCurrentIndex(max(index, 0))
-
-
 def year_spin(value: int | None = None, minimum: int = 2021) -> QSpinBox:
     spin = QSpinBox()
     spin.setRange(minimum, date.today().year + 1)
     spin.setValue(value or date.today().year)
     spin.setSuffix(" 年")
     return spin
-
-
-def money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:,.2f}"
-
-
-def run_write(ctx: AppContext, parent: QWidget, action: Callable, errors: FormErrors | None = None) -> T | None:
-    """``action(session)`` in one transaction; a rule not met is shown (at its field) and None returned."""
-    try:
-        with ctx.session() as session:
-            return action(session)
-    except UserError as exc:
-        if errors is not None:
-            errors.show(exc)
-        else:
-            messages.error(parent, exc.message)
-        return None
 
 
 class StaffChecklist(QWidget):
@@ -112,7 +65,8 @@ class StaffChecklist(QWidget):
         self.filter_edit = QLineEdit(placeholderText="输入姓名筛选")
         self.filter_edit.textChanged.connect(self._filter)
         self.list = QListWidget()
-        self.all_button, self.none_button = QPushButton("全选"), QPushButton("全不选")
+        self.all_button = QPushButton("全选")
+        self.none_button = QPushButton("全不选")
         self.all_button.clicked.connect(lambda: self._set_all(True))
         self.none_button.clicked.connect(lambda: self._set_all(False))
         top = QHBoxLayout()
@@ -151,15 +105,6 @@ class StaffChecklist(QWidget):
     def _filter(self, text: str) -> None:
         for item in self._items():
             item.setHidden(bool(text.strip()) and text.strip() not in item.text())
-
-
-def short_village(name: str) -> str:
-    """东平村民委员会 → 东平村, 东城社区居委会 → 东城社区: lists need the short form."""
-    for long, short in (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村民委员会", "村"),
-                        ("居民委员会", "社区"), ("居委会", "社区")):
-        if name.endswith(long):
-            return name[: -len(long)] + short
-    return name
 
 
 class VillageChecklist(QListWidget):

@@ -10,6 +10,5 @@ def _visit_intervals(ctx):
     return VisitIntervalsPage(ctx)
 
 
-# (key, tab label, factory(ctx) -> QWidget, the permission needed: truthy, so read as "admin only"
-# by a settings view that still takes a flag here)
+# (key, tab label, factory(ctx) -> QWidget, the permission needed to see the tab: ui/settings/view.py)
 SETTINGS_PAGES = [("settings.visit_intervals", "走访周期", _visit_intervals, Permission.STATION_EDIT)]

@@ -17,20 +17,31 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...domain.target_labels import CaseOutcome, CaseStage, CaseStatus
 from ...errors import UserError
 from ...services.targets import access, cases
 from ...services.targets.case_detail import CaseDetail, case_detail
-from ...services.targets.labels import CaseOutcome, CaseStage, CaseStatus
 from ...services.targets.printouts import case_summary_pdf
 from .. import messages
 from ..context import AppContext
-from ..forms import FormErrors
-from ..persons.common import date_edit, fill_enum, from_qdate, to_qdate
-from ..settings.widgets import WARN_STYLE, dialog_buttons, note
-from .case_stages_more import TimelinePage, stage_pages
-from .widgets import d
+from ..forms import FormErrors, run_write
+from ..widgets import (
+    BLUE,
+    GREEN,
+    GREY,
+    WARN_STYLE,
+    date_edit,
+    date_value,
+    day_text,
+    dialog_buttons,
+    fill_enum,
+    note,
+)
+from .case_stages import TimelineTab, stage_pages
 
-DONE, CURRENT, TODO = "#1e7e34", "#0b57d0", "#9aa0a6"
+DONE = GREEN  # the stepper: stages done, the current one, the ones to come
+CURRENT = BLUE
+TODO = GREY
 
 
 class ReasonDialog(QDialog):
@@ -38,11 +49,12 @@ class ReasonDialog(QDialog):
 
     def __init__(self, ctx: AppContext, case_id: int, closing: bool, opened_on: date, parent=None):
         super().__init__(parent)
-        self._ctx, self._case, self._closing = ctx, case_id, closing
+        self._ctx = ctx
+        self._case = case_id
+        self._closing = closing
         self.setWindowTitle("结案" if closing else "重新开案")
         self.outcome = fill_enum(QComboBox(), CaseOutcome)
-        self.day = date_edit()
-        self.day.setMaximumDate(to_qdate(date.today()))
+        self.day = date_edit(not_after_today=True)
         self.reason = QLineEdit(placeholderText="结案理由、服务成效" if closing else "为什么需要继续服务")
         form = QFormLayout()
         if closing:
@@ -69,7 +81,7 @@ class ReasonDialog(QDialog):
             with self._ctx.session() as s:
                 if self._closing:
                     cases.close_case(s, self._case, CaseOutcome(self.outcome.currentData()), self.reason.text(),
-                                     from_qdate(self.day))
+                                     date_value(self.day))
                 else:
                     cases.reopen_case(s, self._case, self.reason.text())
         except UserError as exc:
@@ -84,20 +96,25 @@ class CaseDialog(QDialog):
 
     def __init__(self, ctx: AppContext, case_id: int, parent=None):
         super().__init__(parent)
-        self._ctx, self.case_id = ctx, case_id
+        self._ctx = ctx
+        self.case_id = case_id
         self.detail: CaseDetail | None = None
         self.sub_dialog = None
         self.resize(1000, 680)
-        self.header, self.stepper, self.missing = QLabel(), QLabel(), note(style=WARN_STYLE)
+        self.header = QLabel()
+        self.stepper = QLabel()
+        self.missing = note(style=WARN_STYLE)
         self.header.setWordWrap(True)
         self.pages = stage_pages(self.write)
-        self.timeline = TimelinePage(self.write)
+        self.timeline = TimelineTab(self.write)
         self.tabs = QTabWidget()
         for stage, page in zip(CaseStage, self.pages, strict=True):
             self.tabs.addTab(page, f"{stage.number}. {stage.label}")
         self.tabs.addTab(self.timeline, "时间线")
-        self.advance_button, self.close_button = QPushButton("进入下一步"), QPushButton("结案…")
-        self.reopen_button, self.files_button = QPushButton("重新开案…"), QPushButton("附件…")
+        self.advance_button = QPushButton("进入下一步")
+        self.close_button = QPushButton("结案…")
+        self.reopen_button = QPushButton("重新开案…")
+        self.files_button = QPushButton("附件…")
         self.print_button, done = QPushButton("打印摘要…"), QPushButton("关闭")
         for button, slot in ((self.advance_button, self.advance), (self.close_button, lambda: self._reason(True)),
                              (self.reopen_button, lambda: self._reason(False)), (self.files_button, self._files),
@@ -130,10 +147,10 @@ class CaseDialog(QDialog):
             self.detail = detail = case_detail(s, self.case_id)
         r = detail.row
         self.setWindowTitle(f"个案 {r.case_no} — {r.person_name}")
-        closed = f"　结案 {d(r.closed_on)}（{detail.outcome.label}）" if detail.outcome else ""
+        closed = f"　结案 {day_text(r.closed_on)}（{detail.outcome.label}）" if detail.outcome else ""
         self.header.setText(f"<b style='font-size:13pt'>{r.case_no}　{r.title}</b><br>服务对象：{r.person_name}"
                             f"（{detail.id_masked or '无身份证号'}，{detail.person_village}）　负责社工：{r.worker_name}"
-                            f"　开案 {d(r.opened_on)}　来源：{r.source.label}{closed}")
+                            f"　开案 {day_text(r.opened_on)}　来源：{r.source.label}{closed}")
         self.stepper.setText(self._stepper(detail))
         self.missing.setText("；".join(detail.missing) + "。补齐后点“进入下一步”。" if detail.missing and
                              r.status is CaseStatus.OPEN else "")
@@ -158,16 +175,13 @@ class CaseDialog(QDialog):
             mark = "✓ " if detail.done[stage] and stage.number <= detail.row.stage.number else ""
             text = f"<span style='color:{color}'>{mark}{stage.number}.{stage.label}</span>"
             parts.append(f"<b>{text}</b>" if current else text)
-        end = "<b style='color:#1e7e34'>已结案</b>" if detail.row.status is CaseStatus.CLOSED else "结案"
+        end = f"<b style='color:{GREEN}'>已结案</b>" if detail.row.status is CaseStatus.CLOSED else "结案"
         return " → ".join(parts + [end])
 
     def write(self, action, errors: FormErrors) -> bool:
+        """A stage's change in one transaction; the window and the lists behind it show it."""
         errors.clear()
-        try:
-            with self._ctx.session() as s:
-                action(s)
-        except UserError as exc:
-            errors.show(exc)
+        if not run_write(self._ctx, self, action, errors):
             return False
         self.refresh()
         self.changed.emit()
@@ -185,8 +199,12 @@ class CaseDialog(QDialog):
 
     def _reason(self, closing: bool) -> None:
         self.sub_dialog = ReasonDialog(self._ctx, self.case_id, closing, self.detail.row.opened_on, self)
-        self.sub_dialog.accepted.connect(lambda: (self.refresh(), self.changed.emit()))
+        self.sub_dialog.accepted.connect(self._reason_given)
         self.sub_dialog.open()
+
+    def _reason_given(self) -> None:
+        self.refresh()
+        self.changed.emit()
 
     def _files(self) -> None:
         self.attachmentsRequested.emit("case_record", self.case_id, f"个案 {self.detail.row.case_no} 的附件")

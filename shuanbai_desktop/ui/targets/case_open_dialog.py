@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
+from ...domain.target_labels import CaseSource
 from ...errors import UserError
 from ...services import persons
 from ...services.targets import cases
 from ...services.targets.cases import CaseInput
-from ...services.targets.labels import CaseSource
 from ..context import AppContext
 from ..forms import FormErrors
-from ..persons.common import date_edit, fill_enum, from_qdate, select_data, to_qdate
 from ..persons.picker import PersonPicker
-from ..settings.widgets import dialog_buttons
+from ..widgets import date_edit, date_value, dialog_buttons, fill_enum, select_data
 from .widgets import worker_combo
 
 
@@ -27,7 +24,9 @@ class CaseOpenDialog(QDialog):
                  window_matter_id: int | None = None):
         """``window_matter_id``: 窗口转介 — the service window turns one of its matters into a case."""
         super().__init__(parent)
-        self._ctx, self._visit, self._matter = ctx, source_visit_id, window_matter_id
+        self._ctx = ctx
+        self._visit = source_visit_id
+        self._matter = window_matter_id
         self.case_id: int | None = None
         self.setWindowTitle("新开个案（识别对象）")
         self.resize(640, 600)
@@ -38,8 +37,7 @@ class CaseOpenDialog(QDialog):
         self.source_detail = QLineEdit(placeholderText="例如：2024-03-05 入户走访发现；某村委会电话报告")
         self.description = QPlainTextEdit(description)
         self.description.setPlaceholderText("对象的基本情况和问题")
-        self.opened = date_edit()
-        self.opened.setMaximumDate(to_qdate(date.today()))
+        self.opened = date_edit(not_after_today=True)
         self.worker = worker_combo(ctx)
         select_data(self.worker, ctx.user.id)
         if window_matter_id is not None:
@@ -78,7 +76,7 @@ class CaseOpenDialog(QDialog):
             self.errors.show(UserError("请先查找并选择服务对象（回车或双击选中）。", field="服务对象"))
             return
         data = CaseInput(person, self.title_edit.text(), CaseSource(self.source_combo.currentData()),
-                         self.description.toPlainText(), from_qdate(self.opened), self.worker.currentData(),
+                         self.description.toPlainText(), date_value(self.opened), self.worker.currentData(),
                          self.source_detail.text(), self._visit, self._matter)
         try:
             with self._ctx.session() as s:

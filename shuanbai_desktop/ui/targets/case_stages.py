@@ -1,98 +1,46 @@
-"""The six stage pages of the case window: each shows its record and adds to it."""
+"""The six stages of a case (识别对象 → 评估需求 → 制定计划 → 协调资源 → 开展服务 → 跟踪问效) and its
+timeline, each a tab of the case window: it shows the stage's record and adds to it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
+    QSpinBox,
     QWidget,
 )
 
+from ...domain.target_labels import (
+    CaseSource,
+    GoalResult,
+    NeedType,
+    ReferralStatus,
+    ResourceKind,
+    SessionMethod,
+)
 from ...services.targets import case_records as rec
 from ...services.targets import cases
 from ...services.targets.case_detail import CaseDetail
 from ...services.targets.cases import CaseInput
-from ...services.targets.labels import (
-    CaseSource,
-    NeedType,
-)
-from ..forms import FormErrors
-from ..persons.common import date_edit, fill_enum, from_qdate, select_data, to_qdate
-from ..settings.widgets import fit_columns, make_table
-from ..table_model import Column, RowsTableModel
-from .widgets import d
-
-Writer = Callable[[Callable, FormErrors], bool]
+from ..table_model import Column
+from ..widgets import date_edit, date_value, day_text, fill_enum, select_data
+from .case_stage_base import RecordsStage, Stage, Writer, text_box
 
 
-def _text(height: int = 60, hint: str = "") -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setFixedHeight(height)
-    edit.setPlaceholderText(hint)
-    return edit
-
-
-class StagePage(QWidget):
-    """A page with a form, an error line and a 保存/添加 button; ``write`` runs one transaction."""
-
-    button_text = "保存"
-
-    def __init__(self, write: Writer, parent=None):
-        super().__init__(parent)
-        self._write = write
-        self.detail: CaseDetail | None = None
-        self.layout_ = QVBoxLayout(self)
-        self.error_label = QLabel()
-        self.button = QPushButton(self.button_text)
-        self.button.clicked.connect(self.submit)
-        self.form = QFormLayout()
-
-    def finish(self, fields: dict[str, QWidget]) -> None:
-        self.errors = FormErrors(self.error_label, fields)
-        self.layout_.addLayout(self.form)
-        row = QHBoxLayout()
-        row.addWidget(self.error_label, 1)
-        row.addStretch(0)
-        row.addWidget(self.button)
-        self.layout_.addLayout(row)
-
-    def set_editable(self, on: bool) -> None:
-        for i in range(self.form.rowCount()):
-            item = self.form.itemAt(i, QFormLayout.ItemRole.FieldRole)
-            if item and item.widget():
-                item.widget().setEnabled(on)
-        self.button.setEnabled(on)
-
-    def submit(self) -> None:
-        if self._write(self.action(), self.errors):
-            self.after_save()
-
-    def after_save(self) -> None:
-        pass
-
-    def action(self) -> Callable:
-        raise NotImplementedError
-
-    def show_detail(self, detail: CaseDetail) -> None:
-        self.detail = detail
-
-
-class IdentifyPage(StagePage):
+class IdentifyStage(Stage):
     def __init__(self, write: Writer, parent=None):
         super().__init__(write, parent)
-        self.title_edit, self.source_combo = QLineEdit(), fill_enum(QComboBox(), CaseSource)
-        self.source_detail, self.description = QLineEdit(), _text(110)
+        self.title_edit = QLineEdit()
+        self.source_combo = fill_enum(QComboBox(), CaseSource)
+        self.source_detail = QLineEdit()
+        self.description = text_box(110)
         self.opened = date_edit()
         for label, w in (("个案事由：", self.title_edit), ("对象来源：", self.source_combo),
                          ("来源说明：", self.source_detail), ("基本情况：", self.description), ("开案日期：", self.opened)):
@@ -107,16 +55,16 @@ class IdentifyPage(StagePage):
         select_data(self.source_combo, r.source.value)
         self.source_detail.setText(detail.source_detail)
         self.description.setPlainText(detail.description)
-        self.opened.setDate(to_qdate(r.opened_on))
+        self.opened.setDate(r.opened_on)
 
     def action(self):
         r = self.detail.row
         data = CaseInput(r.person_id, self.title_edit.text(), CaseSource(self.source_combo.currentData()),
-                         self.description.toPlainText(), from_qdate(self.opened), r.worker_id, self.source_detail.text())
+                         self.description.toPlainText(), date_value(self.opened), r.worker_id, self.source_detail.text())
         return lambda s: cases.update_identification(s, r.id, data)
 
 
-class AssessPage(StagePage):
+class AssessStage(Stage):
     def __init__(self, write: Writer, parent=None):
         super().__init__(write, parent)
         self.assessed = date_edit()
@@ -126,7 +74,7 @@ class AssessPage(StagePage):
         grid.setContentsMargins(0, 0, 0, 0)
         for i, box in enumerate(self.need_boxes.values()):
             grid.addWidget(box, i // 4, i % 4)
-        self.assessment = _text(150, "对象的困难、优势、支持网络和主要需求")
+        self.assessment = text_box(150, "对象的困难、优势、支持网络和主要需求")
         for label, w in (("评估日期：", self.assessed), ("需求类型：", needs), ("评估内容：", self.assessment)):
             self.form.addRow(label, w)
         self.finish({"评估日期": self.assessed, "需求类型": needs, "评估内容": self.assessment})
@@ -135,56 +83,30 @@ class AssessPage(StagePage):
         super().show_detail(detail)
         if detail.assessment:
             day, needs, text = detail.assessment
-            self.assessed.setDate(to_qdate(day))
+            self.assessed.setDate(day)
             for n, box in self.need_boxes.items():
                 box.setChecked(n in needs)
             self.assessment.setPlainText(text)
 
     def action(self):
-        data = rec.AssessmentInput(from_qdate(self.assessed), tuple(n for n, b in self.need_boxes.items() if b.isChecked()),
+        data = rec.AssessmentInput(date_value(self.assessed), tuple(n for n, b in self.need_boxes.items() if b.isChecked()),
                                    self.assessment.toPlainText())
         cid = self.detail.row.id
         return lambda s: rec.save_assessment(s, cid, data)
 
 
-class ListPage(StagePage):
-    """A record list above the form that adds to it."""
-
-    button_text = "添加"
-    columns: tuple[Column, ...] = ()
-
-    def __init__(self, write: Writer, parent=None):
-        super().__init__(write, parent)
-        self.model = RowsTableModel(self.columns)
-        self.table = make_table(self.model)
-        self.layout_.addWidget(self.table, 1)
-
-    def rows(self, detail: CaseDetail):
-        raise NotImplementedError
-
-    def show_detail(self, detail: CaseDetail) -> None:
-        super().show_detail(detail)
-        self.model.set_rows(self.rows(detail))
-        fit_columns(self.table, 300)
-
-    def after_save(self) -> None:
-        for i in range(self.form.rowCount()):
-            item = self.form.itemAt(i, QFormLayout.ItemRole.FieldRole)
-            w = item.widget() if item else None
-            if isinstance(w, QLineEdit | QPlainTextEdit):
-                w.clear()
-
-
-class PlanPage(ListPage):
+class PlanStage(RecordsStage):
     button_text = "添加目标"
     columns = (Column("服务目标", lambda g: g.goal), Column("行动措施", lambda g: g.actions),
-               Column("开始", lambda g: d(g.start_on)), Column("期限", lambda g: d(g.due_on)),
+               Column("开始", lambda g: day_text(g.start_on)), Column("期限", lambda g: day_text(g.due_on)),
                Column("达成情况", lambda g: g.result.label))
 
     def __init__(self, write: Writer, parent=None):
         super().__init__(write, parent)
-        self.goal, self.actions = QLineEdit(placeholderText="例如：三个月内能自行按时服药"), _text(50)
-        self.start, self.due = date_edit(), date_edit(date.today() + timedelta(days=30))
+        self.goal = QLineEdit(placeholderText="例如：三个月内能自行按时服药")
+        self.actions = text_box(50)
+        self.start = date_edit()
+        self.due = date_edit(date.today() + timedelta(days=30))
         dates = QHBoxLayout()
         for label, w in (("开始：", self.start), ("期限：", self.due)):
             dates.addWidget(QLabel(label))
@@ -203,6 +125,196 @@ class PlanPage(ListPage):
         return detail.goals
 
     def action(self):
-        data = rec.GoalInput(self.goal.text(), self.actions.toPlainText(), from_qdate(self.start), from_qdate(self.due))
+        data = rec.GoalInput(self.goal.text(), self.actions.toPlainText(), date_value(self.start), date_value(self.due))
         cid = self.detail.row.id
         return lambda s: rec.save_goal(s, cid, data)
+
+
+ENTRY = (Column("日期", lambda e: day_text(e[0])), Column("类别", lambda e: e[1]), Column("对方", lambda e: e[2]),
+         Column("内容", lambda e: e[3]), Column("状态/金额", lambda e: e[4]))
+
+
+class ResourcesStage(RecordsStage):
+    """协调资源: referrals and linked resources, or a note that none is needed."""
+
+    button_text = "添加"
+    columns = ENTRY
+
+    def __init__(self, write: Writer, parent=None):
+        super().__init__(write, parent)
+        self.kind = QComboBox()
+        self.kind.addItem("转介", "referral")
+        fill_enum(self.kind, ResourceKind)
+        self.day = date_edit()
+        self.counterpart = QLineEdit(placeholderText="转介单位，或资源提供方（如：县慈善会）")
+        self.content = QLineEdit(placeholderText="转介事项，或资源内容（如：大米两袋、助学金）")
+        self.status = fill_enum(QComboBox(), ReferralStatus)
+        self.value = QLineEdit(placeholderText="折合金额（元），转介可不填")
+        extra = QHBoxLayout()
+        extra.addWidget(QLabel("转介状态："))
+        extra.addWidget(self.status)
+        extra.addWidget(QLabel("金额："))
+        extra.addWidget(self.value, 1)
+        self.note = QLineEdit(placeholderText="本案确实不需要外部资源时，写明原因后点“保存说明”")
+        self.note_button = QPushButton("保存说明")
+        self.note_button.clicked.connect(self.save_note)
+        notes = QHBoxLayout()
+        notes.addWidget(self.note, 1)
+        notes.addWidget(self.note_button)
+        for label, w in (("类别：", self.kind), ("日期：", self.day), ("对方：", self.counterpart),
+                         ("内容：", self.content), ("", extra), ("无需资源：", notes)):
+            self.form.addRow(label, w)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.finish({"转介日期": self.day, "链接日期": self.day, "转介单位": self.counterpart,
+                     "资源提供方": self.counterpart, "转介事项": self.content, "资源内容": self.content,
+                     "折合金额": self.value, "无需外部资源的说明": self.note})
+        self._kind_changed()
+
+    def _kind_changed(self, *_args) -> None:
+        referral = self.kind.currentData() == "referral"
+        self.status.setEnabled(referral)
+        self.value.setEnabled(not referral)
+
+    def set_editable(self, on: bool) -> None:
+        super().set_editable(on)
+        for w in (self.status, self.value, self.note, self.note_button):
+            w.setEnabled(on)
+        if on:
+            self._kind_changed()
+
+    def rows(self, detail: CaseDetail):
+        rows = [(r.referred_on, "转介", r.to_org, r.matter, r.status.label) for r in detail.referrals]
+        rows += [(r.linked_on, r.kind.label, r.provider, r.description, f"{r.value_yuan:.2f} 元") for r in detail.resources]
+        if detail.resource_note and not rows:
+            self.note.setText(detail.resource_note)
+        return sorted(rows, key=lambda r: r[0])
+
+    def action(self):
+        cid, day = self.detail.row.id, date_value(self.day)
+        if self.kind.currentData() == "referral":
+            data = rec.ReferralInput(day, self.counterpart.text(), self.content.text(),
+                                     ReferralStatus(self.status.currentData()))
+            return lambda s: rec.save_referral(s, cid, data)
+        res = rec.ResourceInput(day, ResourceKind(self.kind.currentData()), self.counterpart.text(),
+                                self.content.text(), self.value.text())
+        return lambda s: rec.save_resource(s, cid, res)
+
+    def save_note(self) -> None:
+        cid, text = self.detail.row.id, self.note.text()
+        self._write(lambda s: rec.set_resource_note(s, cid, text), self.errors)
+
+
+class InterventionStage(RecordsStage):
+    button_text = "添加服务记录"
+    columns = (Column("日期", lambda s: day_text(s.session_date)), Column("方式", lambda s: s.method.label),
+               Column("时长", lambda s: f"{s.minutes} 分钟"), Column("内容", lambda s: s.content),
+               Column("社工", lambda s: s.worker))
+
+    def __init__(self, write: Writer, parent=None):
+        super().__init__(write, parent)
+        self.day = date_edit()
+        self.method = fill_enum(QComboBox(), SessionMethod)
+        self.minutes = QSpinBox()
+        self.minutes.setRange(1, 1440)
+        self.minutes.setValue(60)
+        self.minutes.setSuffix(" 分钟")
+        self.content = text_box(70, "做了什么、对象的反应")
+        row = QHBoxLayout()
+        for label, w in (("", self.day), ("方式：", self.method), ("时长：", self.minutes)):
+            if label:
+                row.addWidget(QLabel(label))
+            row.addWidget(w)
+        row.addStretch(1)
+        self.form.addRow("日期：", row)
+        self.form.addRow("服务内容：", self.content)
+        self.finish({"服务日期": self.day, "时长": self.minutes, "服务内容": self.content})
+
+    def set_editable(self, on: bool) -> None:
+        super().set_editable(on)
+        for w in (self.day, self.method, self.minutes):
+            w.setEnabled(on)
+
+    def rows(self, detail):
+        return detail.sessions
+
+    def action(self):
+        data = rec.SessionInput(date_value(self.day), SessionMethod(self.method.currentData()), self.minutes.value(),
+                                self.content.toPlainText())
+        cid = self.detail.row.id
+        return lambda s: rec.add_session(s, cid, data)
+
+
+class FollowUpStage(RecordsStage):
+    """跟踪问效: follow-up contacts, and the evaluation of each goal."""
+
+    button_text = "添加回访"
+    columns = (Column("日期", lambda f: day_text(f.followup_date)), Column("回访情况", lambda f: f.content),
+               Column("社工", lambda f: f.worker))
+
+    def __init__(self, write: Writer, parent=None):
+        super().__init__(write, parent)
+        self.day = date_edit()
+        self.content = text_box(50, "回访了解到的变化")
+        self.form.addRow("回访日期：", self.day)
+        self.form.addRow("回访情况：", self.content)
+        self.goal_combo = QComboBox()
+        self.result = fill_enum(QComboBox(), GoalResult, skip=(GoalResult.PENDING,))
+        self.evaluation = QLineEdit(placeholderText="目标达成的依据")
+        self.eval_day = date_edit()
+        self.eval_button = QPushButton("保存目标评估")
+        self.eval_button.clicked.connect(self.save_evaluation)
+        goal_row = QHBoxLayout()
+        for w in (self.goal_combo, self.result, self.eval_day):
+            goal_row.addWidget(w)
+        eval_row = QHBoxLayout()
+        eval_row.addWidget(self.evaluation, 1)
+        eval_row.addWidget(self.eval_button)
+        self.form.addRow("评估目标：", goal_row)
+        self.form.addRow("评估说明：", eval_row)
+        self.goal_state = QLabel()
+        self.form.addRow("", self.goal_state)
+        self.finish({"回访日期": self.day, "回访情况": self.content, "达成情况": self.result, "评估说明": self.evaluation,
+                     "评估日期": self.eval_day})
+
+    def set_editable(self, on: bool) -> None:
+        super().set_editable(on)
+        for w in (self.day, self.goal_combo, self.result, self.eval_day, self.evaluation, self.eval_button):
+            w.setEnabled(on)
+
+    def rows(self, detail):
+        self.goal_combo.clear()
+        for g in detail.goals:
+            self.goal_combo.addItem(f"{g.goal}（{g.result.label}）", g.id)
+        pending = [g.goal for g in detail.goals if g.result is GoalResult.PENDING]
+        self.goal_state.setText(f"尚未评估的目标：{'、'.join(pending)}" if pending else "所有目标均已评估。")
+        return detail.followups
+
+    def action(self):
+        cid, day, text = self.detail.row.id, date_value(self.day), self.content.toPlainText()
+        return lambda s: rec.add_followup(s, cid, day, text)
+
+    def save_evaluation(self) -> None:
+        goal = self.goal_combo.currentData()
+        if goal is None:
+            return
+        result, text, day = GoalResult(self.result.currentData()), self.evaluation.text(), date_value(self.eval_day)
+        if self._write(lambda s: rec.evaluate_goal(s, goal, result, text, day), self.errors):
+            self.evaluation.clear()
+
+
+class TimelineTab(RecordsStage):
+    columns = (Column("日期", lambda e: day_text(e.day)), Column("环节", lambda e: e.stage), Column("内容", lambda e: e.text))
+
+    def __init__(self, write: Writer, parent=None):
+        super().__init__(write, parent)
+        self.button.hide()
+        self.finish({})
+
+    def rows(self, detail):
+        return detail.timeline
+
+
+def stage_pages(write: Writer) -> list[QWidget]:
+    """识别对象 → 评估需求 → 制定计划 → 协调资源 → 开展服务 → 跟踪问效, in the case window's tab order."""
+    return [IdentifyStage(write), AssessStage(write), PlanStage(write), ResourcesStage(write), InterventionStage(write),
+            FollowUpStage(write)]

@@ -18,16 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.target_labels import Housing, HousingCondition, IncomeSource, Relation
 from ...errors import UserError
 from ...services import persons
 from ...services.targets import households
 from ...services.targets.households import HouseholdInput, IncomeInput, MemberInput
-from ...services.targets.labels import Housing, HousingCondition, IncomeSource, Relation
 from ..context import AppContext
 from ..forms import FormErrors
-from ..persons.common import fill_enum, select_data, village_combo
+from ..persons.common import village_combo
 from ..persons.picker import PersonPicker
-from ..settings.widgets import dialog_buttons, note
+from ..widgets import KindAmountRows, dialog_buttons, fill_enum, note, select_data
 from .widgets import worker_combo
 
 ID_ROLE = 256
@@ -84,41 +84,14 @@ class MembersEditor(QWidget):
         select_data(self.table.cellWidget(row, 1), relation.value)
 
 
-class IncomesEditor(QWidget):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["收入来源", "年收入（元）", "说明"])
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 150)
-        self.table.setColumnWidth(1, 120)
-        add, remove = QPushButton("添加收入来源"), QPushButton("删除所选")
-        add.clicked.connect(lambda: self.add_row())
-        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
-        row = QHBoxLayout()
-        row.addWidget(add)
-        row.addWidget(remove)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
-        layout.addLayout(row)
+class IncomesEditor(KindAmountRows):
+    """收入来源: one row per source (source, yearly amount, note)."""
 
-    def add_row(self, source: IncomeSource = IncomeSource.WAGES, amount: str = "", text: str = "") -> int:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        combo = fill_enum(QComboBox(), IncomeSource)
-        select_data(combo, source.value)
-        self.table.setCellWidget(row, 0, combo)
-        self.table.setCellWidget(row, 1, QLineEdit(amount))
-        self.table.setCellWidget(row, 2, QLineEdit(text))
-        return row
+    def __init__(self, parent=None):
+        super().__init__(IncomeSource, IncomeSource.WAGES, ("收入来源", "年收入（元）", "说明"), "添加收入来源", 120, parent)
 
     def values(self) -> tuple[IncomeInput, ...]:
-        return tuple(IncomeInput(IncomeSource(self.table.cellWidget(r, 0).currentData()),
-                                 self.table.cellWidget(r, 1).text(), self.table.cellWidget(r, 2).text())
-                     for r in range(self.table.rowCount()))
+        return tuple(IncomeInput(source, amount, note) for source, amount, note in self.rows())
 
 
 class HouseholdDialog(QDialog):
@@ -127,7 +100,8 @@ class HouseholdDialog(QDialog):
     def __init__(self, ctx: AppContext, household_id: int | None = None, first_person: int | None = None,
                  parent=None):
         super().__init__(parent)
-        self._ctx, self.household_id = ctx, household_id
+        self._ctx = ctx
+        self.household_id = household_id
         self.setWindowTitle("编辑户档" if household_id else "建立户档（一户一档）")
         self.resize(780, 640)
         self.members = MembersEditor(ctx)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout
 
 from ...services.permissions import Permission
 from ...services.targets import households
@@ -11,24 +11,26 @@ from ...services.targets.households import HouseholdFilter
 from ..context import AppContext
 from ..persons.common import village_combo
 from ..persons.paged_model import PagedModel
-from ..settings.widgets import NOTE_STYLE, make_table, selected_row
+from ..record_list import RecordListPage, count_label, filter_bars
 from ..table_model import Column
-from .widgets import d, worker_combo
+from ..widgets import day_text, push_button, selected_row
+from .widgets import worker_combo
 
 COLUMNS = (Column("户名", lambda h: h.name), Column("户主", lambda h: h.head_name), Column("人数", lambda h: h.members),
            Column("村(居)", lambda h: h.village_name), Column("负责社工", lambda h: h.worker_name),
-           Column("最近走访", lambda h: d(h.last_visit)), Column("风险", lambda h: h.risk.label if h.risk else ""),
-           Column("下次走访", lambda h: d(h.next_due)))
+           Column("最近走访", lambda h: day_text(h.last_visit)), Column("风险", lambda h: h.risk.label if h.risk else ""),
+           Column("下次走访", lambda h: day_text(h.next_due)))
 WIDTHS = (120, 80, 44, 160, 80, 96, 44, 96)
 
 
-class HouseholdsPage(QWidget):
+class HouseholdsPage(RecordListPage):
+    """Long lists: rows are read block by block (persons/paged_model.py). The area opens the files."""
+
     openRequested = Signal(int)
     newRequested = Signal()
 
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
+        super().__init__(ctx, parent=parent, model=PagedModel(COLUMNS, self._load))
         self.search_edit = QLineEdit(placeholderText="户名或成员姓名")
         self.search_edit.setClearButtonEnabled(True)
         self.village_filter = village_combo(ctx, "全部村(居)")
@@ -36,29 +38,15 @@ class HouseholdsPage(QWidget):
         for signal in (self.search_edit.textChanged, self.village_filter.currentIndexChanged,
                        self.worker_filter.currentIndexChanged):
             signal.connect(self.refresh)
-        self.model = PagedModel(COLUMNS, self._load)
-        self.table = make_table(self.model)
         for column, width in enumerate(WIDTHS):
             self.table.setColumnWidth(column, width)
-        self.table.doubleClicked.connect(lambda *_: self.open_selected())
-        self.new_button, self.open_button = QPushButton("建立户档…"), QPushButton("打开户档…")
-        self.new_button.clicked.connect(self.newRequested.emit)
-        self.open_button.clicked.connect(self.open_selected)
+        self.new_button = push_button("建立户档…", self.newRequested.emit)
+        self.open_button = push_button("打开户档…", self.open_selected)
         self.new_button.setVisible(ctx.can(Permission.HOUSEHOLD_EDIT))
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet(NOTE_STYLE)
-        filters = QHBoxLayout()
-        filters.addWidget(self.search_edit, 2)
-        filters.addWidget(self.village_filter, 1)
-        filters.addWidget(self.worker_filter, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.count_label)
+        self.count_label = count_label()
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addLayout(buttons)
+        layout.addLayout(filter_bars([self.search_edit, self.village_filter, self.worker_filter],
+                                         [self.new_button, self.open_button], self.count_label))
         layout.addWidget(self.table, 1)
 
     def _load(self, ids):

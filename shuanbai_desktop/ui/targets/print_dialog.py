@@ -16,7 +16,7 @@ from ...services.permissions import Permission
 from .. import printing
 from ..context import AppContext
 from ..forms import FormErrors
-from ..settings.widgets import WARN_STYLE, button_row, note
+from ..widgets import WARN_STYLE, button_row, note
 
 
 class PrintDialog(QDialog):
@@ -26,8 +26,12 @@ class PrintDialog(QDialog):
     def __init__(self, ctx: AppContext, title: str, file_name: str, table: str, record_id: int,
                  make_pdf: Callable, parent=None):
         super().__init__(parent)
-        self._ctx, self._title, self._file_name = ctx, title, file_name
-        self._table, self._record_id, self._make_pdf = table, record_id, make_pdf
+        self._ctx = ctx
+        self._title = title
+        self._file_name = file_name
+        self._table = table
+        self._record_id = record_id
+        self._make_pdf = make_pdf
         self.last_pdf: Path | None = None
         self.setWindowTitle(f"打印 — {title}")
         self.full_box = QCheckBox("显示完整身份证号（默认遮蔽；须填写原因，记入操作日志）")
@@ -39,7 +43,8 @@ class PrintDialog(QDialog):
         self._full_toggled(False)
         self.error_label = QLabel()
         self.errors = FormErrors(self.error_label, {"查看原因": self.reason_edit})
-        self.print_button, self.save_button = QPushButton("打印…"), QPushButton("另存为 PDF…")
+        self.print_button = QPushButton("打印…")
+        self.save_button = QPushButton("另存为 PDF…")
         cancel = QPushButton("取消")
         self.print_button.clicked.connect(lambda: self.run("print"))
         self.save_button.clicked.connect(lambda: self.run("save"))

@@ -17,24 +17,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.target_labels import ActivityKind
 from ...errors import UserError
 from ...services.permissions import Permission
 from ...services.targets import resources
-from ...services.targets.labels import ActivityKind
 from ..context import AppContext
-from ..forms import FormErrors
-from ..persons.common import date_edit, fill_enum, from_qdate, to_qdate, village_combo
-from ..settings.widgets import fit_columns, make_table, selected_row
+from ..forms import FormErrors, run_write
+from ..persons.common import village_combo
 from ..table_model import Column, RowsTableModel
-from .widgets import d
+from ..widgets import date_edit, date_value, day_text, fill_enum, fit_columns, make_table, selected_row
 
-LEDGER = (Column("日期", lambda r: d(r.day)), Column("类别", lambda r: r.kind), Column("服务对象", lambda r: r.person_name),
+LEDGER = (Column("日期", lambda r: day_text(r.day)), Column("类别", lambda r: r.kind), Column("服务对象", lambda r: r.person_name),
           Column("个案号", lambda r: r.case_no), Column("对方", lambda r: r.counterpart),
           Column("内容", lambda r: r.content), Column("状态/金额", lambda r: r.status_or_value))
 VOLUNTEERS = (Column("姓名", lambda v: v.name), Column("电话", lambda v: v.phone_masked),
               Column("村(居)", lambda v: v.village_name), Column("所属组织", lambda v: v.organisation),
               Column("特长", lambda v: v.skills), Column("累计时数", lambda v: f"{v.hours} 小时", True))
-ACTIVITIES = (Column("日期", lambda a: d(a.held_on)), Column("类型", lambda a: a.kind.label),
+ACTIVITIES = (Column("日期", lambda a: day_text(a.held_on)), Column("类型", lambda a: a.kind.label),
               Column("活动名称", lambda a: a.title), Column("村(居)", lambda a: a.village_name),
               Column("人数", lambda a: a.participants, True), Column("合作方", lambda a: a.partner))
 
@@ -57,7 +56,8 @@ class ResourcesPage(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         editable = ctx.can(Permission.CASE_OPEN)
-        self.ledger_model, self.volunteer_model = RowsTableModel(LEDGER), RowsTableModel(VOLUNTEERS)
+        self.ledger_model = RowsTableModel(LEDGER)
+        self.volunteer_model = RowsTableModel(VOLUNTEERS)
         self.activity_model = RowsTableModel(ACTIVITIES)
         self.ledger_table = make_table(self.ledger_model)
         self.volunteer_table = make_table(self.volunteer_model)
@@ -71,11 +71,16 @@ class ResourcesPage(QWidget):
         layout.addWidget(self.tabs, 1)
 
     def _volunteers_page(self, editable: bool) -> QWidget:
-        self.v_name, self.v_phone, self.v_org = QLineEdit(), QLineEdit(), QLineEdit()
+        self.v_name = QLineEdit()
+        self.v_phone = QLineEdit()
+        self.v_org = QLineEdit()
         self.v_village = village_combo(self._ctx)
-        self.h_day, self.h_hours, self.h_content = date_edit(), QLineEdit(placeholderText="小时，如 2.5"), QLineEdit()
-        self.h_day.setMaximumDate(to_qdate(date.today()))
-        self.v_add, self.h_add = QPushButton("登记志愿者"), QPushButton("为所选志愿者记时数")
+        self.h_day = date_edit()
+        self.h_hours = QLineEdit(placeholderText="小时，如 2.5")
+        self.h_content = QLineEdit()
+        self.h_day.setMaximumDate(date.today())
+        self.v_add = QPushButton("登记志愿者")
+        self.h_add = QPushButton("为所选志愿者记时数")
         self.v_add.clicked.connect(self.add_volunteer)
         self.h_add.clicked.connect(self.add_hours)
         form = QFormLayout()
@@ -100,9 +105,10 @@ class ResourcesPage(QWidget):
         return _form_page(self.volunteer_table, form, self.v_error, self.h_add)
 
     def _activities_page(self, editable: bool) -> QWidget:
-        self.a_day, self.a_kind = date_edit(), fill_enum(QComboBox(), ActivityKind)
-        self.a_day.setMaximumDate(to_qdate(date.today()))
-        self.a_title, self.a_partner = QLineEdit(), QLineEdit(placeholderText="合作的社会组织、慈善资源")
+        self.a_day = date_edit(not_after_today=True)
+        self.a_kind = fill_enum(QComboBox(), ActivityKind)
+        self.a_title = QLineEdit()
+        self.a_partner = QLineEdit(placeholderText="合作的社会组织、慈善资源")
         self.a_village = village_combo(self._ctx, "全镇(街)")
         self.a_count = QSpinBox()
         self.a_count.setRange(0, 100000)
@@ -131,11 +137,7 @@ class ResourcesPage(QWidget):
 
     def _write(self, errors: FormErrors, action) -> bool:
         errors.clear()
-        try:
-            with self._ctx.session() as s:
-                action(s)
-        except UserError as exc:
-            errors.show(exc)
+        if not run_write(self._ctx, self, action, errors):
             return False
         self.refresh()
         return True
@@ -152,13 +154,13 @@ class ResourcesPage(QWidget):
             self.v_errors.show(UserError("请先在上面选中一位志愿者。"))
             return
         vid = self.volunteer_model.row(row).id
-        if self._write(self.v_errors, lambda s: resources.add_hours(s, vid, from_qdate(self.h_day), self.h_hours.text(),
+        if self._write(self.v_errors, lambda s: resources.add_hours(s, vid, date_value(self.h_day), self.h_hours.text(),
                                                                     self.h_content.text())):
             self.h_hours.clear()
             self.h_content.clear()
 
     def add_activity(self) -> None:
         if self._write(self.a_errors, lambda s: resources.save_activity(
-                s, from_qdate(self.a_day), ActivityKind(self.a_kind.currentData()), self.a_title.text(),
+                s, date_value(self.a_day), ActivityKind(self.a_kind.currentData()), self.a_title.text(),
                 self.a_village.currentData(), self.a_count.value(), self.a_partner.text())):
             self.a_title.clear()

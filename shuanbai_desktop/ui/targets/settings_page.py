@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from ...domain.target_labels import Risk
 from ...errors import UserError
 from ...services.targets import intervals
-from ...services.targets.labels import Risk
 from ..context import AppContext
 from ..forms import FormErrors
-from ..settings.widgets import OK_STYLE, button_row, note
+from ..widgets import OK_STYLE, button_row, note
 
 
 class VisitIntervalsPage(QWidget):
@@ -27,7 +27,8 @@ class VisitIntervalsPage(QWidget):
             form.addRow(spec.label, spin)
         self.save_button = QPushButton("保存")
         self.save_button.clicked.connect(self.save)
-        self.error_label, self.notice = QLabel(), note()
+        self.error_label = QLabel()
+        self.notice = note()
         self.errors = FormErrors(self.error_label, {spec.label: self.spins[r] for r, spec in intervals.INTERVALS.items()})
         layout = QVBoxLayout(self)
         layout.addWidget(box)

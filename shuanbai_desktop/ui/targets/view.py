@@ -7,48 +7,41 @@ in ``self.dialog`` so that tests and the idle lock can reach them.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
-
+from ...domain.target_labels import CaseSource
 from ...services import persons
 from ...services.permissions import Permission
-from ...services.targets.labels import CaseSource
 from .. import messages
 from ..attachments_dialog import AttachmentsDialog
 from ..context import AppContext
 from ..persons.list_page import PersonsPage
+from ..tabbed_area import TabbedArea
 from .case_dialog import CaseDialog
 from .case_open_dialog import CaseOpenDialog
 from .cases_page import CasesPage
 from .household_dialog import HouseholdDialog
-from .household_view import HouseholdView
+from .household_file_dialog import HouseholdFileDialog
 from .households_page import HouseholdsPage
 from .resources_page import ResourcesPage
 from .visit_dialog import VisitDialog
 from .visits_page import VisitsPage
 
 
-class TargetsView(QWidget):
+class TargetsView(TabbedArea):
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
+        super().__init__([("targets.persons", "居民与服务对象", PersonsPage(ctx)),
+                          ("targets.households", "一户一档", HouseholdsPage(ctx)),
+                          ("targets.visits", "入户走访", VisitsPage(ctx)),
+                          ("targets.cases", "个案", CasesPage(ctx)),
+                          ("targets.resources", "资源与志愿", ResourcesPage(ctx))], parent, margin=8)
         self._ctx = ctx
+        self.persons_page = self.pages["targets.persons"]
+        self.households_page = self.pages["targets.households"]
+        self.visits_page = self.pages["targets.visits"]
+        self.cases_page = self.pages["targets.cases"]
+        self.resources_page = self.pages["targets.resources"]
         self.dialog = None
         self.dialogs: list = []
-        self.persons_page, self.households_page = PersonsPage(ctx), HouseholdsPage(ctx)
-        self.visits_page, self.cases_page = VisitsPage(ctx), CasesPage(ctx)
-        self.resources_page = ResourcesPage(ctx)
-        self.tabs = QTabWidget()
-        self.pages = {"targets.persons": (self.persons_page, "居民与服务对象"),
-                      "targets.households": (self.households_page, "一户一档"),
-                      "targets.visits": (self.visits_page, "入户走访"),
-                      "targets.cases": (self.cases_page, "个案"),
-                      "targets.resources": (self.resources_page, "资源与志愿")}
-        for page, title in self.pages.values():
-            self.tabs.addTab(page, title)
-        self.tabs.currentChanged.connect(lambda *_: self.refresh())
         self._wire()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.tabs)
 
     def _wire(self) -> None:
         self.persons_page.householdRequested.connect(self.household_of_person)
@@ -61,19 +54,6 @@ class TargetsView(QWidget):
         self.visits_page.editRequested.connect(lambda vid: self.new_visit(None, vid))
         self.cases_page.openRequested.connect(self.open_case)
         self.cases_page.newRequested.connect(lambda: self.new_case(None))
-
-    def show_page(self, key: str) -> None:
-        if key in self.pages:
-            self.tabs.setCurrentWidget(self.pages[key][0])
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.refresh()
-
-    def refresh(self) -> None:
-        page = self.tabs.currentWidget()
-        if page is not None and hasattr(page, "refresh"):
-            page.refresh()
 
     def _show(self, dialog, done=None):
         if done is not None:
@@ -100,7 +80,7 @@ class TargetsView(QWidget):
             messages.info(self, "这位居民还没有建立户档。户档由社工在入户走访时建立。", "尚无户档")
 
     def open_household(self, household_id: int) -> None:
-        view = HouseholdView(self._ctx, household_id, self)
+        view = HouseholdFileDialog(self._ctx, household_id, self)
         view.editRequested.connect(lambda hid: self.edit_household(hid, refresh=view))
         view.visitRequested.connect(lambda hid: self.new_visit(hid, refresh=view))
         view.caseOpened.connect(self.open_case)
@@ -140,7 +120,11 @@ class TargetsView(QWidget):
     def new_case(self, person_id: int | None, source: CaseSource | None = None, description: str = "",
                  visit_id: int | None = None) -> None:
         dialog = CaseOpenDialog(self._ctx, person_id, self, source, description, visit_id)
-        self._show(dialog, lambda: (self.refresh(), self.open_case(dialog.case_id)))
+
+        def done() -> None:
+            self.refresh()
+            self.open_case(dialog.case_id)
+        self._show(dialog, done)
 
     def open_case(self, case_id: int) -> None:
         if not self._ctx.can(Permission.CASE_READ):

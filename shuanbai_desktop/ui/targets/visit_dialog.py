@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,18 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.target_labels import Relation, Risk, VisitForm
 from ...errors import UserError
 from ...services import persons
 from ...services.permissions import Permission
 from ...services.targets import households, intervals, visits
 from ...services.targets.households import HouseholdInput, MemberInput
-from ...services.targets.labels import Relation, Risk, VisitForm
 from ...services.targets.visits import VisitInput
 from ..context import AppContext
 from ..forms import FormErrors
-from ..persons.common import date_edit, fill_enum, from_qdate, select_data, to_qdate
 from ..persons.picker import PersonPicker
-from ..settings.widgets import NOTE_STYLE, dialog_buttons
+from ..widgets import NOTE_STYLE, date_edit, date_value, dialog_buttons, fill_enum, select_data
 from .widgets import workers
 
 ID_ROLE = 256
@@ -95,7 +92,9 @@ class VisitDialog(QDialog):
 
     def __init__(self, ctx: AppContext, household_id: int | None = None, visit_id: int | None = None, parent=None):
         super().__init__(parent)
-        self._ctx, self.household_id, self.visit_id = ctx, household_id, visit_id
+        self._ctx = ctx
+        self.household_id = household_id
+        self.visit_id = visit_id
         self._person_without_household: int | None = None
         self._due_edited = False
         self.setWindowTitle("修改走访记录" if visit_id else "录入走访")
@@ -116,8 +115,7 @@ class VisitDialog(QDialog):
         self.picker.personChosen.connect(self._person_chosen)
         self.household_label = QLabel("请先在上面查找这户的一位成员。")
         self.household_label.setWordWrap(True)
-        self.date_edit = date_edit()
-        self.date_edit.setMaximumDate(to_qdate(date.today()))
+        self.date_edit = date_edit(not_after_today=True)
         self.form_combo = fill_enum(QComboBox(), VisitForm)
         me = self._ctx.user.id
         self.workers_list = _checklist(workers(self._ctx), {me})
@@ -161,7 +159,8 @@ class VisitDialog(QDialog):
         if detail.household_id:
             self._set_household(detail.household_id)
             return
-        self.household_id, self._person_without_household = None, person_id
+        self.household_id = None
+        self._person_without_household = person_id
         self.household_label.setText(f"“{detail.name}”尚未建立户档：保存走访时将以其为户主建立单人户档，"
                                      "以后可在户档中添加家庭成员。")
         self._fill_members([(person_id, detail.name)], {person_id})
@@ -169,7 +168,8 @@ class VisitDialog(QDialog):
     def _set_household(self, household_id: int, met: set[int] | None = None) -> None:
         with self._ctx.session() as s:
             info = households.get_household(s, household_id)
-        self.household_id, self._person_without_household = household_id, None
+        self.household_id = household_id
+        self._person_without_household = None
         self.household_label.setText(f"<b>{info.name}</b>　{info.village_name}　{info.address}")
         self.picker.hide()
         members = [(m.person_id, f"{m.name}（{m.relation.label}）") for m in info.members]
@@ -188,36 +188,36 @@ class VisitDialog(QDialog):
         with self._ctx.session() as s:
             _, data = visits.get_visit(s, visit_id)
         self._set_household(data.household_id, set(data.person_ids))
-        self.date_edit.setDate(to_qdate(data.visit_date))
+        self.date_edit.setDate(data.visit_date)
         select_data(self.form_combo, data.form.value)
         set_checked(self.workers_list, data.worker_ids)
         self.findings.setPlainText(data.findings)
         for key in ("material", "spiritual", "social"):
             self.needs.set(key, getattr(data, f"need_{key}"))
         select_data(self.risk_combo, data.risk.value)
-        self.due_edit.setDate(to_qdate(data.next_due))
+        self.due_edit.setDate(data.next_due)
         self._due_edited = True
 
     def _update_due(self) -> None:
         risk = Risk(self.risk_combo.currentData())
         with self._ctx.session() as s:
             days = intervals.visit_days(s, risk)
-            default = intervals.default_next_due(s, risk, from_qdate(self.date_edit))
+            default = intervals.default_next_due(s, risk, date_value(self.date_edit))
         self.due_hint.setText(f"{risk.label}风险默认 {days} 天后再访（可在“设置 → 走访周期”调整），也可直接改日期。")
         if not self._due_edited:
             self.due_edit.blockSignals(True)
-            self.due_edit.setDate(to_qdate(default))
+            self.due_edit.setDate(default)
             self.due_edit.blockSignals(False)
 
     def _due_changed(self, *_args) -> None:
         self._due_edited = True
 
     def input(self, household_id: int) -> VisitInput:
-        return VisitInput(household_id, from_qdate(self.date_edit), checked_ids(self.workers_list),
+        return VisitInput(household_id, date_value(self.date_edit), checked_ids(self.workers_list),
                           checked_ids(self.met_list), VisitForm(self.form_combo.currentData()),
                           self.findings.toPlainText(), Risk(self.risk_combo.currentData()),
                           self.needs.text("material"), self.needs.text("spiritual"), self.needs.text("social"),
-                          from_qdate(self.due_edit))
+                          date_value(self.due_edit))
 
     def save(self) -> None:
         self.errors.clear()

@@ -34,7 +34,3 @@ def section(title: str, widget: QWidget) -> QWidget:
     layout.addWidget(label)
     layout.addWidget(widget)
     return box
-
-
-def d(day) -> str:
-    return f"{day:%Y-%m-%d}" if day else ""

@@ -1,5 +1,6 @@
-"""A small form dialog: 确定 runs ``write(session, today)`` in one transaction; a rule not met is shown
-at its field and nothing is saved."""
+"""A small form dialog built row by row (``add(label, widget)``): 确定 runs ``write(session, today)`` in one
+transaction; a rule not met is shown at its field and nothing is saved. The assets' and archives' event
+dialogs (领用, 盘点, 借出, 销毁 …) are made with it."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
-from ...errors import UserError
-from ..context import AppContext
-from ..forms import FormErrors
-from ..settings.widgets import dialog_buttons, note
+from .context import AppContext
+from .forms import FormErrors, run_write
+from .widgets import dialog_buttons, note
 
 
 class FormDialog(QDialog):
@@ -29,7 +29,7 @@ class FormDialog(QDialog):
         self.error_label = QLabel()
         self.errors = FormErrors(self.error_label, {})
         buttons, self.save_button = dialog_buttons(self, "确定")
-        self.save_button.clicked.connect(lambda: self.save())
+        self.save_button.clicked.connect(self.confirm)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(note(hint))
@@ -45,14 +45,13 @@ class FormDialog(QDialog):
     def write(self, session: Session, today: date | None) -> None:
         raise NotImplementedError
 
+    def confirm(self) -> None:
+        self.save()
+
     def save(self, today: date | None = None) -> None:
+        """``today``: the day the rules are checked against (tests pass one; the screen uses the clock)."""
         self.errors.clear()
-        try:
-            with self._ctx.session() as s:
-                self.write(s, today)
-        except UserError as exc:
-            self.errors.show(exc)
-            return
-        self.accept()
+        if run_write(self._ctx, self, lambda s: self.write(s, today), self.errors):
+            self.accept()
 
 

@@ -10,30 +10,26 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
-    QWidget,
 )
 
+from ...domain.counter_labels import Handling
 from ...errors import UserError
 from ...services.window import catalogue, departments
 from ...services.window.catalogue import MatterInput, MatterType
-from ...services.window.terms import Handling
 from .. import messages
 from ..context import AppContext
 from ..forms import FormErrors
-from ..settings.widgets import (
-    WARN_STYLE,
-    TooltipRowsModel,
-    button_row,
-    dialog_buttons,
-    fit_columns,
-    make_table,
-    note,
-)
 from ..table_model import Column
-from .common import fill_combo, select_data
+from ..widgets import (
+    WARN_STYLE,
+    dialog_buttons,
+    fill_combo,
+    note,
+    select_data,
+)
+from .ordered_choices import OrderedChoicesPage
 
 INTRO = ("以下为乡镇(街道)社工站常见事项的参考设置（所需材料、默认办理方式、办理时限、接收部门），"
          "请按本县（区）的规定调整。修改事项不会改变已经登记的记录；不再办理的事项请“停用”。")
@@ -47,7 +43,8 @@ COLUMNS = (Column("事项", lambda m: m.name), Column("默认办理", lambda m: 
 class MatterDialog(QDialog):
     def __init__(self, ctx: AppContext, matter: MatterType | None, parent=None):
         super().__init__(parent)
-        self._ctx, self._matter = ctx, matter
+        self._ctx = ctx
+        self._matter = matter
         self.saved_id: int | None = None
         self.setWindowTitle("编辑事项" if matter else "新增事项")
         self.resize(640, 600)
@@ -115,67 +112,24 @@ class MatterDialog(QDialog):
         self.accept()
 
 
-class MattersSettingsPage(QWidget):
+class MattersSettingsPage(OrderedChoicesPage):
+    add_text = "新增事项…"
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.dialog: MatterDialog | None = None
-        self.model = TooltipRowsModel(COLUMNS)
-        self.table = make_table(self.model)
-        self.table.doubleClicked.connect(lambda *_: self.edit())
-        self.buttons = {key: QPushButton(text) for key, text in (("add", "新增事项…"), ("edit", "编辑…"),
-                                                                 ("up", "上移"), ("down", "下移"),
-                                                                 ("toggle", "停用/启用"))}
-        for key, slot in (("add", self.add), ("edit", self.edit), ("up", lambda: self.move(-1)),
-                          ("down", lambda: self.move(1)), ("toggle", self.toggle)):
-            self.buttons[key].clicked.connect(slot)
-        layout = QVBoxLayout(self)
-        layout.addWidget(note(INTRO, WARN_STYLE))
-        layout.addWidget(self.table, 1)
-        layout.addLayout(button_row(*self.buttons.values()))
+        super().__init__(ctx, COLUMNS, note(INTRO, WARN_STYLE), parent)
         self.refresh()
 
-    def refresh(self, select_id: int | None = None) -> None:
-        keep = select_id or (self.selected().id if self.selected() else None)
-        with self._ctx.session() as s:
-            self.model.set_rows(catalogue.list_matters(s, include_inactive=True, with_counts=True))
-        fit_columns(self.table, 260)
-        ids = [m.id for m in self.model.rows]
-        if keep in ids:
-            self.table.selectRow(ids.index(keep))
+    def load(self, session) -> list[MatterType]:
+        return catalogue.list_matters(session, include_inactive=True, with_counts=True)
 
-    def selected(self) -> MatterType | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.model.row(rows[0].row()) if rows else None
+    def make_dialog(self, matter: MatterType | None) -> MatterDialog:
+        return MatterDialog(self._ctx, matter, self)
 
-    def add(self) -> None:
-        self._open(None)
+    def move_record(self, session, record_id: int, step: int) -> None:
+        catalogue.move(session, record_id, step)
 
-    def edit(self) -> None:
-        if self.selected():
-            self._open(self.selected())
+    def set_active(self, session, record_id: int, active: bool) -> None:
+        catalogue.set_active(session, record_id, active)
 
-    def _open(self, matter: MatterType | None) -> None:
-        self.dialog = MatterDialog(self._ctx, matter, self)
-        self.dialog.accepted.connect(lambda: self.refresh(self.dialog.saved_id))
-        self.dialog.open()
-
-    def move(self, step: int) -> None:
-        matter = self.selected()
-        if matter:
-            with self._ctx.session() as s:
-                catalogue.move(s, matter.id, step)
-            self.refresh(matter.id)
-
-    def toggle(self) -> None:
-        matter = self.selected()
-        if matter is None:
-            return
-        if matter.active and not messages.confirm(self, f"停用事项“{matter.name}”？已登记的记录不受影响。"):
-            return
-        messages.attempt(self, lambda: self._set_active(matter, not matter.active))
-        self.refresh(matter.id)
-
-    def _set_active(self, matter: MatterType, active: bool) -> None:
-        with self._ctx.session() as s:
-            catalogue.set_active(s, matter.id, active)
+    def may_stop(self, matter: MatterType) -> bool:
+        return messages.confirm(self, f"停用事项“{matter.name}”？已登记的记录不受影响。")

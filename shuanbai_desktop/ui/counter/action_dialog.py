@@ -12,15 +12,14 @@ from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
+from ...domain.counter_labels import FollowUpMethod, Satisfaction
 from ...errors import UserError
 from ...services.window import departments, handling
 from ...services.window.common import list_staff
 from ...services.window.details import RegistrationDetail
-from ...services.window.terms import FollowUpMethod, Satisfaction
 from ..context import AppContext
 from ..forms import FormErrors
-from ..settings.widgets import NOTE_STYLE, dialog_buttons
-from .common import date_edit, date_of, fill_combo
+from ..widgets import NOTE_STYLE, date_edit, date_value, dialog_buttons, fill_combo
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,9 @@ class ActionDialog(QDialog):
 
     def __init__(self, ctx: AppContext, key: str, detail: RegistrationDetail, parent=None):
         super().__init__(parent)
-        self._ctx, self._step, self._detail = ctx, STEPS[key], detail
+        self._ctx = ctx
+        self._step = STEPS[key]
+        self._detail = detail
         self.setWindowTitle(f"{self._step.title} — {detail.ticket_no}")
         self.resize(520, 0)
         self.widgets: dict[str, object] = {}
@@ -129,7 +130,7 @@ class ActionDialog(QDialog):
             elif isinstance(widget, QLineEdit):
                 out[label] = widget.text()
             else:
-                out[label] = date_of(widget)
+                out[label] = date_value(widget)
         return out
 
     def save(self) -> None:

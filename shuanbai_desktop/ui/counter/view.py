@@ -1,37 +1,35 @@
 """窗口登记 (SPEC R5): the counter's register and the matters being handled.
 
+The package is the 窗口 (service counter) area; its navigation keys stay ``window.*``.
+
 Pages keyed like the navigation: ``window.register`` and ``window.matters``; the 工作台
 opens ``window.matter.<id>`` (one matter), ``window.overdue`` or ``window.soon``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
-
 from ...services.window.queries import View
 from ..context import AppContext
+from ..tabbed_area import TabbedArea
 from .matters_page import MattersPage
-from .register_page import RegisterPage
+from .register_page import RegistrationPage
 
 VIEWS = {"window.overdue": View.OVERDUE, "window.soon": View.SOON, "window.open": View.OPEN,
          "window.matters": View.OPEN}
 
 
-class WindowView(QWidget):
+class CounterView(TabbedArea):
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
+        super().__init__([("window.register", "窗口登记", RegistrationPage(ctx)),
+                          ("window.matters", "事项办理", MattersPage(ctx))], parent, margin=8)
         self._ctx = ctx
-        self.register_page = RegisterPage(ctx)
-        self.matters_page = MattersPage(ctx)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.register_page, "窗口登记")
-        self.tabs.addTab(self.matters_page, "事项办理")
+        self.register_page = self.pages["window.register"]
+        self.matters_page = self.pages["window.matters"]
         self.register_page.openRequested.connect(self.open_registration)
-        self.register_page.registered.connect(lambda _id: self.matters_page.refresh())
-        self.tabs.currentChanged.connect(lambda *_: self.refresh())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.tabs)
+        self.register_page.registered.connect(self._registered)
+        self.matters_page.refresh()
+
+    def _registered(self, _registration_id: int) -> None:
         self.matters_page.refresh()
 
     def show_page(self, key: str) -> None:
@@ -48,7 +46,7 @@ class WindowView(QWidget):
         self.tabs.setCurrentWidget(self.matters_page)
         self.matters_page.open_registration(registration_id)
 
-    def refresh(self) -> None:
+    def refresh(self, *_args) -> None:
         """Reload lists and choices (the catalogue, departments and colleagues may have changed)."""
         page = self.tabs.currentWidget()
         if page is self.register_page:
@@ -57,7 +55,3 @@ class WindowView(QWidget):
         else:
             self.matters_page.reload_choices()
             self.matters_page.refresh()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.refresh()

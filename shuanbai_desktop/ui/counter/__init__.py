@@ -25,8 +25,7 @@ def _paper(ctx):
     return PrintSettingsPage(ctx)
 
 
-# (key, tab label, factory(ctx) -> QWidget, the permission needed: truthy, so read as "admin only"
-# by a settings view that still takes a flag here)
+# (key, tab label, factory(ctx) -> QWidget, the permission needed to see the tab: ui/settings/view.py)
 SETTINGS_PAGES = [
     ("settings.window_matters", "事项目录", _matters, Permission.WINDOW_SETTINGS),
     ("settings.window_departments", "转办部门", _departments, Permission.WINDOW_SETTINGS),

@@ -9,9 +9,8 @@ from ...services.permissions import Permission
 from ...services.targets.household_file import HouseholdFile, household_file
 from ...services.targets.printouts import household_file_pdf
 from ..context import AppContext
-from ..settings.widgets import fit_columns, make_table
 from ..table_model import Column, RowsTableModel
-from .widgets import d
+from ..widgets import day_text, fit_columns, make_table
 
 MEMBER_COLUMNS = (Column("姓名", lambda m: m.name), Column("关系", lambda m: m.relation_label),
                   Column("性别", lambda m: m.sex), Column("年龄", lambda m: m.age() if m.age() is not None else ""),
@@ -21,15 +20,15 @@ MEMBER_COLUMNS = (Column("姓名", lambda m: m.name), Column("关系", lambda m:
                       m.disability_type.label + m.disability_grade.label if m.disability_type.value else "",
                       m.health.label if m.health.value else "") if x)),
                   Column("享受待遇", lambda m: "；".join(b.text for b in m.benefits)))
-VISIT_COLUMNS = (Column("日期", lambda v: d(v.visit_date)), Column("形式", lambda v: v.form.label),
+VISIT_COLUMNS = (Column("日期", lambda v: day_text(v.visit_date)), Column("形式", lambda v: v.form.label),
                  Column("社工", lambda v: v.workers), Column("见到", lambda v: v.persons_met),
                  Column("风险", lambda v: v.risk.label), Column("需求", lambda v: v.needs),
-                 Column("下次走访", lambda v: d(v.next_due)))
+                 Column("下次走访", lambda v: day_text(v.next_due)))
 VISIT_SUMMARY = tuple(c for c in VISIT_COLUMNS if c.header != "需求")
 CASE_COLUMNS = (Column("个案号", lambda c: c.case_no), Column("服务对象", lambda c: c.person_name),
                 Column("事由", lambda c: c.title), Column("负责社工", lambda c: c.worker_name),
-                Column("进度", lambda c: c.stage_text), Column("开案", lambda c: d(c.opened_on)))
-MATTER_COLUMNS = (Column("日期", lambda m: d(m.day)), Column("居民", lambda m: m.person_name),
+                Column("进度", lambda c: c.stage_text), Column("开案", lambda c: day_text(c.opened_on)))
+MATTER_COLUMNS = (Column("日期", lambda m: day_text(m.day)), Column("居民", lambda m: m.person_name),
                   Column("事项", lambda m: m.title), Column("状态", lambda m: m.state))
 FILE_COLUMNS = (Column("所属", lambda a: a[0]), Column("说明", lambda a: a[1].description),
                 Column("大小", lambda a: a[1].size_text), Column("添加", lambda a: f"{a[1].added_by} {a[1].added_at:%Y-%m-%d}"))
@@ -40,7 +39,7 @@ def _table(columns):
     return model, make_table(model)
 
 
-class HouseholdView(QDialog):
+class HouseholdFileDialog(QDialog):
     """Signals let the area open the editors (they refresh this view when done)."""
 
     editRequested = Signal(int)
@@ -50,7 +49,8 @@ class HouseholdView(QDialog):
 
     def __init__(self, ctx: AppContext, household_id: int, parent=None):
         super().__init__(parent)
-        self._ctx, self.household_id = ctx, household_id
+        self._ctx = ctx
+        self.household_id = household_id
         self.file: HouseholdFile | None = None
         self.resize(1000, 620)
         self.header = QLabel()
@@ -67,8 +67,10 @@ class HouseholdView(QDialog):
                              ("窗口事项", matters), ("附件", files)):
             self.tabs.addTab(table, title)
         self._tables = (members, visits, self.cases_table, matters, files)
-        self.edit_button, self.visit_button = QPushButton("编辑户档…"), QPushButton("录入走访…")
-        self.files_button, self.print_button = QPushButton("户档附件…"), QPushButton("打印户档…")
+        self.edit_button = QPushButton("编辑户档…")
+        self.visit_button = QPushButton("录入走访…")
+        self.files_button = QPushButton("户档附件…")
+        self.print_button = QPushButton("打印户档…")
         close = QPushButton("关闭")
         self.edit_button.clicked.connect(lambda: self.editRequested.emit(self.household_id))
         self.visit_button.clicked.connect(lambda: self.visitRequested.emit(self.household_id))
@@ -100,8 +102,8 @@ class HouseholdView(QDialog):
             f"<b style='font-size:13pt'>{i.name}</b>　{i.village_name}　{i.address}<br>"
             f"成员 {len(i.members)} 人　住房：{i.housing.label}（{i.housing_condition.label}）　"
             f"收入来源：{income}（年 {i.yearly_income:.2f} 元）　负责社工：{i.worker_name or '未指定'}<br>"
-            f"最近走访：{d(i.last_visit) or '无'}　风险：{i.risk.label if i.risk else '—'}　"
-            f"下次走访：{d(i.next_due) or '未安排'}")
+            f"最近走访：{day_text(i.last_visit) or '无'}　风险：{i.risk.label if i.risk else '—'}　"
+            f"下次走访：{day_text(i.next_due) or '未安排'}")
         for model, rows in ((self.members_model, f.members), (self.visits_model, f.visits),
                             (self.cases_model, f.cases), (self.matters_model, f.matters),
                             (self.files_model, f.attachments)):

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.counter_labels import Handling, Status
 from ...domain.workdays import Urgency
 from ...services.window.details import RegistrationDetail
-from ...services.window.terms import Handling, Status
-from .common import ESTIMATE_STYLE, OVERDUE_COLOR, SOON_COLOR
+from ..widgets import AMBER, RED
+from .common import ESTIMATE_STYLE
 
 BUTTONS = (("assign", "分办(&F)…"), ("transfer", "转办(&Z)…"), ("close", "办结(&J)…"), ("follow_up", "回访(&H)…"),
            ("due", "调整日期(&T)…"), ("reopen", "重新办理(&R)…"), ("void", "作废(&V)…"),
@@ -124,7 +125,7 @@ class DetailPanel(QWidget):
                  "预计办结": _due_text(d), "办理结果": d.result or "（尚未办结）"}
         for key, text in texts.items():
             self.values[key].setText(text)
-        color = {Urgency.OVERDUE: OVERDUE_COLOR, Urgency.SOON: SOON_COLOR}.get(d.urgency)
+        color = {Urgency.OVERDUE: RED, Urgency.SOON: AMBER}.get(d.urgency)
         self.values["预计办结"].setStyleSheet(f"color: {color};" if color else
                                               (ESTIMATE_STYLE if d.due_estimated else ""))
         for entry in d.timeline:

@@ -25,17 +25,25 @@ def _renderer(ctx: AppContext, registration_id: int, kind: str):
         return data.ticket_no, lambda target: render_transfer(data, target)
 
 
+def _paper(ctx: AppContext, parent: QWidget, registration_id: int | None, kind: str):
+    """(ticket number, renderer) of a registration's paper, or None after telling the user why not."""
+    if registration_id is None:
+        messages.error(parent, "请先登记或在列表中选中一条登记。")
+        return None
+    try:
+        return _renderer(ctx, registration_id, kind)
+    except UserError as exc:
+        messages.error(parent, exc.message)
+        return None
+
+
 def print_paper(ctx: AppContext, parent: QWidget, registration_id: int | None, kind: str,
                 printer: Printer | None = None) -> bool:
     """Print dialog, then the paper; False when there is nothing to print or the user cancels."""
-    if registration_id is None:
-        messages.error(parent, "请先登记或在列表中选中一条登记。")
+    paper = _paper(ctx, parent, registration_id, kind)
+    if paper is None:
         return False
-    try:
-        ticket, render = _renderer(ctx, registration_id, kind)
-    except UserError as exc:
-        messages.error(parent, exc.message)
-        return False
+    ticket, render = paper
     if not print_document(parent, render, f"{kind}-{ticket}", printer):
         return False
     with ctx.session() as s:
@@ -45,14 +53,10 @@ def print_paper(ctx: AppContext, parent: QWidget, registration_id: int | None, k
 
 def save_paper(ctx: AppContext, parent: QWidget, registration_id: int | None, kind: str, saver=None) -> Path | None:
     """另存为 PDF (for e-mail or a USB stick); the file name carries the ticket number only."""
-    if registration_id is None:
-        messages.error(parent, "请先登记或在列表中选中一条登记。")
+    paper = _paper(ctx, parent, registration_id, kind)
+    if paper is None:
         return None
-    try:
-        ticket, render = _renderer(ctx, registration_id, kind)
-    except UserError as exc:
-        messages.error(parent, exc.message)
-        return None
+    ticket, render = paper
     saved = save_document(parent, render, f"{kind}-{ticket}", saver)
     if saved is not None:
         with ctx.session() as s:

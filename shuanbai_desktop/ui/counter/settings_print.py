@@ -19,7 +19,7 @@ from ...services.window import print_settings
 from ...services.window.print_settings import PrintSettings
 from ..context import AppContext
 from ..forms import FormErrors
-from ..settings.widgets import OK_STYLE, button_row, note
+from ..widgets import OK_STYLE, button_row, note
 
 INTRO = ("一次性告知单和转办单的纸张。A5（半张 A4）适合窗口常用的小票式打印；打印机只有 A4 纸时选 A4。"
          "办公时间和领取或回复地点会印在告知单上。")
@@ -29,7 +29,8 @@ class PrintSettingsPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self._ctx = ctx
-        self.a5, self.a4 = QRadioButton("A5（148×210 毫米）"), QRadioButton("A4（210×297 毫米）")
+        self.a5 = QRadioButton("A5（148×210 毫米）")
+        self.a4 = QRadioButton("A4（210×297 毫米）")
         self.paper_group = QButtonGroup(self)
         self.paper_group.addButton(self.a5)
         self.paper_group.addButton(self.a4)

@@ -9,22 +9,27 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
-    QWidget,
 )
 
+from ...domain.counter_labels import HolidayKind
 from ...domain.workdays import is_statutory_year, statutory_years
 from ...errors import UserError
 from ...services.window import holidays
 from ...services.window.holidays import HolidayEntry
-from ...services.window.terms import HolidayKind
 from ..context import AppContext
 from ..forms import FormErrors
-from ..settings.widgets import WARN_STYLE, TooltipRowsModel, fit_columns, make_table, note
+from ..record_list import RecordListPage
 from ..table_model import Column
-from .common import date_edit, date_of, fill_combo
+from ..widgets import (
+    WARN_STYLE,
+    date_edit,
+    date_value,
+    fill_combo,
+    note,
+    push_button,
+)
 
 COLUMNS = (Column("日期", lambda e: f"{e.day:%Y-%m-%d}"), Column("星期", lambda e: e.weekday_text),
            Column("安排", lambda e: e.kind.label), Column("名称", lambda e: e.name))
@@ -37,26 +42,24 @@ def _intro() -> str:
             "周末；未填写时只按周末推算，屏幕和告知单上会注明“推算”。")
 
 
-class HolidaysPage(QWidget):
+class HolidaysPage(RecordListPage):
+    max_column_width = 200
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
+        super().__init__(ctx, COLUMNS, parent)
         first = max(statutory_years()) + 1
         self.year_spin = QSpinBox()
         self.year_spin.setRange(2000, 2100)
         self.year_spin.setValue(max(first, date.today().year))
         self.year_spin.setSuffix(" 年")
-        self.year_spin.valueChanged.connect(lambda *_: self.refresh())
+        self.year_spin.valueChanged.connect(self.refresh)
         self.year_note = note(style=WARN_STYLE)
-        self.model = TooltipRowsModel(COLUMNS)
-        self.table = make_table(self.model)
         self.day_edit = date_edit(date(first, 1, 1))
         self.kind_combo = fill_combo(QComboBox(), ((k.value, k.label) for k in HolidayKind))
         self.name_edit = QLineEdit(placeholderText="名称，如：春节")
         self.name_edit.returnPressed.connect(self.add)
-        self.add_button, self.remove_button = QPushButton("添加"), QPushButton("删除所选")
-        self.add_button.clicked.connect(self.add)
-        self.remove_button.clicked.connect(self.remove)
+        self.add_button = push_button("添加", self.add)
+        self.remove_button = push_button("删除所选", self.remove)
         self.error_label = QLabel()
         self.errors = FormErrors(self.error_label, {"日期": self.day_edit, "名称": self.name_edit})
         self._build()
@@ -80,26 +83,29 @@ class HolidaysPage(QWidget):
         layout.addLayout(add)
         layout.addWidget(self.error_label)
 
-    def refresh(self) -> None:
+    def refresh(self, *_args) -> None:
         year = self.year_spin.value()
         with self._ctx.session() as s:
             entries = holidays.list_entries(s, year)
-        self.model.set_rows(entries)
-        fit_columns(self.table, 200)
+        self.show_rows(entries)
         builtin = is_statutory_year(year)
-        self.year_note.setText(f"{year} 年的安排已内置，无需填写。" if builtin else
-                               ("" if entries else f"{year} 年尚未填写，办结日期目前只按周末推算。"))
+        if builtin:
+            self.year_note.setText(f"{year} 年的安排已内置，无需填写。")
+        elif entries:
+            self.year_note.setText("")
+        else:
+            self.year_note.setText(f"{year} 年尚未填写，办结日期目前只按周末推算。")
         for widget in (self.day_edit, self.kind_combo, self.name_edit, self.add_button):
             widget.setEnabled(not builtin)
         self.remove_button.setEnabled(bool(entries))
-        if not builtin and date_of(self.day_edit).year != year:
+        if not builtin and date_value(self.day_edit).year != year:
             self.day_edit.setDate(date(year, 1, 1))
 
     def add(self) -> None:
         self.errors.clear()
         try:
             with self._ctx.session() as s:
-                holidays.save_entry(s, date_of(self.day_edit), HolidayKind(self.kind_combo.currentData()),
+                holidays.save_entry(s, date_value(self.day_edit), HolidayKind(self.kind_combo.currentData()),
                                     self.name_edit.text())
         except UserError as exc:
             self.errors.show(exc)
@@ -108,9 +114,8 @@ class HolidaysPage(QWidget):
         self.day_edit.setDate(self.day_edit.date().addDays(1))  # holidays come in runs: next day, same name
         self.day_edit.setFocus()
 
-    def selected(self) -> HolidayEntry | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row(rows[0].row()) if rows else None
+    def row_key(self, entry: HolidayEntry) -> date:
+        return entry.day
 
     def remove(self) -> None:
         entry = self.selected()

@@ -1,22 +1,22 @@
-"""Pieces shared by the window screens: colours, Enter-moves-on, dates, combos, PDF printing."""
+"""Pieces of the counter (窗口) screens: urgency colours, Enter-moves-on, numbered combo items, printing a paper.
+
+The pieces every area uses are in ui/widgets.py."""
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QDateEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QWidget
 
 from ...domain.workdays import Urgency
 from .. import printing
+from ..widgets import AMBER, RED, WARN_STYLE
 
-OVERDUE_COLOR = "#b3261e"
-SOON_COLOR = "#b26a00"
-URGENCY_COLORS = {Urgency.OVERDUE: OVERDUE_COLOR, Urgency.SOON: SOON_COLOR}
-ESTIMATE_STYLE = f"color: {SOON_COLOR};"
+URGENCY_COLORS = {Urgency.OVERDUE: RED, Urgency.SOON: AMBER}
+ESTIMATE_STYLE = WARN_STYLE  # a due date reckoned without the year's holiday table
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -49,33 +49,6 @@ def _focus_next(widget: QWidget) -> None:
 def install_enter(filter_: EnterMovesOn, *widgets: QWidget) -> None:
     for widget in widgets:
         widget.installEventFilter(filter_)
-
-
-def date_edit(value: date | None = None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setCalendarPopup(True)
-    edit.setDate(QDate(value or date.today()))
-    return edit
-
-
-def date_of(edit: QDateEdit) -> date:
-    return edit.date().toPython()
-
-
-def fill_combo(combo: QComboBox, items, empty: str | None = None) -> QComboBox:
-    """Items are (data, text); ``empty`` adds a first entry with data None."""
-    combo.clear()
-    if empty is not None:
-        combo.addItem(empty, None)
-    for data, text in items:
-        combo.addItem(text, data)
-    return combo
-
-
-def select_data(combo: QComboBox, value) -> None:
-    index = combo.findData(value)
-    combo.setCurrentIndex(max(index, 0))
 
 
 def numbered(items) -> list[tuple[object, str]]:

@@ -21,19 +21,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.counter_labels import Channel
 from ...domain.dates import parse_date
 from ...errors import UserError
 from ...services.permissions import Permission
 from ...services.window import catalogue, details, queries
 from ...services.window.common import list_all_staff
 from ...services.window.queries import RegistrationFilter, View
-from ...services.window.terms import Channel
 from ..context import AppContext
 from ..forms import FormErrors
-from ..settings.widgets import NOTE_STYLE, fit_columns, make_table
-from ..table_model import Column, RowsTableModel
+from ..record_list import RecordListPage
+from ..table_model import Column
+from ..widgets import NOTE_STYLE, fill_combo, fit_columns, select_data
 from .action_dialog import ActionDialog
-from .common import URGENCY_COLORS, fill_combo, select_data
+from .common import URGENCY_COLORS
 from .detail_panel import DetailPanel
 from .papers import NOTICE, TRANSFER, print_paper, save_paper
 
@@ -50,16 +51,21 @@ def _date_box(placeholder: str) -> QLineEdit:
     return edit
 
 
-class MattersPage(QWidget):
+def _urgency_color(row) -> str | None:
+    return URGENCY_COLORS.get(row.urgency)
+
+
+class MattersPage(RecordListPage):
+    """The list of registrations (the filters above) and the chosen one's record and steps beside it."""
+
+    max_column_width = 150
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.printer = self.saver = None  # tests replace the print and save dialogs
-        self.dialog: ActionDialog | None = None
+        super().__init__(ctx, COLUMNS, parent, row_color=_urgency_color)
+        self.printer = None  # tests replace the print dialog
+        self.saver = None  # and the save dialog
         self._build_filters()
-        self.model = RowsTableModel(COLUMNS, row_color=lambda r: URGENCY_COLORS.get(r.urgency))
-        self.table = make_table(self.model)
-        self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._show_row(current.row()))
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.count_label = QLabel()
         self.count_label.setStyleSheet(NOTE_STYLE)
         self.filter_error = QLabel()
@@ -75,11 +81,13 @@ class MattersPage(QWidget):
 
     def _build_filters(self) -> None:
         self.view_combo = fill_combo(QComboBox(), ((v, v.label) for v in View))
-        self.matter_combo, self.staff_combo = QComboBox(), QComboBox()
+        self.matter_combo = QComboBox()
+        self.staff_combo = QComboBox()
         self.matter_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.matter_combo.setMinimumContentsLength(8)
         self.channel_combo = fill_combo(QComboBox(), ((c.value, c.label) for c in Channel), empty="全部渠道")
-        self.date_from, self.date_to = _date_box("登记起始日期"), _date_box("登记截止日期")
+        self.date_from = _date_box("登记起始日期")
+        self.date_to = _date_box("登记截止日期")
         self.text_edit = QLineEdit(placeholderText="受理编号、居民姓名或拼音首字母")
         self.text_edit.returnPressed.connect(self.refresh)
         self.search_button = QPushButton("查询")
@@ -147,7 +155,7 @@ class MattersPage(QWidget):
         with self._ctx.session() as s:
             result = queries.list_registrations(s, flt, date.today())
         self.model.set_rows(result.rows)
-        fit_columns(self.table, 150)
+        fit_columns(self.table, self.max_column_width)
         more = f"，只显示前 {len(result.rows)} 件，请缩小查询范围" if result.limited else ""
         self.count_label.setText(f"共 {result.total} 件{more}。红色为已超期，橙色为 2 个工作日内到期。")
         ids = [r.id for r in result.rows]
@@ -175,6 +183,9 @@ class MattersPage(QWidget):
         self.text_edit.setText(row.ticket_no)
         self.refresh(select_id=registration_id)
         self.table.setFocus()
+
+    def _current_changed(self, current, _previous) -> None:
+        self._show_row(current.row())
 
     def _show_row(self, row: int) -> None:
         if not 0 <= row < self.model.rowCount():

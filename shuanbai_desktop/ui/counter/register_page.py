@@ -22,16 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.counter_labels import Status
 from ...errors import UserError
 from ...services import persons
 from ...services.permissions import Permission
 from ...services.window import queries, registration
-from ...services.window.terms import Status
 from ..context import AppContext
 from ..forms import FormErrors
 from ..persons.picker import PersonPicker
-from ..settings.widgets import NOTE_STYLE, OK_STYLE, fit_columns, make_table
 from ..table_model import Column, RowsTableModel
+from ..widgets import NOTE_STYLE, OK_STYLE, fit_columns, make_table
 from .common import URGENCY_COLORS, EnterMovesOn, install_enter
 from .materials_panel import MaterialsPanel
 from .papers import NOTICE, TRANSFER, print_paper, save_paper
@@ -42,7 +42,7 @@ TODAY_COLUMNS = (Column("受理编号", lambda r: r.ticket_no), Column("时间",
                  Column("状态", lambda r: r.status_text), Column("预计办结", lambda r: r.due_text))
 
 
-class RegisterPage(QWidget):
+class RegistrationPage(QWidget):
     """``openRequested(id)``: show a registration in 事项办理; ``registered(id)`` after each save."""
 
     openRequested = Signal(int)
@@ -111,7 +111,7 @@ class RegisterPage(QWidget):
         self.save_pdf_button = QPushButton("告知单另存为 PDF…")
         self.save_pdf_button.clicked.connect(lambda: save_paper(self._ctx, self, self.current_id, NOTICE, self.saver))
         self.open_button = QPushButton("查看办理记录")
-        self.open_button.clicked.connect(lambda: self.current_id and self.openRequested.emit(self.current_id))
+        self.open_button.clicked.connect(self.open_current)
 
     def _build_today(self) -> None:
         self.today_model = RowsTableModel(TODAY_COLUMNS, row_color=lambda r: URGENCY_COLORS.get(r.urgency))
@@ -221,6 +221,11 @@ class RegisterPage(QWidget):
         self.form.reset()
         self._update_buttons()
         self.focus_search()
+
+    def open_current(self) -> None:
+        """Show the registration just made (or chosen in 今日登记) in 事项办理."""
+        if self.current_id is not None:
+            self.openRequested.emit(self.current_id)
 
     def print_current(self, kind: str) -> bool:
         if print_paper(self._ctx, self, self.current_id, kind, self.printer):

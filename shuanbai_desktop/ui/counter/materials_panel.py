@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
 from ...services.window.catalogue import MatterType
-from ..settings.widgets import NOTE_STYLE
+from ..widgets import NOTE_STYLE
 
 HINT = "勾选已收到的材料（↑↓ 选择，空格勾选）。未勾选的在告知单上标为“请携带”。"
 

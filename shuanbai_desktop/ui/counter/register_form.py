@@ -7,15 +7,15 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QStackedWidget, QWidget
 
+from ...domain.counter_labels import Channel, Handling
 from ...domain.workdays import fallback_note, fallback_short
 from ...services.window import catalogue, deadlines, departments
 from ...services.window.catalogue import MatterType
 from ...services.window.common import list_staff
 from ...services.window.registration import RegistrationInput
-from ...services.window.terms import Channel, Handling
 from ..context import AppContext
-from ..settings.widgets import NOTE_STYLE
-from .common import ESTIMATE_STYLE, date_edit, date_of, fill_combo, numbered, select_data
+from ..widgets import NOTE_STYLE, date_edit, date_value, fill_combo, select_data
+from .common import ESTIMATE_STYLE, numbered
 
 NOTE_LABELS = {Handling.ON_SPOT: "办理结果：", Handling.ASSIGN: "分办说明：", Handling.TRANSFER: "转办说明："}
 
@@ -51,16 +51,20 @@ class RegistrationForm(QWidget):
         self.phone = _line("不填则用居民登记的电话", 20)
         self.phone_hint = QLabel()
         self.phone_hint.setStyleSheet(NOTE_STYLE)
-        self.agent_name, self.agent_relation = _line("代办人姓名", 40), _line("与办事人关系，如：儿子", 20)
-        self.agent_id, self.agent_phone = _line("代办人身份证号（可不填）", 20), _line("代办人电话", 20)
+        self.agent_name = _line("代办人姓名", 40)
+        self.agent_relation = _line("与办事人关系，如：儿子", 20)
+        self.agent_id = _line("代办人身份证号（可不填）", 20)
+        self.agent_phone = _line("代办人电话", 20)
         self.handling = fill_combo(QComboBox(), numbered((h.value, h.label) for h in Handling))
-        self.handler, self.department = QComboBox(), QComboBox()
+        self.handler = QComboBox()
+        self.department = QComboBox()
         self.target = QStackedWidget()
         self.target.addWidget(self.handler)
         self.target.addWidget(self.department)
         self.target.addWidget(QLabel("由首问负责人当场办结"))
         self.target_label = QLabel()
-        self.note_label, self.note = QLabel(), _line("", 1000)
+        self.note_label = QLabel()
+        self.note = _line("", 1000)
         self.due = date_edit()
         self.due_note = QLabel()
         self.due_note.setWordWrap(True)
@@ -192,4 +196,4 @@ class RegistrationForm(QWidget):
             handling=handling, handler_id=self.handler.currentData() if handling is Handling.ASSIGN else None,
             department_id=self.department.currentData() if handling is Handling.TRANSFER else None,
             transfer_note="" if on_spot else self.note.text(), result=self.note.text() if on_spot else "",
-            due_date=None if on_spot else date_of(self.due))
+            due_date=None if on_spot else date_value(self.due))
