@@ -1,4 +1,9 @@
-"""Shared fixtures. Qt runs offscreen; every test gets its own database built by the migrations.
+"""Shared fixtures. Qt runs offscreen; every test gets its own database file.
+
+The migrations run once per session into a template (and the station is set up once in a second
+one); each test gets a copy of the template at its own path, with its own audit chain id, key file
+and head file, as if it had been built in the test (see ``copy_template``). ``fresh_db`` builds one
+by the migrations in the test itself, for tests of the creation.
 
 ``--clock-ahead=DAYS`` runs every test (set-up and tear-down included) with the wall clock moved
 DAYS days ahead (time-machine, ticking): the suite must not depend on the real date.
@@ -10,11 +15,17 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import json  # noqa: E402
+import secrets  # noqa: E402
+import shutil  # noqa: E402
+import sqlite3  # noqa: E402
+import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
 ADMIN_PASSWORD = "Zhan2024abc"
+_STARTED = pytest.StashKey[float]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,6 +38,19 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"clock moved {days} days ahead" if days else None
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_STARTED] = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Name the folder when this run saved pictures for a person to look at (tests/shots.py)."""
+    from tests import shots
+    started = config.stash.get(_STARTED, None)
+    folder = shots.folder()
+    if started is not None and any(p.stat().st_mtime >= started for p in folder.iterdir()):
+        terminalreporter.write_line(f"screenshots: {folder}")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     """With ``--clock-ahead``, the whole test (fixtures included) runs on the moved clock."""
@@ -34,8 +58,6 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     if not days:
         yield
         return
-    import time
-
     import time_machine
     with time_machine.travel(time.time() + days * 86400, tick=True):
         yield
@@ -66,9 +88,122 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "station.db"
 
 
-@pytest.fixture
-def empty_db(db_path):
+def _setup_station(db) -> None:
+    """桥东街道 (441302001, 13 communities) with the administrator ``admin``."""
+    from shuanbai_desktop.services import station
+    with db.session() as s:
+        station.setup_station(s, "441302001", "桥东街道社会工作服务站", "惠州市惠城区桥东路1号", "0752-2808727",
+                              "admin", "李副站长", ADMIN_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory, _isolated_config_folder) -> Path:
+    """A database built by the migrations, once per session (closed: a single file)."""
     from shuanbai_desktop.services.database_ops import open_app_database
+    path = tmp_path_factory.mktemp("template-empty") / "station.db"
+    open_app_database(path).close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _station_template(tmp_path_factory, empty_template) -> Path:
+    """The empty template with the station set up, once per session."""
+    from shuanbai_desktop.services.database_ops import open_app_database
+    path = tmp_path_factory.mktemp("template-station") / "station.db"
+    copy_template(empty_template, path)
+    db = open_app_database(path)
+    try:
+        _setup_station(db)
+    finally:
+        db.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def station_template(_station_template) -> Path:
+    """The file ``station_db`` copies. A test module with more set-up data for every test overrides it
+    (once per module rather than once per test)::
+
+        @pytest.fixture(scope="module")
+        def station_template(station_template, tmp_path_factory):
+            return build_template(tmp_path_factory, station_template, add_my_data)
+    """
+    return _station_template
+
+
+def build_template(tmp_path_factory, base: Path, build) -> Path:
+    """A copy of the template ``base`` with ``build(db)`` run on it (sessions act as its administrator,
+    when it has one)."""
+    from shuanbai_desktop.services.database_ops import open_app_database
+    path = tmp_path_factory.mktemp("template") / "station.db"
+    copy_template(base, path)
+    db = open_app_database(path)
+    try:
+        db.acting_for = _admin_actor(db)
+        build(db)
+    finally:
+        db.close()
+    return path
+
+
+def copy_template(template: Path, target: Path) -> None:
+    """Copy a closed template database to ``target`` as if it had been built there.
+
+    The audit trail gets a chain id of its own (a key file with the template's key under a new id:
+    the chain id is not part of the hashes), so a test that loses or moves its key file touches no
+    other test; the head file for the new path names the newest entry, as after a build in place.
+    """
+    from shuanbai_desktop.data import audit, audit_key
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(template, target)
+    conn = sqlite3.connect(target)
+    try:
+        raw = conn.execute("SELECT value FROM setting WHERE key = ?", (audit_key.CHAIN_SETTING,)).fetchone()
+        if raw is not None:
+            key = audit_key.load_key(json.loads(raw[0]))
+            assert key is not None, "the template's audit key file is missing"
+            own = audit_key.ChainKey(secrets.token_hex(16), key.key, key.keyed_from, key.previous)
+            audit_key.save_key(own)
+            conn.execute("UPDATE setting SET value = ? WHERE key = ?",
+                         (json.dumps(own.chain_id), audit_key.CHAIN_SETTING))
+            conn.commit()
+    finally:
+        conn.close()
+    audit.reset_head(target)
+
+
+def _admin_actor(db):
+    """The actor of the user ``admin``; None when the database has none (yet)."""
+    from sqlalchemy import select
+
+    from shuanbai_desktop.data import audit
+    from shuanbai_desktop.data.models import User
+    with db.session() as s:
+        admin_id = s.scalar(select(User.id).where(User.username == "admin"))
+    return audit.Actor(admin_id, "admin") if admin_id is not None else None
+
+
+@pytest.fixture
+def fresh_db(db_path):
+    """A database built by the migrations in this test (not copied): for tests of the build itself."""
+    from shuanbai_desktop.services.database_ops import open_app_database
+    db = open_app_database(db_path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def empty_db(request, db_path, empty_template, station_template):
+    """A database at head with nothing in it (a copy of the session's template).
+
+    When the test also uses ``station_db``, this is the same database with the station set up (as
+    when ``station_db`` was built on top of this fixture). Both templates are in every database test's
+    fixtures so that they are built before any function-scoped fixture (a test's own clock) runs."""
+    from shuanbai_desktop.services.database_ops import open_app_database
+    if "station_db" in request.fixturenames:
+        copy_template(station_template, db_path)
+    else:
+        copy_template(empty_template, db_path)
     db = open_app_database(db_path)
     yield db
     db.close()
@@ -77,17 +212,7 @@ def empty_db(db_path):
 @pytest.fixture
 def station_db(empty_db):
     """A station in 惠州市惠城区桥东街道 (441302001, 13 communities) with an administrator."""
-    from shuanbai_desktop.services import station
-    with empty_db.session() as s:
-        station.setup_station(s, "441302001", "桥东街道社会工作服务站", "惠州市惠城区桥东路1号", "0752-2808727",
-                              "admin", "李副站长", ADMIN_PASSWORD)
-    from sqlalchemy import select
-
-    from shuanbai_desktop.data import audit
-    from shuanbai_desktop.data.models import User
-    with empty_db.session() as s:
-        admin_id = s.scalar(select(User.id).where(User.username == "admin"))
-    empty_db.acting_for = audit.Actor(admin_id, "admin")  # sessions without an actor act as the admin
+    empty_db.acting_for = _admin_actor(empty_db)  # sessions without an actor act as the admin
     return empty_db
 
 

@@ -10,7 +10,7 @@ import tempfile
 
 import pytest
 
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, copy_template
 
 PASSWORD = "Init2024pass"
 ADMIN = ("admin", PASSWORD)  # the administrator ``initialised`` creates
@@ -73,14 +73,13 @@ def add_user(db_path, username: str, role) -> None:
 
 
 @pytest.fixture
-def initialised(tmp_path):
+def initialised(tmp_path, cli_station_template):
+    """A station made by the command line's ``init`` (a copy of the run's one: tests/db/conftest.py),
+    with its administrator's password in ``pw.txt`` beside it."""
     pw = tmp_path / "pw.txt"
     pw.write_text(PASSWORD + "\n", encoding="utf-8")
     db = tmp_path / "s.db"
-    result = cli("--db", db, "init", "--town", "441302001", "--name", "桥东街道社会工作服务站",
-                 "--admin", "admin", "--password-file", pw)
-    assert result.returncode == 0, result.stderr
-    assert "广东省惠州市惠城区桥东街道" in result.stdout
+    copy_template(cli_station_template, db)
     return db
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.domain.labels import Role
+from shuanbai_desktop.domain.target_labels import BenefitKind
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth, persons
 from shuanbai_desktop.services.persons import DuplicatePerson, PersonFilter, PersonInput, SimilarPersons
-from shuanbai_desktop.domain.target_labels import BenefitKind
 from shuanbai_desktop.services.targets.profile import BenefitInput
 
 VILLAGE = "441302001001"

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.data.models.staff import StaffMember
+from shuanbai_desktop.demo import generate_demo
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth
-from shuanbai_desktop.demo import generate_demo
 from shuanbai_desktop.services.staff import ledgers, pay
 from tests.conftest import build_template
 from tests.db.test_staff_common import TODAY

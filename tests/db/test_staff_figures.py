@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from shuanbai_desktop.demo import generate_demo
 from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.domain.staff_labels import Certificate, Grade, StaffRole, StaffStatus, TrainingKind
 from shuanbai_desktop.services import workbench
-from shuanbai_desktop.demo import generate_demo
 from shuanbai_desktop.services.staff import (
     assessment,
     contracts,

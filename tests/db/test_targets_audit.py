@@ -12,13 +12,6 @@ from sqlalchemy import select
 
 from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.domain.labels import Role
-from shuanbai_desktop.errors import UserError
-from shuanbai_desktop.services import auth, persons
-from shuanbai_desktop.services.persons import PersonInput
-from shuanbai_desktop.services.targets import case_records as rec
-from shuanbai_desktop.services.targets import cases, households, printouts, resources, visits
-from shuanbai_desktop.services.targets.case_detail import case_detail
-from shuanbai_desktop.services.targets.households import HouseholdInput, IncomeInput, MemberInput
 from shuanbai_desktop.domain.target_labels import (
     ActivityKind,
     CaseSource,
@@ -28,6 +21,13 @@ from shuanbai_desktop.domain.target_labels import (
     Risk,
     VisitForm,
 )
+from shuanbai_desktop.errors import UserError
+from shuanbai_desktop.services import auth, persons
+from shuanbai_desktop.services.persons import PersonInput
+from shuanbai_desktop.services.targets import case_records as rec
+from shuanbai_desktop.services.targets import cases, households, printouts, resources, visits
+from shuanbai_desktop.services.targets.case_detail import case_detail
+from shuanbai_desktop.services.targets.households import HouseholdInput, IncomeInput, MemberInput
 
 VILLAGE = "441302001001"
 TODAY = date(2026, 11, 20)

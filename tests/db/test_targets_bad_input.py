@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from shuanbai_desktop.data.models.targets import Household, Visit
+from shuanbai_desktop.domain.target_labels import BenefitKind, Relation, Risk, TargetGroup, VisitForm
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import persons
 from shuanbai_desktop.services.persons import PersonFilter, PersonInput
 from shuanbai_desktop.services.targets import households, intervals, visits
 from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
-from shuanbai_desktop.domain.target_labels import BenefitKind, Relation, Risk, TargetGroup, VisitForm
 from shuanbai_desktop.services.targets.profile import BenefitInput
 
 VILLAGE = "441302001001"

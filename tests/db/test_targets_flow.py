@@ -11,13 +11,6 @@ import pypdfium2 as pdfium
 import pytest
 
 from shuanbai_desktop.domain.labels import Role
-from shuanbai_desktop.errors import UserError
-from shuanbai_desktop.services import attachments, auth, persons
-from shuanbai_desktop.services.persons import PersonInput
-from shuanbai_desktop.services.targets import case_records as rec
-from shuanbai_desktop.services.targets import cases, households, month_figures, printouts, visits
-from shuanbai_desktop.services.targets.case_detail import case_detail
-from shuanbai_desktop.services.targets.household_file import household_file
 from shuanbai_desktop.domain.target_labels import (
     CaseOutcome,
     CaseSource,
@@ -33,6 +26,13 @@ from shuanbai_desktop.domain.target_labels import (
     TargetGroup,
     VisitForm,
 )
+from shuanbai_desktop.errors import UserError
+from shuanbai_desktop.services import attachments, auth, persons
+from shuanbai_desktop.services.persons import PersonInput
+from shuanbai_desktop.services.targets import case_records as rec
+from shuanbai_desktop.services.targets import cases, households, month_figures, printouts, visits
+from shuanbai_desktop.services.targets.case_detail import case_detail
+from shuanbai_desktop.services.targets.household_file import household_file
 
 VILLAGE = "441302001001"
 TODAY = date(2026, 11, 20)

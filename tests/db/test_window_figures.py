@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from shuanbai_desktop.services.window import handling, month_figures
 from shuanbai_desktop.domain.counter_labels import Channel, FollowUpMethod, Handling, Satisfaction
+from shuanbai_desktop.services.window import handling, month_figures
 
 from .test_window_helpers import win_fixture, win_template  # noqa: F401  (fixtures)
 

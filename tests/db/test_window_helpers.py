@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from shuanbai_desktop.data.db import Database
+from shuanbai_desktop.domain.counter_labels import Channel, Handling
 from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.services import auth, persons, station
 from shuanbai_desktop.services.auth import UserInfo
@@ -16,7 +17,6 @@ from shuanbai_desktop.services.database_ops import open_app_database
 from shuanbai_desktop.services.permissions import as_system
 from shuanbai_desktop.services.window import catalogue, departments
 from shuanbai_desktop.services.window.registration import RegistrationInput, Saved, register
-from shuanbai_desktop.domain.counter_labels import Channel, Handling
 from tests.conftest import build_template, copy_template
 
 PASSWORD = "Chuang2024ab"

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from shuanbai_desktop.data.models import AuditEntry
 from shuanbai_desktop.data.models.window import WindowEvent, WindowRegistration
+from shuanbai_desktop.domain.counter_labels import Channel, EventKind, Handling, HolidayKind, Status
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services.permissions import as_system
 from shuanbai_desktop.services.window import catalogue, details, holidays
 from shuanbai_desktop.services.window.registration import RegistrationInput, register
-from shuanbai_desktop.domain.counter_labels import Channel, EventKind, Handling, HolidayKind, Status
 
 from .test_window_helpers import AT, win_fixture, win_template  # noqa: F401  (fixtures)
 

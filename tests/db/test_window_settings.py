@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
+from shuanbai_desktop.domain.counter_labels import Handling, HolidayKind
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services.window import catalogue, departments, holidays, print_settings
 from shuanbai_desktop.services.window.catalogue import MatterInput
 from shuanbai_desktop.services.window.departments import DepartmentInput
-from shuanbai_desktop.domain.counter_labels import Handling, HolidayKind
 
 from .test_window_helpers import win_fixture, win_template  # noqa: F401  (fixtures)
 

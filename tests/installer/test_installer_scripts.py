@@ -6,10 +6,13 @@ from __future__ import annotations
 import ast
 import configparser
 import importlib.util
+import os
+import pkgutil
 import re
 import shutil
 import subprocess
 import sys
+import types
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -67,25 +70,134 @@ def test_spec_is_python_and_its_paths_exist():
     assert (ROOT / "database" / "env.py").is_file() and list((ROOT / "database" / "versions").glob("*.py"))
 
 
-def test_spec_entry_script_runs_the_package_main():
-    text = (ROOT / _spec_constants()["ENTRY_SCRIPT"]).read_text(encoding="utf-8")
-    assert "from shuanbai_desktop.__main__ import main" in text
+def test_spec_entry_script_runs_the_package_main(monkeypatch):
+    """Run as the bundle runs it: the package's main() gets the arguments and its code is the exit code."""
+    import runpy
+
+    import shuanbai_desktop.__main__ as package_main
+    seen = []
+    monkeypatch.setattr(package_main, "main", lambda: seen.append(sys.argv[1:]) or 3)
+    monkeypatch.setattr(sys, "argv", ["shuanbai-desktop", "verify"])
+    with pytest.raises(SystemExit) as stopped:
+        runpy.run_path(str(ROOT / _spec_constants()["ENTRY_SCRIPT"]), run_name="__main__")
+    assert stopped.value.code == 3 and seen == [["verify"]]
 
 
-def test_spec_collects_dynamic_imports_and_trims_qt():
-    text = SPEC.read_text(encoding="utf-8")
-    for call in ('collect_submodules("shuanbai_desktop.data.models")', 'collect_submodules("shuanbai_desktop.services")',
-                 '"_argon2_cffi_bindings"', '"chinese_calendar"', 'collect_data_files("pypinyin"',
-                 'collect_data_files("stdnum")', 'collect_data_files("reportlab", subdir="fonts")',
-                 'collect_submodules("openpyxl")'):
-        assert call in text, call
-    c = _spec_constants()
-    for keep in ("QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtSvg"):
-        assert keep in c["QT_KEEP"] and keep not in c["QT_EXCLUDE"]
-    for drop in ("QtQml", "QtQuick", "QtWebEngineCore", "Qt3DCore", "QtMultimedia", "QtDesigner", "QtHelp",
-                 "QtBluetooth", "QtPdf"):
-        assert drop in c["QT_EXCLUDE"]
-    assert all("zh_CN" in name for name in c["QT_TRANSLATIONS_KEEP"])
+def _package_files(package: str, subdir: str = "") -> tuple[Path, list[Path]]:
+    spec = importlib.util.find_spec(package)
+    root = Path(next(iter(spec.submodule_search_locations)))
+    return root.parent, sorted(p for p in (root / subdir).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _collect_submodules(package: str, filter=None) -> list[str]:
+    """Stand-in for PyInstaller's: the package and every module file under it."""
+    _site, files = _package_files(package)
+    names = [package]
+    for f in files:
+        if f.suffix != ".py":
+            continue
+        parts = f.relative_to(_site).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return [n for n in names if filter is None or filter(n)]
+
+
+def _collect_data_files(package: str, subdir: str = "", excludes=None) -> list[tuple[str, str]]:
+    """Stand-in for PyInstaller's: every non-Python file of the package, placed under its own folder."""
+    site, files = _package_files(package, subdir or "")
+    return [(str(f), str(f.parent.relative_to(site))) for f in files if f.suffix not in {".py", ".pyc"}]
+
+
+def _run_spec(monkeypatch, binaries: list[tuple[str, str, str]], datas: list[tuple[str, str, str]]) -> dict:
+    """Execute the spec as PyInstaller does, with its build steps recording what they are given:
+    ``analysis`` (keyword arguments of Analysis) and ``collect`` (binaries, datas of the bundle).
+    ``binaries``/``datas`` stand for what Analysis would find (dest, source, type)."""
+    hooks = types.ModuleType("PyInstaller.utils.hooks")
+    hooks.collect_submodules = _collect_submodules
+    hooks.collect_data_files = _collect_data_files
+    for name in ("PyInstaller", "PyInstaller.utils"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the spec puts the checkout first
+    made: dict = {}
+
+    class Analysis:
+        def __init__(self, scripts, **options):
+            made["analysis"] = options
+            self.scripts, self.pure = [], []
+            self.binaries = list(binaries)
+            self.datas = [(str(Path(folder) / Path(src).name), src, "DATA") for src, folder in options["datas"]]
+            self.datas += datas
+
+    def collect(*parts, **options):
+        made["collect"] = {"binaries": parts[-2], "datas": parts[-1]}
+
+    namespace = {"SPECPATH": str(INSTALLER), "__name__": "__main__", "__file__": str(SPEC), "Analysis": Analysis,
+                 "PYZ": lambda pure: object(), "EXE": lambda *a, **k: object(), "COLLECT": collect}
+    exec(compile(SPEC.read_text(encoding="utf-8"), str(SPEC), "exec"), namespace)
+    return made
+
+
+def _modules_under(folder: Path, package: str) -> list[str]:
+    """What ``pkgutil.iter_modules`` finds in a package and its subpackages (nothing imported)."""
+    names = []
+    for module in pkgutil.iter_modules([str(folder)], package + "."):
+        names.append(module.name)
+        if module.ispkg:
+            names += _modules_under(folder / module.name.rsplit(".", 1)[1], module.name)
+    return names
+
+
+def _program_qt_modules() -> set[str]:
+    """The PySide6 modules the program's own files import (``from PySide6.X import`` / ``import PySide6.X``)."""
+    found = set()
+    for f in (ROOT / "shuanbai_desktop").rglob("*.py"):
+        found.update(re.findall(r"^\s*(?:from|import) (PySide6\.\w+)", f.read_text(encoding="utf-8"), re.M))
+    return found
+
+
+def test_spec_bundles_what_is_imported_or_read_at_run_time(monkeypatch):
+    made = _run_spec(monkeypatch, [], [])
+    options = made["analysis"]
+    hidden = set(options["hiddenimports"])
+    # modules the program imports by name at run time (pkgutil over data.models and services)
+    for package in ("shuanbai_desktop.data.models", "shuanbai_desktop.services"):
+        for name in _modules_under(ROOT / package.replace(".", "/"), package):
+            assert name in hidden, name
+    assert {"_argon2_cffi_bindings", "chinese_calendar", "stdnum.cn.ric"} <= hidden
+    # the migrations (loaded from files) and resources land where paths.install_root() looks
+    bundled = {(Path(src).resolve(), folder) for src, folder in options["datas"]}
+    for f in [*(ROOT / "database").rglob("*.py"), *(ROOT / "resources").rglob("*")]:
+        if f.is_file() and "__pycache__" not in f.parts:
+            assert (f.resolve(), str(f.parent.relative_to(ROOT))) in bundled, f
+    # package data read at run time: ID-number regions, pinyin dictionaries, PDF fonts
+    folders = {folder.replace("\\", "/") for _src, folder in options["datas"]}
+    assert {"stdnum/cn", "reportlab/fonts"} <= folders and any(f.startswith("pypinyin") for f in folders)
+    # Qt: nothing the program imports is excluded; the big unused parts are
+    excluded = set(options["excludes"])
+    used = _program_qt_modules()
+    assert {"PySide6.QtCore", "PySide6.QtWidgets"} <= used and not used & excluded
+    assert {"PySide6.QtWebEngineCore", "PySide6.QtQml", "PySide6.QtQuick", "PySide6.Qt3DCore"} <= excluded
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("readelf") is None,
+                    reason="the Linux pruning step reads ELF headers with readelf")
+def test_spec_drops_unused_qt_parts_and_system_libraries_from_the_bundle(monkeypatch, tmp_path):
+    plugin = "PySide6/Qt/plugins/platforms/libqxcb.so"
+    translations = "PySide6/Qt/translations/"
+    made = _run_spec(
+        monkeypatch,
+        binaries=[(plugin, str(tmp_path / "a"), "BINARY"), ("PySide6/Qt/plugins/platformthemes/libqgtk3.so",
+                                                            str(tmp_path / "b"), "BINARY"),
+                  ("libQt6Qml.so.6", str(tmp_path / "c"), "BINARY"), ("libstdc++.so.6", str(tmp_path / "d"), "BINARY"),
+                  ("PySide6/Qt/plugins/sqldrivers/libqsqlite.so", str(tmp_path / "e"), "BINARY")],
+        datas=[(translations + "qtbase_zh_CN.qm", "x", "DATA"), (translations + "qtbase_de.qm", "x", "DATA"),
+               ("PySide6/QtCore.pyi", "x", "DATA")])
+    kept_binaries = [t[0] for t in made["collect"]["binaries"]]
+    kept_datas = {t[0] for t in made["collect"]["datas"]}
+    assert kept_binaries == [plugin]
+    assert translations + "qtbase_zh_CN.qm" in kept_datas
+    assert translations + "qtbase_de.qm" not in kept_datas and "PySide6/QtCore.pyi" not in kept_datas
+    assert "resources/fonts" in {str(Path(d).parent) for d in kept_datas}
 
 
 def test_spec_takes_the_version_from_the_package_only():
@@ -167,12 +279,29 @@ def test_desktop_entry_validates():
     assert r.returncode == 0 and not r.stdout.strip(), r.stdout + r.stderr
 
 
-def test_launcher_starts_the_bundle_in_opt(build):
+@pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX shell")
+def test_launcher_starts_the_bundle_in_opt_with_the_arguments_as_given(build, tmp_path):
+    """The launcher, with the bundle folder moved into tmp_path, runs a stand-in that prints what it got."""
     text = LAUNCHER.read_text(encoding="utf-8")
-    assert text.startswith("#!/bin/sh\n")
-    assert f'exec {build.INSTALL_DIR}/{build.APP_ID} "$@"' in text
-    if shutil.which("sh"):
-        assert subprocess.run(["sh", "-n", str(LAUNCHER)]).returncode == 0
+    assert text.startswith("#!/bin/sh\n") and build.INSTALL_DIR in text
+    bundle = tmp_path / "opt" / build.APP_ID
+    bundle.mkdir(parents=True)
+    app = bundle / build.APP_ID
+    app.write_text('#!/bin/sh\nfor a in "$@"; do printf "%s|" "$a"; done; echo "IM=${QT_IM_MODULES:-}"\n',
+                   encoding="utf-8")
+    app.chmod(0o755)
+    launcher = tmp_path / "shuanbai-desktop"
+    launcher.write_text(text.replace(build.INSTALL_DIR, str(bundle)), encoding="utf-8")
+
+    def run(*args: str, **env: str) -> str:
+        plain = {"PATH": os.environ["PATH"], **env}
+        return subprocess.run(["sh", str(launcher), *args], env=plain, capture_output=True, text=True,
+                              check=True, timeout=30).stdout
+
+    assert run("--db", "我的 数据.db", "") == "--db|我的 数据.db||IM=\n"
+    assert run(QT_IM_MODULE="fcitx") == "IM=fcitx;ibus\n"  # fcitx5 also answers as ibus
+    assert run(QT_IM_MODULE="ibus") == "IM=\n"
+    assert run(QT_IM_MODULE="fcitx", QT_IM_MODULES="wayland") == "IM=wayland\n"
 
 
 def test_icons_exist():

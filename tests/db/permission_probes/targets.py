@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuanbai_desktop.data.models import User
+from shuanbai_desktop.domain.target_labels import CaseSource, Relation, Risk, VisitForm
 from shuanbai_desktop.services import persons
 from shuanbai_desktop.services.permissions import Permission
 from shuanbai_desktop.services.persons import PersonInput
 from shuanbai_desktop.services.targets import cases, households, visits
 from shuanbai_desktop.services.targets.case_detail import case_detail
 from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
-from shuanbai_desktop.domain.target_labels import CaseSource, Relation, Risk, VisitForm
 
 from . import World
 

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from shuanbai_desktop.domain.counter_labels import Channel, Handling
 from shuanbai_desktop.services.permissions import Permission
 from shuanbai_desktop.services.window import catalogue, departments, registration
 from shuanbai_desktop.services.window.registration import RegistrationInput
-from shuanbai_desktop.domain.counter_labels import Channel, Handling
 
 from . import World
 

@@ -1,0 +1,30 @@
+"""Fixtures of the database tests that are made once per run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def cli_station_template(tmp_path_factory, _isolated_config_folder) -> Path:
+    """A station made by ``shuanbai-desktop init`` in its own process, once per run (``initialised``
+    in tests/db/test_cli.py copies it for each test). Its administrator is ``admin`` with
+    ``test_cli.PASSWORD``. The command runs with a temporary home, as every test does."""
+    from .test_cli import PASSWORD, cli
+    folder = tmp_path_factory.mktemp("cli-template")
+    home = tmp_path_factory.mktemp("cli-template-home")
+    password_file = folder / "pw.txt"
+    password_file.write_text(PASSWORD + "\n", encoding="utf-8")
+    db = folder / "s.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("XDG_DATA_HOME", str(home / "data"))
+        patch.setenv("XDG_STATE_HOME", str(home / "state"))
+        patch.delenv("SHUANBAI_DB", raising=False)
+        result = cli("--db", db, "init", "--town", "441302001", "--name", "桥东街道社会工作服务站",
+                     "--admin", "admin", "--password-file", password_file)
+    assert result.returncode == 0, result.stderr
+    assert "广东省惠州市惠城区桥东街道" in result.stdout
+    return db
