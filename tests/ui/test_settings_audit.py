@@ -92,8 +92,8 @@ def test_filter_by_date_and_record_type(qtbot, page):
     page.to_edit.setDate(QDate(2024, 3, 1))
     assert set(c[:10] for c in _cells(page, 0)) == {"2024-03-01"}
     assert "新增社工点「东湖社工点」" in _cells(page, 4)
-    page.to_edit.setDate(QDate.currentDate())
-    page.from_edit.setDate(QDate.currentDate())
+    page.to_edit.setDate(QDate(date.today()))
+    page.from_edit.setDate(QDate(date.today()))
     assert "2024-03-01" not in {c[:10] for c in _cells(page, 0)}
     page.from_edit.setDate(QDate(2024, 3, 1))
     _choose(page.type_combo, "社工点")

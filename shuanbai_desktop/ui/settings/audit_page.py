@@ -117,8 +117,8 @@ class AuditPageView(QWidget):
         _refill(self.type_combo, [("全部类型", None)] + [(t.label, t.key) for t in types])
         if not self._dates_set:
             self._dates_set = True
-            self.from_edit.setDate(QDate(first) if first else QDate.currentDate())
-            self.to_edit.setDate(QDate.currentDate())
+            self.from_edit.setDate(QDate(first) if first else QDate(date.today()))
+            self.to_edit.setDate(QDate(date.today()))
 
     def _connect_filters(self) -> None:
         for combo in (self.user_combo, self.type_combo):
