@@ -1,4 +1,6 @@
-"""The main window: areas on the left (from ``AREAS``), the chosen area on the right.
+"""The program's own main window (``MainWindow``, a ``QMainWindow``): the navigation column of the areas on
+the left (from ``AREAS``: 工作台, 窗口登记 … 设置), the chosen area on the right, the menus, the status bar
+(user, station, database) and the idle lock. Not a Qt module despite the name.
 
 A later feature adds its area with one line in ``AREAS``. An area widget may offer
 ``show_page(key)`` for sub-pages ("settings.backup"), a ``navigate_requested(str)``
@@ -74,7 +76,9 @@ AREAS: list[Area] = [
 
 
 class MainWindow(QMainWindow):
-    """``closed(reason)`` tells the app what comes next: "exit", "logout" or "relogin"."""
+    """The app's main window after login: the navigation of the areas the user's role may open, each area's
+    widget made when it is first chosen (``area_widget``), ``navigate("settings.backup")`` to open an area or
+    one of its pages. ``closed(reason)`` tells the app what comes next: "exit", "logout" or "relogin"."""
 
     closed = Signal(str)
 

@@ -24,10 +24,11 @@ from ..services import station, workbench
 from ..services.workbench import DueItem, Level, WorkbenchContext
 from .context import AppContext
 from .table_model import Column, RowsTableModel
+from .widgets import AMBER, NOTE_GREY, RED
 
 WEEKDAYS = "一二三四五六日"
 TITLE_MAX_WIDTH = 320
-LEVEL_COLORS = {Level.OVERDUE: "#b3261e", Level.SOON: "#b26a00"}  # todo/info: the normal text colour
+LEVEL_COLORS = {Level.OVERDUE: RED, Level.SOON: AMBER}  # todo/info: the normal text colour
 COLUMNS = (Column("状态", lambda i: i.level.label), Column("事项", lambda i: i.title),
            Column("说明", lambda i: i.detail))
 
@@ -53,7 +54,7 @@ class WorkbenchView(QWidget):
         self.table = self._make_table()
         self.empty_label = QLabel("目前没有需要处理的事项。")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.empty_label.setStyleSheet("color: #5f6b7a; padding: 32px; font-size: 12pt;")
+        self.empty_label.setStyleSheet(f"color: {NOTE_GREY}; padding: 32px; font-size: 12pt;")
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty_label)

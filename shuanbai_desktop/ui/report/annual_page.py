@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from ...errors import UserError
 from ...services.report import annual
 from ...services.report.layout import Sheet
 from .. import messages
 from ..context import AppContext
+from ..output import save_path
 from .preview_widgets import PreviewTree
-from .worker import Job, ProgressLine, reading_db
+from .worker import Job, ProgressLine, reading_db, show_failure
 
 
 class AnnualPage(QWidget):
@@ -86,10 +86,9 @@ class AnnualPage(QWidget):
         year = self.year.value()
         if target is None:
             name = f"{self._ctx.station.town_code}_{year}年度数据.xlsx"
-            chosen, _ = QFileDialog.getSaveFileName(self, "导出年度数据", name, "Excel 工作簿 (*.xlsx)")
-            if not chosen:
+            target = save_path(self, "导出年度数据", name, "xlsx")
+            if target is None:
                 return
-            target = Path(chosen)
         ctx, db, today = self._ctx, reading_db(self._ctx), date.today()
 
         def work(progress):
@@ -102,9 +101,4 @@ class AnnualPage(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self._idle()
-        if isinstance(exc, UserError):
-            messages.error(self, exc.message)
-        elif isinstance(exc, OSError):
-            messages.error(self, f"无法写入文件：{exc.strerror or exc}。请关闭正在打开它的程序，或换一个位置。")
-        else:
-            raise exc
+        show_failure(self, exc)

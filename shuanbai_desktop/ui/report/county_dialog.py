@@ -24,14 +24,16 @@ from ...services.report import county
 from ...services.report.collect import parse_month
 from .. import messages
 from ..forms import FormErrors
+from ..output import save_path
 from ..table_model import Column, RowsTableModel
-from .worker import Job, ProgressLine
+from ..widgets import AMBER, RED
+from .worker import Job, ProgressLine, show_failure
 
 RESULT_COLUMNS = [
     Column("文件", lambda o: o.source), Column("乡镇(街道)", lambda o: o.town), Column("月份", lambda o: month_text(o.month) if o.month else ""),
     Column("版本", lambda o: "" if o.version is None else f"第 {o.version} 版"), Column("结果", lambda o: o.result),
     Column("原因", lambda o: o.reason)]
-COLORS = {"已拒收": "#b3261e", "未采用": "#8a5a00"}
+COLORS = {"已拒收": RED, "未采用": AMBER}
 
 
 class CountyMergeDialog(QDialog):
@@ -115,10 +117,9 @@ class CountyMergeDialog(QDialog):
         self.add_paths(chosen)
 
     def _browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, "汇总表保存为", self.target.text() or "县级汇总.xlsx",
-                                                "Excel 工作簿 (*.xlsx)")
-        if chosen:
-            self.target.setText(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
+        chosen = save_path(self, "汇总表保存为", self.target.text() or "县级汇总.xlsx", "xlsx")
+        if chosen is not None:
+            self.target.setText(str(chosen))
 
     def _request(self) -> tuple[list[Path], Path, str | None]:
         paths = [Path(self.inputs.item(i).text()) for i in range(self.inputs.count())]
@@ -161,9 +162,5 @@ class CountyMergeDialog(QDialog):
             self.results.set_rows(exc.outcomes)
             self.summary.setText(exc.message)
             messages.error(self, exc.message + "\n各文件的原因见列表。")
-        elif isinstance(exc, UserError):
-            messages.error(self, exc.message)
-        elif isinstance(exc, OSError):
-            messages.error(self, f"无法写入汇总表：{exc.strerror or exc}。请关闭正在打开它的程序，或换一个位置。")
         else:
-            raise exc
+            show_failure(self, exc, "汇总表")

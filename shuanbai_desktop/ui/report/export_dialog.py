@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ..forms import FormErrors
+from ..widgets import dialog_buttons
 
 
 class ExportDialog(QDialog):
@@ -63,11 +63,8 @@ class ExportDialog(QDialog):
         note.setWordWrap(True)
         error = QLabel()
         self.errors = FormErrors(error, {"保存位置": self.folder, "重新报送原因": self.reason})
-        buttons = QDialogButtonBox()
-        buttons.addButton("导出", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons, ok = dialog_buttons(self, "导出")
+        ok.clicked.connect(self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)

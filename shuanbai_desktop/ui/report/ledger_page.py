@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -20,25 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import UserError
 from ...services.permissions import Permission
 from ...services.report import ledgers
 from .. import messages
 from ..context import AppContext
-from .worker import Job, ProgressLine
-
-
-def date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(QDate(value.year, value.month, value.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(QDate(1950, 1, 1))
-    return edit
-
-
-def edit_date(edit: QDateEdit) -> date:
-    d = edit.date()
-    return date(d.year(), d.month(), d.day())
+from ..output import save_path
+from ..widgets import date_edit, date_value
+from .worker import Job, ProgressLine, show_failure
 
 
 class LedgerPage(QWidget):
@@ -114,7 +100,7 @@ class LedgerPage(QWidget):
             self.full.setEnabled(ledger.has_personal_numbers)
 
     def export(self, target: Path | None = None) -> None:
-        ledger, first, last = self.ledger, edit_date(self.date_from), edit_date(self.date_to)
+        ledger, first, last = self.ledger, date_value(self.date_from), date_value(self.date_to)
         if ledger is None or self.job.running:
             return
         if first > last:
@@ -125,10 +111,9 @@ class LedgerPage(QWidget):
             return
         if target is None:
             name = f"{self._ctx.station.town_code}_{ledger.title}_{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
-            chosen, _ = QFileDialog.getSaveFileName(self, "导出台账", name, "Excel 工作簿 (*.xlsx)")
-            if not chosen:
+            target = save_path(self, "导出台账", name, "xlsx")
+            if target is None:
                 return
-            target = Path(chosen)
         ctx = self._ctx
 
         def work(progress):
@@ -151,9 +136,4 @@ class LedgerPage(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self._done()
-        if isinstance(exc, UserError):
-            messages.error(self, exc.message)
-        elif isinstance(exc, OSError):
-            messages.error(self, f"无法写入文件：{exc.strerror or exc}。请关闭正在打开它的程序，或换一个位置。")
-        else:
-            raise exc
+        show_failure(self, exc)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...data.month_lock import MonthLocked, month_text
 from ...errors import UserError
@@ -21,6 +21,7 @@ from ...services.report import month_lock_override
 from .. import messages
 from ..context import AppContext
 from ..forms import FormErrors
+from ..widgets import dialog_buttons
 
 T = TypeVar("T")
 
@@ -39,11 +40,8 @@ class ReasonDialog(QDialog):
         intro.setWordWrap(True)
         error = QLabel()
         self.errors = FormErrors(error, {label: self.reason})
-        buttons = QDialogButtonBox()
-        buttons.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons, ok = dialog_buttons(self, "确定")
+        ok.clicked.connect(self._accept)
         layout = QVBoxLayout(self)
         for widget in (intro, QLabel(f"{label}："), self.reason, error, buttons):
             layout.addWidget(widget)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...data.month_lock import month_text
-from ...errors import UserError
 from ...exports.pdf_fonts import register_fonts
 from ...services.permissions import Permission
 from ...services.report import package, template, versions
@@ -28,10 +27,11 @@ from ...services.report.collect import collect, run_checks
 from .. import messages
 from ..context import AppContext
 from ..table_model import RowsTableModel
+from ..widgets import AMBER, GREEN
 from .export_dialog import ExportDialog
 from .links import open_record
 from .preview_widgets import HISTORY_COLUMNS, ChecksTree, PreviewTree, changes_text
-from .worker import Job, ProgressLine, reading_db
+from .worker import Job, ProgressLine, reading_db, show_failure
 
 MONTHS_BACK = 36
 
@@ -137,7 +137,7 @@ class MonthlyPage(QWidget):
             st = versions.status(s, key)
             self.history.set_rows(versions.history(s, key))
         self.status.setText(f"{month_text(key)}：{st.text}")
-        self.status.setStyleSheet(f"font-weight: bold; color: {'#1b6e20' if st.locked else '#8a5a00'};")
+        self.status.setStyleSheet(f"font-weight: bold; color: {GREEN if st.locked else AMBER};")
         self.changes_button.setEnabled(bool(self.history.rows))
 
     # --- preview -----------------------------------------------------------------------
@@ -186,12 +186,7 @@ class MonthlyPage(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self._finish(None, lambda _r: None)
-        if isinstance(exc, UserError):
-            messages.error(self, exc.message)
-        elif isinstance(exc, OSError):
-            messages.error(self, f"无法写入所选位置：{exc.strerror or exc}。请检查U盘是否已插好、是否写保护，或换一个位置。")
-        else:
-            raise exc
+        show_failure(self, exc, "所选位置", "请检查U盘是否已插好、是否写保护，或换一个位置。")
 
     def _open(self, ref) -> None:
         how = open_record(self._ctx, self, ref, self.navigate_requested.emit)

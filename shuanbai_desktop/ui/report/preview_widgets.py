@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
 from ...services.report.layout import Check, RecordRef, Sheet, display
 from ...services.report.versions import ExportInfo
 from ..table_model import Column
+from ..widgets import AMBER, GREEN, NOTE_GREY, RED
 
-LEVEL_COLOR = {"error": "#b3261e", "warning": "#8a5a00"}
+LEVEL_COLOR = {"error": RED, "warning": AMBER}
 GROUP_BRUSH = QBrush(QColor("#eef2f6"))
 
 
@@ -85,7 +86,7 @@ class ChecksTree(QTreeWidget):
         self.checks = list(checks)
         if not checks:
             ok = QTreeWidgetItem(["未发现需要处理的问题。", ""])
-            ok.setForeground(0, QBrush(QColor("#1b6e20")))
+            ok.setForeground(0, QBrush(QColor(GREEN)))
             self.addTopLevelItem(ok)
             return
         for check in checks:
@@ -94,7 +95,7 @@ class ChecksTree(QTreeWidget):
             top.setToolTip(0, check.hint)
             self.addTopLevelItem(top)
             hint = QTreeWidgetItem(top, [f"处理办法：{check.hint}", ""])
-            hint.setForeground(0, QBrush(QColor("#505050")))
+            hint.setForeground(0, QBrush(QColor(NOTE_GREY)))
             for ref in check.records:
                 item = QTreeWidgetItem(top, [f"　{ref.text}", ""])
                 item.setData(0, Qt.ItemDataRole.UserRole, ref)

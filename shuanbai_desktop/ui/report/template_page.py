@@ -23,6 +23,7 @@ from ...services.report import template
 from ...services.report.collect import collect
 from .. import messages
 from ..context import AppContext
+from ..output import save_path
 from ..table_model import Column, RowsTableModel
 from .worker import Job, ProgressLine, reading_db
 
@@ -148,16 +149,15 @@ class TemplatePage(QWidget):
         if found is None:
             return
         name, content = found
-        chosen, _ = QFileDialog.getSaveFileName(self, "另存模板副本", name, "Excel 工作簿 (*.xlsx)")
-        if chosen:
-            Path(chosen).write_bytes(content)
+        chosen = save_path(self, "另存模板副本", name, "xlsx")
+        if chosen is not None:
+            chosen.write_bytes(content)
 
     def export_list(self, target: Path | None = None) -> Path | None:
         if self.figures is None:
             return None
         if target is None:
-            chosen, _ = QFileDialog.getSaveFileName(self, "导出占位符清单", "月度报表占位符清单.xlsx", "Excel 工作簿 (*.xlsx)")
-            if not chosen:
+            target = save_path(self, "导出占位符清单", "月度报表占位符清单.xlsx", "xlsx")
+            if target is None:
                 return None
-            target = Path(chosen)
         return template.export_placeholders(self.figures, target)

@@ -1,11 +1,13 @@
 """What the report screens add to the app's background job (ui/background.py): a progress line,
-and a reading database handle for work in the worker thread."""
+a reading database handle for work in the worker thread, and how a failed job is told."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 
 from ...data.db import Database
+from ...errors import UserError
+from .. import messages
 from ..background import Job, busy, wait_all  # noqa: F401  (the report screens' worker)
 from ..context import AppContext
 
@@ -45,3 +47,17 @@ def reading_db(ctx: AppContext) -> Database:
     if key not in _READERS:
         _READERS[key] = Database(ctx.db.path, readonly=True)
     return _READERS[key]
+
+
+CLOSE_OR_MOVE = "请关闭正在打开它的程序，或换一个位置。"
+
+
+def show_failure(parent: QWidget, exc: Exception, target: str = "文件", hint: str = CLOSE_OR_MOVE) -> None:
+    """A job that failed: a rule not met, or ``target`` that could not be written (with ``hint``), in a message
+    box; anything else is a fault and goes on to the crash dialog."""
+    if isinstance(exc, UserError):
+        messages.error(parent, exc.message)
+    elif isinstance(exc, OSError):
+        messages.error(parent, f"无法写入{target}：{exc.strerror or exc}。{hint}")
+    else:
+        raise exc

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,7 +24,17 @@ from ...services.audit_log import AuditPage, AuditQuery, AuditRow
 from ..context import AppContext
 from ..forms import FormErrors
 from ..table_model import Column, RowsTableModel
-from .widgets import OK_STYLE, button_row, fit_columns, make_table, note, selected_row
+from ..widgets import (
+    ERROR_STYLE,
+    OK_STYLE,
+    button_row,
+    date_edit,
+    date_value,
+    fit_columns,
+    make_table,
+    note,
+    selected_row,
+)
 
 COLUMNS = (
     Column("时间", lambda r: f"{r.at:%Y-%m-%d %H:%M:%S}"),
@@ -35,15 +44,6 @@ COLUMNS = (
     Column("摘要", lambda r: r.summary),
 )
 DETAIL_HEADINGS = {"新增": "新增时填写的内容：", "修改": "修改的内容：", "删除": "删除前的内容：", "操作": "详细信息："}
-ERROR_STYLE = "color: #b3261e;"
-
-
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    return edit
 
 
 def detail_text(row: AuditRow) -> str:
@@ -82,7 +82,7 @@ class AuditPageView(QWidget):
         self.user_combo, self.type_combo = QComboBox(), QComboBox()
         self.user_combo.setMinimumWidth(120)
         self.type_combo.setMinimumWidth(120)
-        self.from_edit, self.to_edit = _date_edit(), _date_edit()
+        self.from_edit, self.to_edit = date_edit(), date_edit()
         self.refresh_button, self.chain_button = QPushButton("刷新"), QPushButton("校验日志链")
         self.refresh_button.clicked.connect(self.refresh)
         self.chain_button.clicked.connect(self.check_chain)
@@ -127,8 +127,8 @@ class AuditPageView(QWidget):
             edit.dateChanged.connect(self.apply_filters)
 
     def query(self) -> AuditQuery:
-        return AuditQuery(self.user_combo.currentData(), _py_date(self.from_edit.date()),
-                          _py_date(self.to_edit.date()), self.type_combo.currentData(), self._page)
+        return AuditQuery(self.user_combo.currentData(), date_value(self.from_edit),
+                          date_value(self.to_edit), self.type_combo.currentData(), self._page)
 
     def apply_filters(self, *_args) -> None:
         self._page = 0
@@ -176,10 +176,6 @@ class AuditPageView(QWidget):
         self.chain_label.setStyleSheet(OK_STYLE if check.ok else ERROR_STYLE)
         self.chain_label.setText(check.message)
         self.chain_label.show()
-
-
-def _py_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 def _refill(combo: QComboBox, items: list[tuple[str, str | None]]) -> None:

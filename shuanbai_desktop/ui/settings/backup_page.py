@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from ... import paths
@@ -35,9 +34,10 @@ from ...services.backup import BackupInfo
 from ...services.permissions import Permission
 from .. import messages
 from ..context import AppContext
-from ..table_model import Column, RowsTableModel
+from ..record_list import RecordListPage
+from ..table_model import Column
+from ..widgets import OK_STYLE, RED, WARN_STYLE, button_row, note
 from .restore import restore_database
-from .widgets import OK_STYLE, WARN_STYLE, button_row, fit_columns, make_table, note, selected_row
 from .worker import BackgroundCall
 
 log = logging.getLogger(__name__)
@@ -50,21 +50,24 @@ def size_text(size: int) -> str:
 check_text = backup.check_label  # 'ok' → 完好, pending → 已核对…, findings summarised
 
 
-class BackupPage(QWidget):
+class BackupPage(RecordListPage):
+    """The backup files in the folder (not in the database): buttons stay enabled and ask for a chosen backup;
+    they are disabled while one job runs."""
+
+    max_column_width = 320
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
+        columns = (
+            Column("备份时间", lambda b: f"{b.created_at:%Y-%m-%d %H:%M:%S}"),
+            Column("类型", lambda b: b.kind.label),
+            Column("大小", lambda b: size_text(b.size), align_right=True),
+            Column("检查结果", lambda b: self._check_cell(b)))
+        super().__init__(ctx, columns, parent, row_color=lambda b: None if self._ok(b) else RED)
         self._rechecked: dict[Path, tuple[str, str]] = {}  # path → (result, time checked)
         self._describe = str  # how the running job's result is reported
         self.worker = BackgroundCall(self)
         self.worker.finished.connect(self._work_done)
         self.worker.failed.connect(self._work_failed)
-        self.model = RowsTableModel((
-            Column("备份时间", lambda b: f"{b.created_at:%Y-%m-%d %H:%M:%S}"),
-            Column("类型", lambda b: b.kind.label),
-            Column("大小", lambda b: size_text(b.size), align_right=True),
-            Column("检查结果", self._check_cell)), row_color=lambda b: None if self._ok(b) else "#b3261e")
-        self.table = make_table(self.model)
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_folder())
         layout.addWidget(self._build_list(), 1)
@@ -121,7 +124,6 @@ class BackupPage(QWidget):
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setMaximumWidth(160)
         self.busy_label = QLabel()
-        self.notice = note(style=OK_STYLE)
         layout = QVBoxLayout(box)
         row = button_row(self.backup_button, self.copy_button, self.recheck_button)
         row.addWidget(self.busy_label)
@@ -153,11 +155,13 @@ class BackupPage(QWidget):
         return box
 
     # --- list ----------------------------------------------------------------------
-    def refresh(self) -> None:
-        self.model.set_rows(backup.list_backups(self.folder))
+    def refresh(self, *_args) -> None:
+        self.show_rows(backup.list_backups(self.folder))
         self.empty_note.setVisible(self.model.rowCount() == 0)
-        fit_columns(self.table)
         self.refresh_second_folder()
+
+    def row_key(self, row: BackupInfo) -> Path:
+        return row.path
 
     def refresh_second_folder(self) -> None:
         with self._ctx.session() as s:
@@ -199,11 +203,10 @@ class BackupPage(QWidget):
         return self._rechecked.get(info.path, (info.check,))[0] in (backup.OK, backup.PENDING)
 
     def selected_backup(self) -> BackupInfo | None:
-        row = selected_row(self.table)
-        if row is None:
+        info = self.selected()
+        if info is None:
             messages.error(self, "请先在备份列表中选中一份备份。", "未选择备份")
-            return None
-        return self.model.row(row)
+        return info
 
     def open_folder(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QProgressBar, QVBoxLayout
 
 from ...domain.coverage import POINT_VILLAGE_GUIDE, Coverage
-from .widgets import OK_STYLE, WARN_STYLE, note
+from ..widgets import OK_STYLE, WARN_STYLE, note
 
 
 class CoveragePanel(QGroupBox):

@@ -22,7 +22,7 @@ from ...services import station
 from ...services.station import ServicePointInput, ServicePointRow, VillageRow
 from ..context import AppContext
 from ..forms import FormErrors
-from .widgets import NOTE_STYLE, WARN_STYLE, dialog_buttons, note
+from ..widgets import NOTE_GREY, NOTE_STYLE, WARN_STYLE, dialog_buttons, note
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -144,5 +144,5 @@ def _village_item(village: VillageRow, other_point: str | None) -> QListWidgetIt
     item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
     item.setCheckState(Qt.CheckState.Unchecked)
     if other_point:
-        item.setForeground(QBrush(QColor("#5f6368")))
+        item.setForeground(QBrush(QColor(NOTE_GREY)))
     return item

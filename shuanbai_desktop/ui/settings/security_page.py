@@ -20,7 +20,7 @@ from ...services import settings
 from ...services.settings import INT_SETTINGS, IntSetting
 from ..context import AppContext
 from ..forms import FormErrors
-from .widgets import OK_STYLE, button_row, note
+from ..widgets import OK_STYLE, button_row, note
 
 GROUPS = (("登录与锁屏", ("login.", "session.")), ("自动备份保留份数", ("backup.",)))
 

@@ -21,10 +21,11 @@ from ...services.station import ServicePointRow
 from .. import messages
 from ..context import AppContext
 from ..forms import FormErrors
+from ..record_list import RecordListPage
 from ..table_model import Column
+from ..widgets import OK_STYLE, button_row, note, push_button
 from .coverage_panel import CoveragePanel
 from .point_dialog import PointDialog
-from .widgets import OK_STYLE, TooltipRowsModel, button_row, fit_columns, make_table, note, selected_row
 
 POINT_COLUMNS = (
     Column("社工点名称", lambda p: p.name),
@@ -35,13 +36,17 @@ POINT_COLUMNS = (
 )
 
 
-class StationPage(QWidget):
+class StationPage(RecordListPage):
+    """The station's profile above; the list (``self.model``, ``self.table``) is of its service points."""
+
     station_changed = Signal(object)  # StationInfo, after the profile was saved
+    max_column_width = 220
 
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx, self._may_edit = ctx, ctx.can(Permission.STATION_EDIT)
-        self.point_dialog: PointDialog | None = None
+        super().__init__(ctx, POINT_COLUMNS, parent)
+        self._may_edit = ctx.can(Permission.STATION_EDIT)
+        self.points_model = self.model
+        self.points_table = self.table
         self.coverage_panel = CoveragePanel()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._build_points())
@@ -116,19 +121,13 @@ class StationPage(QWidget):
     # --- service points ----------------------------------------------------------
     def _build_points(self) -> QGroupBox:
         box = QGroupBox("社工点")
-        self.points_model = TooltipRowsModel(POINT_COLUMNS)
-        self.points_table = make_table(self.points_model)
-        self.add_button, self.edit_button = QPushButton("新增社工点…"), QPushButton("编辑…")
-        self.delete_button = QPushButton("删除")
-        self.add_button.clicked.connect(self.add_point)
-        self.edit_button.clicked.connect(self.edit_point)
-        self.delete_button.clicked.connect(self.delete_point)
+        self.add_button = push_button("新增社工点…", self.add_point)
+        self.edit_button = self.row_button("编辑…", self.edit_point)
+        self.delete_button = self.row_button("删除", self.delete_point)
         self.empty_note = note("还没有设立社工点。" + ("请点击“新增社工点…”，填写依托场所、联络人并勾选它覆盖的村(居)。"
                                                      if self._may_edit else ""))
         layout = QVBoxLayout(box)
-        self.points_table.selectionModel().selectionChanged.connect(self._update_buttons)
         if self._may_edit:
-            self.points_table.doubleClicked.connect(self.edit_point)
             layout.addLayout(button_row(self.add_button, self.edit_button, self.delete_button))
         layout.addWidget(self.empty_note)
         layout.addWidget(self.points_table, 1)
@@ -150,43 +149,34 @@ class StationPage(QWidget):
         with self._ctx.session() as s:
             points = station.list_service_points(s)
             cov = station.coverage(s)
-        self.points_model.set_rows(points)
+        self.show_rows(points)
         self.empty_note.setVisible(not points)
-        self._update_buttons()
-        fit_columns(self.points_table, 220)
         self.coverage_panel.show_coverage(cov)
 
-    def _update_buttons(self, *_args) -> None:
-        chosen = selected_row(self.points_table) is not None
-        self.edit_button.setEnabled(chosen)
-        self.delete_button.setEnabled(chosen)
+    @property
+    def point_dialog(self) -> PointDialog | None:
+        return self.dialog
 
-    def _selected_point(self) -> ServicePointRow | None:
-        row = selected_row(self.points_table)
-        if row is None:
-            messages.error(self, "请先在表格中选中一个社工点。", "未选择社工点")
-            return None
-        return self.points_model.row(row)
+    def open_selected(self) -> None:
+        if self._may_edit:
+            self.edit_point()
 
     def _open_dialog(self, point: ServicePointRow | None) -> PointDialog:
         with self._ctx.session() as s:
             villages, points = station.list_villages(s), station.list_service_points(s)
         dialog = PointDialog(self._ctx, villages, points, point, self)
-        dialog.accepted.connect(self.refresh)
-        dialog.finished.connect(dialog.deleteLater)
-        self.point_dialog = dialog
-        dialog.open()
+        self.open_dialog(dialog, self.refresh)
         return dialog
 
     def add_point(self) -> PointDialog:
         return self._open_dialog(None)
 
-    def edit_point(self, *_args) -> PointDialog | None:
-        point = self._selected_point()
+    def edit_point(self) -> PointDialog | None:
+        point = self.selected()
         return self._open_dialog(point) if point else None
 
     def delete_point(self) -> None:
-        point = self._selected_point()
+        point = self.selected()
         if point is None or not messages.confirm(
                 self, f"确定删除社工点“{point.name}”吗？\n它覆盖的 {len(point.village_codes)} 个村(居)将变为未覆盖。"):
             return

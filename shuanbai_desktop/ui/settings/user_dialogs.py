@@ -12,7 +12,7 @@ from ...services import auth
 from ...services.auth import UserInfo
 from ..context import AppContext
 from ..forms import FormErrors
-from .widgets import dialog_buttons, note
+from ..widgets import dialog_buttons, note
 
 PASSWORD_HINT = "至少 8 位，须同时包含字母和数字，不能包含用户名。"
 

@@ -3,31 +3,31 @@ accounts, the role × action table (services/permissions.table()) as the service
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...data.base import now
 from ...domain.labels import Role
-from ...errors import UserError
 from ...services import auth, permissions
 from ...services.auth import UserInfo
 from .. import messages
 from ..context import AppContext
-from ..table_model import Column, RowsTableModel
+from ..forms import run_write
+from ..record_list import RecordListPage
+from ..table_model import Column
+from ..widgets import GREEN, GREY, NOTE_STYLE, OK_STYLE, RED, button_row, note, push_button
 from .user_dialogs import EditUserDialog, NewUserDialog, ResetPasswordDialog
-from .widgets import NOTE_STYLE, OK_STYLE, button_row, fit_columns, make_table, note, selected_row
 
 
 def status_text(user: UserInfo, at: datetime) -> str:
@@ -45,8 +45,8 @@ def _last_login(user: UserInfo) -> str:
 
 def _color(user: UserInfo) -> str | None:
     if user.disabled:
-        return "#80868b"
-    return "#b3261e" if user.locked_until and user.locked_until > now() else None
+        return GREY
+    return RED if user.locked_until and user.locked_until > now() else None
 
 
 COLUMNS = (
@@ -58,16 +58,10 @@ COLUMNS = (
 )
 
 
-class UsersPage(QWidget):
+class UsersPage(RecordListPage):
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.dialog = None
-        self.model = RowsTableModel(COLUMNS, row_color=_color)
-        self.table = make_table(self.model)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.table.doubleClicked.connect(self.edit_user)
-        self.notice = note()
+        super().__init__(ctx, COLUMNS, parent, row_color=_color)
+        self.notice.setStyleSheet(NOTE_STYLE)
         box = QGroupBox("用户账户")
         inner = QVBoxLayout(box)
         inner.addLayout(self._build_buttons())
@@ -88,74 +82,55 @@ class UsersPage(QWidget):
                              "个案只能由其负责社工或管理员修改；窗口事项只能由首问负责人或管理员作废。"))
         return box
 
-    def _build_buttons(self):
-        self.add_button, self.edit_button = QPushButton("新增用户…"), QPushButton("修改…")
-        self.reset_button, self.disable_button = QPushButton("重置密码…"), QPushButton("停用")
-        self.unlock_button = QPushButton("解锁")
-        for button, slot in ((self.add_button, self.add_user), (self.edit_button, self.edit_user),
-                             (self.reset_button, self.reset_password),
-                             (self.disable_button, self.toggle_disabled),
-                             (self.unlock_button, self.unlock)):
-            button.clicked.connect(slot)
+    def _build_buttons(self) -> QHBoxLayout:
+        self.add_button = push_button("新增用户…", self.add_user)
+        self.edit_button = self.row_button("修改…", self.edit_user)
+        self.reset_button = self.row_button("重置密码…", self.reset_password)
+        self.disable_button = self.row_button("停用", self.toggle_disabled)
+        self.unlock_button = push_button("解锁", self.unlock)
         return button_row(self.add_button, self.edit_button, self.reset_button, self.disable_button,
                           self.unlock_button)
 
-    def refresh(self) -> None:
-        selected = self.selected_user()
-        with self._ctx.session() as s:
-            users = auth.list_users(s)
-        self.model.set_rows(users)
-        fit_columns(self.table, 260)
-        if selected:
-            self.select_user(selected.username)
-        self._update_buttons()
+    def load(self, session) -> list[UserInfo]:
+        return auth.list_users(session)
+
+    def row_key(self, row: UserInfo) -> str:
+        return row.username
 
     def select_user(self, username: str) -> None:
-        for row, user in enumerate(self.model.rows):
-            if user.username == username:
-                self.table.selectRow(row)
+        self.select(username)
 
-    def selected_user(self) -> UserInfo | None:
-        row = selected_row(self.table)
-        return self.model.row(row) if row is not None else None
+    def update_buttons(self, row: UserInfo | None) -> None:
+        self.disable_button.setText("启用" if row and row.disabled else "停用")
+        self.unlock_button.setEnabled(bool(row and row.locked_until and row.locked_until > now()))
 
-    def _update_buttons(self, *_args) -> None:
-        user = self.selected_user()
-        for button in (self.edit_button, self.reset_button, self.disable_button):
-            button.setEnabled(user is not None)
-        self.disable_button.setText("启用" if user and user.disabled else "停用")
-        self.unlock_button.setEnabled(bool(user and user.locked_until and user.locked_until > now()))
+    def open_selected(self) -> None:
+        self.edit_user()
 
     def _say(self, text: str) -> None:
         self.notice.setStyleSheet(OK_STYLE)
         self.notice.setText(text)
 
-    def _open(self, dialog, done: Callable[[], None]) -> None:
-        dialog.accepted.connect(done)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
-
     def add_user(self) -> None:
         dialog = NewUserDialog(self._ctx, self)
-        self._open(dialog, lambda: self._after(f"已新增用户“{dialog.username_edit.text().strip()}”，"
-                                               "首次登录时须修改密码。", dialog.username_edit.text().strip()))
+        self.open_dialog(dialog, lambda: self._after(f"已新增用户“{dialog.username_edit.text().strip()}”，"
+                                                     "首次登录时须修改密码。", dialog.username_edit.text().strip()))
 
-    def edit_user(self, *_args) -> None:
-        user = self.selected_user()
+    def edit_user(self) -> None:
+        user = self.selected()
         if user:
-            self._open(EditUserDialog(self._ctx, user, self), lambda: self._after_edit(user))
+            self.open_dialog(EditUserDialog(self._ctx, user, self), lambda: self._after_edit(user))
 
     def reset_password(self) -> None:
-        user = self.selected_user()
+        user = self.selected()
         if user:
-            self._open(ResetPasswordDialog(self._ctx, user, self),
-                       lambda: self._after(f"已重置“{user.username}”的密码。"))
+            self.open_dialog(ResetPasswordDialog(self._ctx, user, self),
+                             lambda: self._after(f"已重置“{user.username}”的密码。"))
 
     def _after(self, text: str, select: str | None = None) -> None:
         self.refresh()
         if select:
-            self.select_user(select)
+            self.select(select)
         self._say(text)
 
     def _after_edit(self, user: UserInfo) -> None:
@@ -173,7 +148,7 @@ class UsersPage(QWidget):
             self._ctx.user = me
 
     def toggle_disabled(self) -> None:
-        user = self.selected_user()
+        user = self.selected()
         if user is None:
             return
         disable = not user.disabled
@@ -184,19 +159,16 @@ class UsersPage(QWidget):
             self._after(f"已{'停用' if disable else '启用'}用户“{user.username}”。")
 
     def unlock(self) -> None:
-        user = self.selected_user()
+        user = self.selected()
         if user and self._write(lambda s: auth.unlock(s, user.id)):
             self._after(f"已解锁用户“{user.username}”。")
 
     def _write(self, action) -> bool:
-        try:
-            with self._ctx.session() as s:
-                action(s)
-        except UserError as exc:
-            self.notice.setStyleSheet(NOTE_STYLE)
-            messages.error(self, exc.message)
-            return False
-        return True
+        """One transaction; a rule not met in a message box, and the last notice greyed (it no longer holds)."""
+        if run_write(self._ctx, self, action):
+            return True
+        self.notice.setStyleSheet(NOTE_STYLE)
+        return False
 
 
 def role_table() -> QTableWidget:
@@ -212,9 +184,9 @@ def role_table() -> QTableWidget:
             if column >= 2:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if marks[roles[column - 2]]:
-                    item.setForeground(Qt.GlobalColor.darkGreen)
+                    item.setForeground(QColor(GREEN))
                 else:
-                    item.setForeground(Qt.GlobalColor.gray)
+                    item.setForeground(QColor(GREY))
             table.setItem(row, column, item)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
