@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from .files import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -100,16 +101,6 @@ def _private_folder(folder: Path) -> None:
             os.chmod(folder, 0o700)
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def atomic_write(path: Path, text: str) -> None:
     """Owner-only, written to a temporary file, fsynced, renamed over ``path``, folder fsynced."""
     _private_folder(path.parent)
@@ -127,7 +118,7 @@ def atomic_write(path: Path, text: str) -> None:
         raise
     os.close(fd)
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 # --- keys -----------------------------------------------------------------------------------

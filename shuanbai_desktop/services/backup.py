@@ -32,6 +32,7 @@ from pathlib import Path
 from ..data import audit, audit_key
 from ..data.base import now
 from ..data.engine import APPLICATION_ID, BUSY_TIMEOUT_MS, connect_readonly, sqlite_uri
+from ..data.files import fsync_dir
 from ..data.migrate import file_revision, known_revisions
 from ..domain.labels import BackupKind
 from ..errors import DiskFull, UserError, is_disk_full
@@ -99,20 +100,10 @@ def check_label(result: str) -> str:
 # --- files --------------------------------------------------------------------------------
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _fsync(path: Path) -> None:
     with path.open("rb") as fh:
         os.fsync(fh.fileno())
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _owner_only(path: Path, folder: bool = False) -> None:
@@ -334,7 +325,7 @@ def _finish(db_path: Path, tmp: Path, final: Path, before: Summary, kind: Backup
     audit.write_backup_keys(tmp, final)  # the trail's key and newest entry (<backup>.key)
     write_sidecar(info)  # before the rename: a backup never appears without its sidecar
     os.replace(tmp, final)
-    _fsync_dir(final.parent)
+    fsync_dir(final.parent)
     progress(95, "备份已保存")
     return info
 
@@ -362,7 +353,7 @@ def copy_backup(info: BackupInfo, folder: Path) -> BackupInfo:
         audit_key.copy_backup_keys(info.path, final)
         write_sidecar(copy)
         os.replace(tmp, final)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except (OSError, sqlite3.Error) as exc:
         _remove_temp(tmp)
         failure = _write_failure(exc, folder, "复制到第二备份位置")
@@ -400,7 +391,7 @@ def write_sidecar(info: BackupInfo) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(side.parent)
+    fsync_dir(side.parent)
 
 
 def _read(path: Path) -> BackupInfo | None:
@@ -744,7 +735,7 @@ def restore_prepared(db_path: Path, source: RestoreSource, dest_dir: Path,
     safety = _keep_current(db_path, dest_dir)
     Path(f"{db_path}-journal").unlink(missing_ok=True)  # belongs to the file being replaced
     os.replace(source.copy, db_path)
-    _fsync_dir(db_path.parent)
+    fsync_dir(db_path.parent)
     attachments.restore_store(source.original.parent / "attachments", db_path)
     log.info("restored database from %s", source.original.name)
     return safety
