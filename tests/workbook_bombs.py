@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -123,3 +125,18 @@ def strings_bomb_parts(workbook: Path, size: int) -> Parts:
     if b"/xl/sharedStrings.xml" not in types:
         types = types.replace(b"</Types>", STRINGS_TYPE + b"</Types>")
     return {"[Content_Types].xml": lambda: [types], "xl/sharedStrings.xml": huge_strings(size)}
+
+
+def swap_package_workbook(package: Path, parts: Parts) -> Path:
+    """Replace a report package's workbook by a bomb built from it, with a manifest that matches it."""
+    workbook = next(package.glob("*.xlsx"))
+    bomb = rebuild(workbook, package / "bomb.tmp", parts, level=9)
+    bomb.replace(workbook)
+    manifest_path = package / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if entry["name"] == workbook.name:
+            entry["size"] = workbook.stat().st_size
+            entry["sha256"] = hashlib.sha256(workbook.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return workbook

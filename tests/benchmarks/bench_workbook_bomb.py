@@ -17,7 +17,6 @@ reader on an import-sized ledger (100,000 rows × 30 columns, written by openpyx
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import subprocess
@@ -29,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.workbook_bombs import laughing, rebuild, strings_bomb_parts  # noqa: E402
+from tests.workbook_bombs import laughing, strings_bomb_parts, swap_package_workbook  # noqa: E402
 
 GIB = 1024 * 1024 * 1024
 MB = 1024 * 1024
@@ -80,16 +79,7 @@ def _station_package(work: Path) -> Path:
 def _bomb_package(base: Path, work: Path, name: str, make_parts) -> Path:
     package = work / name / base.name
     shutil.copytree(base, package)
-    workbook = next(package.glob("*.xlsx"))
-    bomb = rebuild(workbook, package / "bomb.tmp", make_parts(workbook), level=9)
-    bomb.replace(workbook)
-    manifest_path = package / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    for entry in manifest["files"]:
-        if entry["name"] == workbook.name:
-            entry["size"] = workbook.stat().st_size
-            entry["sha256"] = hashlib.sha256(workbook.read_bytes()).hexdigest()
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    swap_package_workbook(package, make_parts(next(package.glob("*.xlsx"))))
     return package
 
 

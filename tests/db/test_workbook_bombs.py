@@ -4,8 +4,6 @@ without reading the bomb (figures: tests/benchmarks/bench_workbook_bomb.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import zipfile
 from pathlib import Path
 
@@ -14,27 +12,20 @@ import pytest
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services.report import template
 
-from ..workbook_bombs import BILLION_LAUGHS, huge_strings, laughing, rebuild, small_xlsx, strings_bomb_parts
+from ..workbook_bombs import (
+    BILLION_LAUGHS,
+    huge_strings,
+    laughing,
+    rebuild,
+    small_xlsx,
+    strings_bomb_parts,
+    swap_package_workbook,
+)
 from .test_cli import cli
 from .test_report_county import TOWNS, _station_export
 from .test_report_template import may  # noqa: F401  (fixture)
 
 GIB = 1024 * 1024 * 1024
-
-
-def _swap_workbook(package: Path, parts) -> Path:
-    """Replace the package's workbook by a bomb built from it, with a manifest that matches it."""
-    workbook = next(package.glob("*.xlsx"))
-    bomb = rebuild(workbook, package / "bomb.tmp", parts, level=9)
-    bomb.replace(workbook)
-    manifest_path = package / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    for entry in manifest["files"]:
-        if entry["name"] == workbook.name:
-            entry["size"] = workbook.stat().st_size
-            entry["sha256"] = hashlib.sha256(workbook.read_bytes()).hexdigest()
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    return workbook
 
 
 @pytest.fixture
@@ -46,11 +37,11 @@ def packages(tmp_path) -> list[Path]:
 
 def test_county_merge_refuses_a_workbook_bomb_and_merges_the_rest(packages, tmp_path):
     workbook = next(packages[0].glob("*.xlsx"))
-    _swap_workbook(packages[0], strings_bomb_parts(workbook, GIB))
+    swap_package_workbook(packages[0], strings_bomb_parts(workbook, GIB))
     assert workbook.stat().st_size < 5 * 1024 * 1024
     with zipfile.ZipFile(next(packages[1].glob("*.xlsx"))) as zf:
         workbook_xml = zf.read("xl/workbook.xml")
-    laughs = _swap_workbook(packages[1], {"xl/workbook.xml": lambda: [laughing(workbook_xml)]})
+    laughs = swap_package_workbook(packages[1], {"xl/workbook.xml": lambda: [laughing(workbook_xml)]})
     out = tmp_path / "汇总.xlsx"
     done = cli("county-merge", *packages, "--out", out)
     assert done.returncode == 2, done.stderr
