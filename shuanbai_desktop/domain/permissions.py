@@ -38,13 +38,14 @@ class Permission(StrEnum):
     BACKUP_COPY_OUT = ("backup.copy_out", "把完整数据库复制到U盘或其他文件夹", "设置")
     BACKUP_RESTORE = ("backup.restore", "从备份恢复数据库", "设置")
     BACKUP_SETTINGS = ("backup.settings", "修改备份设置", "设置")
+    DATA_IMPORT = ("data.import", "从Excel台账导入数据、撤销导入批次", "设置")
     # 服务对象与个案
     PERSON_CREATE = ("person.create", "登记新居民", "服务对象与个案")
     PERSON_EDIT = ("person.edit", "修改或删除居民信息", "服务对象与个案")
     PERSON_REVEAL_ID = ("person.reveal_id", "查看完整身份证号（须填写原因，记入操作日志）", "服务对象与个案")
     HOUSEHOLD_EDIT = ("household.edit", "建立、修改或删除户档", "服务对象与个案")
     VISIT_RECORD = ("visit.record", "录入、修改或删除走访记录", "服务对象与个案")
-    CASE_OPEN = ("case.open", "开立个案、登记资源和志愿服务", "服务对象与个案")
+    CASE_OPEN = ("case.open", "开立个案、制定和复核服务计划、登记资源和志愿服务", "服务对象与个案")
     CASE_READ = ("case.read", "查看个案内容", "服务对象与个案")
     # 窗口登记
     WINDOW_REGISTER = ("window.register", "窗口登记和办理事项", "窗口登记")

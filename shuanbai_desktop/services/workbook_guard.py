@@ -548,3 +548,11 @@ def rows(ws, *, max_row: int | None = None, values_only: bool = True) -> Iterato
         if refusal is not None:
             raise refusal from None
         raise guard.refuse(f"文件“{guard.name}”的工作表“{_shown(ws.title, 31)}”无法读取，可能已损坏。") from None
+
+
+def reading_guard(name: str, limits: Limits = DEFAULT_LIMITS, field: str | None = None) -> _Guard:
+    """The deadline and memory watch of one file read by another reader (导入数据: calamine, csv).
+
+    Call ``check()`` often (every row, every chunk); ``refuse(message)`` builds a ``WorkbookRefused``.
+    ``name`` is the file's name as shown in messages (cleaned and shortened here)."""
+    return _Guard(name, limits, field)

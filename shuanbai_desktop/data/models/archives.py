@@ -43,6 +43,7 @@ class ArchiveFile(Base):
     __table_args__ = (Index("ix_archive_file_owner", "owner_type", "owner_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_batch_id: Mapped[int | None] = mapped_column(Integer, index=True)  # 导入批次 (data/models/importing.py)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     category: Mapped[str] = mapped_column(String(20))
     year: Mapped[int] = mapped_column(Integer, index=True)

@@ -36,6 +36,7 @@ class Asset(Base):
                       CheckConstraint("value >= 0", name="value_not_negative"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_batch_id: Mapped[int | None] = mapped_column(Integer, index=True)  # 导入批次 (data/models/importing.py)
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(60))
     category: Mapped[str] = mapped_column(String(20), index=True)

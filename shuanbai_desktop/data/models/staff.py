@@ -41,6 +41,7 @@ class StaffMember(Base):
     __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_batch_id: Mapped[int | None] = mapped_column(Integer, index=True)  # 导入批次 (data/models/importing.py)
     name: Mapped[str] = mapped_column(String(40), index=True, info=_label("姓名"))
     name_pinyin: Mapped[str] = mapped_column(String(160), default="")
     name_initials: Mapped[str] = mapped_column(String(40), default="")
@@ -113,6 +114,7 @@ class StaffContract(Base):
     __audit_label__ = "number"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_batch_id: Mapped[int | None] = mapped_column(Integer, index=True)  # 导入批次 (data/models/importing.py)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"), index=True, info=_label("工作人员"))
     number: Mapped[str] = mapped_column(String(40), default="", info=_label("合同编号"))
     employer: Mapped[str] = mapped_column(String(60), info=_label("用人单位"))

@@ -143,7 +143,9 @@ def _dates(data: ArchiveInput, year: int, today: date) -> tuple[date | None, dat
     return doc_date, filed
 
 
-def _validated(session: Session, data: ArchiveInput, file_id: int | None, today: date) -> dict:
+def file_values(session: Session, data: ArchiveInput, file_id: int | None, today: date) -> dict:
+    """The catalogue columns from ``data`` (no 件号: the next free one), checked by the form's rules;
+    nothing is written (the catalogue import checks its rows with it)."""
     category, retention = ArchiveCategory(data.category), Retention(data.retention)
     year = check_year(int(data.year), today)
     item = check_item_no(data.item_no) if data.item_no else next_item_no(session, category, year, retention)
@@ -169,7 +171,7 @@ def save_file(session: Session, data: ArchiveInput, file_id: int | None = None, 
     record = load_file(session, file_id) if file_id else ArchiveFile()
     if record.destruction_id:
         raise UserError("已销毁的档案只保留目录记录，不能再修改。")
-    for key, value in _validated(session, data, file_id, today).items():
+    for key, value in file_values(session, data, file_id, today).items():
         setattr(record, key, value)
     if file_id is None:
         session.add(record)

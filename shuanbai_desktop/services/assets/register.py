@@ -103,7 +103,9 @@ def _check_required_item(item: RequiredItem | None, category: AssetCategory) -> 
     return RequiredItem(item) if item else None
 
 
-def _validated(session: Session, data: AssetInput, asset_id: int | None, today: date) -> dict:
+def asset_values(session: Session, data: AssetInput, asset_id: int | None, today: date) -> dict:
+    """The register columns from ``data`` (a blank code: the suggested one), checked by the form's rules;
+    nothing is written (the asset import checks its rows with it)."""
     category = AssetCategory(data.category)
     purchased = past_day(data.purchase_date, "购置日期", today)
     code = check_code(data.code) if (data.code or "").strip() else suggest_code(session, category, purchased.year)
@@ -126,7 +128,7 @@ def save_asset(session: Session, data: AssetInput, asset_id: int | None = None, 
     """Register a new asset (with its 登记入账 event) or correct an existing one; one call, all rules."""
     acting = require(session, Permission.ASSET_EDIT)
     today = today or date.today()
-    values = _validated(session, data, asset_id, today)
+    values = asset_values(session, data, asset_id, today)
     if asset_id is None:
         return _create(session, values, check_place(session, data.point_id), AssetStatus(data.status),
                        acting.username)
@@ -152,11 +154,16 @@ def _create(session: Session, values: dict, point_id: int | None, status: AssetS
     return asset.id
 
 
-def _check_purchase_before_events(session: Session, asset: Asset, purchased: date) -> None:
+def check_purchase_date(session: Session, asset_id: int, purchased: date) -> None:
+    """A corrected purchase date may not fall after the asset's first change (nothing is written)."""
     first = session.scalar(select(func.min(AssetEvent.on_date)).where(
-        AssetEvent.asset_id == asset.id, AssetEvent.kind != EventKind.REGISTER.value))
+        AssetEvent.asset_id == asset_id, AssetEvent.kind != EventKind.REGISTER.value))
     if first is not None and purchased > first:
         raise UserError(f"购置日期不能晚于该资产第一次变动的日期（{first:%Y-%m-%d}）。", field="购置日期")
+
+
+def _check_purchase_before_events(session: Session, asset: Asset, purchased: date) -> None:
+    check_purchase_date(session, asset.id, purchased)
     for event in session.scalars(select(AssetEvent).where(AssetEvent.asset_id == asset.id,
                                                           AssetEvent.kind == EventKind.REGISTER.value)):
         event.on_date = purchased

@@ -91,8 +91,9 @@ def _effective_end(c: StaffContract) -> date:
     return min(c.end_date, c.terminated_on) if c.terminated_on else c.end_date
 
 
-def _check(session: Session, staff: StaffMember, data: ContractInput, contract_id: int | None,
-           today: date) -> ContractInput:
+def checked_contract(session: Session, staff: StaffMember, data: ContractInput, contract_id: int | None,
+                     today: date) -> ContractInput:
+    """``data`` cleaned and checked by the form's rules (nothing written; the contract import uses it too)."""
     if staff.status != StaffStatus.ACTIVE.value and contract_id is None:
         raise UserError(f"“{staff.name}”已离职，不能再签订合同。")
     check_contract_dates(data.start_date, data.end_date, data.probation_months)
@@ -132,7 +133,7 @@ def add_contract(session: Session, staff_id: int, data: ContractInput, today: da
 def _insert(session: Session, staff: StaffMember, data: ContractInput, today: date, previous_id: int | None = None,
             override_reason: str = "") -> int:
     row = StaffContract(staff_id=staff.id, previous_id=previous_id, override_reason=override_reason)
-    _apply(row, _check(session, staff, data, None, today))
+    _apply(row, checked_contract(session, staff, data, None, today))
     session.add(row)
     session.flush()
     return row.id
@@ -141,7 +142,8 @@ def _insert(session: Session, staff: StaffMember, data: ContractInput, today: da
 def update_contract(session: Session, contract_id: int, data: ContractInput, today: date | None = None) -> None:
     require(session, Permission.STAFF_EDIT)
     row = _contract(session, contract_id)
-    _apply(row, _check(session, member(session, row.staff_id), data, contract_id, today or date.today()))
+    _apply(row, checked_contract(session, member(session, row.staff_id), data, contract_id,
+                                 today or date.today()))
 
 
 def _contract(session: Session, contract_id: int) -> StaffContract:

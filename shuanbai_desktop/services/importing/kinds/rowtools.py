@@ -1,0 +1,136 @@
+"""What the staff, contract, asset and archive kinds share: a row as the form's input, the form's rules,
+a record already there merged with the file (fill / overwrite), and the batch id on the rows they create.
+
+These kinds check each row with the service's own validation function (``roster.staff_values``,
+``contracts.checked_contract``, ``register.asset_values``, ``catalogue.file_values``) and store it with
+the service's own save function, so that an imported row meets exactly the rules of the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from collections.abc import Mapping as MappingABC
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from ....domain.labels import LabelledEnum
+from ....errors import UserError
+from ..base import Existing, Field, RowInvalid
+
+#: Columns never compared or restored: bookkeeping the database keeps itself.
+_BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "import_batch_id"})
+
+
+def enum_choices(enum: type[LabelledEnum]) -> tuple[tuple[str, str], ...]:
+    return tuple((member.value, member.label) for member in enum)
+
+
+def keys_by_title(fields: tuple[Field, ...], extra: MappingABC[str, str] | None = None) -> dict[str, str]:
+    """The service's ``UserError.field`` (a form label) → the kind's field key: by the field's title, and
+    ``extra`` where the form's label differs from the title."""
+    found = {f.title: f.key for f in fields}
+    found.update(extra or {})
+    return found
+
+
+def rule(titles: MappingABC[str, str], check: Callable[..., Any], *args: Any) -> Any:
+    """``check(*args)``; a rule not met becomes ``RowInvalid`` at the field the service named."""
+    try:
+        return check(*args)
+    except UserError as exc:
+        raise RowInvalid([(titles.get(exc.field or "", ""), exc.message)]) from None
+
+
+def is_blank(value: Any) -> bool:
+    """Nothing given: None, "", (), and the “none” of a choice whose default means nothing (无证书)."""
+    return value is None or value == "" or value == () or value is False or value == "none"
+
+
+def given(values: MappingABC[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """The fields the file gives a value for (a blank cell never erases what a record holds)."""
+    return {key: values[key] for key in keys if key in values and values[key] is not None
+            and values[key] != "" and values[key] != ()}
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A record already there and the file's row: the form inputs for “fill” and for “overwrite”."""
+
+    fill: Any
+    overwrite: Any
+
+
+def merge(current: Any, file_values: MappingABC[str, Any]) -> Merged:
+    """``current`` (the record as the form's input dataclass) with the file's values: fill only its blank
+    fields, or overwrite every field the file gives."""
+    names = {f.name for f in dataclass_fields(current)}
+    wanted = {k: v for k, v in file_values.items() if k in names}
+    blanks = {k: v for k, v in wanted.items() if is_blank(getattr(current, k))}
+    return Merged(replace(current, **blanks), replace(current, **wanted))
+
+
+def columns_of(record: Any) -> dict[str, Any]:
+    """A record's column values (bookkeeping left out)."""
+    mapper = inspect(type(record))
+    return {attr.key: getattr(record, attr.key) for attr in mapper.column_attrs if attr.key not in _BOOKKEEPING}
+
+
+def differences(record: Any, values: MappingABC[str, Any]) -> dict[str, Any]:
+    """The columns ``values`` would change, with the record's values now."""
+    now = columns_of(record)
+    return {key: now[key] for key, value in values.items() if key in now and not _same(now[key], value)}
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, Decimal | int | float) and isinstance(new, Decimal | int | float) \
+            and not isinstance(old, bool) and not isinstance(new, bool):
+        return Decimal(str(old)) == Decimal(str(new))
+    return bool(old == new)
+
+
+def titles_of(columns: MappingABC[str, Any], column_titles: MappingABC[str, str]) -> tuple[str, ...]:
+    """The field titles of changed columns, in the order of ``column_titles``, each once."""
+    return tuple(dict.fromkeys(title for column, title in column_titles.items() if column in columns))
+
+
+def pick(existing: Existing, merged: Merged) -> Any:
+    return merged.fill if Existing(existing) is Existing.FILL else merged.overwrite
+
+
+@contextmanager
+def stamped(session: Session, tables: tuple[type, ...], batch_id: int) -> Iterator[None]:
+    """While open, every new row of ``tables`` gets ``import_batch_id`` before it is flushed (so that the
+    INSERT and its audit entry carry it: the service's own save function creates the row)."""
+
+    def stamp(flushing: Session, _context: Any, _instances: Any) -> None:
+        for obj in flushing.new:
+            if isinstance(obj, tables) and getattr(obj, "import_batch_id", None) is None:
+                setattr(obj, "import_batch_id", batch_id)  # noqa: B010 (any of the kind's mapped classes)
+
+    event.listen(session, "before_flush", stamp)
+    try:
+        yield
+    finally:
+        event.remove(session, "before_flush", stamp)
+
+
+def whole_number(value: Any, key: str, title: str) -> int | None:
+    """A NUMBER cell (Decimal) that must be a whole number (数量, 件号, 页数, 年度, 试用期)."""
+    if value is None or value == "":
+        return None
+    number = Decimal(str(value))
+    if number != number.to_integral_value():
+        raise RowInvalid([(key, f"{title}应为整数（现在是 {number}）。")])
+    return int(number)
+
+
+def optional_id(value: Any) -> int | None:
+    """A choice of a record (社工点, 薪酬等级) given as its id in text; "" → None."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
