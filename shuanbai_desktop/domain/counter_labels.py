@@ -50,6 +50,7 @@ class EventKind(LabelledEnum):
     DUE = ("due", "调整办结日期")
     VOID = ("void", "作废")
     PRINT = ("print", "打印")
+    CASE = ("case", "转为个案")  # 窗口转介: the text names the case number
 
 
 class HolidayKind(LabelledEnum):

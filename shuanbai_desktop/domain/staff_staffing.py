@@ -40,6 +40,8 @@ class StaffingChecks:
     villages_without_worker: tuple[str, ...]
     certified: int
     total: int
+    # 服务性 workers who serve more than one village: "姓名（甲村、乙村）", in name order
+    workers_with_several_villages: tuple[str, ...] = ()
 
     @property
     def certified_share(self) -> float:
@@ -48,6 +50,7 @@ class StaffingChecks:
     @property
     def lines(self) -> tuple[CheckLine, ...]:
         return (_affairs_line(self), _service_line(self), _points_line(self), _villages_line(self),
+                _one_village_line(self),
                 CheckLine(None, f"持证社工 {self.certified} / {self.total} 人（{self.certified_share * 100:.0f}%）",
                           "持助理社会工作师及以上职业资格证书的在岗人员所占比例。"))
 
@@ -91,6 +94,15 @@ def _villages_line(c: StaffingChecks) -> CheckLine:
                      f"未指定社工的村(居)：{_names(c.villages_without_worker)}。原则上 1 名社工负责 1 个村(居)。")
 
 
+def _one_village_line(c: StaffingChecks) -> CheckLine:
+    rule = "原则上 1 名社工负责 1 个村(居)（在“人员 → 人员名册”中修改负责的村(居)）。"
+    if not c.workers_with_several_villages:
+        return CheckLine(True, "每名服务性岗位社工只负责 1 个村(居)", rule)
+    count = len(c.workers_with_several_villages)
+    return CheckLine(False, f"{count} 名社工负责 2 个以上村(居)",
+                     f"{_names(c.workers_with_several_villages, 4)}。" + rule)
+
+
 def staffing_checks(workers: list[Worker], villages: dict[str, str], points: dict[int, str]) -> StaffingChecks:
     """``villages`` code → name, ``points`` id → name (active points); ``workers`` on the staff now."""
     affairs = [w for w in workers if w.role in AFFAIRS_ROLES]
@@ -107,4 +119,17 @@ def staffing_checks(workers: list[Worker], villages: dict[str, str], points: dic
         villages_without_worker=tuple(villages[c] for c in sorted(villages) if c not in served),
         certified=sum(w.certificate.certified for w in workers),
         total=len(workers),
+        workers_with_several_villages=_several_villages(workers, villages),
     )
+
+
+def _several_villages(workers: list[Worker], villages: dict[str, str]) -> tuple[str, ...]:
+    """R1.4: a 服务性 worker assigned to several villages, with the villages' names."""
+    out = []
+    for w in sorted(workers, key=lambda worker: worker.name):
+        codes = sorted(set(w.village_codes))
+        if w.role is not StaffRole.SERVICE_WORKER or len(codes) < 2:
+            continue
+        names = "、".join(villages.get(code, code) for code in codes)
+        out.append(f"{w.name}（{names}）")
+    return tuple(out)

@@ -130,6 +130,7 @@ class CaseSource(LabelledEnum):
     VILLAGE = ("village", "村居报告")
     SELF = ("self", "本人求助")
     DEPARTMENT = ("department", "部门转介")
+    PLAN = ("plan", "服务计划转入")  # 一人一案的服务计划升级为个案 (services/targets/plans.escalate_plan)
 
 
 class NeedType(LabelledEnum):
@@ -198,3 +199,24 @@ class ActivityKind(LabelledEnum):
 class CaseStatus(LabelledEnum):
     OPEN = ("open", "进行中")
     CLOSED = ("closed", "已结案")
+
+
+class PlanStatus(LabelledEnum):
+    """一人一案 service plan (services/targets/plans.py)."""
+
+    ACTIVE = ("active", "执行中")
+    ESCALATED = ("escalated", "已转个案")
+    ENDED = ("ended", "已结束")
+
+
+class PlanFrequency(LabelledEnum):
+    WEEKLY = ("weekly", "每周")
+    FORTNIGHTLY = ("fortnightly", "每两周")
+    MONTHLY = ("monthly", "每月")
+    QUARTERLY = ("quarterly", "每季度")
+
+
+class PlanReviewOutcome(LabelledEnum):
+    CONTINUE = ("continue", "继续执行")
+    ADJUST = ("adjust", "调整后继续")
+    END = ("end", "需求已解决，结束计划")

@@ -1,10 +1,14 @@
 """Working days on China's statutory calendar (public holidays and 调休 working weekends).
 
-chinese-calendar carries the State Council's arrangement year by year; the installed
-1.11.0 knows 2004–2026 (``statutory_years()``). For any other year a day counts as a
-working day when it is Monday to Friday, unless the station's own table
-(``StationDays``) marks it as a holiday, or marks a weekend day as a 调休 working day.
-Results name the years computed that way so that the screen can say so.
+Each year is reckoned from the best source there is for it, in this order:
+
+1. chinese-calendar, which carries the State Council's arrangement year by year (1.11.0 knows
+   2004–2026, ``statutory_years()``); a newer release that knows a later year wins for that year.
+2. The station's own table (``StationDays``, 设置 → 节假日调休表) for a year it holds any day of:
+   the administrator has entered the official arrangement, so the year is no longer estimated.
+3. Otherwise an estimate from the law (``holiday_estimate``): Monday to Friday, less the statutory
+   festivals (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆; the lunar ones from a lunar calendar) and
+   their 补假. Results name the years estimated so that staff screens can say so.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
-from functools import cache
+from functools import cache, cached_property
 
 import chinese_calendar
 from chinese_calendar import constants
+
+from .holiday_estimate import estimated_holidays
 
 #: A count of working days never needs to look further than this (a year and a half).
 MAX_SCAN_DAYS = 550
@@ -38,25 +44,37 @@ class StationDays:
     holidays: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()
 
+    @cached_property
+    def years(self) -> frozenset[int]:
+        """The years the station has entered its table for (any day of them)."""
+        return frozenset(d.year for d in self.holidays | self.workdays)
+
 
 NO_STATION_DAYS = StationDays()
 
 
+def is_estimated_year(year: int, own: StationDays = NO_STATION_DAYS) -> bool:
+    """True when ``year``'s working days rest on the estimate (no statutory data, no station table)."""
+    return not is_statutory_year(year) and year not in own.years
+
+
 def is_workday(day: date, own: StationDays = NO_STATION_DAYS) -> bool:
-    """True on a working day: the statutory calendar where known, else weekdays and ``own``."""
+    """True on a working day: the statutory calendar where known, else ``own``, else the estimate."""
     if is_statutory_year(day.year):
         return chinese_calendar.is_workday(day)
-    if day in own.workdays:
-        return True
-    if day in own.holidays:
-        return False
-    return day.weekday() < 5
+    if day.year in own.years:
+        if day in own.workdays:
+            return True
+        if day in own.holidays:
+            return False
+        return day.weekday() < 5
+    return day.weekday() < 5 and day not in estimated_holidays(day.year)
 
 
 @dataclass(frozen=True)
 class DueDate:
     due: date
-    #: Years stepped through without statutory data (counted on weekends + the station's table).
+    #: Years stepped through on the estimate (no statutory data and no station table for them).
     fallback_years: tuple[int, ...] = ()
 
     @property
@@ -78,7 +96,7 @@ def add_workdays(start: date, days: int, own: StationDays = NO_STATION_DAYS) -> 
         if counted == days:
             return DueDate(day, tuple(sorted(fallback)))
         day += timedelta(days=1)
-        if not is_statutory_year(day.year):
+        if is_estimated_year(day.year, own):
             fallback.add(day.year)
         counted += is_workday(day, own)
     raise ValueError(f"no {days} working days within {MAX_SCAN_DAYS} days of {start}")
@@ -121,12 +139,12 @@ def fallback_note(years: tuple[int, ...] | list[int]) -> str:
     if not years:
         return ""
     text = "、".join(f"{y} 年" for y in years)
-    return (f"{text}的国家法定节假日安排本程序尚未内置，该日期按周末和本站“节假日调休表”推算，"
-            "请以国务院公布的安排为准核对。")
+    return (f"{text}的国家法定节假日安排本程序尚未内置，本站“节假日调休表”也未填写，该日期按法定节日"
+            "（元旦、春节、清明、劳动节、端午、中秋、国庆及周末补假）推算，未计调休，请以国务院公布的安排为准核对。")
 
 
 def fallback_short(years: tuple[int, ...] | list[int]) -> str:
     """A short form of ``fallback_note`` for narrow places (the full sentence goes in the tooltip)."""
     if not years:
         return ""
-    return f"推算：{'、'.join(str(y) for y in years)} 年节假日未内置，按周末和本站调休表计算"
+    return f"推算：{'、'.join(str(y) for y in years)} 年按法定节日推算，未计调休"

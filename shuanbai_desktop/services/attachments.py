@@ -11,7 +11,6 @@ owner's area (``OWNER_PERMISSIONS``); the name recorded as 添加人 is the sess
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..data.files import sha256_file
 from ..data.models.attachments import Attachment
 from ..data.models.cases import CaseRecord
 from ..domain.labels import Role
@@ -45,6 +45,7 @@ OWNER_PERMISSIONS: dict[str, Permission] = {
     "staff_training": Permission.STAFF_EDIT,
     "staff_evaluation": Permission.STAFF_EDIT,
     "staff_supervision": Permission.SUPERVISION_RECORD,
+    "window_registration": Permission.WINDOW_REGISTER,  # 窗口登记: application forms, certificates
 }
 
 
@@ -91,14 +92,6 @@ def store_dir(db_path: Path) -> Path:
     return db_path.parent / "attachments"
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _stored_path(store: Path, stored_name: str) -> Path:
     return store / stored_name[:2] / stored_name
 
@@ -133,7 +126,7 @@ def add_attachment(session: Session, db_path: Path, owner_type: str, owner_id: i
     if size == 0 or size > MAX_BYTES:
         raise UserError("附件不能是空文件，也不能超过 50 MB。", field="附件")
     text = (description or source.stem).strip()[:100]
-    sha = _digest(source)
+    sha = sha256_file(source)
     _put(store_dir(db_path), source, sha + ext)
     row = Attachment(owner_type=owner_type, owner_id=owner_id, description=text, original_name=source.name[:200],
                      stored_name=sha + ext, size=size, sha256=sha, added_by=acting.username)
@@ -168,27 +161,23 @@ def export_copy(row: AttachmentRow, folder: Path) -> Path:
     return target
 
 
+def _copy_missing(source: Path, target: Path) -> int:
+    """Copy the store files of ``source`` that ``target`` lacks (never a ``.tmp`` left by a cut write)."""
+    if not source.exists():
+        return 0
+    copied = 0
+    for path in source.rglob("*"):
+        if path.is_file() and not path.name.endswith(".tmp") and not (target / path.relative_to(source)).exists():
+            _put(target, path, path.name)
+            copied += 1
+    return copied
+
+
 def sync_store(db_path: Path, target_dir: Path) -> int:
     """Copy store files missing from ``target_dir``; returns how many were copied."""
-    store, copied = store_dir(db_path), 0
-    if not store.exists():
-        return 0
-    for path in store.rglob("*"):
-        if path.is_file() and not path.name.endswith(".tmp"):
-            dest = target_dir / path.relative_to(store)
-            if not dest.exists():
-                _put(target_dir, path, path.name)
-                copied += 1
-    return copied
+    return _copy_missing(store_dir(db_path), target_dir)
 
 
 def restore_store(source_dir: Path, db_path: Path) -> int:
     """After a restore: bring back store files the backup folder has and the store lacks."""
-    store, copied = store_dir(db_path), 0
-    if not source_dir.exists():
-        return 0
-    for path in source_dir.rglob("*"):
-        if path.is_file() and not path.name.endswith(".tmp") and not (store / path.relative_to(source_dir)).exists():
-            _put(store, path, path.name)
-            copied += 1
-    return copied
+    return _copy_missing(source_dir, store_dir(db_path))

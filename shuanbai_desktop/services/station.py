@@ -15,6 +15,7 @@ from ..domain.labels import FacilityType, Role
 from ..domain.phone import validate_phone
 from ..errors import UserError
 from . import auth
+from .fields import clean_text
 from .permissions import Permission, require
 from .records import get_or_new
 
@@ -29,6 +30,10 @@ class StationInfo:
     name: str
     address: str
     phone: str
+    leader_name: str = ""  # 站长 (R1.2)
+    leader_post: str = ""
+    deputy_name: str = ""  # 常务副站长
+    deputy_post: str = ""
 
     @property
     def area_text(self) -> str:
@@ -93,7 +98,7 @@ def default_station_name(town_name: str) -> str:
 
 def _station_info(s: Station) -> StationInfo:
     return StationInfo(s.town_code, s.town_name, s.county_code, s.county_name, s.city_name, s.name,
-                       s.address, s.phone)
+                       s.address, s.phone, s.leader_name, s.leader_post, s.deputy_name, s.deputy_post)
 
 
 def get_station(session: Session) -> StationInfo | None:
@@ -109,6 +114,24 @@ def update_station(session: Session, name: str, address: str, phone: str) -> Sta
     station.name = check_text(name, "社工站名称", 60)
     station.address = check_text(address, "地址", 120, required=False)
     station.phone = validate_phone(phone or "", field="联系电话")
+    return _station_info(station)
+
+
+def update_leadership(session: Session, leader_name: str, leader_post: str, deputy_name: str,
+                      deputy_post: str) -> StationInfo:
+    """站长 and 常务副站长 (R1.2): officials of the town, not staff; printed on the monthly report."""
+    require(session, Permission.STATION_EDIT)
+    station = session.scalar(select(Station))
+    if station is None:
+        raise UserError("本数据库还没有设立社工站，请先完成站点设置。")
+    station.leader_name = clean_text(leader_name, "站长姓名", 40)
+    station.leader_post = clean_text(leader_post, "站长职务", 60)
+    station.deputy_name = clean_text(deputy_name, "常务副站长姓名", 40)
+    station.deputy_post = clean_text(deputy_post, "常务副站长职务", 60)
+    if station.leader_post and not station.leader_name:
+        raise UserError("填写了站长职务，请同时填写站长姓名。", field="站长姓名")
+    if station.deputy_post and not station.deputy_name:
+        raise UserError("填写了常务副站长职务，请同时填写常务副站长姓名。", field="常务副站长姓名")
     return _station_info(station)
 
 

@@ -73,3 +73,48 @@ def test_county_merge_needs_no_database(known_db, tmp_path):
     assert load_workbook(summary)["汇总"]["B3"].value == "桥东街道"
     nothing = cli("county-merge", tmp_path / "空", "--out", summary)
     assert nothing.returncode == 2 and "已拒收" in nothing.stderr
+
+
+def test_annual_command_prints_the_october_and_december_figures(known_db, tmp_path):
+    """Issue 15: the year-only figures of 年度数据 without the screen; counted by hand from build_known."""
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from shuanbai_desktop.data.models.staff import StaffMember
+    from shuanbai_desktop.domain.staff_labels import Grade
+    from shuanbai_desktop.services.staff.assessment import (
+        AssessmentInput,
+        EvaluationInput,
+        save_assessment,
+        save_evaluation,
+    )
+    db = open_as(known_db)
+    try:
+        with db.session() as s:
+            first = s.scalars(select(StaffMember.id).order_by(StaffMember.id)).first()
+            save_assessment(s, AssessmentInput(first, 2024, Grade.GOOD, "88", date(2024, 10, 20)))
+            save_evaluation(s, EvaluationInput(2024, "某评估机构", Grade.EXCELLENT, "93.5", date(2024, 12, 18)))
+    finally:
+        db.close()
+    done = cli("--db", known_db, "annual", "--year", "2024", login=ADMIN)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    # three workers were on the staff in 2024 (two at the end of May, one left): one assessed 良好
+    for expected in ("年度考核（R2.6，10月底前）", "  应考核人数：3人", "  其中：良好：1人", "  其中：优秀：0人",
+                     "  其中：尚未考核：2人", "  评估结果：优秀", f"  评估得分：{Decimal('93.5')}分"):
+        assert expected in lines, done.stdout
+    assert "已导出" not in done.stdout
+    future = cli("--db", known_db, "annual", "--year", "2999", login=ADMIN)
+    assert future.returncode == 2 and "年度 2999 无效" in future.stderr
+    nobody = cli("--db", known_db, "annual", "--year", "2024")
+    assert nobody.returncode == 2
+
+
+def test_annual_command_exports_the_workbook(known_db, tmp_path):
+    target = tmp_path / "年度.xlsx"
+    done = cli("--db", known_db, "annual", "--year", "2024", "--out", target, login=ADMIN)
+    assert done.returncode == 0, done.stderr
+    assert f"已导出 2024年度数据：{target}" in done.stdout
+    assert "年度考核与评估" in load_workbook(target).sheetnames

@@ -19,6 +19,7 @@ from shuanbai_desktop.data.models import Person, Village
 from shuanbai_desktop.data.models.archives import ArchiveFile, ArchiveLoan
 from shuanbai_desktop.data.models.assets import Asset, AssetEvent
 from shuanbai_desktop.data.models.person import PersonGroup
+from shuanbai_desktop.data.models.plans import ServicePlan
 from shuanbai_desktop.data.models.staff import StaffContract, StaffMember, StaffVillage
 from shuanbai_desktop.data.models.staff_activity import (
     StaffSupervision,
@@ -90,6 +91,14 @@ def _cases(s, p):
     case("2024-0003", p[1], D(2024, 4, 1), closed=D(2024, 4, 30), outcome="goals_met")
     case("2024-0004", p[5], D(2024, 5, 25), worker=None)
     s.add(CaseGoal(case_id=c1, goal="目标", start_on=D(2024, 5, 5), due_on=D(2024, 8, 1)))
+    # 一人一案 = a current plan or an open case at the month's end: 一号 and 六号 (open cases) and 二号 (plan);
+    # not 三号 (plan ended in May, case closed in May) nor 四号 (a target only from June)
+    def plan(no, person, start, ended=None):
+        s.add(ServicePlan(plan_no=no, person_id=person, frequency="monthly", start_on=start,
+                          review_due=D(2024, 8, 1), status="ended" if ended else "active", ended_on=ended))
+    plan("J2024-0001", p[1], D(2024, 5, 12))
+    plan("J2024-0002", p[2], D(2024, 2, 1), ended=D(2024, 5, 20))
+    plan("J2024-0003", p[3], D(2024, 5, 3))
     s.add(Referral(case_id=c1, person_id=p[0], referred_on=D(2024, 5, 7), to_org="残联", matter="申请补贴"))
     s.add_all([ResourceLink(case_id=c1, person_id=p[0], linked_on=D(2024, 5, 8), kind="money", provider="慈善会",
                             value_yuan=Decimal("500.00")),
@@ -187,7 +196,7 @@ EXPECTED = {
     "targets.total": 4, "targets.dibao": 1, "targets.disabled": 1, "targets.tekun": 1, "targets.elderly": 1,
     "targets.child_left_behind": 0, "targets.woman_left_behind": 1, "targets.new": 2,
     "targets.households_with_file": 2, "targets.with_file": 3, "targets.file_coverage_percent": 75.0,
-    "targets.with_plan": 1, "targets.plan_coverage_percent": 25.0, "targets.village.none": 1,
+    "targets.with_plan": 3, "targets.plan_coverage_percent": 75.0, "targets.village.none": 1,
     "visits.households": 3, "visits.persons": 3,
     "cases.opened": 2, "cases.closed": 1, "cases.active": 2, "cases.stage.assess": 1, "cases.stage.identify": 1,
     "referrals.count": 1, "resources.count": 1, "resources.value_yuan": Decimal("500.00"),
@@ -259,7 +268,7 @@ def test_manifest_lists_each_file_with_its_hash(station_db, known, tmp_path):
         content = (result.package / entry["name"]).read_bytes()
         assert hashlib.sha256(content).hexdigest() == entry["sha256"] and len(content) == entry["size"]
     assert manifest["station"]["town_code"] == "441302001" and manifest["month"] == "2024-05"
-    assert manifest["layout_version"] == "1" and manifest["version"] == 1
+    assert manifest["layout_version"] == "2" and manifest["version"] == 1
     assert manifest["app_version"] and manifest["schema_version"] and manifest["generated_at"]
 
 

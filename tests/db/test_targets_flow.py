@@ -125,7 +125,7 @@ def test_household_visit_case_six_stages_attachment_pdf_and_figures(station_db, 
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "case")], check=True)
     assert fig.targets_total == 2 and fig.elderly == 1 and fig.child_left_behind == 1 and fig.dibao == 1
     assert fig.targets_with_file == 2 and fig.file_coverage_percent == 100.0 and fig.households_with_file == 1
-    assert fig.persons_with_plan == 1 and fig.plan_coverage_percent == 50.0
+    assert fig.persons_with_plan == 0 and fig.plan_coverage_percent == 0.0  # the case closed before the month's end
     assert (fig.visit_household_times, fig.visit_person_times) == (1, 2)
     assert (fig.cases_opened, fig.cases_closed, fig.cases_active) == (1, 1, 0)
     assert fig.referrals == 1 and fig.resources_linked == 1 and fig.resources_value_yuan == Decimal("350.00")
@@ -190,10 +190,4 @@ def test_only_the_case_worker_or_admin_edits(station_db, worker, admin, family):
         rec.save_assessment(s, cid, rec.AssessmentInput(TODAY, (NeedType.MATERIAL,), "x"), TODAY)
 
 
-def test_window_matter_becomes_a_case_once(station_db, worker, family):
-    head, _ = family
-    with station_db.session(worker.actor) as s:
-        cid = cases.open_case_from_window(s, 77, head, "申请临时救助", "窗口登记：家中失火", worker.id, TODAY)
-        assert case_detail(s, cid).window_matter_id == 77 and case_detail(s, cid).row.source is CaseSource.WINDOW
-        with pytest.raises(UserError, match="已转为个案"):
-            cases.open_case_from_window(s, 77, head, "申请临时救助", "重复", worker.id, TODAY)
+# 窗口转介 (a window matter becomes a case once, linked both ways): tests/db/test_window_referral.py

@@ -164,7 +164,20 @@ def test_staffing_checks_name_what_is_missing():
     assert (checks.certified, checks.total) == (2, 3)
     titles = [line.title for line in checks.problems]
     assert titles == ["事务性岗位 2 / 3 人", "服务性岗位社工 1 人，辖 3 个村(居)，还差 2 人", "1 个社工点没有社工",
-                      "1 个村(居)没有负责的社工"]
+                      "1 个村(居)没有负责的社工", "1 名社工负责 2 个以上村(居)"]
+
+
+def test_a_worker_with_several_villages_is_flagged():
+    """R1.4: one social worker serves one village; a second village is named with the worker."""
+    villages = {"1": "甲村", "2": "乙村", "3": "丙社区"}
+    workers = [Worker("李四", StaffRole.SERVICE_WORKER, Certificate.ASSISTANT, 1, ("3", "1")),
+               Worker("张三", StaffRole.SERVICE_WORKER, Certificate.ASSISTANT, 1, ("2",)),
+               Worker("王五", StaffRole.AFFAIRS_WORKER, Certificate.ASSISTANT, None, ("1", "2"))]
+    checks = staffing_checks(workers, villages, {1: "甲社工点"})
+    assert checks.workers_with_several_villages == ("李四（甲村、丙社区）",)
+    line = [line for line in checks.problems if "以上村(居)" in line.title][0]
+    assert line.title == "1 名社工负责 2 个以上村(居)"
+    assert line.detail.startswith("李四（甲村、丙社区）。")
 
 
 def test_full_staffing_has_no_problems():

@@ -6,12 +6,14 @@ from datetime import date
 
 import pytest
 
+from shuanbai_desktop.domain.holiday_estimate import estimated_holidays, festivals
 from shuanbai_desktop.domain.workdays import (
     StationDays,
     Urgency,
     add_workdays,
     fallback_note,
     fallback_short,
+    is_estimated_year,
     is_statutory_year,
     is_workday,
     statutory_years,
@@ -46,12 +48,60 @@ def test_ordinary_weekend_and_holiday_are_not_working_days():
     assert is_workday(date(2026, 11, 27))      # Friday
 
 
-def test_crossing_into_a_year_without_data_falls_back_and_says_so():
+def test_crossing_into_a_year_without_data_is_estimated_and_skips_new_year():
     result = add_workdays(date(2026, 12, 28), 5)
-    # Dec 29, 30, 31, Fri Jan 1 2027 (unknown: a weekday), Mon Jan 4.
-    assert result.due == date(2027, 1, 4)
+    # Dec 29, 30, 31, (Fri Jan 1 2027 元旦: estimated holiday), Mon Jan 4, Tue Jan 5.
+    assert result.due == date(2027, 1, 5)
     assert result.fallback_years == (2027,)
     assert result.estimated
+
+
+def test_spring_festival_2027_is_estimated_from_the_lunar_calendar():
+    # 除夕 Fri Feb 5, 初一–初二 on the weekend (补假 Tue 9, Wed 10), 初三 Mon Feb 8.
+    assert [d for d in estimated_holidays(2027) if d.month == 2] == [
+        date(2027, 2, 5), date(2027, 2, 8), date(2027, 2, 9), date(2027, 2, 10)]
+    result = add_workdays(date(2027, 2, 4), 1)
+    assert result.due == date(2027, 2, 11) and result.estimated
+    assert not is_workday(date(2027, 2, 5)) and is_workday(date(2027, 2, 11))
+
+
+def test_lunar_festivals_and_qingming_of_later_years():
+    names = {d: n for d, n in estimated_holidays(2028).items()}
+    assert names[date(2028, 1, 26)] == "春节"          # 正月初一 2028
+    assert names[date(2028, 4, 4)] == "清明节"
+    assert names[date(2028, 1, 3)] == "元旦（补假）"   # 1 Jan 2028 is a Saturday
+    # 中秋 (3 Oct 2028) falls within 国庆: made up after it, as 国庆's own Sunday is.
+    assert names[date(2028, 10, 4)] == "国庆节（补假）" and names[date(2028, 10, 5)] == "中秋节（补假）"
+    assert [f.days[0] for f in festivals(2029) if f.name in ("端午节", "中秋节")] == [
+        date(2029, 6, 16), date(2029, 9, 22)]
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_estimate_never_calls_an_official_working_day_a_holiday(year):
+    import chinese_calendar
+
+    estimate = estimated_holidays(year)
+    assert len(estimate) == 13  # 13 statutory days a year since 2025
+    assert [d for d in estimate if chinese_calendar.is_workday(d)] == []
+
+
+def test_a_newer_library_that_knows_the_year_wins(monkeypatch):
+    from shuanbai_desktop.domain import workdays
+
+    monkeypatch.setattr(workdays, "statutory_years", lambda: frozenset({2026, 2027}))
+    monkeypatch.setattr(workdays.chinese_calendar, "is_workday", lambda day: day != date(2027, 1, 4))
+    result = add_workdays(date(2026, 12, 31), 1)
+    assert result.due == date(2027, 1, 1) and not result.estimated
+    assert not is_workday(date(2027, 1, 4))
+
+
+def test_once_the_station_enters_a_year_it_is_no_longer_estimated():
+    own = StationDays(holidays=frozenset({date(2027, 1, 1)}))
+    result = add_workdays(date(2026, 12, 28), 5, own)
+    assert result.due == date(2027, 1, 5) and not result.estimated
+    # The station's table replaces the estimate for that year: 5 Feb (除夕) is a working day in it.
+    assert is_workday(date(2027, 2, 5), own) and not is_workday(date(2027, 2, 5))
+    assert is_estimated_year(2028, own) and not is_estimated_year(2027, own)
 
 
 def test_station_table_applies_to_years_without_data():
@@ -98,5 +148,5 @@ def test_urgency_overdue_soon_normal():
 
 def test_fallback_note_names_the_years():
     assert fallback_note(()) == "" and fallback_short(()) == ""
-    assert fallback_short((2027, 2028)) == "推算：2027、2028 年节假日未内置，按周末和本站调休表计算"
+    assert fallback_short((2027, 2028)) == "推算：2027、2028 年按法定节日推算，未计调休"
     assert "2027 年" in fallback_note((2027,)) and "节假日调休表" in fallback_note((2027,))

@@ -149,6 +149,7 @@ class ResourceLink(Base):
     provider: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(String(300), default="")
     value_yuan: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    org_id: Mapped[int | None] = mapped_column(Integer, index=True)  # 提供资源的社区组织 (organisations.py)
 
 
 class Volunteer(Base):
@@ -161,6 +162,7 @@ class Volunteer(Base):
     phone: Mapped[str] = mapped_column(String(20), default="", info={"pii": "phone"})
     village_code: Mapped[str | None] = mapped_column(ForeignKey("village.code"))
     organisation: Mapped[str] = mapped_column(String(80), default="")  # 社区社会组织/志愿队
+    org_id: Mapped[int | None] = mapped_column(Integer, index=True)  # 登记在册的所属组织 (organisations.py)
     skills: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
@@ -195,5 +197,6 @@ class Activity(Base):
     village_code: Mapped[str | None] = mapped_column(ForeignKey("village.code"))
     participants: Mapped[int] = mapped_column(Integer, default=0)
     partner: Mapped[str] = mapped_column(String(120), default="")  # 合作的社会组织/慈善资源
+    org_id: Mapped[int | None] = mapped_column(Integer, index=True)  # 合作的社区组织 (organisations.py)
     summary: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(40), default="")

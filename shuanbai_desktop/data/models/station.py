@@ -27,6 +27,11 @@ class Station(Base):
     name: Mapped[str] = mapped_column(String(60))
     address: Mapped[str] = mapped_column(String(120), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
+    # 站长 and 常务副站长 (R1.2): town officials, not staff of the station; on the report's cover and signature.
+    leader_name: Mapped[str] = mapped_column(String(40), default="")
+    leader_post: Mapped[str] = mapped_column(String(60), default="")
+    deputy_name: Mapped[str] = mapped_column(String(40), default="")
+    deputy_post: Mapped[str] = mapped_column(String(60), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 

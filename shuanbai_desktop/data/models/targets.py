@@ -20,6 +20,7 @@ class Household(Base):
     __table_args__ = (Index("ix_household_next_visit", "next_visit_due"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_batch_id: Mapped[int | None] = mapped_column(Integer, index=True)  # 导入批次 (data/models/importing.py)
     name: Mapped[str] = mapped_column(String(60))  # e.g. “张三户”: shown in lists
     village_code: Mapped[str | None] = mapped_column(ForeignKey("village.code"), index=True)
     address: Mapped[str] = mapped_column(String(120), default="")
@@ -80,6 +81,19 @@ class VisitWorker(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
 
 
+class VisitStaff(Base):
+    """A visitor on the roster who has no account (R4.3: any worker may visit; 录入人 is ``recorded_by``).
+    A roster worker with an account is a ``VisitWorker`` row, as before."""
+
+    __label__ = "走访社工（名册）"
+    __tablename__ = "visit_staff"
+    __month_parent__ = (Visit, "visit_id")  # month lock: counts with its visit's date
+    __table_args__ = (Index("ix_visit_staff_staff", "staff_id", "visit_id"),)
+
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"), primary_key=True)
+
+
 class VisitPerson(Base):
     __label__ = "走访见到的人"
     __tablename__ = "visit_person"
@@ -106,5 +120,5 @@ from .cases import (  # noqa: E402
 )
 
 __all__ = ["Activity", "CaseAssessment", "CaseEvent", "CaseFollowUp", "CaseGoal", "CaseRecord", "CaseSession",
-           "Household", "HouseholdIncome", "Referral", "ResourceLink", "Visit", "VisitPerson", "VisitWorker",
-           "Volunteer", "VolunteerHours"]
+           "Household", "HouseholdIncome", "Referral", "ResourceLink", "Visit", "VisitPerson", "VisitStaff",
+           "VisitWorker", "Volunteer", "VolunteerHours"]

@@ -63,10 +63,21 @@ def _year_only(session: Session, year: int) -> tuple[Group, ...]:
     return tuple(annual_groups(session, year))
 
 
-def annual(session: Session, year: int, progress: Progress | None = None, today: date | None = None) -> AnnualFigures:
-    today = today or date.today()
+def _check_year(year: int, today: date) -> None:
     if not 2000 <= year <= today.year:
         raise UserError(f"年度 {year} 无效（最晚为今年 {today.year}）。", field="年度")
+
+
+def year_only(session: Session, year: int, today: date) -> tuple[Group, ...]:
+    """The October assessment and December evaluation figures alone (the 年度数据 page's last sheet),
+    without counting the year's months: the ``annual`` command prints them."""
+    _check_year(year, today)
+    return _year_only(session, year)
+
+
+def annual(session: Session, year: int, progress: Progress | None = None, today: date | None = None) -> AnnualFigures:
+    today = today or date.today()
+    _check_year(year, today)
     progress = progress or (lambda *_: None)
     last_month = 12 if year < today.year else today.month
     months = []

@@ -40,7 +40,7 @@ def station_header(session: Session) -> StationHeader:
     if info is None:
         raise UserError("本数据库还没有设立社工站，不能生成报表。")
     return StationHeader(info.town_code, info.town_name, info.name, info.county_code, info.county_name,
-                         info.city_name)
+                         info.city_name, info.leader_name, info.leader_post, info.deputy_name, info.deputy_post)
 
 
 def _present():

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"  # 2: 社区社会组织培育 rows (orgs.*), leadership on the PDF (issue 15)
 FORMAT_NAME = "shuanbai-monthly-report"
 
 SHEETS: tuple[tuple[str, str], ...] = (
@@ -95,6 +95,20 @@ class StationHeader:
     county_code: str
     county_name: str
     city_name: str
+    leader_name: str = ""  # 站长 (R1.2): the cover and the signature block (审核人)
+    leader_post: str = ""
+    deputy_name: str = ""  # 常务副站长
+    deputy_post: str = ""
+
+    @property
+    def leadership_text(self) -> str:
+        """“站长：张三（镇党委委员、副镇长）　常务副站长：李四（公共服务办主任）”; "" when none is recorded."""
+        parts = []
+        for title, name, post in (("站长", self.leader_name, self.leader_post),
+                                  ("常务副站长", self.deputy_name, self.deputy_post)):
+            if name:
+                parts.append(f"{title}：{name}" + (f"（{post}）" if post else ""))
+        return "　".join(parts)
 
 
 @dataclass(frozen=True)

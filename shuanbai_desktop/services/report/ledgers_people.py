@@ -46,17 +46,21 @@ def _households(session: Session, first: date, last: date):
 
 def _visits(session: Session, first: date, last: date):
     from ...data.models import User
-    from ...data.models.targets import Household, Visit, VisitPerson, VisitWorker
+    from ...data.models.staff import StaffMember
+    from ...data.models.targets import Household, Visit, VisitPerson, VisitStaff, VisitWorker
     from ...domain.target_labels import Risk, VisitForm
     villages, forms, risks = village_names(session), labels(VisitForm), labels(Risk)
     workers = (select(func.group_concat(User.display_name, "、")).join(VisitWorker, VisitWorker.user_id == User.id)
                .where(VisitWorker.visit_id == Visit.id).scalar_subquery())
+    roster = (select(func.group_concat(StaffMember.name, "、")).join(VisitStaff, VisitStaff.staff_id == StaffMember.id)
+              .where(VisitStaff.visit_id == Visit.id).scalar_subquery())
     seen = select(func.count()).where(VisitPerson.visit_id == Visit.id).scalar_subquery()
-    query = (select(Visit.visit_date, Household.name, Household.village_code, Visit.form, workers, seen, Visit.risk,
-                    Visit.next_due, Visit.recorded_by).join(Household, Household.id == Visit.household_id)
+    query = (select(Visit.visit_date, Household.name, Household.village_code, Visit.form, workers, roster, seen,
+                    Visit.risk, Visit.next_due, Visit.recorded_by).join(Household, Household.id == Visit.household_id)
              .where(Visit.visit_date.between(first, last)).order_by(Visit.visit_date, Visit.id))
-    for day, household, village, form, names, n, risk, next_due, by in stream(session, query):
-        yield (day, household, villages.get(village, ""), forms.get(form, form), names or "", n,
+    for day, household, village, form, names, others, n, risk, next_due, by in stream(session, query):
+        visitors = "、".join(part for part in (names, others) if part)
+        yield (day, household, villages.get(village, ""), forms.get(form, form), visitors, n,
                risks.get(risk, risk), next_due, by)
 
 

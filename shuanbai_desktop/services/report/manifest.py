@@ -6,29 +6,21 @@ with its hash and the workbook's cells carry the figures the manifest lists.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import asdict
 from pathlib import Path
 
 from ... import __version__
+from ...data.files import sha256_file
 from ...data.migrate import head_revisions
 from .layout import FORMAT_NAME, LAYOUT_VERSION, ReportFigures, json_value
 
 MANIFEST_NAME = "manifest.json"
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def file_entry(path: Path, role: str) -> dict:
-    return {"name": path.name, "role": role, "sha256": sha256_of(path), "size": path.stat().st_size}
+    return {"name": path.name, "role": role, "sha256": sha256_file(path), "size": path.stat().st_size}
 
 
 def build(figures: ReportFigures, version: int, files: list[dict], cells: dict[str, str],

@@ -30,6 +30,7 @@ from ...data.models.report import LockedMonth, ReportExport
 from ...data.month_lock import month_text
 from ...errors import UserError
 from ..permissions import Permission, require
+from ..trends import Trends, month_trends
 from . import manifest, template, versions
 from .collect import check_month, collect, run_checks
 from .layout import LAYOUT_VERSION, Check, ReportFigures
@@ -76,11 +77,14 @@ def _notes(figures: ReportFigures, version: int, checks: list[Check], reason: st
              ("符号说明", "“—”表示没有可计算的数，例如本月没有办结事项时的按时办结率。")]
     if version > 1:
         notes.insert(1, ("重新报送原因", reason))
+    if figures.station.leadership_text:
+        notes.insert(0, ("站点负责人", figures.station.leadership_text))
     return notes
 
 
 def _write_files(work: Path, name: str, figures: ReportFigures, version: int, changes, checks, tpl,
-                 reason: str, progress: Progress) -> tuple[list[dict], dict[str, str], int]:
+                 reason: str, progress: Progress,
+                 trend: Trends | None = None) -> tuple[list[dict], dict[str, str], int]:
     from ...exports.report_pdf import write_report_pdf
     from ...exports.report_xlsx import write_report
     sub, notes = subtitle(figures, version), _notes(figures, version, checks, reason)
@@ -89,7 +93,7 @@ def _write_files(work: Path, name: str, figures: ReportFigures, version: int, ch
     cells = write_report(figures, work / f"{name}.xlsx", sub, notes, version, rows)
     files = [manifest.file_entry(work / f"{name}.xlsx", "workbook")]
     progress(88, "正在写 PDF")
-    write_report_pdf(figures, work / f"{name}.pdf", sub, notes, version, rows)
+    write_report_pdf(figures, work / f"{name}.pdf", sub, notes, version, rows, trends=trend)
     files.append(manifest.file_entry(work / f"{name}.pdf", "pdf"))
     filled = 0
     if tpl is not None:
@@ -202,6 +206,7 @@ def export_month(session: Session, year: int, month: int, out_dir: Path, *,
     if previous and len(reason) < 4:
         raise UserError(f"{month_text(key)}已报送过，重新导出需要填写原因（至少 4 个字）。", field="重新报送原因")
     figures = collect(session, year, month, lambda p, t: progress(int(p * 0.7), t), today)
+    trend = month_trends(session, year, month, today)  # the PDF's last page: the 12 months up to this one
     progress(72, "正在检查记录")
     checks = run_checks(session, year, month, today)
     changes = versions.diff(json.loads(previous.figures), figures) if previous else []
@@ -214,7 +219,8 @@ def export_month(session: Session, year: int, month: int, out_dir: Path, *,
     work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=out_dir))  # owner-only (0700)
     _ACTIVE.add(work)
     try:
-        files, cells, filled = _write_files(work, name, figures, version, changes, checks, tpl, reason, progress)
+        files, cells, filled = _write_files(work, name, figures, version, changes, checks, tpl, reason, progress,
+                                            trend)
         errors = sum(c.level == "error" for c in checks)
         manifest.write(manifest.build(figures, version, files, cells, {"errors": errors,
                                       "warnings": len(checks) - errors}, figures.generated_at.isoformat()), work)

@@ -4,7 +4,7 @@ The monthly report calls ``month_figures(session, year, month)`` (see ``figures.
 Importing the package registers the 工作台 providers (``due.py``).
 """
 
-from . import due  # noqa: F401  (registers the 工作台 providers)
+from . import due, plans  # noqa: F401  (register the 工作台 providers)
 
 
 def month_figures(session, year: int, month: int):

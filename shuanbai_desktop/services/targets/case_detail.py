@@ -116,6 +116,7 @@ class CaseDetail:
     missing: tuple[str, ...]
     timeline: tuple[TimelineEntry, ...]
     window_matter_id: int | None
+    window_ticket_no: str = ""  # the 受理编号 of that window matter (窗口转介)
 
 
 def _all(session: Session, model, case_id: int, order):
@@ -145,7 +146,15 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
         goals, referrals, resources, c.resource_note, sessions, followups,
         CaseOutcome(c.outcome) if c.outcome else None, c.close_reason,
         {stage: stage_done(session, c, stage) for stage in CaseStage}, tuple(missing(session, c)),
-        _timeline(events, assessment, goals, referrals, resources, sessions, followups), c.window_matter_id)
+        _timeline(events, assessment, goals, referrals, resources, sessions, followups), c.window_matter_id,
+        _ticket_no(session, c.window_matter_id))
+
+
+def _ticket_no(session: Session, matter_id: int | None) -> str:
+    if matter_id is None:
+        return ""
+    from ...data.models.window import WindowRegistration
+    return session.scalar(select(WindowRegistration.ticket_no).where(WindowRegistration.id == matter_id)) or ""
 
 
 def _timeline(events, assessment, goals, referrals, resources, sessions, followups) -> tuple[TimelineEntry, ...]:

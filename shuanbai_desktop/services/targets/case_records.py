@@ -34,6 +34,7 @@ from ..permissions import Acting, Permission, require
 from ..records import get_or_error
 from . import access
 from .case_rules import require_reached
+from .organisations import linked_org, org_named
 
 MAX_VALUE = Decimal("10000000")
 
@@ -146,12 +147,17 @@ def save_referral(session: Session, case_id: int, data: ReferralInput, referral_
                   today: date | None = None) -> int:
     case = _case_for(session, case_id, CaseStage.RESOURCES)
     row = _of_case(session, Referral, referral_id, case_id, "转介") if referral_id else Referral(case_id=case_id)
+    referred_on = _dated(case, data.referred_on, "转介日期", today)  # every field checked before the row changes
+    to_org = clean_text(data.to_org, "转介单位", 80, required=True)
+    matter = clean_text(data.matter, "转介事项", 300, required=True)
+    status = ReferralStatus(data.status).value
+    result = clean_text(data.result, "转介结果", 300)
     row.person_id = case.person_id
-    row.referred_on = _dated(case, data.referred_on, "转介日期", today)
-    row.to_org = clean_text(data.to_org, "转介单位", 80, required=True)
-    row.matter = clean_text(data.matter, "转介事项", 300, required=True)
-    row.status = ReferralStatus(data.status).value
-    row.result = clean_text(data.result, "转介结果", 300)
+    row.referred_on = referred_on
+    row.to_org = to_org
+    row.matter = matter
+    row.status = status
+    row.result = result
     session.add(row)
     session.flush()
     return row.id
@@ -164,13 +170,19 @@ class ResourceInput:
     provider: str
     description: str
     value_yuan: str | Decimal | None = None
+    org_id: int | None = None  # a community organisation of the register that provides it (organisations.py)
 
 
 def save_resource(session: Session, case_id: int, data: ResourceInput, today: date | None = None) -> int:
     case = _case_for(session, case_id, CaseStage.RESOURCES)
+    linked_on = _dated(case, data.linked_on, "链接日期", today)
+    org = linked_org(session, data.org_id, linked_on, "资源提供方")
+    provider = data.provider if org is None or (data.provider or "").strip() else org.name
+    if org is None:  # a provider typed with the exact name of a registered organisation is that organisation
+        org = org_named(session, clean_text(provider, "资源提供方", 80), linked_on)
     row = ResourceLink(case_id=case_id, person_id=case.person_id, kind=ResourceKind(data.kind).value,
-                       linked_on=_dated(case, data.linked_on, "链接日期", today),
-                       provider=clean_text(data.provider, "资源提供方", 80, required=True),
+                       linked_on=linked_on, org_id=org.id if org is not None else None,
+                       provider=clean_text(provider, "资源提供方", 80, required=True),
                        description=clean_text(data.description, "资源内容", 300, required=True),
                        value_yuan=optional_money(data.value_yuan, "折合金额", MAX_VALUE) or Decimal("0.00"))
     session.add(row)

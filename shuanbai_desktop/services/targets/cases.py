@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...data.models import Person
+from ...data.models.plans import ServicePlan
 from ...data.models.targets import CaseEvent, CaseRecord, Visit
 from ...domain.labels import Role
-from ...domain.target_labels import CaseOutcome, CaseSource, CaseStage, CaseStatus
+from ...domain.target_labels import CaseOutcome, CaseSource, CaseStage, CaseStatus, PlanStatus
 from ...errors import UserError
 from ..fields import clean_text, date_order, past_day
 from ..permissions import Acting, Permission, require
@@ -84,6 +85,7 @@ def open_case(session: Session, data: CaseInput, today: date | None = None) -> i
         existing = session.scalar(select(CaseRecord.case_no).where(CaseRecord.window_matter_id == data.window_matter_id))
         if existing:
             raise UserError(f"这件窗口事项已转为个案 {existing}，不能重复转介。")
+        _window_matter(session, data.window_matter_id)
     case = CaseRecord(case_no=_next_number(session, opened.year), person_id=data.person_id, worker_id=data.worker_id,
                       title=title, source=CaseSource(data.source).value,
                       source_detail=clean_text(data.source_detail, "来源说明", 200),
@@ -93,16 +95,52 @@ def open_case(session: Session, data: CaseInput, today: date | None = None) -> i
     session.add(case)
     session.flush()
     _event(session, case.id, opened, "opened", f"开案（{CaseSource(data.source).label}）：{title}", acting)
+    take_over_plan(session, case)
+    if data.window_matter_id is not None and acting.user_id is not None:
+        _window_event(session, data.window_matter_id, case.case_no, acting.user_id)
     session.flush()
     return case.id
 
 
+def _window_matter(session: Session, matter_id: int):
+    """The window matter a case is opened from (窗口转介): it must exist and not be voided."""
+    from ...data.models.window import WindowRegistration
+    from ...domain.counter_labels import Status
+    reg = get_or_error(session, WindowRegistration, matter_id, "窗口登记")
+    if reg.status == Status.VOID.value:
+        raise UserError(f"受理编号 {reg.ticket_no} 已作废，不能转为个案。")
+    return reg
+
+
+def _window_event(session: Session, matter_id: int, case_no: str, actor_id: int) -> None:
+    """The matter's timeline says which case took it over (the link both ways)."""
+    from ...data.base import now
+    from ...data.models.window import WindowEvent
+    from ...domain.counter_labels import EventKind
+    session.add(WindowEvent(registration_id=matter_id, at=now().replace(microsecond=0), kind=EventKind.CASE.value,
+                            actor_id=actor_id, text=f"转为个案 {case_no}"))
+
+
+def take_over_plan(session: Session, case: CaseRecord) -> None:
+    """一人一案: a case opened for a person with a current service plan takes the plan over (plans.py):
+    the plan ends as “已转个案” the day the case opens (not before it began) and names the case."""
+    plan = session.scalar(select(ServicePlan).where(ServicePlan.person_id == case.person_id,
+                                                    ServicePlan.status == PlanStatus.ACTIVE.value))
+    if plan is None:
+        return
+    plan.status = PlanStatus.ESCALATED.value
+    plan.ended_on = max(case.opened_on, plan.start_on)
+    plan.case_id = case.id
+
+
 def open_case_from_window(session: Session, matter_id: int, person_id: int, title: str, description: str,
                           worker_id: int | None, today: date | None = None) -> int:
-    """窗口转介: a window matter becomes a case; the case keeps the matter's id."""
+    """窗口转介: a window matter becomes a case; the case keeps the matter's id, the matter's timeline
+    names the case (``window.details.get_detail`` shows it)."""
     today = today or date.today()
+    ticket = _window_matter(session, matter_id).ticket_no
     return open_case(session, CaseInput(person_id, title, CaseSource.WINDOW, description, today, worker_id,
-                                        f"窗口事项 {matter_id}", window_matter_id=matter_id), today)
+                                        f"窗口事项 {ticket}", window_matter_id=matter_id), today)
 
 
 def _case_to_change(session: Session, case_id: int) -> tuple[CaseRecord, Acting]:

@@ -14,7 +14,6 @@ from ...data.models import Person
 from ...data.models.person import PersonGroup
 from ...data.models.targets import (
     Activity,
-    CaseGoal,
     CaseRecord,
     Referral,
     ResourceLink,
@@ -23,6 +22,7 @@ from ...data.models.targets import (
     VolunteerHours,
 )
 from ...domain.target_labels import CaseStage, TargetGroup
+from .plans import covered_persons
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class TargetsFigures:
     households_with_file: int  # 建档户数：有服务对象成员的户档数
     targets_with_file: int  # 已纳入户档的服务对象人数
     file_coverage_percent: float  # 一户一档覆盖率 = 已纳入户档的服务对象 / 服务对象总数 × 100
-    persons_with_plan: int  # 有服务计划（个案中已定服务目标）的服务对象人数
+    persons_with_plan: int  # 一人一案：月末有执行中的服务计划或在案个案的服务对象人数
     plan_coverage_percent: float  # 一人一案覆盖率 = 有服务计划的服务对象 / 服务对象总数 × 100
     visit_household_times: int  # 本月入户走访户次
     visit_person_times: int  # 本月走访见到的人次
@@ -92,9 +92,9 @@ def _target_figures(session: Session, start: date, end: date) -> dict:
         Person.id.in_(select(targets.c.person_id)), Person.household_id.is_not(None)))
     households = _scalar(session, select(func.count(distinct(Person.household_id))).where(
         Person.id.in_(select(targets.c.person_id)), Person.household_id.is_not(None)))
-    planned = _scalar(session, select(func.count(distinct(CaseRecord.person_id))).join(
-        CaseGoal, CaseGoal.case_id == CaseRecord.id).where(CaseRecord.person_id.in_(select(targets.c.person_id)),
-                                                          CaseGoal.start_on <= end))
+    covered = covered_persons(end).subquery()
+    planned = _scalar(session, select(func.count()).select_from(covered).where(
+        covered.c.person_id.in_(select(targets.c.person_id))))
     out = {g.value: by_group.get(g.value, 0) for g in TargetGroup if g is not TargetGroup.OTHER}
 
     def percent(n: int) -> float:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 
 from ...data.models import Person
-from ...data.models.person import PersonGroup
+from ...data.models.person import PERSON_FTS, PERSON_NAME_GRAM, PersonGroup
 from ...domain.idcard import normalize_id_number, parse_id_number
 from ...domain.labels import PersonStatus
 from ...domain.target_labels import TargetGroup
@@ -27,6 +27,15 @@ class PersonFilter:
 
 
 def text_condition(text: str):
+    """What ``text`` matches, each class answered by an index (migration 0012_search_index), never a scan:
+
+    - a full ID number: the unique index;
+    - 3 or more digits: the end of an ID number (``id_rev``, the number reversed: one index range) or any
+      part of a phone (FTS5 trigram);
+    - latin letters: the start of the pinyin or of the initials (index ranges);
+    - a name part of 3 or more characters: FTS5 trigram; of 1 or 2 characters: ``name_gram`` (a join, see
+      ``filtered``), None here.
+    """
     query = unicodedata.normalize("NFKC", text).strip()
     if not query:
         return None
@@ -37,17 +46,40 @@ def text_condition(text: str):
         except UserError:
             return Person.id_number == digits
     if re.fullmatch(r"\d{3,}[\dX]?", digits):
-        return or_(Person.id_number.like(f"%{digits}"), Person.phone.like(f"%{digits}%"))
+        return or_(_prefix(Person.id_rev, digits[::-1]), Person.id.in_(_fts("phone", digits)))
     if query.isascii() and re.fullmatch(r"[A-Za-z ]+", query):
         return _pinyin_prefix(query.replace(" ", "").lower())
-    return Person.name.like(f"%{_escape_like(query)}%", escape="\\")
+    if len(query) < 3:
+        return None
+    return Person.id.in_(_fts("name", query))
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def name_gram(text: str) -> str | None:
+    """The 1- or 2-character name part ``text`` asks for (as stored in ``person_name_gram``: ASCII lowercased,
+    as LIKE folds case), or None when the text is another class."""
+    query = unicodedata.normalize("NFKC", text).strip()
+    if not query or len(query) > 2:
+        return None
+    if query.isascii() and re.fullmatch(r"[A-Za-z ]+", query):
+        return None
+    return "".join(ch.lower() if ch.isascii() else ch for ch in query)
+
+
+def _prefix(column, key: str):
+    return and_(column >= key, column < key[:-1] + chr(ord(key[-1]) + 1))
+
+
+def _fts(column: str, text: str):
+    """Ids whose ``column`` (name or phone) contains ``text`` (3 characters or more): an FTS5 trigram phrase."""
+    phrase = '"' + text.replace('"', '""') + '"'
+    return select(PERSON_FTS.c.rowid).where(PERSON_FTS.c.person_fts.match(f"{column} : {phrase}"))
 
 
 def filtered(query, flt: PersonFilter):
+    gram = name_gram(flt.text)
+    if gram is not None:  # one row per person and part: a join, read in display order (``name_order``)
+        query = query.join(PERSON_NAME_GRAM, PERSON_NAME_GRAM.c.person_id == Person.id).where(
+            PERSON_NAME_GRAM.c.gram == gram)
     cond = text_condition(flt.text)
     if cond is not None:
         query = query.where(cond)
@@ -65,14 +97,21 @@ def filtered(query, flt: PersonFilter):
     return query
 
 
+def name_order(flt: PersonFilter) -> tuple:
+    """The display order (name pinyin, id) as ``filtered``'s query can read it from an index in order: the
+    name part's own key when it joined ``person_name_gram`` (the same values, kept in step by the triggers)."""
+    if name_gram(flt.text) is not None:
+        return PERSON_NAME_GRAM.c.name_pinyin, PERSON_NAME_GRAM.c.person_id
+    return Person.name_pinyin, Person.id
+
+
 def _pinyin_prefix(key: str):
     """Prefix of the pinyin or the initials as index ranges (keys are stored lowercase).
 
     One letter: the initials start with the same letter as the pinyin, so one range on the
     display-order index answers it without sorting.
     """
-    upper = key[:-1] + chr(ord(key[-1]) + 1)
-    pinyin = and_(Person.name_pinyin >= key, Person.name_pinyin < upper)
+    pinyin = _prefix(Person.name_pinyin, key)
     if len(key) == 1:
         return pinyin
-    return or_(and_(Person.name_initials >= key, Person.name_initials < upper), pinyin)
+    return or_(_prefix(Person.name_initials, key), pinyin)

@@ -17,7 +17,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy.orm import Session
 
 from ...domain.target_labels import CaseStage
-from ...exports.pdf_fonts import MAIN, markup, register_fonts
+from ...exports.pdf_fonts import MAIN, draw_string, markup, register_fonts
 from .. import persons
 from .case_detail import CaseDetail, case_detail
 from .household_file import HouseholdFile, household_file
@@ -66,8 +66,8 @@ def _build(target: Path, title: str, station: str, story: list, footer: str) -> 
 
     def _page(canvas, doc):
         canvas.saveState()
+        draw_string(canvas, 15 * mm, 10 * mm, f"{station}　{footer}", 8)
         canvas.setFont(MAIN, 8)
-        canvas.drawString(15 * mm, 10 * mm, f"{station}　{footer}")
         canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"第 {doc.page} 页")
         canvas.restoreState()
 

@@ -19,6 +19,7 @@ from ...errors import UserError
 from ..fields import clean_text, optional_number, past_day
 from ..permissions import Permission, require
 from ..records import get_or_error, get_or_new, village_names
+from .organisations import linked_org
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,19 @@ class VolunteerRow:
     organisation: str
     skills: str
     hours: Decimal
+    org_id: int | None = None  # 登记在册的所属社区组织 (organisations.py)
 
 
 def save_volunteer(session: Session, name: str, phone: str = "", village_code: str | None = None,
-                   organisation: str = "", skills: str = "", volunteer_id: int | None = None) -> int:
+                   organisation: str = "", skills: str = "", volunteer_id: int | None = None,
+                   org_id: int | None = None, today: date | None = None) -> int:
+    """``org_id``: an organisation of the register; its name then fills 所属组织 when that is left empty."""
     require(session, Permission.CASE_OPEN)
     row = get_or_new(session, Volunteer, volunteer_id, "志愿者")
+    org = linked_org(session, org_id, today or date.today(), "所属组织")
+    row.org_id = org_id
+    if org is not None and not (organisation or "").strip():
+        organisation = org.name
     row.name = clean_text(name, "志愿者姓名", 40, required=True)
     row.phone = validate_phone(phone or "", field="志愿者电话")
     row.village_code = village_code
@@ -51,7 +59,7 @@ def list_volunteers(session: Session) -> list[VolunteerRow]:
                                  .group_by(VolunteerHours.volunteer_id)).all())
     villages = village_names(session)
     return [VolunteerRow(v.id, v.name, mask_phone(v.phone), villages.get(v.village_code or "", ""), v.organisation,
-                         v.skills, Decimal(str(hours.get(v.id) or 0)).quantize(Decimal("0.1")))
+                         v.skills, Decimal(str(hours.get(v.id) or 0)).quantize(Decimal("0.1")), v.org_id)
             for v in session.scalars(select(Volunteer).order_by(Volunteer.name))]
 
 
@@ -81,10 +89,13 @@ class ActivityRow:
     participants: int
     partner: str
     summary: str
+    org_id: int | None = None  # 合作的社区组织 (organisations.py)
 
 
 def save_activity(session: Session, held_on: date, kind: ActivityKind, title: str, village_code: str | None,
-                  participants: int, partner: str = "", summary: str = "", today: date | None = None) -> int:
+                  participants: int, partner: str = "", summary: str = "", today: date | None = None,
+                  org_id: int | None = None) -> int:
+    """``org_id``: the community organisation that took part; its name fills 合作方 when that is left empty."""
     acting = require(session, Permission.CASE_OPEN)
     if not 0 < int(participants) <= 100000:
         raise UserError("参加人数应为大于 0 的整数。", field="参加人数")
@@ -93,6 +104,10 @@ def save_activity(session: Session, held_on: date, kind: ActivityKind, title: st
                    participants=int(participants), partner=clean_text(partner, "合作方", 120),
                    summary=clean_text(summary, "活动简介", 2000),
                    recorded_by="" if acting.is_system else acting.username)
+    org = linked_org(session, org_id, row.held_on, "合作组织")
+    row.org_id = org_id
+    if org is not None and not row.partner:
+        row.partner = org.name
     session.add(row)
     session.flush()
     return row.id
@@ -101,7 +116,7 @@ def save_activity(session: Session, held_on: date, kind: ActivityKind, title: st
 def list_activities(session: Session, limit: int = 500) -> list[ActivityRow]:
     villages = village_names(session)
     return [ActivityRow(a.id, a.held_on, ActivityKind(a.kind), a.title, villages.get(a.village_code or "", "全镇(街)"),
-                        a.participants, a.partner, a.summary)
+                        a.participants, a.partner, a.summary, a.org_id)
             for a in session.scalars(select(Activity).order_by(Activity.held_on.desc(), Activity.id.desc()).limit(limit))]
 
 

@@ -1,7 +1,12 @@
 """入户走访: visits with workers, persons met, needs and risk; the next due date per household (R4.3).
 
 Recording, correcting and deleting a visit need ``Permission.VISIT_RECORD``; 录入人 is the session's
-user. Workers and persons met change row by row through the ORM, so each change is audited."""
+user. Workers and persons met change row by row through the ORM, so each change is audited.
+
+The visitors are any workers on the roster (人员名册), not only those who can log in: a roster worker
+with an account is stored by the account (``VisitWorker``, as the due lists and filters count), one
+without an account by the roster record (``VisitStaff``); accounts that do case work but are not on the
+roster (the administrator) stay choosable (``visitor_choices``)."""
 
 from __future__ import annotations
 
@@ -12,7 +17,11 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ...data.models import Person, User
-from ...data.models.targets import CaseRecord, Household, Visit, VisitPerson, VisitWorker
+from ...data.models.staff import StaffMember
+from ...data.models.targets import CaseRecord, Household, Visit, VisitPerson, VisitStaff, VisitWorker
+from ...domain.labels import Role
+from ...domain.permissions import allowed
+from ...domain.staff_labels import StaffStatus
 from ...domain.target_labels import Risk, VisitForm
 from ...errors import UserError
 from ..fields import clean_text, parse_day, past_day
@@ -36,6 +45,44 @@ class VisitInput:
     need_spiritual: str = ""
     need_social: str = ""
     next_due: date | None = None  # None: the default for the risk level (设置 → 走访周期)
+    staff_ids: tuple[int, ...] = ()  # visitors from the roster (人员名册); those with an account count by it
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """One choice of 走访社工: a roster worker (``staff_id``), with their account if they have one."""
+
+    name: str
+    staff_id: int | None
+    user_id: int | None
+    on_staff: bool  # on the roster and in post (False: left, or an account not on the roster)
+
+    @property
+    def key(self) -> str:
+        """A list key: "staff:<id>" for a roster worker, "user:<id>" for an account not on the roster."""
+        return f"staff:{self.staff_id}" if self.staff_id is not None else f"user:{self.user_id or 0}"
+
+
+def visitor_choices(session: Session, keep: VisitInput | None = None) -> list[Visitor]:
+    """Workers in post on the roster (any role), then accounts that do case work and are not on the roster;
+    the visitors of ``keep`` (a visit being corrected) stay in the list even if they have left since."""
+    out: list[Visitor] = []
+    linked: set[int] = set()
+    kept_users = set(keep.worker_ids) if keep else set()
+    kept_staff = set(keep.staff_ids) if keep else set()
+    for member in session.scalars(select(StaffMember).order_by(StaffMember.name_pinyin, StaffMember.id)):
+        if member.user_id is not None:
+            linked.add(member.user_id)
+        active = member.status == StaffStatus.ACTIVE.value
+        if active or member.id in kept_staff or (member.user_id is not None and member.user_id in kept_users):
+            out.append(Visitor(member.name, member.id, member.user_id, active))
+    for account in session.scalars(select(User).order_by(User.id)):
+        if account.id in linked:
+            continue
+        works = not account.disabled and allowed(Role(account.role), Permission.CASE_OPEN)
+        if works or account.id in kept_users:
+            out.append(Visitor(account.display_name, None, account.id, False))
+    return out
 
 
 @dataclass(frozen=True)
@@ -52,6 +99,7 @@ class VisitRow:
     needs: str
     findings: str
     next_due: date
+    recorded_by: str = ""  # 录入人 (user name of the account that entered it)
 
     @property
     def need_types(self) -> tuple[str, ...]:
@@ -80,11 +128,7 @@ def _validated(session: Session, data: VisitInput, today: date) -> tuple[VisitIn
     """The cleaned input and the visit's next due date (the risk level's default when not given)."""
     get_or_error(session, Household, data.household_id, "户档")
     visit_date = past_day(data.visit_date, "走访日期", today)
-    if not data.worker_ids:
-        raise UserError("请至少选择一位走访社工。", field="走访社工")
-    known = set(session.scalars(select(User.id).where(User.id.in_(data.worker_ids))))
-    if known != set(data.worker_ids):
-        raise UserError("所选走访社工的账户不存在。", field="走访社工")
+    worker_ids, staff_ids = _visitors(session, data)
     if not data.person_ids:
         raise UserError("请勾选本次见到的家庭成员（至少一位）。", field="见到的人")
     members = set(session.scalars(select(Person.id).where(Person.household_id == data.household_id)))
@@ -96,11 +140,32 @@ def _validated(session: Session, data: VisitInput, today: date) -> tuple[VisitIn
     next_due = parse_day(next_due, "下次走访日期")
     if next_due <= visit_date:
         raise UserError("下次走访日期应晚于本次走访日期。", field="下次走访日期")
-    clean = VisitInput(data.household_id, visit_date, tuple(dict.fromkeys(data.worker_ids)),
+    clean = VisitInput(data.household_id, visit_date, worker_ids,
                        tuple(dict.fromkeys(data.person_ids)), VisitForm(data.form), findings, risk,
                        clean_text(data.need_material, "物质需求", 500), clean_text(data.need_spiritual, "精神需求", 500),
-                       clean_text(data.need_social, "社会需求", 500), next_due)
+                       clean_text(data.need_social, "社会需求", 500), next_due, staff_ids)
     return clean, next_due
+
+
+def _visitors(session: Session, data: VisitInput) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(accounts, roster workers without an account): a roster worker with an account counts by the account."""
+    if not data.worker_ids and not data.staff_ids:
+        raise UserError("请至少选择一位走访社工。", field="走访社工")
+    known = set(session.scalars(select(User.id).where(User.id.in_(data.worker_ids))))
+    if known != set(data.worker_ids):
+        raise UserError("所选走访社工的账户不存在。", field="走访社工")
+    accounts = list(dict.fromkeys(data.worker_ids))
+    roster: list[int] = []
+    members = {m.id: m for m in session.scalars(select(StaffMember).where(StaffMember.id.in_(data.staff_ids)))}
+    for staff_id in dict.fromkeys(data.staff_ids):
+        member = members.get(staff_id)
+        if member is None:
+            raise UserError("所选走访社工不在人员名册中（可能已被删除）。", field="走访社工")
+        if member.user_id is None:
+            roster.append(staff_id)
+        elif member.user_id not in accounts:
+            accounts.append(member.user_id)
+    return tuple(accounts), tuple(roster)
 
 
 def save_visit(session: Session, data: VisitInput, today: date | None = None, visit_id: int | None = None) -> int:
@@ -122,9 +187,10 @@ def save_visit(session: Session, data: VisitInput, today: date | None = None, vi
         session.add(visit)
     session.flush()
     _set_links(session, VisitWorker, VisitWorker.user_id, visit.id, clean.worker_ids)
+    _set_links(session, VisitStaff, VisitStaff.staff_id, visit.id, clean.staff_ids)
     _set_links(session, VisitPerson, VisitPerson.person_id, visit.id, clean.person_ids)
     household = get_or_error(session, Household, clean.household_id, "户档")
-    if household.worker_id is None:
+    if household.worker_id is None and clean.worker_ids:
         household.worker_id = clean.worker_ids[0]
     refresh_household_due(session, household)
     return visit.id
@@ -153,7 +219,7 @@ def delete_visit(session: Session, visit_id: int) -> None:
     require(session, Permission.VISIT_RECORD)
     visit = get_or_error(session, Visit, visit_id, "走访记录")
     household = get_or_error(session, Household, visit.household_id, "户档")
-    for model in (VisitWorker, VisitPerson):
+    for model in (VisitWorker, VisitStaff, VisitPerson):
         for row in session.scalars(select(model).where(model.visit_id == visit_id)):
             session.delete(row)
     for case_record in session.scalars(select(CaseRecord).where(CaseRecord.source_visit_id == visit_id)):
@@ -200,10 +266,14 @@ def list_visits(session: Session, flt: VisitFilter, limit: int = 500) -> list[Vi
 def _rows(session: Session, visits: list[Visit]) -> list[VisitRow]:
     ids = [v.id for v in visits]
     users, villages = user_names(session), village_names(session)
+    users_by_login = {login: name for login, name in session.execute(select(User.username, User.display_name))}
     workers: dict[int, list[str]] = {}
     for vid, uid in session.execute(select(VisitWorker.visit_id, VisitWorker.user_id)
                                     .where(VisitWorker.visit_id.in_(ids))):
         workers.setdefault(vid, []).append(users.get(uid, ""))
+    for vid, name in session.execute(select(VisitStaff.visit_id, StaffMember.name).join(StaffMember)
+                                     .where(VisitStaff.visit_id.in_(ids))):
+        workers.setdefault(vid, []).append(name)
     met: dict[int, list[str]] = {}
     for vid, name in session.execute(select(VisitPerson.visit_id, Person.name).join(Person)
                                      .where(VisitPerson.visit_id.in_(ids))):
@@ -213,15 +283,21 @@ def _rows(session: Session, visits: list[Visit]) -> list[VisitRow]:
     return [VisitRow(v.id, v.household_id, households[v.household_id].name,
                      villages.get(households[v.household_id].village_code or "", ""), v.visit_date, VisitForm(v.form),
                      "、".join(workers.get(v.id, [])), "、".join(met.get(v.id, [])), Risk(v.risk), _needs_text(v),
-                     v.findings, v.next_due) for v in visits]
+                     v.findings, v.next_due, _recorder(users_by_login, v.recorded_by)) for v in visits]
+
+
+def _recorder(users_by_login: dict[str, str], login: str) -> str:
+    name = users_by_login.get(login)
+    return f"{name}（{login}）" if name and name != login else login
 
 
 def get_visit(session: Session, visit_id: int) -> tuple[VisitRow, VisitInput]:
     v = get_or_error(session, Visit, visit_id, "走访记录")
     workers = tuple(session.scalars(select(VisitWorker.user_id).where(VisitWorker.visit_id == v.id)))
     met = tuple(session.scalars(select(VisitPerson.person_id).where(VisitPerson.visit_id == v.id)))
+    roster = tuple(session.scalars(select(VisitStaff.staff_id).where(VisitStaff.visit_id == v.id)))
     data = VisitInput(v.household_id, v.visit_date, workers, met, VisitForm(v.form), v.findings, Risk(v.risk),
-                      v.need_material, v.need_spiritual, v.need_social, v.next_due)
+                      v.need_material, v.need_spiritual, v.need_social, v.next_due, roster)
     return _rows(session, [v])[0], data
 
 

@@ -63,6 +63,8 @@ class RegistrationDetail:
     void_reason: str
     urgency: Urgency | None
     timeline: tuple[TimelineEntry, ...]
+    case_id: int | None = None  # 窗口转介: the case opened from this matter
+    case_no: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -100,7 +102,7 @@ def _event_text(e: WindowEvent, names: dict[int, str]) -> str:
         return f"{how}（{e.on_date:%Y-%m-%d}），{level}{note}"
     if kind is EventKind.REOPEN:
         return f"重新办理，预计办结日期 {e.on_date:%Y-%m-%d}{note}"
-    if kind is EventKind.PRINT:
+    if kind in (EventKind.PRINT, EventKind.CASE):
         return e.text
     return f"{kind.label}{note}" if kind is not EventKind.REGISTER else e.text
 
@@ -127,4 +129,11 @@ def get_detail(session: Session, registration_id: int, today: date) -> Registrat
         names.get(reg.handler_id or 0, ""), reg.department_id, reg.department_name, reg.due_date,
         reg.due_estimated, reg.due_manual, reg.result, reg.result_date, reg.follow_up_date,
         Satisfaction(reg.satisfaction) if reg.satisfaction else None, reg.void_reason,
-        urgency_of(session, reg.status, reg.due_date, today), timeline(session, reg.id))
+        urgency_of(session, reg.status, reg.due_date, today), timeline(session, reg.id), *_case_of(session, reg.id))
+
+
+def _case_of(session: Session, registration_id: int) -> tuple[int | None, str]:
+    from ...data.models.targets import CaseRecord
+    row = session.execute(select(CaseRecord.id, CaseRecord.case_no)
+                          .where(CaseRecord.window_matter_id == registration_id)).first()
+    return (row[0], row[1]) if row else (None, "")

@@ -55,7 +55,7 @@ def _calendar_items(ctx: WorkbenchContext, today: date) -> list[DueItem]:
     text = "、".join(f"{y} 年" for y in missing)
     return [DueItem(Level.TODO, HOLIDAY_PAGE, f"请填写 {text}的节假日调休表",
                     f"本程序内置的国家法定节假日安排只到 {max(statutory_years())} 年，{text}的窗口办结日期"
-                    "目前只按周末推算。请在“设置 → 节假日调休表”中按国务院公布的安排填写。")]
+                    "目前按法定节日推算（未计调休）。请在“设置 → 节假日调休表”中按国务院公布的安排填写。")]
 
 
 @provider

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +23,8 @@ from .common import ESTIMATE_STYLE
 
 BUTTONS = (("assign", "分办(&F)…"), ("transfer", "转办(&Z)…"), ("close", "办结(&J)…"), ("follow_up", "回访(&H)…"),
            ("due", "调整日期(&T)…"), ("reopen", "重新办理(&R)…"), ("void", "作废(&V)…"),
-           ("notice", "打印告知单"), ("transfer_slip", "打印转办单"), ("save_pdf", "另存为 PDF…"))
+           ("notice", "打印告知单"), ("transfer_slip", "打印转办单"), ("save_pdf", "另存为 PDF…"),
+           ("case", "转为个案(&G)…"), ("attachments", "附件(&A)…"))
 
 
 def _status_text(d: RegistrationDetail) -> str:
@@ -40,7 +42,7 @@ def _due_text(d: RegistrationDetail) -> str:
     if d.due_manual:
         text += "，已手动调整"
     if d.due_estimated:
-        text += "，按周末和本站节假日调休表推算"
+        text += "，按法定节日推算（未计调休）"
     if d.urgency is Urgency.OVERDUE:
         text += "　已超期"
     elif d.urgency is Urgency.SOON:
@@ -53,17 +55,20 @@ class DetailPanel(QWidget):
 
     action = Signal(str)
 
-    def __init__(self, writer: bool, parent=None):
-        """``writer``: the user may register and handle matters (``Permission.WINDOW_REGISTER``)."""
+    def __init__(self, writer: bool, parent=None, case_opener: bool = False, case_reader: bool = False):
+        """``writer``: the user may register and handle matters (``Permission.WINDOW_REGISTER``);
+        ``case_opener`` may turn a matter into a case (``CASE_OPEN``), ``case_reader`` open that case."""
         super().__init__(parent)
         self._writer = writer
+        self._case_opener = case_opener
+        self._case_reader = case_reader
         self.detail: RegistrationDetail | None = None
         self.title = QLabel("请在左侧列表中选择一件事项。")
         self.title.setStyleSheet("font-size: 12pt; font-weight: bold;")
         self.values: dict[str, QLabel] = {}
         grid = QGridLayout()
         for row, key in enumerate(("居民", "代办人", "事项", "简要情况", "材料", "首问负责人", "状态", "预计办结",
-                                   "办理结果")):
+                                   "办理结果", "转介个案")):
             label = QLabel(f"{key}：")
             label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
             value = QLabel()
@@ -76,6 +81,9 @@ class DetailPanel(QWidget):
         self.timeline = QListWidget()
         self.timeline.setWordWrap(True)
         self.timeline.setMinimumHeight(110)
+        # Its size hint (about 190 px) would push the last row of buttons below a 768-pixel screen: it takes
+        # what the panel leaves, never less than 110 px.
+        self.timeline.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.buttons = {key: QPushButton(text) for key, text in BUTTONS}
         for key, button in self.buttons.items():
             if key != "save_pdf":
@@ -97,8 +105,9 @@ class DetailPanel(QWidget):
         layout.addWidget(timeline_label)
         layout.addWidget(self.timeline, 1)
         buttons = QGridLayout()
+        columns = 3  # twelve buttons in four rows: the panel's share of a 1366-pixel screen holds three abreast
         for i, button in enumerate(self.buttons.values()):
-            buttons.addWidget(button, i // 4, i % 4)
+            buttons.addWidget(button, i // columns, i % columns)
         layout.addLayout(buttons)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -122,7 +131,8 @@ class DetailPanel(QWidget):
                  "代办人": d.agent_text or "无", "事项": f"{d.matter_name}（{d.channel.label}，"
                  f"{d.registered_at:%Y-%m-%d %H:%M} 登记）", "简要情况": d.description or "（未填）",
                  "材料": self._materials(d), "首问负责人": d.first_responder, "状态": _status_text(d),
-                 "预计办结": _due_text(d), "办理结果": d.result or "（尚未办结）"}
+                 "预计办结": _due_text(d), "办理结果": d.result or "（尚未办结）",
+                 "转介个案": f"已转为个案 {d.case_no}" if d.case_id else "未转介"}
         for key, text in texts.items():
             self.values[key].setText(text)
         color = {Urgency.OVERDUE: RED, Urgency.SOON: AMBER}.get(d.urgency)
@@ -150,6 +160,13 @@ class DetailPanel(QWidget):
                  "save_pdf": writer and d is not None and d.status is not Status.VOID,
                  "transfer_slip": writer and d is not None and d.status is not Status.VOID and (
                      d.department_id is not None or d.handling is Handling.TRANSFER)}
+        state["attachments"] = d is not None
+        linked = d is not None and d.case_id is not None
+        self.buttons["case"].setText(f"查看个案 {d.case_no}" if linked and d else "转为个案(&G)…")
+        state["case"] = self._case_reader if linked else (
+            self._case_opener and d is not None and d.person_id is not None and d.status is not Status.VOID)
+        self.buttons["case"].setToolTip("" if d is None or d.person_id is not None or linked
+                                        else "匿名登记的事项不能转为个案：请先在登记中填写居民。")
         for key, button in self.buttons.items():
             button.setEnabled(state[key])
         self.save_transfer_action.setEnabled(state["transfer_slip"])

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.counter_labels import HolidayKind
+from ...domain.holiday_estimate import estimated_holidays
 from ...domain.workdays import is_statutory_year, statutory_years
 from ...errors import UserError
 from ...services.window import holidays
@@ -39,7 +40,8 @@ def _intro() -> str:
     last = max(statutory_years())
     return (f"本程序已内置 {min(statutory_years())}—{last} 年国务院公布的法定节假日和调休安排，窗口事项的办结日期"
             f"按此计算。{last + 1} 年起的安排尚未内置：在收到国务院通知后，请在这里逐日填写放假日和调休上班的"
-            "周末；未填写时只按周末推算，屏幕和告知单上会注明“推算”。")
+            "周末（填写了某年的任一天，该年即只按本表计算，请把全年填全）。未填写的年份按法定节日（元旦、春节、"
+            "清明、劳动节、端午、中秋、国庆及周末补假）推算，不计调休，窗口的屏幕上会注明“推算”。")
 
 
 class HolidaysPage(RecordListPage):
@@ -94,7 +96,8 @@ class HolidaysPage(RecordListPage):
         elif entries:
             self.year_note.setText("")
         else:
-            self.year_note.setText(f"{year} 年尚未填写，办结日期目前只按周末推算。")
+            days = "、".join(f"{d:%m-%d}{n}" for d, n in estimated_holidays(year).items())
+            self.year_note.setText(f"{year} 年尚未填写，办结日期目前按法定节日推算（不计调休）：{days}。")
         for widget in (self.day_edit, self.kind_combo, self.name_edit, self.add_button):
             widget.setEnabled(not builtin)
         self.remove_button.setEnabled(bool(entries))

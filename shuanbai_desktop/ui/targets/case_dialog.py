@@ -91,8 +91,12 @@ class ReasonDialog(QDialog):
 
 
 class CaseDialog(QDialog):
+    """``navigate_requested(key)``: 查看窗口事项 of a case opened from a window matter asks the main window
+    for ``window.matter.<id>`` (the dialog closes: it is modal over the window it would show)."""
+
     changed = Signal()
     attachmentsRequested = Signal(str, int, str)
+    navigate_requested = Signal(str)
 
     def __init__(self, ctx: AppContext, case_id: int, parent=None):
         super().__init__(parent)
@@ -116,12 +120,16 @@ class CaseDialog(QDialog):
         self.reopen_button = QPushButton("重新开案…")
         self.files_button = QPushButton("附件…")
         self.print_button, done = QPushButton("打印摘要…"), QPushButton("关闭")
+        self.matter_button = QPushButton("查看窗口事项")
+        self.matter_button.setToolTip("本个案由窗口事项转介而来：到“窗口登记 → 事项办理”查看该事项")
         for button, slot in ((self.advance_button, self.advance), (self.close_button, lambda: self._reason(True)),
                              (self.reopen_button, lambda: self._reason(False)), (self.files_button, self._files),
-                             (self.print_button, self.print_summary), (done, self.accept)):
+                             (self.print_button, self.print_summary), (self.matter_button, self.show_matter),
+                             (done, self.accept)):
             button.clicked.connect(slot)
         row = QHBoxLayout()
-        for button in (self.advance_button, self.close_button, self.reopen_button, self.files_button, self.print_button):
+        for button in (self.advance_button, self.close_button, self.reopen_button, self.files_button, self.print_button,
+                       self.matter_button):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(done)
@@ -165,6 +173,8 @@ class CaseDialog(QDialog):
         self.close_button.setEnabled(self.editable)
         self.reopen_button.setEnabled(self.may_change and r.status is CaseStatus.CLOSED)
         self.files_button.setEnabled(True)
+        self.matter_button.setVisible(detail.window_matter_id is not None)
+        self.matter_button.setText(f"查看窗口事项 {detail.window_ticket_no}".strip())
 
     def _stepper(self, detail: CaseDetail) -> str:
         parts = []
@@ -205,6 +215,14 @@ class CaseDialog(QDialog):
     def _reason_given(self) -> None:
         self.refresh()
         self.changed.emit()
+
+    def show_matter(self) -> None:
+        """窗口转介: the matter this case came from, in 窗口登记 → 事项办理."""
+        matter = self.detail.window_matter_id
+        if matter is None:
+            return
+        self.accept()
+        self.navigate_requested.emit(f"window.matter.{matter}")
 
     def _files(self) -> None:
         self.attachmentsRequested.emit("case_record", self.case_id, f"个案 {self.detail.row.case_no} 的附件")

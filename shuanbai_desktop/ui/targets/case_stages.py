@@ -30,7 +30,7 @@ from ...services.targets import cases
 from ...services.targets.case_detail import CaseDetail
 from ...services.targets.cases import CaseInput
 from ..table_model import Column
-from ..widgets import date_edit, date_value, day_text, fill_enum, select_data
+from ..widgets import date_edit, date_value, day_text, fill_enum, select_data, selected_row
 from .case_stage_base import RecordsStage, Stage, Writer, text_box
 
 
@@ -135,18 +135,33 @@ ENTRY = (Column("日期", lambda e: day_text(e[0])), Column("类别", lambda e: 
 
 
 class ResourcesStage(RecordsStage):
-    """协调资源: referrals and linked resources, or a note that none is needed."""
+    """协调资源: referrals and linked resources, or a note that none is needed. A referral of the list is
+    changed in the same form (修改…, or Enter / double-click on it): it fills the form, 添加 becomes 保存修改."""
 
     button_text = "添加"
     columns = ENTRY
 
     def __init__(self, write: Writer, parent=None):
         super().__init__(write, parent)
+        self.editing: int | None = None  # the referral being changed in the form
+        self.edit_button = QPushButton("修改…")
+        self.edit_button.setToolTip("修改选中的转介（状态、结果等）；也可在列表中双击或按回车")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.cancel_button = QPushButton("取消修改")
+        self.cancel_button.clicked.connect(self.cancel_edit)
+        self.editing_label = QLabel()
+        list_row = QHBoxLayout()
+        list_row.addWidget(self.edit_button)
+        list_row.addWidget(self.cancel_button)
+        list_row.addWidget(self.editing_label, 1)
+        self.layout_.addLayout(list_row)
+        self.table.activated.connect(self.edit_selected)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.kind = QComboBox()
         self.kind.addItem("转介", "referral")
         fill_enum(self.kind, ResourceKind)
         self.day = date_edit()
-        self.counterpart = QLineEdit(placeholderText="转介单位，或资源提供方（如：县慈善会）")
+        self.counterpart = QLineEdit(placeholderText="转介单位，或资源提供方（如：县慈善会；写登记在册的社区组织全称即计入该组织）")
         self.content = QLineEdit(placeholderText="转介事项，或资源内容（如：大米两袋、助学金）")
         self.status = fill_enum(QComboBox(), ReferralStatus)
         self.value = QLineEdit(placeholderText="折合金额（元），转介可不填")
@@ -155,6 +170,7 @@ class ResourcesStage(RecordsStage):
         extra.addWidget(self.status)
         extra.addWidget(QLabel("金额："))
         extra.addWidget(self.value, 1)
+        self.result = QLineEdit(placeholderText="转介的结果（对方是否受理、办得怎样），可在修改时补写")
         self.note = QLineEdit(placeholderText="本案确实不需要外部资源时，写明原因后点“保存说明”")
         self.note_button = QPushButton("保存说明")
         self.note_button.clicked.connect(self.save_note)
@@ -162,39 +178,110 @@ class ResourcesStage(RecordsStage):
         notes.addWidget(self.note, 1)
         notes.addWidget(self.note_button)
         for label, w in (("类别：", self.kind), ("日期：", self.day), ("对方：", self.counterpart),
-                         ("内容：", self.content), ("", extra), ("无需资源：", notes)):
+                         ("内容：", self.content), ("", extra), ("转介结果：", self.result), ("无需资源：", notes)):
             self.form.addRow(label, w)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.finish({"转介日期": self.day, "链接日期": self.day, "转介单位": self.counterpart,
                      "资源提供方": self.counterpart, "转介事项": self.content, "资源内容": self.content,
-                     "折合金额": self.value, "无需外部资源的说明": self.note})
+                     "折合金额": self.value, "转介结果": self.result, "无需外部资源的说明": self.note})
+        self._editable = False
         self._kind_changed()
+        self._show_mode()
 
     def _kind_changed(self, *_args) -> None:
         referral = self.kind.currentData() == "referral"
         self.status.setEnabled(referral)
+        self.result.setEnabled(referral)
         self.value.setEnabled(not referral)
 
     def set_editable(self, on: bool) -> None:
         super().set_editable(on)
+        self._editable = on
         for w in (self.status, self.value, self.note, self.note_button):
             w.setEnabled(on)
         if on:
             self._kind_changed()
+        elif self.editing is not None:
+            self.cancel_edit()
+        self._show_mode()
 
     def rows(self, detail: CaseDetail):
-        rows = [(r.referred_on, "转介", r.to_org, r.matter, r.status.label) for r in detail.referrals]
-        rows += [(r.linked_on, r.kind.label, r.provider, r.description, f"{r.value_yuan:.2f} 元") for r in detail.resources]
+        rows: list[tuple[date, str, str, str, str, int | None]]
+        rows = [(r.referred_on, "转介", r.to_org, r.matter, r.status.label + (f"：{r.result}" if r.result else ""),
+                 r.id) for r in detail.referrals]
+        rows += [(r.linked_on, r.kind.label, r.provider, r.description, f"{r.value_yuan:.2f} 元", None)
+                 for r in detail.resources]
         if detail.resource_note and not rows:
             self.note.setText(detail.resource_note)
         return sorted(rows, key=lambda r: r[0])
 
+    def show_detail(self, detail: CaseDetail) -> None:
+        super().show_detail(detail)
+        if self.editing is not None and self._referral(self.editing) is None:
+            self.cancel_edit()  # deleted or moved meanwhile
+        self._show_mode()
+
+    def _referral(self, referral_id: int):
+        return next((r for r in self.detail.referrals if r.id == referral_id), None) if self.detail else None
+
+    def _selected_referral(self):
+        chosen = selected_row(self.table)
+        if chosen is None:
+            return None
+        referral_id = self.model.row(chosen)[5]
+        return self._referral(referral_id) if referral_id is not None else None
+
+    def _selection_changed(self, *_args) -> None:
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        editing = self.editing is not None
+        self.edit_button.setEnabled(self._editable and self._selected_referral() is not None)
+        self.cancel_button.setVisible(editing)
+        self.kind.setEnabled(self._editable and not editing)
+        self.note.setEnabled(self._editable and not editing)
+        self.note_button.setEnabled(self._editable and not editing)
+        self.button.setText("保存修改" if editing else self.button_text)
+        referral = self._referral(self.editing) if self.editing is not None else None
+        self.editing_label.setText(f"正在修改：{referral.referred_on:%Y-%m-%d} 转介至{referral.to_org}（{referral.matter}）"
+                                   if referral else "")
+
+    def edit_selected(self, *_args) -> None:
+        """Fill the form with the chosen referral; 保存修改 writes it back (same rules as adding)."""
+        referral = self._selected_referral()
+        if referral is None or not self._editable:
+            return
+        self.errors.clear()
+        self.editing = referral.id
+        select_data(self.kind, "referral")
+        self.day.setDate(referral.referred_on)
+        self.counterpart.setText(referral.to_org)
+        self.content.setText(referral.matter)
+        select_data(self.status, referral.status.value)
+        self.result.setText(referral.result)
+        self.value.clear()
+        self._show_mode()
+        self.counterpart.setFocus()
+
+    def cancel_edit(self) -> None:
+        self.editing = None
+        for w in (self.counterpart, self.content, self.result, self.value):
+            w.clear()
+        select_data(self.status, ReferralStatus.SENT.value)
+        self.errors.clear()
+        self._show_mode()
+
+    def after_save(self) -> None:
+        super().after_save()
+        self.cancel_edit()
+
     def action(self):
         cid, day = self.detail.row.id, date_value(self.day)
-        if self.kind.currentData() == "referral":
+        if self.editing is not None or self.kind.currentData() == "referral":
             data = rec.ReferralInput(day, self.counterpart.text(), self.content.text(),
-                                     ReferralStatus(self.status.currentData()))
-            return lambda s: rec.save_referral(s, cid, data)
+                                     ReferralStatus(self.status.currentData()), self.result.text())
+            referral_id = self.editing
+            return lambda s: rec.save_referral(s, cid, data, referral_id)
         res = rec.ResourceInput(day, ResourceKind(self.kind.currentData()), self.counterpart.text(),
                                 self.content.text(), self.value.text())
         return lambda s: rec.save_resource(s, cid, res)

@@ -20,12 +20,23 @@ from PySide6.QtWidgets import (
 from ...domain.target_labels import ActivityKind
 from ...errors import UserError
 from ...services.permissions import Permission
-from ...services.targets import resources
+from ...services.targets import organisations, resources
 from ..context import AppContext
 from ..forms import FormErrors, run_write
 from ..persons.common import village_combo
 from ..table_model import Column, RowsTableModel
-from ..widgets import date_edit, date_value, day_text, fill_enum, fit_columns, make_table, selected_row
+from ..widgets import (
+    date_edit,
+    date_value,
+    day_text,
+    fill_combo,
+    fill_enum,
+    fit_columns,
+    make_table,
+    select_data,
+    selected_row,
+)
+from .organisations_page import OrganisationsPage
 
 LEDGER = (Column("日期", lambda r: day_text(r.day)), Column("类别", lambda r: r.kind), Column("服务对象", lambda r: r.person_name),
           Column("个案号", lambda r: r.case_no), Column("对方", lambda r: r.counterpart),
@@ -66,6 +77,9 @@ class ResourcesPage(QWidget):
         self.tabs.addTab(self.ledger_table, "转介与资源台账")
         self.tabs.addTab(self._volunteers_page(editable), "志愿者")
         self.tabs.addTab(self._activities_page(editable), "小组与社区活动")
+        self.orgs_page = OrganisationsPage(ctx)
+        self.orgs_page.changed.connect(self.refresh)
+        self.tabs.addTab(self.orgs_page, "社区组织")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("转介和链接资源在个案的“协调资源”步骤中登记，这里汇总全站台账。"))
         layout.addWidget(self.tabs, 1)
@@ -75,6 +89,7 @@ class ResourcesPage(QWidget):
         self.v_phone = QLineEdit()
         self.v_org = QLineEdit()
         self.v_village = village_combo(self._ctx)
+        self.v_org_choice = QComboBox()  # 登记在册的社区组织 (R4.5); the text field stays for others
         self.h_day = date_edit()
         self.h_hours = QLineEdit(placeholderText="小时，如 2.5")
         self.h_content = QLineEdit()
@@ -85,9 +100,12 @@ class ResourcesPage(QWidget):
         self.h_add.clicked.connect(self.add_hours)
         form = QFormLayout()
         person = QHBoxLayout()
-        for label, w in (("姓名", self.v_name), ("电话", self.v_phone), ("组织", self.v_org)):
-            person.addWidget(QLabel(label))
+        for label, w in (("姓名", self.v_name), ("电话", self.v_phone), ("组织", self.v_org_choice),
+                         ("", self.v_org)):
+            if label:
+                person.addWidget(QLabel(label))
             person.addWidget(w)
+        self.v_org.setPlaceholderText("未登记的组织名称")
         person.addWidget(self.v_village)
         person.addWidget(self.v_add)
         hours = QHBoxLayout()
@@ -99,7 +117,7 @@ class ResourcesPage(QWidget):
         self.v_error = QLabel()
         self.v_errors = FormErrors(self.v_error, {"志愿者姓名": self.v_name, "志愿者电话": self.v_phone,
                                                   "服务时数": self.h_hours, "服务内容": self.h_content,
-                                                  "服务日期": self.h_day})
+                                                  "服务日期": self.h_day, "所属组织": self.v_org_choice})
         for w in (self.v_add, self.h_add):
             w.setEnabled(editable)
         return _form_page(self.volunteer_table, form, self.v_error, self.h_add)
@@ -108,7 +126,8 @@ class ResourcesPage(QWidget):
         self.a_day = date_edit(not_after_today=True)
         self.a_kind = fill_enum(QComboBox(), ActivityKind)
         self.a_title = QLineEdit()
-        self.a_partner = QLineEdit(placeholderText="合作的社会组织、慈善资源")
+        self.a_partner = QLineEdit(placeholderText="其他合作方（未登记的组织、慈善资源）")
+        self.a_org = QComboBox()  # 合作的社区组织 (登记在册)
         self.a_village = village_combo(self._ctx, "全镇(街)")
         self.a_count = QSpinBox()
         self.a_count.setRange(0, 100000)
@@ -121,10 +140,14 @@ class ResourcesPage(QWidget):
             row.addWidget(w)
         form.addRow("时间地点：", row)
         form.addRow("活动名称：", self.a_title)
-        form.addRow("合作方：", self.a_partner)
+        partner = QHBoxLayout()
+        partner.addWidget(self.a_org)
+        partner.addWidget(self.a_partner, 1)
+        form.addRow("合作方：", partner)
         self.a_error = QLabel()
         self.a_errors = FormErrors(self.a_error, {"活动名称": self.a_title, "参加人数": self.a_count,
-                                                  "活动日期": self.a_day, "合作方": self.a_partner})
+                                                  "活动日期": self.a_day, "合作方": self.a_partner,
+                                                  "合作组织": self.a_org})
         return _form_page(self.activity_table, form, self.a_error, self.a_add)
 
     def refresh(self) -> None:
@@ -132,6 +155,12 @@ class ResourcesPage(QWidget):
             self.ledger_model.set_rows(resources.ledger(s))
             self.volunteer_model.set_rows(resources.list_volunteers(s))
             self.activity_model.set_rows(resources.list_activities(s))
+            choices = [(o.id, o.name) for o in organisations.org_choices(s)]
+        for combo in (self.v_org_choice, self.a_org):
+            chosen = combo.currentData()
+            fill_combo(combo, choices, "（不属于登记的组织）")
+            select_data(combo, chosen)
+        self.orgs_page.refresh()
         for table in (self.ledger_table, self.volunteer_table, self.activity_table):
             fit_columns(table, 260)
 
@@ -144,7 +173,8 @@ class ResourcesPage(QWidget):
 
     def add_volunteer(self) -> None:
         if self._write(self.v_errors, lambda s: resources.save_volunteer(
-                s, self.v_name.text(), self.v_phone.text(), self.v_village.currentData(), self.v_org.text())):
+                s, self.v_name.text(), self.v_phone.text(), self.v_village.currentData(), self.v_org.text(),
+                org_id=self.v_org_choice.currentData())):
             for w in (self.v_name, self.v_phone, self.v_org):
                 w.clear()
 
@@ -162,5 +192,6 @@ class ResourcesPage(QWidget):
     def add_activity(self) -> None:
         if self._write(self.a_errors, lambda s: resources.save_activity(
                 s, date_value(self.a_day), ActivityKind(self.a_kind.currentData()), self.a_title.text(),
-                self.a_village.currentData(), self.a_count.value(), self.a_partner.text())):
+                self.a_village.currentData(), self.a_count.value(), self.a_partner.text(),
+                org_id=self.a_org.currentData())):
             self.a_title.clear()

@@ -1,11 +1,13 @@
-"""服务对象与个案 (R4): 居民与服务对象 · 一户一档 · 入户走访 · 个案 · 资源与志愿.
+"""服务对象与个案 (R4): 居民与服务对象 · 一户一档 · 入户走访 · 服务计划 · 个案 · 资源与志愿.
 
 Pages keyed like the navigation: ``targets.persons``, ``targets.households``, ``targets.visits``,
-``targets.cases``, ``targets.resources``. Dialogs are opened non-modally (``open()``) and kept
+``targets.plans`` (一人一案, shown to roles that may read cases), ``targets.cases``, ``targets.resources``. Dialogs are opened non-modally (``open()``) and kept
 in ``self.dialog`` so that tests and the idle lock can reach them.
 """
 
 from __future__ import annotations
+
+from PySide6.QtCore import Signal
 
 from ...domain.target_labels import CaseSource
 from ...services import persons
@@ -15,30 +17,38 @@ from ..attachments_dialog import AttachmentsDialog
 from ..context import AppContext
 from ..persons.list_page import PersonsPage
 from ..tabbed_area import TabbedArea
+from ..widgets import checked_keys
 from .case_dialog import CaseDialog
 from .case_open_dialog import CaseOpenDialog
 from .cases_page import CasesPage
 from .household_dialog import HouseholdDialog
 from .household_file_dialog import HouseholdFileDialog
 from .households_page import HouseholdsPage
+from .plans_page import PlansPage
 from .resources_page import ResourcesPage
 from .visit_dialog import VisitDialog
 from .visits_page import VisitsPage
 
 
 class TargetsView(TabbedArea):
+    navigate_requested = Signal(str)  # a case's 查看窗口事项 → "window.matter.<id>" (the main window wires it)
+
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__([("targets.persons", "居民与服务对象", PersonsPage(ctx)),
-                          ("targets.households", "一户一档", HouseholdsPage(ctx)),
-                          ("targets.visits", "入户走访", VisitsPage(ctx)),
-                          ("targets.cases", "个案", CasesPage(ctx)),
-                          ("targets.resources", "资源与志愿", ResourcesPage(ctx))], parent, margin=8)
+        pages = [("targets.persons", "居民与服务对象", PersonsPage(ctx)),
+                 ("targets.households", "一户一档", HouseholdsPage(ctx)),
+                 ("targets.visits", "入户走访", VisitsPage(ctx))]
+        if ctx.can(Permission.CASE_READ):  # a plan's needs are as private as a case's
+            pages.append(("targets.plans", "服务计划", PlansPage(ctx)))
+        pages += [("targets.cases", "个案", CasesPage(ctx)),
+                  ("targets.resources", "资源与志愿", ResourcesPage(ctx))]
+        super().__init__(pages, parent, margin=8)
         self._ctx = ctx
         self.persons_page = self.pages["targets.persons"]
         self.households_page = self.pages["targets.households"]
         self.visits_page = self.pages["targets.visits"]
         self.cases_page = self.pages["targets.cases"]
         self.resources_page = self.pages["targets.resources"]
+        self.plans_page: PlansPage | None = self.pages.get("targets.plans")
         self.dialog = None
         self.dialogs: list = []
         self._wire()
@@ -53,6 +63,8 @@ class TargetsView(TabbedArea):
         self.visits_page.visitRequested.connect(self.new_visit)
         self.visits_page.editRequested.connect(lambda vid: self.new_visit(None, vid))
         self.cases_page.openRequested.connect(self.open_case)
+        if self.plans_page is not None:
+            self.plans_page.caseOpened.connect(self._plan_escalated)
         self.cases_page.newRequested.connect(lambda: self.new_case(None))
 
     def _show(self, dialog, done=None):
@@ -87,14 +99,18 @@ class TargetsView(TabbedArea):
         view.attachmentsRequested.connect(lambda *a: self.attachments(*a, refresh=view))
         self._show(view, self.refresh)
 
+    def _refresh_with(self, other) -> None:
+        """This area's pages, and ``other`` (the open 户档) when a dialog was opened from it."""
+        self.refresh()
+        if other is not None:
+            other.refresh()
+
     def edit_household(self, household_id: int | None, first_person: int | None = None, refresh=None) -> None:
         dialog = HouseholdDialog(self._ctx, household_id, first_person, refresh or self)
 
         def done():
-            self.refresh()
-            if refresh is not None:
-                refresh.refresh()
-            elif household_id is None and dialog.household_id:
+            self._refresh_with(refresh)
+            if refresh is None and household_id is None and dialog.household_id:
                 self.open_household(dialog.household_id)
         self._show(dialog, done)
 
@@ -102,16 +118,13 @@ class TargetsView(TabbedArea):
         dialog = VisitDialog(self._ctx, household_id, visit_id, refresh or self)
 
         def done():
-            self.refresh()
-            if refresh is not None:
-                refresh.refresh()
+            self._refresh_with(refresh)
             if dialog.wants_case:
                 self._case_from_visit(dialog)
         self._show(dialog, done)
 
     def _case_from_visit(self, visit: VisitDialog) -> None:
-        from .visit_dialog import checked_ids
-        met = checked_ids(visit.met_list)
+        met = checked_keys(visit.met_list)
         needs = "；".join(f"{k}需求：{visit.needs.text(key)}" for k, key in (("物质", "material"), ("精神", "spiritual"),
                                                                           ("社会", "social")) if visit.needs.text(key))
         text = visit.findings.toPlainText().strip() + (f"\n{needs}" if needs else "")
@@ -126,12 +139,17 @@ class TargetsView(TabbedArea):
             self.open_case(dialog.case_id)
         self._show(dialog, done)
 
+    def _plan_escalated(self, case_id: int) -> None:
+        self.cases_page.refresh()
+        self.open_case(case_id)
+
     def open_case(self, case_id: int) -> None:
         if not self._ctx.can(Permission.CASE_READ):
             return
         dialog = CaseDialog(self._ctx, case_id, self)
         dialog.changed.connect(self.refresh)
         dialog.attachmentsRequested.connect(lambda *a: self.attachments(*a, parent=dialog))
+        dialog.navigate_requested.connect(self.navigate_requested)
         self._show(dialog)
 
     def attachments(self, owner_type: str, owner_id: int, title: str, refresh=None, parent=None) -> None:

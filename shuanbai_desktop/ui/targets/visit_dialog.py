@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -28,33 +26,23 @@ from ...services.targets.visits import VisitInput
 from ..context import AppContext
 from ..forms import FormErrors
 from ..persons.picker import PersonPicker
-from ..widgets import NOTE_STYLE, date_edit, date_value, dialog_buttons, fill_enum, select_data
-from .widgets import workers
-
-ID_ROLE = 256
+from ..widgets import (
+    NOTE_STYLE,
+    checked_keys,
+    date_edit,
+    date_value,
+    dialog_buttons,
+    fill_checklist,
+    fill_enum,
+    select_data,
+)
 
 
 def _checklist(items: list[tuple[int, str]], checked: set[int]) -> QListWidget:
     widget = QListWidget()
     widget.setMaximumHeight(88)
-    for key, text in items:
-        item = QListWidgetItem(text)
-        item.setData(ID_ROLE, key)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if key in checked else Qt.CheckState.Unchecked)
-        widget.addItem(item)
+    fill_checklist(widget, items, checked)
     return widget
-
-
-def checked_ids(widget: QListWidget) -> tuple[int, ...]:
-    return tuple(widget.item(i).data(ID_ROLE) for i in range(widget.count())
-                 if widget.item(i).checkState() == Qt.CheckState.Checked)
-
-
-def set_checked(widget: QListWidget, ids) -> None:
-    for i in range(widget.count()):
-        item = widget.item(i)
-        item.setCheckState(Qt.CheckState.Checked if item.data(ID_ROLE) in set(ids) else Qt.CheckState.Unchecked)
 
 
 class NeedsBox(QWidget):
@@ -117,8 +105,11 @@ class VisitDialog(QDialog):
         self.household_label.setWordWrap(True)
         self.date_edit = date_edit(not_after_today=True)
         self.form_combo = fill_enum(QComboBox(), VisitForm)
-        me = self._ctx.user.id
-        self.workers_list = _checklist(workers(self._ctx), {me})
+        self.workers_list = _checklist([], set())
+        self.workers_list.setMaximumHeight(110)
+        self.recorder_label = QLabel()
+        self.recorder_label.setStyleSheet(NOTE_STYLE)
+        self._fill_visitors(None)
         self.met_list = _checklist([], set())
         self.findings = QPlainTextEdit()
         self.findings.setPlaceholderText("本次走访看到、了解到的情况")
@@ -135,7 +126,7 @@ class VisitDialog(QDialog):
         self.due_edit.dateChanged.connect(self._due_changed)
         form = QFormLayout()
         for label, widget in (("户档：", self.household_label), ("走访日期：", self.date_edit),
-                              ("走访形式：", self.form_combo), ("走访社工：", self.workers_list),
+                              ("走访形式：", self.form_combo), ("走访社工：", self.workers_list), ("", self.recorder_label),
                               ("见到的人：", self.met_list), ("走访情况：", self.findings), ("发现需求：", self.needs),
                               ("风险等级：", self.risk_combo), ("下次走访：", self.due_edit), ("", self.due_hint)):
             form.addRow(label, widget)
@@ -175,22 +166,36 @@ class VisitDialog(QDialog):
         members = [(m.person_id, f"{m.name}（{m.relation.label}）") for m in info.members]
         self._fill_members(members, met if met is not None else {m.person_id for m in info.members})
 
+    def _fill_visitors(self, keep: VisitInput | None, recorded_by: str = "") -> None:
+        """Workers on the roster (in post) and accounts not on it; a new visit ticks the logged-in user."""
+        with self._ctx.session() as s:
+            self._visitors = visits.visitor_choices(s, keep)
+        if keep is None:
+            me = self._ctx.user.id
+            checked = {v.key for v in self._visitors if v.user_id == me}
+            recorder = self._ctx.user.display_name
+        else:
+            checked = {v.key for v in self._visitors
+                       if (v.user_id is not None and v.user_id in keep.worker_ids)
+                       or (v.staff_id is not None and v.staff_id in keep.staff_ids)}
+            recorder = recorded_by or "（未记录）"
+        items = []
+        for v in self._visitors:
+            suffix = "" if v.on_staff or v.staff_id is None else "（已离职）"
+            items.append((v.key, v.name + suffix))
+        fill_checklist(self.workers_list, items, checked)
+        self.recorder_label.setText(f"录入人：{recorder}。走访社工可选人员名册中的任何在岗人员，不限于有登录账户的。")
+
     def _fill_members(self, members, checked) -> None:
-        self.met_list.clear()
-        for key, text in members:
-            item = QListWidgetItem(text)
-            item.setData(ID_ROLE, key)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if key in checked else Qt.CheckState.Unchecked)
-            self.met_list.addItem(item)
+        fill_checklist(self.met_list, members, checked)
 
     def _load(self, visit_id: int) -> None:
         with self._ctx.session() as s:
-            _, data = visits.get_visit(s, visit_id)
+            row, data = visits.get_visit(s, visit_id)
         self._set_household(data.household_id, set(data.person_ids))
         self.date_edit.setDate(data.visit_date)
         select_data(self.form_combo, data.form.value)
-        set_checked(self.workers_list, data.worker_ids)
+        self._fill_visitors(data, row.recorded_by)
         self.findings.setPlainText(data.findings)
         for key in ("material", "spiritual", "social"):
             self.needs.set(key, getattr(data, f"need_{key}"))
@@ -213,11 +218,14 @@ class VisitDialog(QDialog):
         self._due_edited = True
 
     def input(self, household_id: int) -> VisitInput:
-        return VisitInput(household_id, date_value(self.date_edit), checked_ids(self.workers_list),
-                          checked_ids(self.met_list), VisitForm(self.form_combo.currentData()),
+        keys = [str(key).split(":") for key in checked_keys(self.workers_list)]
+        users = tuple(int(number) for kind, number in keys if kind == "user")
+        roster = tuple(int(number) for kind, number in keys if kind == "staff")
+        return VisitInput(household_id, date_value(self.date_edit), users,
+                          checked_keys(self.met_list), VisitForm(self.form_combo.currentData()),
                           self.findings.toPlainText(), Risk(self.risk_combo.currentData()),
                           self.needs.text("material"), self.needs.text("spiritual"), self.needs.text("social"),
-                          date_value(self.due_edit))
+                          date_value(self.due_edit), roster)
 
     def save(self) -> None:
         self.errors.clear()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from importlib import import_module, util
 from types import ModuleType
 
-BUILDERS = ("basic", "staff", "targets", "window", "assets", "archives")
+BUILDERS = ("basic", "staff", "targets", "orgs", "window", "assets", "archives")
 SERVICES = "shuanbai_desktop.services"
 
 

@@ -39,7 +39,7 @@ def _file_rows(f) -> tuple[Row, ...]:
         Row("targets.file_coverage_percent", "一户一档覆盖率", f.file_coverage_percent, "%",
             "已纳入户档的服务对象 ÷ 服务对象总数 × 100（R1.5）", "rate:targets.with_file/targets.total"),
         Row("targets.with_plan", "有服务计划的服务对象（一人一案）", f.persons_with_plan, "人",
-            "个案中已定服务目标的服务对象", "end"),
+            "服务对象中月末有执行中的服务计划或在案个案的人数", "end"),
         Row("targets.plan_coverage_percent", "一人一案覆盖率", f.plan_coverage_percent, "%",
             "有服务计划的服务对象 ÷ 服务对象总数 × 100", "rate:targets.with_plan/targets.total"),
     )

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from ....data.models import Person
 from ....data.models.person import PersonGroup
-from ....data.models.targets import CaseRecord, Household, Visit, VisitPerson, VisitWorker
+from ....data.models.targets import CaseRecord, Household, Visit, VisitPerson, VisitStaff, VisitWorker
 from ..layout import Check
 from .common import check_from_query, day, month_bounds
 
@@ -17,7 +17,8 @@ def _visit_checks(session: Session, first, last) -> list[Check]:
             .where(Visit.visit_date.between(first, last)).order_by(Visit.visit_date, Visit.id))
     text = lambda d, name: f"{day(d)} 走访 {name}"  # noqa: E731
     return (check_from_query(
-                session, base.where(~exists().where(VisitWorker.visit_id == Visit.id)),
+                session, base.where(~exists().where(VisitWorker.visit_id == Visit.id),
+                                   ~exists().where(VisitStaff.visit_id == Visit.id)),
                 key="targets.visit_no_worker", sheet="services", level="error", title="{n} 条走访记录没有填写走访社工",
                 hint="打开走访记录，选上参加走访的社工。", table="visit", area="targets.visits", text=text)
             + check_from_query(
