@@ -6,14 +6,20 @@ from sqlalchemy import create_engine
 
 from shuanbai_desktop.data import models  # noqa: F401  (registers every table)
 from shuanbai_desktop.data.base import Base
+from shuanbai_desktop.data.models.person import is_search_index_table
 
 config = context.config
 target_metadata = Base.metadata
 
 
+def include_name(name, type_, parent_names) -> bool:
+    """Autogenerate leaves the person search index (FTS5 and its shadow tables, 0012_search_index) alone."""
+    return not (type_ == "table" and is_search_index_table(name or ""))
+
+
 def _configure_and_run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      transactional_ddl=True, compare_type=True)
+                      transactional_ddl=True, compare_type=True, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 

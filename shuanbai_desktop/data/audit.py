@@ -184,9 +184,16 @@ def _db_path(session: Session) -> Path | None:
 
 def _write(session: Session, rows: list[dict]) -> None:
     conn = session.connection()
-    last = conn.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
-    next_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    key, created, notes = _writing_key(session, conn, next_id)
+    pending = session.info.get(PENDING_HEAD)
+    if pending is not None:
+        # An earlier flush of this transaction wrote entries: it holds the write lock, so the chain's end
+        # and key are still what it left (saves two queries and reading the key file per flush).
+        next_id, prev = pending["last_id"] + 1, pending["hash"]
+        key, created, notes = pending["key"], False, []
+    else:
+        last = conn.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+        next_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        key, created, notes = _writing_key(session, conn, next_id)
     rows = notes + rows
     first_id = next_id
     for row in rows:
@@ -194,7 +201,6 @@ def _write(session: Session, rows: list[dict]) -> None:
         row["hash"] = prev = _entry_hash(prev, row, key.key)
         next_id += 1
     conn.execute(insert(AuditEntry), rows)
-    pending = session.info.get(PENDING_HEAD)
     if pending is not None:  # an earlier flush of this transaction wrote entries too
         first_id, created = pending["first_id"], pending["created"] or created
     session.info[PENDING_HEAD] = {"key": key, "created": created, "first_id": first_id,

@@ -1,20 +1,29 @@
-"""A database handle: its path, engine and session factory, one session per user action."""
+"""A database handle: its path, engine and session factory, one session per user action.
+
+The engine (and with it SQLAlchemy, the models and the audit trail) is made when it is first needed,
+so that the GUI's first window does not wait for them (docs/decisions.md, “Start-up”). A handle whose
+integrity check still runs in the background (``hold_until_checked``) begins no session before that
+check has passed: every session may write, so none starts on a file not yet known to be intact.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from ..errors import DiskFull, is_disk_full
-from . import audit
-from .engine import make_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from . import audit
+    from .migrate import IntegrityCheck
 
 
 @dataclass
@@ -24,13 +33,63 @@ class Database:
     # The user every session acts for when no actor is passed: the command line sets it after its
     # log-in (and the tests' station fixtures to their administrator). The GUI passes its actor.
     acting_for: audit.Actor | None = None
-    engine: Engine = field(init=False)
-    _factory: sessionmaker = field(init=False)
+    _engine: Engine | None = field(default=None, init=False, repr=False)
+    _factory: sessionmaker | None = field(default=None, init=False, repr=False)
+    _made: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _check: IntegrityCheck | None = field(default=None, init=False, repr=False)
+    _after_check: list[Callable[[], object]] = field(default_factory=list, init=False, repr=False)
+    _checking: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.engine = make_engine(self.path, readonly=self.readonly)
-        self._factory = sessionmaker(self.engine, expire_on_commit=False)
-        audit.install(self._factory)
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._make_engine()
+        assert self._engine is not None
+        return self._engine
+
+    def _make_engine(self) -> None:
+        from sqlalchemy.orm import sessionmaker
+
+        from . import audit
+        from .engine import make_engine
+        with self._made:
+            if self._engine is None:
+                engine = make_engine(self.path, readonly=self.readonly)
+                self._factory = sessionmaker(engine, expire_on_commit=False)
+                audit.install(self._factory)
+                self._engine = engine
+
+    # --- the integrity check behind the first window -------------------------------------------
+
+    def hold_until_checked(self, check: IntegrityCheck, then: Callable[[], object] | None = None) -> None:
+        """No session begins until ``check`` (running in the background) has passed; ``then`` runs
+        once, in the thread of the first session after it passed (before that session begins)."""
+        with self._checking:
+            self._check = check
+            self._after_check = [then] if then is not None else []
+
+    @property
+    def checked(self) -> bool:
+        """True unless an integrity check is still running or has failed."""
+        check = self._check
+        return check is None or check.passed
+
+    def wait_checked(self, again_if_cancelled: bool = True) -> None:
+        """Block until the background integrity check (if any) has ended; ``DatabaseRefused`` (the
+        start-up's own message) when it failed, every time it is asked. A check cancelled by
+        ``close()`` is run again here, unless ``again_if_cancelled`` is False (then this returns)."""
+        check = self._check
+        if check is None:
+            return
+        if not check.wait(again_if_cancelled):
+            return
+        with self._checking:
+            if self._check is not check:
+                return
+            hooks, self._after_check = self._after_check, []
+            for hook in hooks:
+                hook()
+            self._check = None
 
     @contextmanager
     def session(self, actor: audit.Actor | None = None) -> Iterator[Session]:
@@ -39,6 +98,11 @@ class Database:
         A full disk (SQLITE_FULL, in a statement or at COMMIT) becomes ``DiskFull`` once the
         transaction is rolled back: nothing of the block is in the file.
         """
+        from sqlalchemy.exc import DBAPIError
+        self.wait_checked()
+        if self._factory is None:
+            self._make_engine()
+        assert self._factory is not None
         try:
             with self._factory() as session, session.begin():
                 actor = actor or self.acting_for
@@ -51,4 +115,8 @@ class Database:
             raise
 
     def close(self) -> None:
-        self.engine.dispose()
+        check = self._check
+        if check is not None:
+            check.cancel()  # stops within moments; the file was only read
+        if self._engine is not None:
+            self._engine.dispose()

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL
-from sqlalchemy.pool import NullPool
+if TYPE_CHECKING:  # SQLAlchemy is imported when the first engine is made, not by the start-up checks
+    from sqlalchemy import Engine
 
 APPLICATION_ID = 0x53424457  # "SBDW": marks a file as ours (PRAGMA application_id)
 BUSY_TIMEOUT_MS = 10_000
@@ -46,6 +46,10 @@ def _ro_creator(path: Path):
 
 def make_engine(path: Path, readonly: bool = False) -> Engine:
     """An engine on ``path``; ``readonly`` opens the file with SQLite's ``mode=ro``."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import URL
+    from sqlalchemy.pool import NullPool
+
     kwargs = {"creator": _ro_creator(path), "poolclass": NullPool} if readonly else {
         "connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}}
     # hide_parameters: a failed statement's log line never carries its values (personal data).

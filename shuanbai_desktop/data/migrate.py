@@ -5,50 +5,74 @@ journal left by a killed writer is rolled back by one read-write open (our files
 through read-only connections → verified backup when
 the schema is older than this program's → Alembic ``upgrade head`` in one
 transaction → ``PRAGMA application_id``.
+
+Nothing here imports Alembic or SQLAlchemy unless a migration is due: the revisions this program
+knows are read from the names in its version files (``version_graph``), and the integrity check
+(``PRAGMA quick_check``) may run in the background behind the first window (``IntegrityCheck``,
+``Database.hold_until_checked``), holding back every session until it has passed.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import logging
 import os
+import re
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
-
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
 
 from .. import paths
 from ..errors import DatabaseRefused, DiskFull, is_disk_full
 from .db import Database
 from .engine import APPLICATION_ID, BUSY_TIMEOUT_MS, connect_readonly, sqlite_uri
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_BUSY = 5
 SQLITE_READONLY = 8
+DAMAGED = ("数据库完整性检查未通过，文件可能已损坏。为避免进一步损坏，程序没有写入。"
+           "请使用“shuanbai-desktop restore 备份文件”从最近的备份恢复。")
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
     cfg = Config()
     cfg.set_main_option("script_location", str(paths.migrations_dir()))
     return cfg
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
 @functools.cache
-def _scripts(location: str) -> ScriptDirectory:
-    """The migration graph, read once per process (Alembic compiles every script each time it reads them)."""
-    cfg = Config()
-    cfg.set_main_option("script_location", location)
-    return ScriptDirectory.from_config(cfg)
+def version_graph(location: str) -> dict[str, frozenset[str]]:
+    """Revision → the revisions it follows, read from the version files' own ``revision =`` and
+    ``down_revision =`` lines (what Alembic reads), without importing Alembic or running the scripts.
+    ``tests/db/test_migrations.py`` checks it against Alembic's own graph."""
+    graph: dict[str, frozenset[str]] = {}
+    for script in sorted((Path(location) / "versions").glob("*.py")):
+        found = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            continue
+        down = ast.literal_eval(found.get("down_revision", "None"))
+        parents = () if down is None else (down,) if isinstance(down, str) else tuple(down)
+        graph[ast.literal_eval(found["revision"])] = frozenset(parents)
+    return graph
 
 
 def head_revisions() -> frozenset[str]:
     """The heads of the migration graph (features may branch from a common base; all are applied)."""
-    return frozenset(_scripts(str(paths.migrations_dir())).get_heads())
+    graph = version_graph(str(paths.migrations_dir()))
+    followed = set().union(*graph.values()) if graph else set()
+    return frozenset(graph) - followed
 
 
 def head_revision() -> frozenset[str]:
@@ -56,7 +80,7 @@ def head_revision() -> frozenset[str]:
 
 
 def known_revisions() -> set[str]:
-    return {s.revision for s in _scripts(str(paths.migrations_dir())).walk_revisions()}
+    return set(version_graph(str(paths.migrations_dir())))
 
 
 def _read_only_query(path: Path, sql: str):
@@ -76,12 +100,13 @@ def file_revision(path: Path) -> frozenset[str] | None:
     return frozenset(r[0] for r in rows) or None
 
 
-def check_file(path: Path, recover: bool = False) -> frozenset[str] | None:
+def check_file(path: Path, recover: bool = False, integrity: bool = True) -> frozenset[str] | None:
     """Raise DatabaseRefused unless ``path`` is absent, empty, or one of ours this program can open.
 
     Returns the file's schema revisions (None when new). Writes nothing, except that with ``recover``
     (the caller holds the instance lock) a hot journal left by an interrupted writer is rolled back
-    first, as SQLite does on any read-write open: see ``roll_back_hot_journal``.
+    first, as SQLite does on any read-write open: see ``roll_back_hot_journal``. Without
+    ``integrity`` the ``quick_check`` is left to the caller (``check_integrity``, ``IntegrityCheck``).
     """
     paths.refuse_network_path(path)
     paths.refuse_folder_as_database(path)
@@ -99,10 +124,28 @@ def check_file(path: Path, recover: bool = False) -> frozenset[str] | None:
     try:
         if recover:
             roll_back_hot_journal(path, header)
-        return _check_contents(path)
+        revision = _check_contents(path)
+        if integrity:
+            check_integrity(path)
+        return revision
     except sqlite3.DatabaseError as exc:
-        raise DatabaseRefused(f"数据库文件已损坏，无法读取（{exc}）。为避免进一步损坏，程序没有写入。"
-                              "请使用“shuanbai-desktop restore 备份文件”从最近的备份恢复。") from None
+        raise unreadable(exc) from None
+
+
+def unreadable(exc: sqlite3.DatabaseError) -> DatabaseRefused:
+    """The refusal of a file SQLite cannot read at all (“database disk image is malformed”)."""
+    return DatabaseRefused(f"数据库文件已损坏，无法读取（{exc}）。为避免进一步损坏，程序没有写入。"
+                           "请使用“shuanbai-desktop restore 备份文件”从最近的备份恢复。")
+
+
+def check_integrity(path: Path) -> None:
+    """``PRAGMA quick_check`` (about 1 s at 100,000 residents); DatabaseRefused unless it says ok."""
+    try:
+        result = _read_only_query(path, "PRAGMA quick_check")
+    except sqlite3.DatabaseError as exc:
+        raise unreadable(exc) from None
+    if result != [("ok",)]:
+        raise DatabaseRefused(DAMAGED)
 
 
 def journal_path(path: Path) -> Path:
@@ -145,21 +188,91 @@ def roll_back_hot_journal(path: Path, header: bytes) -> bool:
 
 
 def _check_contents(path: Path) -> frozenset[str] | None:
-    app_id = _read_only_query(path, "PRAGMA application_id")[0][0]
-    tables = _read_only_query(path, "SELECT count(*) FROM sqlite_master")[0][0]
-    if app_id != APPLICATION_ID and (app_id != 0 or tables > 0):
-        raise DatabaseRefused(f"文件“{path.name}”不是社工站工作平台的数据库，未作任何改动。")
-    revision = file_revision(path)
+    conn = connect_readonly(path)  # one connection for the start-up's questions (each open costs)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        has_any = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        if app_id != APPLICATION_ID and (app_id != 0 or has_any):
+            raise DatabaseRefused(f"文件“{path.name}”不是社工站工作平台的数据库，未作任何改动。")
+        revision = None
+        if "alembic_version" in tables:
+            revision = frozenset(r[0] for r in conn.execute("SELECT version_num FROM alembic_version")) or None
+    finally:
+        conn.close()
     if revision is not None and not revision <= known_revisions():
         raise DatabaseRefused("这个数据库由更新版本的社工站工作平台创建，本版本无法打开，以免损坏数据。"
                               "请安装最新版本后再打开。文件未作任何改动。")
-    if _read_only_query(path, "PRAGMA quick_check") != [("ok",)]:
-        raise DatabaseRefused("数据库完整性检查未通过，文件可能已损坏。为避免进一步损坏，程序没有写入。"
-                              "请使用“shuanbai-desktop restore 备份文件”从最近的备份恢复。")
     return revision
 
 
+class IntegrityCheck:
+    """``check_integrity`` in a thread of its own, started at once. ``wait()`` raises its refusal
+    (every time it is asked); ``cancel()`` interrupts it (closing before it ended), and a later
+    ``wait()`` then checks again in the caller's thread: a file is never taken as checked unchecked."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._done = threading.Event()
+        self._guard = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._cancelled = False
+        self._error: DatabaseRefused | None = None
+        self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            with self._guard:
+                if self._cancelled:
+                    return
+                self._conn = connect_readonly(self.path, check_same_thread=False)
+            rows = self._conn.execute("PRAGMA quick_check").fetchall()
+            if rows != [("ok",)]:
+                self._error = DatabaseRefused(DAMAGED)
+        except sqlite3.DatabaseError as exc:
+            if not self._cancelled:  # an interrupted check says nothing about the file
+                self._error = unreadable(exc)
+        finally:
+            with self._guard:
+                if self._conn is not None:
+                    self._conn.close()
+                    self._conn = None
+            self._done.set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    @property
+    def passed(self) -> bool:
+        return self._done.is_set() and not self._cancelled and self._error is None
+
+    def wait(self, again_if_cancelled: bool = True) -> bool:
+        """True once the file passed; False for a cancelled check not run again."""
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        if self._cancelled:
+            if not again_if_cancelled:
+                return False
+            check_integrity(self.path)
+            with self._guard:
+                self._cancelled = False
+        return True
+
+    def cancel(self) -> None:
+        with self._guard:
+            if self._done.is_set():
+                return
+            self._cancelled = True
+            if self._conn is not None:
+                self._conn.interrupt()
+        self._done.wait()
+
+
 def upgrade(db: Database) -> None:
+    from alembic import command
     cfg = alembic_config()
     with db.engine.connect() as conn:
         cfg.attributes["connection"] = conn
@@ -170,13 +283,22 @@ def upgrade(db: Database) -> None:
         conn.commit()
 
 
-def open_database(path: Path, backup: Callable[[Path], object] | None = None) -> Database:
+def open_database(path: Path, backup: Callable[[Path], object] | None = None,
+                  check_in_background: bool = False, after_check: Callable[[], object] | None = None) -> Database:
     """Check, back up when an upgrade is due, migrate to head, return the handle.
 
     ``backup(path)`` makes the verified pre-migration backup; it runs before any
-    migration touches the file.
+    migration touches the file. With ``check_in_background`` the ``quick_check`` of a file that
+    needs no migration runs in a thread while the caller goes on (the GUI shows its first window);
+    the handle begins no session before it has passed (``Database.hold_until_checked``), and
+    ``after_check`` runs then. A file to be migrated is always checked first, here.
     """
-    revision = check_file(path, recover=True)
+    revision = check_file(path, recover=True, integrity=False)
+    if revision != head_revision() and path.exists() and path.stat().st_size > 0:
+        check_integrity(path)  # never back up or migrate a damaged file
+        check_in_background = False
+    elif not check_in_background and revision is not None:
+        check_integrity(path)
     new_file = not path.exists()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if revision is not None and revision != head_revision() and backup is not None:
@@ -193,4 +315,8 @@ def open_database(path: Path, backup: Callable[[Path], object] | None = None) ->
             raise
     if new_file and os.name == "posix":
         os.chmod(path, 0o600)  # personal data: readable by this user only
+    if check_in_background and revision is not None:
+        db.hold_until_checked(IntegrityCheck(path), after_check)
+    elif after_check is not None:
+        after_check()
     return db

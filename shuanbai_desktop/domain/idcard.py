@@ -12,8 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from stdnum.cn import ric
-
 from shuanbai_desktop.errors import UserError
 
 FIELD = "身份证号"
@@ -61,7 +59,7 @@ def parse_id_number(raw: str, today: date | None = None) -> IdNumberInfo:
         number = _upgrade_15(number)
     _check_region(number)
     birth = _check_birth_date(number, today or date.today())
-    if ric.calc_check_digit(number) != number[-1]:
+    if _check_digit(number) != number[-1]:
         raise _error("身份证号校验位错误，请核对最后一位")
     return IdNumberInfo(
         number=number,
@@ -115,7 +113,7 @@ def make_id_number(region_code: str, birth: date, seq: int) -> str:
     if not 0 <= seq <= 999:
         raise ValueError(f"seq must be 0-999, got {seq}")
     body = f"{region_code}{birth.year:04d}{birth.month:02d}{birth.day:02d}{seq:03d}"
-    number = body + ric.calc_check_digit(body + "0")
+    number = body + _check_digit(body + "0")
     try:
         parse_id_number(number)
     except UserError as exc:
@@ -138,7 +136,7 @@ def _check_shape(number: str) -> None:
 
 def _upgrade_15(number: str) -> str:
     body = number[:6] + "19" + number[6:]
-    return body + ric.calc_check_digit(body + "0")
+    return body + _check_digit(body + "0")
 
 
 def _check_region(number: str) -> None:
@@ -157,3 +155,10 @@ def _check_birth_date(number: str, today: date) -> date:
     if birth.year < MIN_BIRTH_YEAR:
         raise _error(f"身份证号中的出生年份早于{MIN_BIRTH_YEAR}年，请核对")
     return birth
+
+
+def _check_digit(number: str) -> str:
+    """The GB 11643 check digit (python-stdnum), imported on first use: the log redaction imports
+    this module before the GUI's first window (docs/decisions.md, “Start-up”)."""
+    from stdnum.cn import ric
+    return ric.calc_check_digit(number)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from zxcvbn import zxcvbn
-
 from ..errors import UserError
 
 MIN_LENGTH = 8
@@ -68,6 +66,7 @@ def check_password(password: str, username: str, other_inputs: tuple[str, ...] =
 
 def weakness(password: str, personal: list[str]) -> str:
     """The Chinese reason a password is too easy to guess, or "" when zxcvbn's score is high enough."""
+    from zxcvbn import zxcvbn  # here, not at import: the log-in window shows before it is needed
     result = zxcvbn(password[:ZXCVBN_MAX], user_inputs=[*personal, *CHINESE_COMMON])
     if result["score"] >= MIN_SCORE:
         return ""

@@ -22,26 +22,15 @@ from .. import paths
 from ..data import audit, audit_key
 from ..data.db import Database
 from ..data.engine import connect_readonly
-from ..data.migrate import check_file, open_database
+from ..data.migrate import check_file
 from ..data.models import AuditEntry
 from ..domain.labels import BackupKind
 from ..errors import UserError
 from . import backup, settings
+from .opening import open_app_database  # noqa: F401  (the start-up path, light: services/opening.py)
 from .permissions import Permission, as_system, require
 
 log = logging.getLogger(__name__)
-
-
-def open_app_database(path: Path) -> Database:
-    """Checks, a verified pre-migration backup when the schema is older, migrations; then what a
-    killed backup or restore left beside it is cleaned up (see ``backup.clean_leftovers``)."""
-    db = open_database(path, backup=lambda p: backup.make_backup(p, paths.backups_dir(p),
-                                                                 BackupKind.PRE_MIGRATE, full=True))
-    try:
-        backup.clean_leftovers(path, paths.backups_dir(path))
-    except OSError:
-        log.warning("could not clean up after an interrupted backup", exc_info=True)
-    return db
 
 
 def audit_head(db: Database) -> int:

@@ -1,6 +1,9 @@
 """The order of screens: set-up wizard (first start) → log-in → main window → log-in again or exit.
 
 Nothing here blocks (dialogs are opened, not exec'd), so tests drive the same flow as users.
+The first window comes before SQLAlchemy, the models and the services are loaded, and before the
+integrity check of the file has ended: both go on behind it (``start`` → ``_prepare``); a file that
+fails the check closes the window and is refused (``refused``), as at the start-up checks.
 """
 
 from __future__ import annotations
@@ -9,29 +12,36 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ..data.base import now
 from ..data.db import Database
 from ..errors import UserError
-from ..services import database_ops, station
-from ..services.auth import UserInfo
+from ..services import opening
 from . import background, messages
-from .context import AppContext
 from .login_dialog import LoginDialog
-from .main_window import MainWindow
-from .setup_wizard import SetupWizard
+
+if TYPE_CHECKING:
+    from ..services import station
+    from ..services.auth import UserInfo
+    from .main_window import MainWindow
+    from .setup_wizard import SetupWizard
 
 log = logging.getLogger(__name__)
 
 
 class AppFlow(QObject):
-    """``finished(code)`` once the user has left; the database is closed by then."""
+    """``finished(code)`` once the user has left; the database is closed by then. ``refused(message)``
+    when the file failed its integrity check behind the first window (the window is closed, the
+    database too). ``prepared`` once the check has passed and the log-in's code is loaded."""
 
     finished = Signal(int)
+    refused = Signal(str)
+    prepared = Signal()
 
-    def __init__(self, db: Database, clock: Callable[[], datetime] = now, idle_timeout_ms: int | None = None):
+    def __init__(self, db: Database, clock: Callable[[], datetime] | None = None,
+                 idle_timeout_ms: int | None = None):
         super().__init__()
         self.db = db
         self._clock = clock
@@ -41,18 +51,52 @@ class AppFlow(QObject):
         self.window: MainWindow | None = None
         self._checks: background.Job | None = None  # the background full check of new backups
         self._stop_checks = threading.Event()
+        self._preparing: background.Job | None = None
+        self.is_prepared = False
+        self._refusing = False
+        self._closed = False
 
     def start(self) -> None:
-        if self._station() is None:
+        """The first window (its title read straight from the file), then the rest behind it."""
+        if opening.station_name(self.db) is None:
             self.show_wizard()
         else:
             self.show_login()
+        QTimer.singleShot(0, self._prepare)  # once the window has had its first turn of the event loop
+
+    def _prepare(self) -> None:
+        if self._preparing is not None or self._closed:
+            return
+        db = self.db
+        self._preparing = background.Job(self)
+        self._preparing.finished.connect(self._prepared)
+        self._preparing.failed.connect(self._prepare_failed)
+        self._preparing.start(lambda _progress: opening.load_behind_first_window(db))
+
+    @Slot(object)
+    def _prepared(self, _result: object) -> None:
+        self.is_prepared = True
+        self.prepared.emit()
+
+    @Slot(object)
+    def _prepare_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, UserError):  # a bug: the log-in's own session meets it again and says so
+            log.error("preparing the database behind the first window failed", exc_info=exc)
+            return
+        self._refusing = True  # the dialogs' rejected signal must not run the normal exit
+        for dialog in (self.wizard, self.login):
+            if dialog is not None and dialog.isVisible():
+                dialog.reject()
+        self.db.close()
+        self.refused.emit(exc.message)
 
     def _station(self) -> station.StationInfo | None:
+        from ..services import station
         with self.db.session() as session:
             return station.get_station(session)
 
     def show_wizard(self) -> None:
+        from .setup_wizard import SetupWizard
         self.wizard = SetupWizard(self.db)
         self.wizard.accepted.connect(self._wizard_done)  # bound methods, not lambdas: no GC cycles
         self.wizard.rejected.connect(self._cancelled)
@@ -62,15 +106,18 @@ class AppFlow(QObject):
         self.show_login(self.wizard.admin_username)
 
     def show_login(self, username: str = "") -> None:
-        self.login = LoginDialog(self.db, self._station().name, username, self._clock)
+        self.login = LoginDialog(self.db, opening.station_name(self.db) or "", username, self._clock)
         self.login.accepted.connect(self._logged_in)
         self.login.rejected.connect(self._cancelled)
         self.login.open()
 
     def _cancelled(self) -> None:
-        self.quit(0)
+        if not self._refusing:
+            self.quit(0)
 
     def _logged_in(self) -> None:
+        from .context import AppContext
+        from .main_window import MainWindow
         user: UserInfo = self.login.user
         self.login = None
         self.auto_backup(on_exit=False)
@@ -83,6 +130,7 @@ class AppFlow(QObject):
     def start_backup_checks(self) -> None:
         """The full check of backups still pending (the last exit backup, …), in a background thread
         once the window is up; stopped (and left pending for next time) when the window closes."""
+        from ..services import database_ops
         self.stop_backup_checks()
         self._stop_checks = threading.Event()
         db, stop = self.db, self._stop_checks.is_set
@@ -130,6 +178,7 @@ class AppFlow(QObject):
         """The daily backup after log-in, the exit backup when data changed, under a progress dialog;
         closing waits for the copy and its quick checks only (the full check comes later, in the
         background). A failure is said, not fatal."""
+        from ..services import database_ops
         failure = ""
         db = self.db
         try:
@@ -144,6 +193,7 @@ class AppFlow(QObject):
             messages.error(None, f"自动备份没有完成：{failure}\n请稍后在“设置 → 备份与恢复”中手动备份。", "备份未完成")
 
     def quit(self, code: int) -> None:
+        self._closed = True
         self.stop_backup_checks()
-        self.db.close()
+        self.db.close()  # a check still running behind the first window is stopped first
         self.finished.emit(code)

@@ -9,7 +9,7 @@ from ...domain.labels import PersonStatus
 from ...domain.target_labels import TargetGroup
 from ...services import persons
 from ...services.permissions import Permission
-from ...services.persons import PersonFilter, PersonRow
+from ...services.persons import PersonFilter, PersonOrder, PersonRow
 from ..context import AppContext
 from ..record_list import RecordListPage, count_label, filter_bars
 from ..table_model import Column
@@ -19,10 +19,13 @@ from .paged_model import PagedModel
 from .person_dialog import PersonDialog
 
 TARGETS_ONLY = "__targets__"
-COLUMNS = (Column("姓名", lambda r: r.name), Column("性别", lambda r: r.sex), Column("年龄", lambda r: age_text(r.age)),
+# The headers sort through the database (services/persons.SORT_KEYS); 身份证号 and 电话 do not (their order
+# would tell the masked digits), nor 服务对象类别 (several per person).
+COLUMNS = (Column("姓名", lambda r: r.name, order="name"), Column("性别", lambda r: r.sex, order="sex"),
+           Column("年龄", lambda r: age_text(r.age), order="age"),
            Column("身份证号", lambda r: r.id_masked or "无"), Column("电话", lambda r: r.phone_masked),
-           Column("村(居)", lambda r: r.village_name), Column("服务对象类别", lambda r: r.groups_text),
-           Column("状态", lambda r: r.status.label))
+           Column("村(居)", lambda r: r.village_name, order="village"),
+           Column("服务对象类别", lambda r: r.groups_text), Column("状态", lambda r: r.status.label, order="status"))
 WIDTHS = (90, 44, 56, 160, 110, 150, 220, 60)
 
 
@@ -39,6 +42,7 @@ class PersonsPage(RecordListPage):
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(ctx, parent=parent, model=PagedModel(COLUMNS, self._load, _gray))
+        self.model.reorder = self.refresh
         self.search_edit = QLineEdit(placeholderText="姓名、拼音首字母、身份证号后几位或电话")
         self.search_edit.setClearButtonEnabled(True)
         self.village_filter = village_combo(ctx, "全部村(居)")
@@ -80,9 +84,15 @@ class PersonsPage(RecordListPage):
         with self._ctx.session() as s:
             return persons.rows_for(s, ids)
 
+    def current_order(self) -> PersonOrder | None:
+        if self.model.order is None:
+            return None
+        key, descending = self.model.order
+        return PersonOrder(key, descending)
+
     def refresh(self, *_args) -> None:
         with self._ctx.session() as s:
-            ids = persons.search_ids(s, self.current_filter())
+            ids = persons.search_ids(s, self.current_filter(), order=self.current_order())
         self.model.set_ids(ids)
         self.count_label.setText(f"共 {len(ids):,} 人")
 
@@ -92,8 +102,6 @@ class PersonsPage(RecordListPage):
 
     def select_person(self, person_id: int) -> None:
         row = self.model.row_of(person_id)
-        while row is not None and row >= self.model.rowCount() and self.model.canFetchMore():
-            self.model.fetchMore()
         if row is not None:
             self.table.selectRow(row)
 
@@ -104,7 +112,7 @@ class PersonsPage(RecordListPage):
         self.open_dialog(dialog, lambda: self._saved(dialog.person_id))
 
     def new_person(self) -> None:
-        self._open(PersonDialog(self._ctx, None, self, initial_name=self.search_edit.text()))
+        self._open(PersonDialog(self._ctx, None, self, typed=self.search_edit.text()))
 
     def edit_person(self) -> None:
         pid = self.selected_id()

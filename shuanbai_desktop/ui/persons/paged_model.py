@@ -1,8 +1,9 @@
 """A table over a long id list: rows are loaded block by block as they are shown, never all at once.
 
-``set_ids`` takes the ids in display order (cheap: one indexed query); ``rowCount`` grows with
-``fetchMore`` as the view scrolls; ``data`` loads the block a row falls in and keeps at most
-``MAX_BLOCKS`` blocks in memory.
+``set_ids`` takes the ids in display order (cheap: one indexed query); every row counts from the start
+(``rowCount`` is the number of ids: Ctrl+End or the scroll bar reach the last of 100,000 rows at once, no
+``fetchMore`` steps); ``data`` loads only the block a painted row falls in and keeps at most ``MAX_BLOCKS``
+blocks in memory.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from ..table_model import Column
 
 BLOCK = 200
-FETCH_STEP = 500
 MAX_BLOCKS = 30
 
 
@@ -28,22 +28,39 @@ class PagedModel(QAbstractTableModel):
         self._loader = loader
         self._row_color = row_color
         self._ids: list[int] = []
-        self._shown = 0
         self._blocks: OrderedDict[int, list[Any]] = OrderedDict()
         self.loads = 0  # how many blocks were read (for tests and the benchmark)
+        self.order: tuple[str, bool] | None = None  # (Column.order, descending) chosen by a header click
+        self.reorder: Callable[[], None] | None = None  # the page reads the ids again in that order
+
+    def can_sort(self, column: int) -> bool:
+        return 0 <= column < len(self._columns) and self._columns[column].order is not None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click: the database orders the ids (the page's ``reorder`` asks the service with
+        ``self.order``); nothing is sorted here. Column -1: the list's own order."""
+        chosen = None
+        if self.can_sort(column):
+            chosen = (self._columns[column].order or "", order == Qt.SortOrder.DescendingOrder)
+        elif column >= 0:
+            return  # not sortable: the page puts the header's arrow back
+        if chosen == self.order:
+            return
+        self.order = chosen
+        if self.reorder is not None:
+            self.reorder()
 
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
         self._ids = list(ids)
         self._blocks = OrderedDict()
-        self._shown = min(len(self._ids), FETCH_STEP)
         self.endResetModel()
 
     def reload(self) -> None:
         """Forget cached rows (after an edit) but keep the ids and the scroll position."""
         self._blocks.clear()
-        if self._shown:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, len(self._columns) - 1))
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1))
 
     @property
     def total(self) -> int:
@@ -73,19 +90,8 @@ class PagedModel(QAbstractTableModel):
             self._blocks.move_to_end(block)
         return rows[row % BLOCK]
 
-    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._shown < len(self._ids)
-
-    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
-        more = min(FETCH_STEP, len(self._ids) - self._shown)
-        if more <= 0:
-            return
-        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
-        self._shown += more
-        self.endInsertRows()
-
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._shown
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)

@@ -1,0 +1,71 @@
+"""Opening the station's database at start-up, light enough for the first window.
+
+Nothing here imports SQLAlchemy, the models or Alembic unless a migration is due: the GUI shows its
+log-in window (or the set-up wizard) first and prepares the rest behind it (docs/decisions.md,
+“Start-up”). ``database_ops.open_app_database`` is this module's ``open_app_database``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from .. import paths
+from ..data.db import Database
+from ..data.engine import connect_readonly
+from ..data.migrate import open_database, unreadable
+
+log = logging.getLogger(__name__)
+
+
+def _pre_migration_backup(path: Path) -> None:
+    from ..domain.labels import BackupKind
+    from . import backup
+    backup.make_backup(path, paths.backups_dir(path), BackupKind.PRE_MIGRATE, full=True)
+
+
+def clean_leftovers(path: Path) -> None:
+    """What a killed backup or restore left beside the database (``backup.clean_leftovers``)."""
+    from . import backup
+    try:
+        backup.clean_leftovers(path, paths.backups_dir(path))
+    except OSError:
+        log.warning("could not clean up after an interrupted backup", exc_info=True)
+
+
+def open_app_database(path: Path, check_in_background: bool = False) -> Database:
+    """Checks, a verified pre-migration backup when the schema is older, migrations; then what a
+    killed backup or restore left beside it is cleaned up (see ``backup.clean_leftovers``).
+
+    With ``check_in_background`` (the GUI, the command line) the integrity check of a file that needs
+    no migration goes on in a thread after this returns: the handle begins no session, and nothing is
+    cleaned up, before it has passed (``Database.hold_until_checked``)."""
+    return open_database(path, backup=_pre_migration_backup, check_in_background=check_in_background,
+                         after_check=lambda: clean_leftovers(path))
+
+
+def station_name(db: Database) -> str | None:
+    """The station's name for the log-in window's title, None before the set-up (no station yet).
+
+    Read straight from the file (read-only), so that the first window waits neither for the
+    integrity check nor for SQLAlchemy; a file SQLite cannot read is refused as at the start-up checks."""
+    conn = connect_readonly(db.path)
+    try:
+        has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='station'").fetchone()
+        row = conn.execute("SELECT name FROM station LIMIT 1").fetchone() if has_table else None
+    except sqlite3.DatabaseError as exc:
+        raise unreadable(exc) from None
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
+def load_behind_first_window(db: Database) -> None:
+    """Run in a background thread once the first window is shown: load what the log-in and the main
+    window need (SQLAlchemy, the models and the audit trail with the engine, the log-in's services)
+    while the integrity check goes on in its own thread, then wait for that check (``DatabaseRefused``
+    when it failed). Returns quietly when the database was closed meanwhile."""
+    db.engine  # noqa: B018  (made now, not at the log-in)
+    from . import auth, database_ops, station  # noqa: F401
+    db.wait_checked(again_if_cancelled=False)

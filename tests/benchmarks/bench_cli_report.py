@@ -1,0 +1,137 @@
+"""Benchmark (run by hand, never asserts time): ``report --month`` at the command line against the same
+export in-process, on the full demo station (issue 16: within 1.5×).
+
+    .venv/bin/python tests/benchmarks/bench_cli_report.py [--db PATH] [--rounds 3] [--profile]
+
+``--db`` is a database built by tests/benchmarks/bench_report.py (100,000 residents, 1,000,000 visits,
+200,000 window registrations; administrator ``admin`` / ``Bench2024pass``); default
+/tmp/shuanbai-bench-full.db, built when missing. It is copied first (an export marks the month as
+reported). Each figure is the median of ``--rounds`` runs, each in a fresh process:
+
+- in-process: ``package.export_month`` alone, timed inside a new process that already holds the
+  database handle (the first export of that process: modules and the PDF fonts are loaded then);
+- command line: the whole ``shuanbai-desktop report --month … --user admin --password-file …`` process,
+  from start to exit (start-up checks, integrity check, log-in, export).
+
+CPU time is printed beside wall time (the machine may be shared). Python runs with byte code cached
+in a temporary folder (PYTHONPYCACHEPREFIX), as an installed program has its byte code compiled.
+``--profile`` prints where the command line spends its time (cProfile, cumulative).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+FULL_DB = Path("/tmp/shuanbai-bench-full.db")
+PASSWORD = "Bench2024pass"
+REASON = "基准测试重复导出"
+
+
+def _last_month() -> tuple[int, int]:
+    today = date.today()
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
+def in_process_export(path: str, out: str) -> tuple[float, float]:
+    """In a fresh process: the handle as the administrator (outside the timing), then one export."""
+    sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
+    from bench_report import _handle
+
+    from shuanbai_desktop.services.report import package
+    db = _handle(Path(path))
+    year, month = _last_month()
+    with db.session() as s:
+        wall, cpu = time.perf_counter(), time.process_time()
+        package.export_month(s, year, month, Path(out), reason=REASON)
+        result = time.perf_counter() - wall, time.process_time() - cpu
+    db.close()
+    return result
+
+
+def _env(cache: Path) -> dict[str, str]:
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(cache))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def cli_report(path: Path, out: Path, password_file: Path, env: dict[str, str],
+               profile: Path | None = None) -> tuple[float, float]:
+    year, month = _last_month()
+    prefix = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    cmd = [sys.executable, *prefix, "-m", "shuanbai_desktop", "--db", str(path), "report",
+           "--month", f"{year:04d}-{month:02d}", "--out", str(out), "--user", "admin",
+           "--password-file", str(password_file), "--reason", REASON]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"report failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _median(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="命令行 report --month 与进程内导出的对比")
+    parser.add_argument("--db", type=Path, default=FULL_DB)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    if not args.db.exists():
+        sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
+        from bench_report import build
+        build(args.db)
+    work = Path(tempfile.mkdtemp(prefix="bench-cli-report-"))
+    try:
+        path = work / "station.db"
+        shutil.copy(args.db, path)
+        password_file = work / "pw.txt"
+        password_file.write_text(PASSWORD + "\n", encoding="utf-8")
+        out = work / "out"
+        out.mkdir()
+        env = _env(work / "pycache")
+        os.environ.clear()
+        os.environ.update(env)  # the in-process children run with the same cached byte code
+        cli_report(path, out, password_file, env)  # warm-up: byte code cached, the month reported once
+        inside, outside = [], []
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(1) as pool:
+            pool.apply(in_process_export, (str(path), str(out)))  # warm-up of the in-process side
+        for _ in range(args.rounds):
+            with ctx.Pool(1) as pool:
+                inside.append(pool.apply(in_process_export, (str(path), str(out))))
+            outside.append(cli_report(path, out, password_file, env))
+        print(f"负载（uptime）：{os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}；各 {args.rounds} 次取中位数")
+        (iw, ic), (ow, oc) = _median(inside), _median(outside)
+        print(f"进程内导出（基准）：{iw:.2f} s（CPU {ic:.2f} s）   各次：{', '.join(f'{w:.2f}' for w, _ in inside)}")
+        print(f"命令行 report --month（整个进程）：{ow:.2f} s（CPU {oc:.2f} s）   各次：{', '.join(f'{w:.2f}' for w, _ in outside)}")
+        print(f"比值 命令行 / 进程内 = {ow / iw:.2f}（目标 ≤ 1.5）")
+        if args.profile:
+            import pstats
+            prof = work / "cli.prof"
+            cli_report(path, out, password_file, env, profile=prof)
+            pstats.Stats(str(prof)).sort_stats("cumulative").print_stats(30)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
