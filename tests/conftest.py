@@ -7,13 +7,33 @@ by the migrations in the test itself, for tests of the creation.
 
 ``--clock-ahead=DAYS`` runs every test (set-up and tear-down included) with the wall clock moved
 DAYS days ahead (time-machine, ticking): the suite must not depend on the real date.
+
+The suite runs in worker processes, one per core (pytest-xdist: ``-n auto --dist worksteal`` in
+pyproject's addopts; ``-n 0`` runs it in this process). What keeps the tests of two workers apart:
+``tmp_path_factory`` gives each worker a base folder of its own, so the session's templates, the config
+folder (audit keys and head files, ``XDG_CONFIG_HOME``), the homes and every ``tmp_path`` are per worker;
+the session fixtures run once per worker; ``--clock-ahead`` reaches the workers with the command line
+(tests/db/test_clock_ahead.py checks it), and the clock hook runs there. Screenshots from every worker go
+to the one folder of tests/shots.py under the test's own name; the run's summary (below) runs in the
+controlling process only. Tests that start and kill processes (tests/db/test_crash.py) kill only the ones
+they started, disk-full tests mount their own tmpfs under their ``tmp_path``, and no test binds a port or
+asserts a time, so no test needs a worker to itself (no ``xdist_group``).
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    # Qt's offscreen screen is 800×800 unless told: the tests' screen is the station's usual 1366×768 PC
+    # (the main window opens maximised there, ui/main_window.first_placement), as in ui/screenshots.py.
+    _SCREEN = os.path.join(tempfile.gettempdir(), "shuanbai-test-screen-1366x768.json")
+    with open(f"{_SCREEN}.{os.getpid()}", "w", encoding="utf-8") as _file:  # renamed: workers read it whole
+        _file.write('{"screens": [{"name": "station", "x": 0, "y": 0, "width": 1366, "height": 768, '
+                    '"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}')
+    os.replace(f"{_SCREEN}.{os.getpid()}", _SCREEN)
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 
 import json  # noqa: E402
 import secrets  # noqa: E402

@@ -1,8 +1,10 @@
-"""Durable file writes: what a power cut must not undo."""
+"""Files: durable writes (what a power cut must not undo) and the one file digest."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -15,3 +17,15 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def sha256_file(path: Path, after_block: Callable[[], None] | None = None) -> str:
+    """The SHA-256 (hex) of a file read in blocks of 1 MiB; ``after_block()`` runs after each block (it may
+    raise to stop a long check: the backups' cancel button)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            if after_block is not None:
+                after_block()
+    return digest.hexdigest()

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
-from .assets_pdf import HEAD, build, para, printed_at, signatures, styles, table
+from .assets_pdf import build, para, printed_at, signatures, styles, table
+from .pdf_tables import SHADE
 
 if TYPE_CHECKING:
     from ..services.archives.catalogue import ArchiveRow
@@ -66,7 +67,7 @@ def cabinet_list_pdf(rows: Sequence[ArchiveRow], station_name: str, target: Path
         data, headings = _box_rows(files)
         grid = table(["档号", "题名", "年度", "保管期限", "页数", "密级", "借出"], data,
                      [34 * mm, 66 * mm, 13 * mm, 17 * mm, 12 * mm, 12 * mm, 14 * mm], st)
-        grid.setStyle([cmd for i in headings for cmd in (("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), HEAD))])
+        grid.setStyle([cmd for i in headings for cmd in (("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), SHADE))])
         story.append(grid)
     if not story:
         story.append(para("没有在库的档案。", st["body"]))

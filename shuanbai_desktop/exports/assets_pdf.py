@@ -26,13 +26,12 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .pdf_fonts import MAIN, draw_string, markup, register_fonts, runs
+from .pdf_tables import ruled
 
 if TYPE_CHECKING:
     from ..services.assets.register import AssetRow
     from ..services.assets.stocktake import LineRow, StockTakeReport
 
-GRID = colors.HexColor("#8a8f98")
-HEAD = colors.HexColor("#e3e8ef")
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -55,10 +54,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence], widths: Sequence[flo
     data = [[para(h, st["head"]) for h in headers]]
     data += [[para("" if v is None else v, st["cell"]) for v in row] for row in rows]
     out = Table(data, colWidths=widths, repeatRows=1)
-    out.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEAD),
-                             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 2),
-                             ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                             ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
+    out.setStyle(TableStyle(ruled()))
     return out
 
 

@@ -17,9 +17,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .pdf_fonts import MAIN, draw_string, markup, register_fonts
+from .pdf_tables import ruled
 
-GRID = colors.HexColor("#808080")
-SHADE = colors.HexColor("#e8edf3")
 HEADERS = ("序号", "姓名", "性别", "年龄", "身份证号", "联系电话", "学历", "专业", "职业资格", "岗位角色",
            "所在社工点", "负责村(居)", "入职日期", "来源")
 WIDTHS_MM = (9, 16, 8, 8, 33, 22, 12, 22, 24, 34, 27, 30, 18, 11)
@@ -48,15 +47,7 @@ def _table(rows: Sequence, styles) -> Table:
     data = [[_p(h, styles["head"]) for h in HEADERS]]
     data += [[_p(v, styles["cell"]) for v in _row(n, r)] for n, r in enumerate(rows, 1)]
     table = Table(data, colWidths=[w * mm for w in WIDTHS_MM], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    table.setStyle(TableStyle(ruled()))
     return table
 
 

@@ -19,12 +19,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .pdf_fonts import MAIN, markup, register_fonts
+from .pdf_tables import padding, ruled
 
 if TYPE_CHECKING:  # exports depend on no service at run time
     from ..services.window.documents import NoticeData, TransferData
 
-GRID = colors.HexColor("#808080")
-SHADE = colors.HexColor("#eef1f5")
 FRAME_PADDING = 6  # points: the default padding of SimpleDocTemplate's frame
 
 
@@ -62,13 +61,7 @@ def _doc(target: Path, paper: str, title: str) -> SimpleDocTemplate:
 def _grid(rows: list[tuple[str, str]], styles, width: float, label_width: float) -> Table:
     data = [[_p(label, styles["label"]), _p(value, styles["body"])] for label, value in rows]
     table = Table(data, colWidths=[label_width, width - label_width])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("BACKGROUND", (0, 0), (0, -1), SHADE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    table.setStyle(TableStyle(ruled(label_column=True, pad=padding(3, 4, sides=None))))
     return table
 
 
@@ -79,13 +72,7 @@ def _materials(materials: tuple[tuple[str, bool], ...], styles, width: float, pa
                      _p("✓ 已收" if received else "□ 请携带", styles["body"])])
     k = _scale(paper)
     table = Table(rows, colWidths=[11 * mm * k, width - 29 * mm * k, 18 * mm * k], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    table.setStyle(TableStyle(ruled(pad=padding(sides=None))))
     return table
 
 
@@ -96,6 +83,12 @@ def _meta(cells: list[str], style: ParagraphStyle, width: float) -> Table:
     table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     return table
+
+
+def _postponed(due_note: str) -> str:
+    """Paper says what its reader needs: a due date reckoned without the year's holiday table (``due_note``,
+    the counter's own warning) prints as “（遇法定节假日顺延）”, never the note itself."""
+    return "（遇法定节假日顺延）" if due_note else ""
 
 
 def _cn(day) -> str:
@@ -128,8 +121,7 @@ def _notice_rows(d: NoticeData) -> list[tuple[str, str]]:
         rows.append(("办理结果", d.result))
     else:
         limit = f"{d.time_limit_days} 个工作日" if d.time_limit_days else "当日"
-        due = f"{limit}，预计 {_cn(d.due_date)}前办结"
-        rows.append(("办结时限", due + (f"\n注：{d.due_note}" if d.due_note else "")))
+        rows.append(("办结时限", f"{limit}，预计 {_cn(d.due_date)}前办结{_postponed(d.due_note)}"))
     return rows
 
 
@@ -186,8 +178,7 @@ def _transfer_rows(d: TransferData) -> list[tuple[str, str]]:
         rows.append(("待补材料", "\n".join(f"{i}. {m}" for i, m in enumerate(d.missing, 1))))
     if d.transfer_note:
         rows.append(("转办说明", d.transfer_note))
-    rows.append(("办结时限", f"请于 {_cn(d.due_date)}前办结并将结果反馈本站"
-                 + (f"\n注：{d.due_note}" if d.due_note else "")))
+    rows.append(("办结时限", f"请于 {_cn(d.due_date)}前办结{_postponed(d.due_note)}，并将结果反馈本站"))
     return rows
 
 

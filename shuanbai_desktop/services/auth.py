@@ -9,6 +9,7 @@ administrator of a database that has no station and no accounts yet.
 from __future__ import annotations
 
 import codecs
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,11 +23,12 @@ from sqlalchemy.orm import Session
 
 from ..data import audit
 from ..data.base import now
-from ..data.models import User
+from ..data.models import AuditEntry, User
 from ..domain.labels import Role
 from ..domain.password_rules import MAX_LENGTH, check_password, normalize_password
 from ..errors import UserError
 from . import settings
+from .fields import required_text
 from .permissions import Permission, require
 
 # OWASP minimum for Argon2id: m=19 MiB, t=2, p=1 (research/reliability.md PW-01).
@@ -98,23 +100,14 @@ def hash_password(password: str) -> str:
 
 
 def check_username(username: str) -> str:
-    name = username.strip()
-    if not name:
-        raise UserError("用户名不能为空。", field="用户名")
-    if len(name) > 40:
-        raise UserError("用户名不能超过 40 个字符。", field="用户名")
+    name = required_text(username, "用户名", 40)
     if any(c.isspace() for c in name):
         raise UserError("用户名不能包含空格。", field="用户名")
     return name
 
 
 def check_display_name(display_name: str) -> str:
-    name = display_name.strip()
-    if not name:
-        raise UserError("姓名不能为空。", field="姓名")
-    if len(name) > 40:
-        raise UserError("姓名不能超过 40 个字符。", field="姓名")
-    return name
+    return required_text(display_name, "姓名", 40)
 
 
 def create_user(session: Session, username: str, display_name: str, role: Role, password: str,
@@ -284,6 +277,20 @@ def reset_password(session: Session, user_id: int, new: str) -> None:
     check_password_rules(new, user.username, user.display_name)
     user.password_hash, user.must_change_password = hash_password(new), user.id != acting.user_id
     user.failed_attempts, user.locked_until = 0, None
+
+
+def password_was_reset(session: Session, user_id: int) -> bool:
+    """Why a log-in must change its password first: True when an administrator reset it (the audit trail
+    holds a change of 须修改密码 to yes on this account), False while it is still the initial password the
+    account was created with (a brand-new account, also after a log-in that stopped at the change)."""
+    changes = session.scalars(select(AuditEntry.changes).where(
+        AuditEntry.table_name == User.__tablename__, AuditEntry.record_id == str(user_id),
+        AuditEntry.action == "update", AuditEntry.changes.contains('"must_change_password"')))
+    for raw in changes:
+        old_new = json.loads(raw).get("must_change_password")
+        if isinstance(old_new, list) and old_new[-1] is True:
+            return True
+    return False
 
 
 def set_disabled(session: Session, user_id: int, disabled: bool) -> None:

@@ -32,7 +32,7 @@ from pathlib import Path
 from ..data import audit, audit_key
 from ..data.base import now
 from ..data.engine import APPLICATION_ID, BUSY_TIMEOUT_MS, connect_readonly, sqlite_uri
-from ..data.files import fsync_dir
+from ..data.files import fsync_dir, sha256_file
 from ..data.migrate import file_revision, known_revisions
 from ..domain.labels import BackupKind
 from ..errors import DiskFull, UserError, is_disk_full
@@ -119,13 +119,10 @@ def private_dir(folder: Path) -> None:
 
 
 def _sha256(path: Path, stop: Stop | None = None) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-            if stop is not None and stop():
-                raise _Stopped()
-    return digest.hexdigest()
+    def check_stop() -> None:
+        if stop is not None and stop():
+            raise _Stopped()
+    return sha256_file(path, check_stop)
 
 
 def secure_remove(path: Path) -> None:

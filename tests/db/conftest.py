@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+
+@contextmanager
+def temporary_home(tmp_path_factory, name: str) -> Iterator[Path]:
+    """A home folder of its own for set-up that runs before the test's own (a fixture of module or session
+    scope starts before ``_isolated_user_folders``): the app's logs and data never reach the real home."""
+    home = tmp_path_factory.mktemp(name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("XDG_DATA_HOME", str(home / "data"))
+        patch.setenv("XDG_STATE_HOME", str(home / "state"))
+        patch.delenv("SHUANBAI_DB", raising=False)
+        yield home
 
 
 @pytest.fixture(scope="session")
@@ -14,15 +29,10 @@ def cli_station_template(tmp_path_factory, _isolated_config_folder) -> Path:
     ``test_cli.PASSWORD``. The command runs with a temporary home, as every test does."""
     from .test_cli import PASSWORD, cli
     folder = tmp_path_factory.mktemp("cli-template")
-    home = tmp_path_factory.mktemp("cli-template-home")
     password_file = folder / "pw.txt"
     password_file.write_text(PASSWORD + "\n", encoding="utf-8")
     db = folder / "s.db"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(home))
-        patch.setenv("XDG_DATA_HOME", str(home / "data"))
-        patch.setenv("XDG_STATE_HOME", str(home / "state"))
-        patch.delenv("SHUANBAI_DB", raising=False)
+    with temporary_home(tmp_path_factory, "cli-template-home"):
         result = cli("--db", db, "init", "--town", "441302001", "--name", "桥东街道社会工作服务站",
                      "--admin", "admin", "--password-file", password_file)
     assert result.returncode == 0, result.stderr

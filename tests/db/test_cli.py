@@ -10,7 +10,10 @@ import tempfile
 
 import pytest
 
+from shuanbai_desktop.data.engine import connect_readonly
 from tests.conftest import ADMIN_PASSWORD, copy_template
+
+from .conftest import temporary_home
 
 PASSWORD = "Init2024pass"
 ADMIN = ("admin", PASSWORD)  # the administrator ``initialised`` creates
@@ -83,10 +86,26 @@ def initialised(tmp_path, cli_station_template):
     return db
 
 
-def test_init_demo_backup_verify_restore(initialised, tmp_path):
-    assert cli("--db", initialised, "demo", "--residents", "200", login=ADMIN).returncode == 0
+DEMO_RESIDENTS = 300
+
+
+@pytest.fixture(scope="module")
+def demo_station(tmp_path_factory, cli_station_template):
+    """The ``init`` station with ``demo --residents 300`` run on it by the command line, once for the
+    tests that read or copy it (the demo run takes seconds)."""
+    db = tmp_path_factory.mktemp("cli-demo") / "s.db"
+    copy_template(cli_station_template, db)
+    with temporary_home(tmp_path_factory, "cli-demo-home"):
+        result = cli("--db", db, "demo", "--residents", str(DEMO_RESIDENTS), login=ADMIN)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_init_demo_backup_verify_restore(demo_station, tmp_path):
+    initialised = tmp_path / "s.db"
+    copy_template(demo_station, initialised)
     count = sqlite3.connect(initialised).execute("SELECT count(*) FROM person").fetchone()[0]
-    assert count == 200
+    assert count == DEMO_RESIDENTS
     usb = tmp_path / "usb"
     backed = cli("--db", initialised, "backup", "--to", usb, login=ADMIN)
     assert backed.returncode == 0 and "完整性检查：ok" in backed.stdout
@@ -99,7 +118,7 @@ def test_init_demo_backup_verify_restore(initialised, tmp_path):
     assert refused.returncode == 2 and "--user" in refused.stderr
     restored = cli("restore", backup_file, env_db=initialised, login=ADMIN)
     assert restored.returncode == 0, restored.stderr
-    assert sqlite3.connect(initialised).execute("SELECT count(*) FROM person").fetchone()[0] == 200
+    assert sqlite3.connect(initialised).execute("SELECT count(*) FROM person").fetchone()[0] == DEMO_RESIDENTS
     verified = cli("--db", initialised, "verify")
     assert verified.returncode == 0 and "校验链完整" in verified.stdout
 
@@ -121,22 +140,20 @@ def test_verify_fails_on_a_tampered_trail(initialised):
     (("frobnicate",), "无效的命令"),
     (("restore", "missing.sqlite3"), "找不到备份文件"),
 ])
-def test_bad_input_exits_2_with_a_chinese_message(tmp_path, args, message):
+def test_bad_input_exits_2_with_a_chinese_message(tmp_path, cli_station_template, args, message):
     pw = tmp_path / "PW"
     pw.write_text(PASSWORD, encoding="utf-8")
     args = [str(pw) if a == "PW" else a for a in args]
-    if args[0] == "demo":
-        cli("--db", tmp_path / "d.db", "init", "--town", "441302001", "--name", "站", "--admin", "a",
-            "--password-file", pw)
-    result = cli("--db", tmp_path / "d.db", *args, login=("a", PASSWORD) if args[0] == "demo" else None)
+    if args[0] == "demo":  # a station made by ``init`` (a copy of the run's one)
+        copy_template(cli_station_template, tmp_path / "d.db")
+    result = cli("--db", tmp_path / "d.db", *args, login=ADMIN if args[0] == "demo" else None)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_demo_ids_are_valid_and_of_the_station_county(initialised):
+def test_demo_ids_are_valid_and_of_the_station_county(demo_station):
     from shuanbai_desktop.domain.idcard import parse_id_number
-    assert cli("--db", initialised, "demo", "--residents", "300", login=ADMIN).returncode == 0
-    rows = sqlite3.connect(initialised).execute("SELECT id_number, sex, birth_date, village_code FROM person")
+    rows = connect_readonly(demo_station).execute("SELECT id_number, sex, birth_date, village_code FROM person")
     for number, sex, birth, village in rows:
         info = parse_id_number(number)
         assert info.region_code == "441302" and info.sex == sex and info.birth_date.isoformat() == birth
@@ -165,16 +182,21 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_message(initialised):
 
 
 def test_the_lock_out_applies_to_the_command_line(initialised):
-    from shuanbai_desktop.services import settings
+    """Wrong passwords add up across the program's log-in and command-line runs (each run starts afresh
+    and must not forget the count); a locked account is refused on the command line too."""
+    from shuanbai_desktop.errors import UserError
+    from shuanbai_desktop.services import auth, settings
     from shuanbai_desktop.services.database_ops import open_app_database
     from shuanbai_desktop.services.permissions import as_system
     db = open_app_database(initialised)
     try:
         with db.session() as s:
             settings.set_int(as_system(s), "login.max_failures", 3)
+        with pytest.raises(UserError):
+            auth.log_in(db, "admin", "Init2024past")  # the first failure, at the window's log-in
     finally:
         db.close()
-    for _ in range(3):
+    for _ in range(2):  # the second and the third, each in a command line run of its own
         cli("--db", initialised, "backup", login=("admin", "Init2024past"))
     locked = cli("--db", initialised, "backup", login=ADMIN)  # the right password, but locked now
     assert locked.returncode == 2 and "锁定" in locked.stderr
@@ -213,8 +235,9 @@ def test_init_is_refused_on_a_station_in_use(initialised, tmp_path):
 
 def test_restore_onto_a_damaged_database_needs_no_user(initialised, tmp_path):
     """No one to ask: the database cannot be opened (docs/permissions.md)."""
-    assert cli("--db", initialised, "backup", login=ADMIN).returncode == 0
-    made = next((initialised.parent / "backups").glob("backup-*.sqlite3"))
+    from shuanbai_desktop.domain.labels import BackupKind
+    from shuanbai_desktop.services import backup
+    made = backup.make_backup(initialised, initialised.parent / "backups", BackupKind.MANUAL, full=True).path
     initialised.write_bytes(b"\0" * 4096)  # not a database any more
     restored = cli("--db", initialised, "restore", made)
     assert restored.returncode == 0, restored.stderr

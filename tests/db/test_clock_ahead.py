@@ -93,7 +93,8 @@ def test_demo_station_can_be_made_on_any_day(station_db, today):
 
 
 def test_clock_ahead_option_moves_the_clock_of_every_test(tmp_path):
-    """The suite's own switch (tests/conftest.py): a test run with it sees the clock 400 days ahead."""
+    """The suite's own switch (tests/conftest.py): a test run with it sees the clock 400 days ahead, in each of
+    the worker processes the suite runs in (pytest-xdist, ``-n``)."""
     probe = tmp_path / "test_probe.py"
     probe.write_text(
         "import time\n"
@@ -102,11 +103,13 @@ def test_clock_ahead_option_moves_the_clock_of_every_test(tmp_path):
         "def test_clock():\n"
         "    real = time_machine.escape_hatch.time.time()\n"
         "    assert 399 * 86400 < time.time() - real < 401 * 86400\n"
-        "    assert date.today() > date.fromtimestamp(real) + timedelta(days=399)\n", encoding="utf-8")
+        "    assert date.today() > date.fromtimestamp(real) + timedelta(days=399)\n\n"
+        "test_clock_on_the_other_worker = test_clock\n", encoding="utf-8")
     ini = tmp_path / "pytest.ini"
     ini.write_text("[pytest]\n", encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "tests.conftest",
                           "-c", str(ini), "--rootdir", str(tmp_path), str(probe),
-                          "--clock-ahead", "400"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                          "--clock-ahead", "400", "-n", "2"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 passed" in run.stdout and "clock moved 400 days ahead" in run.stdout
+    assert "2 passed" in run.stdout and "clock moved 400 days ahead" in run.stdout

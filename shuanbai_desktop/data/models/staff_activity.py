@@ -21,10 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...domain.staff_labels import Grade, TrainingKind
 from ..base import Base, now
-
-
-def _label(text: str, **info) -> dict:
-    return {"label": text, **info}
+from .staff import _label  # the staff models' one column-info helper
 
 
 class StaffTraining(Base):

@@ -30,8 +30,9 @@ def sync_liaison(session: Session, row: StaffMember) -> None:
 
 
 def has_history(session: Session, staff_id: int) -> bool:
+    from ...data.models.targets import VisitStaff
     tables = ((StaffContract, StaffContract.staff_id), (StaffPayMonth, StaffPayMonth.staff_id),
               (StaffAssessment, StaffAssessment.staff_id), (StaffTrainingAttendee, StaffTrainingAttendee.staff_id),
-              (StaffSupervisionAttendee, StaffSupervisionAttendee.staff_id))
+              (StaffSupervisionAttendee, StaffSupervisionAttendee.staff_id), (VisitStaff, VisitStaff.staff_id))
     return any(session.scalar(select(exists().where(column == staff_id))) for _, column in tables)
 

@@ -154,35 +154,33 @@ def _validated(session: Session, data: StaffInput, staff_id: int | None, today: 
     return name, number, birth, sex
 
 
+def staff_values(session: Session, data: StaffInput, staff_id: int | None, today: date) -> dict:
+    """The columns of a worker's file from ``data``, every rule of the form checked; nothing is written
+    (``save_staff`` stores them; the roster import checks its rows with it)."""
+    name, number, birth, sex = _validated(session, data, staff_id, today)
+    certified = Certificate(data.certificate).certified
+    pinyin, initials = name_search_keys(name)
+    return dict(
+        name=name, name_pinyin=pinyin, name_initials=initials, id_number=number, birth_date=birth, sex=sex,
+        phone=validate_phone(data.phone or "", field="联系电话"), education=Education(data.education).value,
+        major=clean_text(data.major, "专业", 60), certificate=Certificate(data.certificate).value,
+        certificate_no=clean_text(data.certificate_no, "证书编号", 40) if certified else "",
+        certificate_date=data.certificate_date if certified else None,
+        supervisor_cert=bool(data.supervisor_cert),
+        supervisor_cert_no=clean_text(data.supervisor_cert_no, "督导证编号", 40) if data.supervisor_cert else "",
+        role=StaffRole(data.role).value, is_liaison=data.is_liaison, point_id=data.point_id,
+        source=Source(data.source).value, hire_date=data.hire_date, career_start=data.career_start,
+        user_id=data.user_id, pay_level_id=data.pay_level_id, notes=clean_text(data.notes, "备注", 1000))
+
+
 def save_staff(session: Session, data: StaffInput, staff_id: int | None = None, today: date | None = None) -> int:
     """Create (``staff_id`` None) or update a worker's file; every rule checked before anything is written."""
     require(session, Permission.STAFF_EDIT)
     today = today or date.today()
-    name, number, birth, sex = _validated(session, data, staff_id, today)
+    values = staff_values(session, data, staff_id, today)
     row = member(session, staff_id) if staff_id else StaffMember(status=StaffStatus.ACTIVE.value)
-    certified = Certificate(data.certificate).certified
-    row.name = name
-    row.name_pinyin, row.name_initials = name_search_keys(name)
-    row.id_number = number
-    row.birth_date = birth
-    row.sex = sex
-    row.phone = validate_phone(data.phone or "", field="联系电话")
-    row.education = Education(data.education).value
-    row.major = clean_text(data.major, "专业", 60)
-    row.certificate = Certificate(data.certificate).value
-    row.certificate_no = clean_text(data.certificate_no, "证书编号", 40) if certified else ""
-    row.certificate_date = data.certificate_date if certified else None
-    row.supervisor_cert = bool(data.supervisor_cert)
-    row.supervisor_cert_no = clean_text(data.supervisor_cert_no, "督导证编号", 40) if data.supervisor_cert else ""
-    row.role = StaffRole(data.role).value
-    row.is_liaison = data.is_liaison
-    row.point_id = data.point_id
-    row.source = Source(data.source).value
-    row.hire_date = data.hire_date
-    row.career_start = data.career_start
-    row.user_id = data.user_id
-    row.pay_level_id = data.pay_level_id
-    row.notes = clean_text(data.notes, "备注", 1000)
+    for key, value in values.items():
+        setattr(row, key, value)
     if staff_id is None:
         session.add(row)
     _set_villages(row, data.village_codes)
@@ -265,5 +263,5 @@ def delete_staff(session: Session, staff_id: int) -> None:
     from .links import has_history
     row = member(session, staff_id)
     if has_history(session, staff_id):
-        raise UserError(f"“{row.name}”已有合同、培训、工资或考核记录，不能删除；离开本站的请办理离职。")
+        raise UserError(f"“{row.name}”已有合同、培训、工资、考核或走访记录，不能删除；离开本站的请办理离职。")
     session.delete(row)

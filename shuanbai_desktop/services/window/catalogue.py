@@ -18,7 +18,7 @@ from ...errors import UserError
 from ..fields import clean_text
 from ..permissions import Permission, require
 from ..records import get_or_error, get_or_new
-from .common import lines, swap_order
+from .common import lines, next_order, swap_order
 
 MAX_LIMIT_DAYS = 365
 MAX_MATERIALS = 30
@@ -114,7 +114,7 @@ def save_matter(session: Session, data: MatterInput, matter_id: int | None = Non
     matter.department_id = clean_data.department_id
     matter.active = clean_data.active
     if matter_id is None:
-        matter.sort_order = (session.scalar(select(func.max(WindowMatterType.sort_order))) or 0) + 1
+        matter.sort_order = next_order(session, WindowMatterType)
         session.add(matter)
     session.flush()
     return matter.id

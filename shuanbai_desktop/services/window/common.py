@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...data.models import User
@@ -55,6 +55,11 @@ def require_handler(session: Session, user_id: int | None, field: str = "承办�
     if user.disabled or not _may_handle(user.role):
         raise UserError(f"“{user.display_name}”的账户已停用或为只读账户，不能承办。", field=field)
     return user
+
+
+def next_order(session: Session, model) -> int:
+    """The place of a new row of an ordered table: after the last."""
+    return (session.scalar(select(func.max(model.sort_order))) or 0) + 1
 
 
 def swap_order(session: Session, model, row_id: int, step: int) -> None:

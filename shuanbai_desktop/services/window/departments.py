@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...data.models.window import WindowDepartment, WindowMatterType
@@ -14,7 +14,7 @@ from ...errors import UserError
 from ..fields import clean_text
 from ..permissions import Permission, require
 from ..records import get_or_error, get_or_new
-from .common import swap_order
+from .common import next_order, swap_order
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def save_department(session: Session, data: DepartmentInput, department_id: int 
     dept.address = clean_text(data.address, "地址", 120)
     dept.active = bool(data.active)
     if department_id is None:
-        dept.sort_order = (session.scalar(select(func.max(WindowDepartment.sort_order))) or 0) + 1
+        dept.sort_order = next_order(session, WindowDepartment)
         session.add(dept)
     session.flush()
     return dept.id
