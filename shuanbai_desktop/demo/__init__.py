@@ -31,7 +31,11 @@ DEMO_PASSWORD = "Demo2024pass"
 SURNAMES = ("李陈张黄林刘吴叶何罗杨郑梁谢赖钟曾徐周邓朱冯彭苏蔡卢邱江廖温许潘刘黎何余"
             "方古欧阳胡孙马高郭王谭凌丘巫单覃冼")
 GIVEN = ("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红梅燕凤金海国建志文斌"
-         "宇浩然俊杰子轩梓涵欣怡佳琪雨婷嘉豪晓彤思远立新永康德胜锦添秀珍惠玲淑贞瑞祥堃喆玥赟")
+         "宇浩然俊杰子轩梓涵欣怡佳琪雨婷嘉豪晓彤思远立新永康德胜锦添秀珍惠玲淑贞瑞祥堃喆玥赟")  # sex unknown
+# Given names by sex (issue 14: the demo gave 男 to 林丽娟 and 女 to 黄志明): characters read as a man's or a
+# woman's name; 堃喆赟 and 玥 are rare characters the fonts and searches must cope with.
+MALE_GIVEN = "伟强磊军洋勇杰涛明超刚国建志斌宇浩俊轩豪远立新永康德胜锦添瑞祥堃喆赟海辉鹏峰波亮龙飞"
+FEMALE_GIVEN = "芳娜敏静丽艳娟秀霞桂英玉兰萍红梅燕凤梓涵欣怡佳琪雨婷晓彤思珍惠玲淑贞玥颖慧莉"
 DEMO_USERS = (("window1", "陈晓红", Role.WINDOW), ("sg1", "黄志明", Role.SOCIAL_WORKER),
               ("sg2", "林丽娟", Role.SOCIAL_WORKER), ("sg3", "曾嘉豪", Role.SOCIAL_WORKER),
               ("dudao", "刘督导", Role.SUPERVISOR))
@@ -39,8 +43,25 @@ FACILITIES = (FacilityType.PARTY_CENTER, FacilityType.HOME_CARE_CENTER, Facility
               FacilityType.SCHOOL)
 
 
-def _name(rng: random.Random) -> str:
+def given_name(rng: random.Random, sex: str, lengths: tuple[int, ...] = (1, 2, 2, 2)) -> str:
+    """A given name of one or two characters that reads as a man's (“男”) or a woman's (“女”)."""
+    pool = MALE_GIVEN if sex == "男" else FEMALE_GIVEN
+    return "".join(rng.choice(pool) for _ in range(rng.choice(lengths)))
+
+
+def id_sequence(rng: random.Random, sex: str, low: int = 0, high: int = 999) -> int:
+    """The ID number's sequence (its 15th–17th digits) for ``sex``: odd for a man, even for a woman."""
+    seq = rng.randint(low, high)
+    if (seq % 2 == 1) != (sex == "男"):
+        seq = seq + 1 if seq < high else seq - 1
+    return seq
+
+
+def _name(rng: random.Random, sex: str | None = None) -> str:
+    """A full name; without ``sex`` the given name is any (the import examples' people, kept as they are)."""
     surname = "欧阳" if rng.random() < 0.01 else rng.choice(SURNAMES)
+    if sex is not None:
+        return surname + given_name(rng, sex)
     return surname + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2, 2))))
 
 
@@ -57,11 +78,12 @@ def _persons(rng: random.Random, county: str, villages: list[Village], count: in
     used: set[str] = set()
     for _ in range(count):
         birth = _birth(rng, today)
-        number = make_id_number(county, birth, rng.randrange(1000))
+        sex = rng.choice(("男", "女"))
+        number = make_id_number(county, birth, id_sequence(rng, sex))
         while number in used:
-            number = make_id_number(county, birth, rng.randrange(1000))
+            number = make_id_number(county, birth, id_sequence(rng, sex))
         used.add(number)
-        name = _name(rng)
+        name = _name(rng, sex)
         full, initials = name_search_keys(name)
         village = rng.choice(villages)
         short = village.name.replace("居民委员会", "").replace("村民委员会", "村").replace("居委会", "")

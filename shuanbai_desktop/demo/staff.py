@@ -22,9 +22,9 @@ from ..services.staff import assessment, contracts, pay, pay_table, supervision,
 from ..services.staff.handover import Move
 from ..services.staff.leaving import LeaveInput, leave_station
 from ..services.staff.roster import StaffInput, save_staff
+from . import given_name, id_sequence
 
 SURNAMES = "陈李黄张林刘吴叶何罗杨郑梁谢赖钟曾徐周邓朱冯彭苏蔡卢邱江廖温"
-GIVEN = "晓丽志伟嘉敏静文婷海燕俊杰秀玲思颖立新佩珊冠宇泽华雅琪"
 MAJORS = ("社会工作", "社会工作", "社会工作", "社会学", "心理学", "公共事业管理", "行政管理")
 LEVELS = (("一级", Certificate.NONE, 0, 3000, 800), ("二级", Certificate.ASSISTANT, 0, 3400, 1000),
           ("三级", Certificate.ASSISTANT, 3, 3700, 1100), ("四级", Certificate.INTERMEDIATE, 0, 4000, 1200),
@@ -36,18 +36,19 @@ TOPICS = ("社会救助政策解读", "困境儿童关爱服务实务", "特困�
           "残疾人两项补贴政策", "小组工作方法", "社区走访与需求评估", "心理疏导基本技巧", "养老服务政策与实务")
 
 
-def _name(rng: random.Random, used: set[str]) -> str:
+def _name(rng: random.Random, used: set[str], sex: str) -> str:
     while True:
-        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        name = rng.choice(SURNAMES) + given_name(rng, sex, (1, 2, 2))
         if name not in used:
             used.add(name)
             return name
 
 
-def _person(rng: random.Random, county: str, today: date, age: int) -> tuple[str, str]:
+def _person(rng: random.Random, county: str, today: date, age: int, sex: str) -> tuple[str, str]:
+    """An ID number whose sex digit is ``sex``'s, and a mobile number."""
     birth = today - timedelta(days=age * 365 + rng.randrange(300))
     phone = rng.choice(("138", "139", "137", "159", "186", "189")) + f"{rng.randrange(10 ** 8):08d}"
-    return make_id_number(county, birth, rng.randrange(1, 999)), phone
+    return make_id_number(county, birth, id_sequence(rng, sex, 1, 998)), phone
 
 
 def _pay_levels(session: Session) -> None:
@@ -61,9 +62,9 @@ def _plan(session: Session, rng: random.Random, today: date) -> list[dict]:
     admin = next((u.id for u in auth.list_users(session) if u.role is Role.ADMIN), None)
     plan = [dict(role=StaffRole.DEPUTY_HEAD, cert=Certificate.INTERMEDIATE, hire=STATION_OPENED, user=admin),
             dict(role=StaffRole.AFFAIRS_WORKER, cert=Certificate.ASSISTANT, hire=STATION_OPENED, name="陈晓红",
-                 user=users.get("window1")),
+                 sex="女", user=users.get("window1")),
             dict(role=StaffRole.DISABILITY_OFFICER, cert=Certificate.NONE, hire=STATION_OPENED)]
-    named = {0: ("黄志明", "sg1"), 1: ("林丽娟", "sg2"), 2: ("曾嘉豪", "sg3")}
+    named = {0: ("黄志明", "男", "sg1"), 1: ("林丽娟", "女", "sg2"), 2: ("曾嘉豪", "男", "sg3")}
     soon = {4: 25, 7: 50, 10: 80}  # contracts ending this many days from today
     for i, point in enumerate(_village_points(session)):
         code, point_id, first = point
@@ -71,9 +72,9 @@ def _plan(session: Session, rng: random.Random, today: date) -> list[dict]:
         if i in soon:
             hire = add_years(today + timedelta(days=soon[i] + 1), -3)
         cert = rng.choice((Certificate.ASSISTANT, Certificate.ASSISTANT, Certificate.INTERMEDIATE, Certificate.NONE))
-        name, username = named.get(i, (None, None))
+        name, sex, username = named.get(i, (None, None, None))
         plan.append(dict(role=StaffRole.SERVICE_WORKER, cert=cert, hire=min(hire, today - timedelta(days=40)),
-                         point=point_id, village=code, liaison=first, name=name, user=users.get(username)))
+                         point=point_id, village=code, liaison=first, name=name, sex=sex, user=users.get(username)))
     return plan
 
 
@@ -85,10 +86,11 @@ def _village_points(session: Session) -> list[tuple[str, int, bool]]:
 
 
 def _hire(session: Session, rng: random.Random, county: str, today: date, p: dict, used: set[str]) -> int:
-    number, phone = _person(rng, county, today, rng.randint(24, 45))
+    sex = p.get("sex") or rng.choice(("男", "女"))
+    number, phone = _person(rng, county, today, rng.randint(24, 45), sex)
     cert = p["cert"]
     data = StaffInput(
-        p.get("name") or _name(rng, used), number, rng.choice((Education.BACHELOR, Education.BACHELOR, Education.COLLEGE)),
+        p.get("name") or _name(rng, used, sex), number, rng.choice((Education.BACHELOR, Education.BACHELOR, Education.COLLEGE)),
         p["role"], Source.INTEGRATED if p["hire"] <= STATION_OPENED else Source.RECRUITED, p["hire"], phone,
         rng.choice(MAJORS), cert, f"{cert.rank}{rng.randrange(10 ** 9):09d}" if cert.certified else "",
         p["hire"] - timedelta(days=rng.randint(200, 900)) if cert.certified else None,

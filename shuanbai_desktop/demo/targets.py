@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select
 from ..data.base import now
 from ..data.models import Person, Setting, User
 from ..data.models.person import PersonBenefit, PersonGroup
+from ..data.models.staff import StaffMember, StaffVillage
 from ..data.models.targets import (
     Activity,
     CaseAssessment,
@@ -27,11 +28,13 @@ from ..data.models.targets import (
     ResourceLink,
     Visit,
     VisitPerson,
+    VisitStaff,
     VisitWorker,
     Volunteer,
     VolunteerHours,
 )
 from ..domain.labels import Role
+from ..domain.staff_labels import StaffStatus
 from ..domain.target_labels import (
     DisabilityType,
     Housing,
@@ -42,7 +45,7 @@ from ..domain.target_labels import (
     TargetGroup,
 )
 from ..services.permissions import as_system
-from . import target_cases
+from . import SURNAMES, given_name, target_cases
 from .target_texts import FINDINGS, NEEDS, PROVIDERS
 
 BATCH = 5000
@@ -100,16 +103,42 @@ class _Demo:
             or session.execute(select(User.id, User.display_name).limit(1)).all()
         self.workers = [u[0] for u in users]
         self.worker_names = dict(users)
+        self.roster = _roster_without_account(session)
         self.rows: dict[type, list[dict]] = {}
 
     def add(self, model, **row) -> None:
         self.rows.setdefault(model, []).append(row)
 
     def flush(self) -> None:
-        for model in (Household, HouseholdIncome, PersonGroup, PersonBenefit, Visit, VisitWorker, VisitPerson,
+        for model in (Household, HouseholdIncome, PersonGroup, PersonBenefit, Visit, VisitWorker, VisitStaff, VisitPerson,
                       CaseRecord, CaseAssessment, CaseGoal, Referral, ResourceLink, CaseSession, CaseFollowUp,
                       CaseEvent, Volunteer, Activity, VolunteerHours):
             _insert(self.s, model, self.rows.pop(model, []))
+
+
+def _roster_without_account(session) -> dict[str, int]:
+    """Village → the first worker in post serving it who has no account (demo/staff.py runs before this): such
+    a worker goes on some of the village's visits, entered by a colleague who can log in (issue 15)."""
+    query = (select(StaffVillage.village_code, StaffMember.id).join(StaffMember, StaffMember.id == StaffVillage.staff_id)
+             .where(StaffMember.user_id.is_(None), StaffMember.status == StaffStatus.ACTIVE.value)
+             .order_by(StaffVillage.village_code, StaffMember.id))
+    out: dict[str, int] = {}
+    for village, staff_id in session.execute(query):
+        out.setdefault(village, staff_id)
+    return out
+
+
+def _visitors(demo: _Demo, visit_id: int, worker: int, village: str | None) -> None:
+    """The account's worker visits; every third visit in a village whose own worker has no account that worker
+    comes along, every sixth goes alone (by the visit's id, not the random stream: the rest of the demo stays
+    as it was)."""
+    roster = demo.roster.get(village or "")
+    if roster is None or visit_id % 3:
+        demo.add(VisitWorker, visit_id=visit_id, user_id=worker)
+        return
+    demo.add(VisitStaff, visit_id=visit_id, staff_id=roster)
+    if visit_id % 6:
+        demo.add(VisitWorker, visit_id=visit_id, user_id=worker)
 
 
 def _people(session, start_after: int):
@@ -168,8 +197,10 @@ def _profile(demo: _Demo, people, groups: dict[int, list[TargetGroup]]) -> None:
         if TargetGroup.ELDERLY_IN_DIFFICULTY in gs:
             extra["health"] = rng.choice(("chronic", "partly_dependent", "dependent", "healthy"))
         if {TargetGroup.LEFT_BEHIND_CHILD, TargetGroup.CHILD_IN_DIFFICULTY} & set(gs):
-            extra.update(guardian_name=by_id[pid].name[0] + rng.choice("秀桂玉淑") + rng.choice("英兰珍芳"),
-                         guardian_relation=rng.choice(("祖母", "祖父", "外祖母", "母亲")))
+            relation = rng.choice(("祖母", "祖父", "外祖母", "母亲"))
+            surname = by_id[pid].name[0] if relation == "祖父" else rng.choice(SURNAMES)
+            extra.update(guardian_name=surname + given_name(rng, "男" if relation == "祖父" else "女", (2,)),
+                         guardian_relation=relation)
         if extra:
             demo.rows.setdefault("profile", []).append({"pid": pid, **extra})
 
@@ -220,7 +251,7 @@ def _household_rows(demo: _Demo, hid: int, family, groups, visit_id: int) -> int
                  findings=rng.choice(FINDINGS), need_material=rng.choice(NEEDS["material"]) if need else "",
                  need_spiritual=rng.choice(NEEDS["spiritual"]) if need and rng.random() < 0.5 else "",
                  need_social="", risk=risk.value, next_due=due, recorded_by="", created_at=now())
-        demo.add(VisitWorker, visit_id=visit_id, user_id=worker)
+        _visitors(demo, visit_id, worker, head.village_code)
         for p in family[:rng.randint(1, len(family))]:
             demo.add(VisitPerson, visit_id=visit_id, person_id=p.id)
         last, visit_id = (day, due), visit_id + 1

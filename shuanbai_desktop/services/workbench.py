@@ -10,10 +10,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..data.models import User
+from ..data.models import Setting, User
 from ..domain.labels import LabelledEnum, Role
 from ..domain.permissions import Permission, allowed
 from . import backup, station
+from .permissions import acting_user
 
 
 class Level(LabelledEnum):
@@ -55,6 +56,28 @@ def provider(fn: Provider) -> Provider:
 
 
 _ORDER = {Level.OVERDUE: 0, Level.SOON: 1, Level.TODO: 2, Level.INFO: 3}
+
+
+QUICKSTART_KEY = "workbench.quickstart_hidden.{user_id}"
+
+
+def quickstart_hidden(session: Session, user_id: int) -> bool:
+    """Has this user put the 快速上手 panel away (“不再显示”)?"""
+    return session.get(Setting, QUICKSTART_KEY.format(user_id=user_id)) is not None
+
+
+def set_quickstart_hidden(session: Session, hidden: bool) -> None:
+    """The session's user hides or shows their own 快速上手 panel: a preference of that account, kept in
+    the database so that it follows the user to any computer; no permission is needed for one's own."""
+    user_id = acting_user(session).user_id
+    if user_id is None:
+        return  # the program's own session has no panel
+    row = session.get(Setting, QUICKSTART_KEY.format(user_id=user_id))
+    if hidden and row is None:
+        session.add(Setting(key=QUICKSTART_KEY.format(user_id=user_id), value="true"))
+    elif not hidden and row is not None:
+        session.delete(row)
+        session.flush()
 
 
 def _load_feature_providers() -> None:

@@ -12,13 +12,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QInputDialog, QLabel, QVBoxLayout
 
 from ..services import attachments
 from ..services.attachments import AttachmentRow
 from . import messages
 from .context import AppContext
 from .forms import run_write
+from .output import ATTACHMENTS, ask_folder, ask_open, show_saved
 from .table_model import Column, RowsTableModel
 from .widgets import button_row, fit_columns, make_table, note, push_button, selected_row
 
@@ -95,10 +96,10 @@ class AttachmentsDialog(QDialog):
     def add_file(self, path: Path | None = None, description: str | None = None) -> None:
         """Add ``path`` (asked for when None) with ``description``: the chosen preset, else asked for."""
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "选择附件", "", FILTER)
-            if not chosen:
+            chosen = ask_open(self, "选择附件", FILTER, ATTACHMENTS)
+            if chosen is None:
                 return
-            path = Path(chosen)
+            path = chosen
         if description is None and self.kind_combo.count():
             description = self.kind_combo.currentText().strip() or path.stem
         if description is None:
@@ -124,10 +125,9 @@ class AttachmentsDialog(QDialog):
         row = self.selected()
         if row is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, "选择保存位置")
-        if folder:
-            saved = attachments.export_copy(row, Path(folder))
-            messages.info(self, f"已保存到：{saved}")
+        folder = ask_folder(self, "选择保存位置", ATTACHMENTS)
+        if folder is not None:
+            show_saved(self, attachments.export_copy(row, folder))
 
     def remove_selected(self) -> None:
         row = self.selected()

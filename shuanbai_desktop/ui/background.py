@@ -7,6 +7,7 @@ Running threads are kept until they end, so closing a screen never destroys a ru
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -108,6 +109,25 @@ class Job(QObject):
         """Block until the work ends (closing the window, tests)."""
         if self._thread is not None:
             self._thread.wait()
+
+
+class CancellableJob(Job):
+    """A Job the user may stop (导入数据's long steps): ``cancel()`` raises a flag the work reads through
+    ``stop_requested()`` (from any thread); the work decides where it stops, by raising its own exception."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._stop_flag = threading.Event()
+
+    def start(self, fn: Callable[[Callable[[int, str], None]], Any]) -> None:
+        self._stop_flag.clear()
+        super().start(fn)
+
+    def cancel(self) -> None:
+        self._stop_flag.set()
+
+    def stop_requested(self) -> bool:
+        return self._stop_flag.is_set()
 
 
 class _Waiting(QObject):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
@@ -31,11 +32,47 @@ def install_fonts(app: QApplication) -> str:
     return families[0] if families else ""
 
 
-def install_translations(app: QApplication) -> None:
-    """Chinese texts for Qt's own buttons and dialogs (确定/取消, file dialogs)."""
+def translation_folders() -> list[Path]:
+    """Where Qt's own .qm files are: Qt's translations path, else PySide6's folder (a frozen build may
+    report a path that does not exist)."""
+    folders = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
+    import PySide6
+    folders.append(Path(PySide6.__file__).parent / "Qt" / "translations")
+    return folders
+
+
+def install_translations(app: QApplication) -> list[QTranslator]:
+    """Chinese texts for Qt's own buttons and dialogs (确定/取消, the file dialog's 查找范围 and 文件类型),
+    loaded once at start for every standard dialog. Returns the translators installed."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    installed: list[QTranslator] = []
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
         translator = QTranslator(app)
-        if translator.load(name, folder):
+        if any(translator.load(name, str(folder)) for folder in translation_folders()):
             app.installTranslator(translator)
+            installed.append(translator)
+    if not installed:
+        log.error("Qt's Chinese translations not found in %s", translation_folders())
+    filler = MissingTexts(app)
+    app.installTranslator(filler)  # asked first: installed last
+    installed.append(filler)
+    return installed
+
+
+# Texts whose Chinese is missing from Qt's own files (they translate “Look in:”, Qt 6 asks for “&Look in:”).
+MISSING_TEXTS = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QPrintSettingsOutput", "Page &Set:"): "页面组(&S)：",
+}
+
+
+class MissingTexts(QTranslator):
+    """The few texts of Qt's standard dialogs that qtbase_zh_CN leaves in English."""
+
+    def translate(self, context: str, source_text: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        return MISSING_TEXTS.get((context, source_text))  # None: not ours, Qt asks the next translator
+
+    def isEmpty(self) -> bool:
+        return False

@@ -4,15 +4,17 @@ one transaction from a screen, a rule not met shown to the user."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ..errors import UserError
-from .context import AppContext
 from .widgets import ERROR_STYLE, RED
 
-FIELD_ERROR_STYLE = f"border: 1px solid {RED}; border-radius: 3px;"
+if TYPE_CHECKING:  # the log-in window uses FormErrors before the services are loaded
+    from .context import AppContext
+
+FIELD_ERROR_STYLE = f"border: 1px solid {RED}; border-radius: 3px; padding: 2px 1px;"  # keeps the field's height
 
 
 # Handlers for errors that need more than a message (a reported month: the administrator may give a

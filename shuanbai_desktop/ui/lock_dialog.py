@@ -16,6 +16,7 @@ from .context import AppContext
 from .forms import FormErrors
 from .login_dialog import heading
 from .password_dialog import password_field
+from .widgets import set_default_button
 
 LOGOUT_WARNING = "退出登录会关闭当前打开的所有窗口，尚未保存的内容将会丢失。确定退出登录吗？"
 SESSION_ENDED = "连续输错密码次数过多（或账户已被停用），已退出登录。请在登录窗口重新登录。"
@@ -51,10 +52,10 @@ class LockDialog(QDialog):
         form = QFormLayout()
         form.addRow("用户：", QLabel(f"{user.display_name}（{user.username}）"))
         form.addRow("密码：", self.password)
-        buttons = QDialogButtonBox()
+        buttons = QDialogButtonBox(self)  # in the dialog before 解锁 is made its default (Enter, not 退出登录)
         self.unlock_button = buttons.addButton("解锁", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.unlock_button.setDefault(True)
         self.logout_button = buttons.addButton("退出登录", QDialogButtonBox.ButtonRole.DestructiveRole)
+        set_default_button(self.unlock_button, self.logout_button)
         buttons.accepted.connect(self.try_unlock)
         self.logout_button.clicked.connect(self.ask_logout)
         layout = QVBoxLayout(self)

@@ -4,30 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import APP_NAME
-from ..data.base import now
 from ..data.db import Database
 from ..errors import UserError
-from ..services import auth
 from .forms import FormErrors
 from .password_dialog import ChangePasswordDialog, password_field
+from .widgets import set_default_button, sized_label
+
+if TYPE_CHECKING:  # loaded behind this window (docs/decisions.md, “Start-up”)
+    from ..services import auth
 
 MUST_CHANGE = "请先修改密码，然后才能进入系统。"
+FIELD_WIDTH = 300
 
 
 class LoginDialog(QDialog):
     """Accepted once a user is in; ``user`` then holds who. ``clock`` gives the log-in time."""
 
     def __init__(self, db: Database, station_name: str, username: str = "",
-                 clock: Callable[[], datetime] = now, parent: QWidget | None = None):
+                 clock: Callable[[], datetime] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self._db = db
-        self._clock = clock
+        self._clock = clock or wall_clock
         self.user: auth.UserInfo | None = None
         self.setWindowTitle(f"{station_name} — 登录")
         self.username = QLineEdit(username)
@@ -49,16 +61,20 @@ class LoginDialog(QDialog):
         form.addRow("密码：", self.password)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
-        buttons = QDialogButtonBox()
+        buttons = QDialogButtonBox(self)  # in the dialog before 登录 is made its default (Enter, not 退出)
         self.login_button = buttons.addButton("登录", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.login_button.setDefault(True)
-        buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
+        set_default_button(self.login_button, buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole))
         buttons.accepted.connect(self.try_login)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.setMinimumWidth(420)
+        for field in (self.username, self.password):
+            field.setMinimumWidth(FIELD_WIDTH)  # the dialog's width, the same with or without a message
+        # The dialog follows its contents: a refusal of two lines (the lock-out) makes it taller, never
+        # the fields lower (issue 14: they were squeezed).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
 
     def try_login(self) -> None:
+        from ..services import auth  # loaded by now, behind this window (AppFlow._prepare)
         self.errors.clear()
         try:
             if not self.username.text().strip():
@@ -76,6 +92,7 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _reload(self, user: auth.UserInfo) -> auth.UserInfo:
+        from ..services import auth
         with self._db.session() as session:
             return auth.get_user(session, user.id)
 
@@ -83,12 +100,14 @@ class LoginDialog(QDialog):
         return ChangePasswordDialog(self._db, user, forced=True, parent=self).exec() == QDialog.DialogCode.Accepted
 
 
+def wall_clock() -> datetime:
+    """``data.base.now``, imported when the first log-in is tried rather than before the window."""
+    from ..data.base import now
+    return now()
+
+
 def heading(text: str, points: int, bold: bool = False) -> QLabel:
-    label = QLabel(text)
-    font = QFont(label.font())
-    font.setPointSize(points)
-    font.setBold(bold)
-    label.setFont(font)
+    label = sized_label(text, points, bold)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setWordWrap(True)
     return label

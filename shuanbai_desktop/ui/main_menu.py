@@ -1,4 +1,5 @@
-"""The main window's menus: 账户 (password, lock, log out, quit) and 帮助 (关于)."""
+"""The main window's menus: 账户 (password, lock, log out, quit), 转到 (全局搜索 Ctrl+F, the areas Ctrl+1…8)
+and 帮助 (使用手册 F1, 关于). The menu actions carry the keys, so they work anywhere in the main window."""
 
 from __future__ import annotations
 
@@ -20,8 +21,30 @@ def build_menus(window) -> None:
     account.addSeparator()
     _add(account, "退出登录", window.log_out)
     _add(account, "退出程序", window.quit_app)
+    go = window.menuBar().addMenu("转到")
+    _add(go, "全局搜索…", window.open_global_search, "Ctrl+F")
+    go.addSeparator()
+    for row, area in enumerate(window.areas[:9]):
+        action = QAction(area.label, go)
+        action.setShortcut(QKeySequence(area_shortcut(row)))
+        action.setData(row)
+        go.addAction(action)
+    go.triggered.connect(window.go_to_action)  # the menu passes the action chosen (its data: the row)
     help_menu = window.menuBar().addMenu("帮助")
+    _add(help_menu, "本页帮助", window.show_help, "F1")
+    _add(help_menu, "使用手册目录", window.show_manual)
+    help_menu.addSeparator()
     _add(help_menu, "关于", window.show_about)
+
+
+def area_shortcut(row: int) -> str:
+    """Ctrl+1 … Ctrl+9 for the areas in the order of the navigation column."""
+    return f"Ctrl+{row + 1}" if row < 9 else ""
+
+
+def area_tooltip(label: str, row: int) -> str:
+    keys = area_shortcut(row)
+    return f"{label}（{keys}）" if keys else label
 
 
 def _add(menu: QMenu, text: str, slot: Callable[[], object], shortcut: str = "") -> QAction:

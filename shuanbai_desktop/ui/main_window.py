@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -31,7 +31,11 @@ from ..services.auth import UserInfo
 from . import main_menu
 from .context import AppContext
 from .idle_lock import IdleLock
+from .local_settings import local_settings
 
+GEOMETRY_KEY = "main_window/geometry"
+LARGE_SCREEN = QSize(1440, 900)  # smaller screens: the window opens maximised the first time
+NORMAL_SIZE = QSize(1360, 860)
 NAV_STYLE = ("QListWidget { outline: 0; border: none; border-right: 1px solid #c8ccd2; background: #f4f6f8; }"
              "QListWidget::item { padding: 9px 14px; }")
 
@@ -52,6 +56,17 @@ def _lazy(module: str, name: str) -> Callable[[AppContext], QWidget]:
 def _settings(ctx: AppContext) -> QWidget:
     from .settings.view import SettingsView  # built alongside; imported when first opened
     return SettingsView(ctx)
+
+
+def first_placement(screen: QRect) -> QRect | None:
+    """None (maximised) on a screen smaller than 1440×900, such as the station's 1366×768 PCs; else a
+    normal size in the middle of the screen."""
+    if screen.width() < LARGE_SCREEN.width() or screen.height() < LARGE_SCREEN.height():
+        return None
+    size = NORMAL_SIZE.boundedTo(screen.size())
+    place = QRect(QPoint(0, 0), size)
+    place.moveCenter(screen.center())
+    return place
 
 
 @dataclass(frozen=True)
@@ -96,8 +111,8 @@ class MainWindow(QMainWindow):
         self.idle_lock = IdleLock(ctx, self, self.log_out, idle_timeout_ms)
         main_menu.build_menus(self)
         self.refresh_station()
-        self.resize(1280, 720)
         self.nav.setCurrentRow(0)
+        self.place_window()
 
     def _make_nav(self) -> QListWidget:
         nav = QListWidget()
@@ -106,8 +121,9 @@ class MainWindow(QMainWindow):
         nav.setFont(font)
         nav.setStyleSheet(NAV_STYLE)
         nav.setFixedWidth(168)
-        for area in self.areas:
+        for row, area in enumerate(self.areas):
             nav.addItem(area.label)
+            nav.item(row).setToolTip(main_menu.area_tooltip(area.label, row))  # Ctrl+1…8 (转到 menu)
         nav.currentRowChanged.connect(self._show_row)
         return nav
 
@@ -127,6 +143,26 @@ class MainWindow(QMainWindow):
             label.setContentsMargins(8, 0, 16, 0)
             self.statusBar().addWidget(label)
         self.statusBar().addPermanentWidget(self.db_label)
+
+    def place_window(self) -> None:
+        """Where the user left the window on this PC (``local_settings``); the first time as
+        ``first_placement`` says for the screen it opens on."""
+        saved = local_settings().value(GEOMETRY_KEY)
+        if isinstance(saved, QByteArray) and not saved.isEmpty() and self.restoreGeometry(saved):
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        place = first_placement(screen.availableGeometry())
+        if place is None:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            self.setGeometry(place)
+
+    def save_placement(self) -> None:
+        """Size, position and maximised state for next time (Qt's own record: it copes with a screen
+        that is gone or smaller by then)."""
+        settings = local_settings()
+        settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        settings.sync()
 
     def refresh_station(self) -> None:
         """Title and status bar from the stored station (its name may have been edited)."""
@@ -188,6 +224,24 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         main_menu.about_box(self).exec()
 
+    def open_global_search(self) -> None:
+        from .global_search import show_search  # Ctrl+F
+        show_search(self)
+
+    def go_to_action(self, action) -> None:
+        """转到 → an area (Ctrl+1…8): the action's data is its row in the navigation column."""
+        row = action.data()
+        if isinstance(row, int) and 0 <= row < len(self.areas):
+            self.nav.setCurrentRow(row)
+
+    def show_help(self) -> None:
+        from .help import show_help, topic_for  # F1: the manual at the area in front and its visible tab
+        show_help(self, topic_for(self))
+
+    def show_manual(self) -> None:
+        from .help import show_help
+        show_help(self)
+
     def log_out(self) -> None:
         self.finish("logout")
 
@@ -203,7 +257,11 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event) -> None:
+        if self.isVisible():
+            self.save_placement()
         self.idle_lock.stop()
+        from .report import month_override
+        month_override.uninstall(self.ctx)
         super().closeEvent(event)
         self.closed.emit(self.reason)
         self.reason = "exit"

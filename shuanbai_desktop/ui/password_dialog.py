@@ -1,23 +1,30 @@
-"""修改密码: the user's own password, forced after the administrator reset it."""
+"""修改密码: the user's own password; forced at the first log-in of a new account and after the administrator
+reset it, each saying which of the two happened (``auth.password_was_reset``)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ..data.db import Database
-from ..domain.password_rules import PASSWORD_RULES
+from ..domain.password_rules import MAX_LENGTH, PASSWORD_RULES
 from ..errors import UserError
-from ..services import auth
 from .forms import FormErrors
-from .widgets import NOTE_STYLE
+from .widgets import NOTE_STYLE, dialog_buttons
 
-FORCED_NOTE = "管理员重置了您的密码。为保护服务对象的信息，请先设置一个只有您自己知道的新密码。"
+if TYPE_CHECKING:  # loaded behind the log-in window, not before it (docs/decisions.md, “Start-up”)
+    from ..services import auth
+
+FIRST_NOTE = ("欢迎使用！这是您的账户第一次登录，现在的密码是管理员为您设的初始密码。"
+              "为保护服务对象的信息，请先设置一个只有您自己知道的新密码。")
+RESET_NOTE = "管理员重置了您的密码。为保护服务对象的信息，请先设置一个只有您自己知道的新密码。"
 
 
 def password_field() -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setMaxLength(auth.MAX_PASSWORD)
+    field.setMaxLength(MAX_LENGTH)  # auth.MAX_PASSWORD
     field.setMinimumWidth(260)
     return field
 
@@ -41,9 +48,9 @@ class ChangePasswordDialog(QDialog):
         layout.setContentsMargins(24, 18, 24, 16)
         self.setMinimumWidth(520)
         if forced:
-            note = QLabel(FORCED_NOTE)
-            note.setWordWrap(True)
-            layout.addWidget(note)
+            self.forced_note = QLabel(self._forced_note())
+            self.forced_note.setWordWrap(True)
+            layout.addWidget(self.forced_note)
         form = QFormLayout()
         form.addRow("用户：", QLabel(f"{self._user.display_name}（{self._user.username}）"))
         form.addRow("原密码：", self.old)
@@ -55,14 +62,17 @@ class ChangePasswordDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(rules)
         layout.addWidget(self.error_label)
-        buttons = QDialogButtonBox()
-        buttons.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, ok = dialog_buttons(self, "确定")
+        ok.clicked.connect(self.save)
         layout.addWidget(buttons)
 
+    def _forced_note(self) -> str:
+        from ..services import auth
+        with self._db.session(self._user.actor) as session:
+            return RESET_NOTE if auth.password_was_reset(session, self._user.id) else FIRST_NOTE
+
     def save(self) -> None:
+        from ..services import auth
         try:
             if self.new.text() != self.confirm.text():
                 raise UserError("两次输入的新密码不一致，请重新输入。", field="确认新密码")

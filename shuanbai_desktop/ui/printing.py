@@ -1,4 +1,4 @@
-"""Print a PDF through Qt's print dialog, or save it: the same file either way.
+"""Print a PDF through Qt's print dialog, or save it: the same file either way (打印到文件 too).
 
 Qt's PDF module is not part of PySide6-Essentials, so pages are rendered with PDFium
 (pypdfium2) at the printer's resolution and painted onto the QPrinter.
@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 PRINT_DPI = 300
 
@@ -57,15 +57,27 @@ def print_pdf(parent: QWidget | None, pdf: Path, title: str) -> bool:
     dialog.setWindowTitle(f"打印 — {title}")
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
-    paint_pdf(printer, pdf)
+    deliver(printer, pdf)
     return True
 
 
-def save_pdf_as(parent: QWidget | None, pdf: Path, suggested_name: str) -> Path | None:
-    """Ask where to save a copy of ``pdf``; returns the saved path or None."""
-    target, _ = QFileDialog.getSaveFileName(parent, "保存 PDF", suggested_name, "PDF 文件 (*.pdf)")
-    if not target:
+def deliver(printer: QPrinter, pdf: Path) -> None:
+    """Pages to a printer; “打印到文件” (PDF) gets the program's own file itself, not pictures of its pages
+    (small, with searchable text)."""
+    target = printer.outputFileName()
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and target:
+        shutil.copyfile(pdf, target)
+        return
+    paint_pdf(printer, pdf)
+
+
+def save_pdf_as(parent: QWidget | None, pdf: Path, suggested_name: str, purpose: str = "") -> Path | None:
+    """Ask where to save a copy of ``pdf`` (in the purpose's folder: papers unless said otherwise), copy it
+    and say where it went; returns the saved path or None."""
+    from .output import SLIPS, ask_save, show_saved  # output prints through this module
+    target = ask_save(parent, "保存 PDF", suggested_name, "pdf", purpose or SLIPS)
+    if target is None:
         return None
-    path = Path(target if target.lower().endswith(".pdf") else target + ".pdf")
-    shutil.copyfile(pdf, path)
-    return path
+    shutil.copyfile(pdf, target)
+    show_saved(parent, target)
+    return target

@@ -11,8 +11,10 @@ own filters and buttons around ``self.table``, and gives:
 
 It gets ``self.model``, ``self.table``, ``self.notice`` (what the last change did, in green; the page puts
 it where it wants it), ``self.dialog`` (the dialog last opened: tests and the idle lock reach it),
-``selected()``, ``select(key)``, ``row_button(text, slot)`` (enabled only while a record is chosen) and
-``open_dialog(dialog, done)``.
+``selected()``, ``selected_or_say(message, title)``, ``select(key)``, ``row_button(text, slot)`` (enabled only
+while a record is chosen) and ``open_dialog(dialog, done)``. Its headers sort the list (``sort_header``, one
+mechanism for every list: in memory for ``RowsTableModel``, by the database for ``PagedModel``); a page whose
+order is the station's own (事项目录, 转办部门) sets ``sortable = False``.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from . import messages
 from .context import AppContext
 from .table_model import Column
 from .widgets import (
@@ -39,6 +43,7 @@ from .widgets import (
 class RecordListPage(QWidget):
     max_column_width = 260  # fit_columns: no column wider than this after a reload
     select_first = False  # after a reload with nothing chosen, choose the first record
+    sortable = True  # header clicks sort the list (``sort_header``); False where the order is the station's own
 
     def __init__(self, ctx: AppContext, columns: Sequence[Column] = (), parent: QWidget | None = None, *,
                  model=None, row_color: Callable[[Any], str | None] | None = None):
@@ -51,6 +56,8 @@ class RecordListPage(QWidget):
         self.table = make_table(model)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.activated.connect(self._activated)
+        if self.sortable:
+            sort_header(self.table)
         self.notice = note(style=OK_STYLE)
         self._row_buttons: list[QPushButton] = []
 
@@ -83,6 +90,13 @@ class RecordListPage(QWidget):
         if row is None:
             return None
         return self.model.row(row)
+
+    def selected_or_say(self, message: str, title: str) -> Any | None:
+        """The chosen record; with none chosen, ``message`` in a message box (buttons that stay enabled)."""
+        row = self.selected()
+        if row is None:
+            messages.error(self, message, title)
+        return row
 
     def select(self, key: Any) -> None:
         for index, row in enumerate(self.model.rows):
@@ -128,6 +142,35 @@ class RecordListPage(QWidget):
     def _changed(self, text: str) -> None:
         self.refresh()
         self.notice.setText(text)
+
+
+class _SortGuard(QObject):
+    """Keeps the header's arrow on the column the list is sorted by: a click on a column that does not sort
+    puts it back."""
+
+    def __init__(self, table: QTableView):
+        super().__init__(table)
+        self._table = table
+        self._last = (-1, Qt.SortOrder.AscendingOrder)
+        table.horizontalHeader().sortIndicatorChanged.connect(self._changed)
+
+    def _changed(self, column: int, order: Qt.SortOrder) -> None:
+        model = self._table.model()
+        if column >= 0 and hasattr(model, "can_sort") and not model.can_sort(column):
+            self._table.horizontalHeader().setSortIndicator(*self._last)
+            return
+        self._last = (column, order)
+
+
+def sort_header(table: QTableView) -> None:
+    """The one way a list sorts by its headers: a click asks the model to ``sort`` (``RowsTableModel``: in
+    memory; ``PagedModel``: the database orders the ids); a second click reverses; a third returns to the
+    list's own order. The list opens in its own order (no arrow)."""
+    header = table.horizontalHeader()
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    header.setSortIndicatorClearable(True)
+    table.setSortingEnabled(True)
+    _SortGuard(table)
 
 
 def count_label() -> QLabel:

@@ -1,4 +1,5 @@
-"""Save every main screen as PNG, offscreen: ``python -m shuanbai_desktop.ui.screenshots OUTDIR``.
+"""Save every main screen as PNG, offscreen: ``python -m shuanbai_desktop.ui.screenshots OUTDIR``;
+``--manual [FOLDER]`` writes the user manual's pictures instead (``ui/manual_images.py``).
 
 Works on a temporary database (with demo data when ``shuanbai_desktop.demo`` exists); the
 user's own data folder is never touched.
@@ -7,6 +8,7 @@ user's own data folder is never touched.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 import tempfile
@@ -21,8 +23,11 @@ from ..services import auth, database_ops, station
 from .context import AppContext
 
 ADMIN, PASSWORD = "admin", "Zhan2024abc"
+LOCK_DEMO = "window1"  # the demo's counter clerk: locked in the log-in picture (the two-line message)
 TOWN = "441302001"  # 惠州市惠城区桥东街道
 TITLE_BAR = 28
+SCREEN = (1366, 768)  # the station's usual PC
+STATION_CLIENT = (1366, 768 - 40 - 30)  # a maximised window there: the task bar and the title bar take their share
 
 
 def _settle(limit_s: float = 30) -> None:
@@ -108,6 +113,18 @@ def login_shots(shots: Shots, db: Database) -> None:
     dialog.try_login()
     shots.widget(dialog, "login-wrong-password")
     dialog.close()
+    with db.session() as session:
+        usernames = {u.username for u in auth.list_users(session)}
+    if LOCK_DEMO in usernames:
+        locked = LoginDialog(db, _station(db).name, LOCK_DEMO)  # a demo account, locked by wrong passwords
+        for _ in range(5):
+            locked.password.setText("wrong-password1")
+            locked.try_login()
+        from ..demo import DEMO_PASSWORD
+        locked.password.setText(DEMO_PASSWORD)  # the right one now: “账户已锁定……”, two lines
+        locked.try_login()
+        shots.widget(locked, "login-locked")
+        locked.close()
     user = auth.log_in(db, ADMIN, PASSWORD)
     change = ChangePasswordDialog(db, user, forced=True)
     shots.widget(change, "change-password")
@@ -120,8 +137,21 @@ def _station(db: Database) -> station.StationInfo:
 
 
 def _main_window(db: Database):
+    """The main window as on a 1366×768 station PC: maximised, what is left by the task bar and title bar."""
     from .main_window import MainWindow
-    return MainWindow(AppContext(db, auth.log_in(db, ADMIN, PASSWORD), _station(db)))
+    window = MainWindow(AppContext(db, auth.log_in(db, ADMIN, PASSWORD), _station(db)))
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(*STATION_CLIENT)
+    return window
+
+
+def offscreen_platform() -> str:
+    """Qt's offscreen platform with one 1366×768 screen (its default screen is 800×800)."""
+    config = Path(tempfile.gettempdir()) / "shuanbai-screen-1366x768.json"
+    config.write_text(json.dumps({"screens": [{"name": "station", "x": 0, "y": 0, "width": SCREEN[0],
+                                               "height": SCREEN[1], "logicalDpi": 96, "logicalBaseDpi": 96,
+                                               "dpr": 1}]}), encoding="utf-8")
+    return f"offscreen:configfile={config}"
 
 
 def new_station_shot(shots: Shots, db: Database) -> None:
@@ -192,10 +222,20 @@ def take_all(out_dir: Path, with_demo: bool = True) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    """``OUTDIR``: every screen; ``--manual [FOLDER]``: the user manual's pictures (ui/manual_images.py)."""
+    if argv[:1] == ["--manual"] and len(argv) <= 2:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from .manual_images import take
+        for path in take(Path(argv[1]) if len(argv) == 2 else None):
+            print(path)
+        return 0
     if len(argv) != 1:
-        print("用法：python -m shuanbai_desktop.ui.screenshots 输出文件夹", file=sys.stderr)
+        print("用法：python -m shuanbai_desktop.ui.screenshots 输出文件夹\n"
+              "      python -m shuanbai_desktop.ui.screenshots --manual [文件夹]（使用手册的插图，默认 resources/manual/img）",
+              file=sys.stderr)
         return 2
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+        os.environ["QT_QPA_PLATFORM"] = offscreen_platform()
     for path in take_all(Path(argv[0])):
         print(path)
     return 0

@@ -8,12 +8,13 @@ no longer count (closed, left, scrapped); NOTE_GREY is for hints under a form.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import SIGNAL, QDate, QObject, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableView,
     QTableWidget,
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .dialog_keys import install_dialog_keys
 from .table_model import RowsTableModel
 
 # --- colours ------------------------------------------------------------------------------------------
@@ -40,11 +44,27 @@ GREEN = "#1e7e34"
 GREY = "#80868b"
 NOTE_GREY = "#5f6368"
 BLUE = "#0b57d0"
+# Charts (ui/charts.py) and the 工作台 panels: quiet blues and greys, one orange for a line over bars.
+CHART_BAR = "#4a7fc1"
+CHART_BAR_PARTIAL = "#a9c2e3"  # the running month: figures so far
+CHART_LINE = "#c0622b"
+CHART_AXIS = "#9aa0a6"
+CHART_GRID = "#e3e6ea"
+CHART_TEXT = "#3c4043"
+PANEL_BACKGROUND = "#f7f9fb"
+PANEL_BORDER = "#d5dae0"
+PANEL_HOVER = "#eef3fb"
+NOTICE_BACKGROUND = "#fdf8e8"  # a dismissable notice (快速上手)
+NOTICE_BORDER = "#e6d9a8"
+HEADER_SHADE = "#d3e3fd"  # rows marked as header rows in a preview (导入数据)
 
 NOTE_STYLE = f"color: {NOTE_GREY};"
 OK_STYLE = f"color: {GREEN};"
 WARN_STYLE = f"color: {AMBER};"
 ERROR_STYLE = f"color: {RED};"
+# The one frame round whatever has the keyboard focus (ui/focus_frame.py): a QFocusFrame styled alone, so
+# no other widget loses its platform look.
+FOCUS_FRAME_STYLE = f"QFocusFrame {{ border: 2px solid {BLUE}; border-radius: 3px; }}"
 
 
 # --- tables -------------------------------------------------------------------------------------------
@@ -115,6 +135,14 @@ def button_row(*buttons: QWidget, stretch_first: bool = False) -> QHBoxLayout:
     return row
 
 
+def fit_placeholder(edit: QLineEdit, extra: int = 28) -> QLineEdit:
+    """A line edit at least as wide as its placeholder text (plus the frame and the clear button), so the
+    hint is not cut off on a 1366×768 screen."""
+    width = edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + extra
+    edit.setMinimumWidth(max(edit.minimumWidth(), width))
+    return edit
+
+
 def note(text: str = "", style: str = NOTE_STYLE) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -122,14 +150,79 @@ def note(text: str = "", style: str = NOTE_STYLE) -> QLabel:
     return label
 
 
+def sized_label(text: str, points: int, bold: bool = False) -> QLabel:
+    """A label in a font of its own size (headings: the log-in and lock screens, 工作台's greeting)."""
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSize(points)
+    font.setBold(bold)
+    label.setFont(font)
+    return label
+
+
+def form_label(text: str) -> QLabel:
+    """A field name for a grid-laid form, aligned as ``QFormLayout``'s labels (right, middle)."""
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return label
+
+
+# --- lists with check boxes ---------------------------------------------------------------------------
+KEY_ROLE = Qt.ItemDataRole.UserRole  # what a checked item stands for (an id, a code)
+
+
+def check_item(text: str, key: Any = None, checked: bool = False) -> QListWidgetItem:
+    item = QListWidgetItem(text)
+    if key is not None:
+        item.setData(KEY_ROLE, key)
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    return item
+
+
+def fill_checklist(widget: QListWidget, items: Iterable[tuple[Any, str]], checked: Collection = ()) -> None:
+    """``items`` are (key, text); those whose key is in ``checked`` are ticked."""
+    widget.clear()
+    for key, text in items:
+        widget.addItem(check_item(text, key, key in checked))
+
+
+def list_items(widget: QListWidget) -> list[QListWidgetItem]:
+    return [widget.item(i) for i in range(widget.count())]
+
+
+def checked_keys(widget: QListWidget) -> tuple:
+    return tuple(item.data(KEY_ROLE) for item in list_items(widget) if item.checkState() == Qt.CheckState.Checked)
+
+
+def set_checked(widget: QListWidget, keys: Iterable) -> None:
+    wanted = set(keys)
+    for item in list_items(widget):
+        item.setCheckState(Qt.CheckState.Checked if item.data(KEY_ROLE) in wanted else Qt.CheckState.Unchecked)
+
+
 def dialog_buttons(dialog: QDialog, ok_text: str = "保存") -> tuple[QDialogButtonBox, QPushButton]:
-    """保存/取消 with Chinese texts whatever Qt translations are installed; ``ok`` is not auto-accepting."""
-    box = QDialogButtonBox()
+    """保存/取消 with Chinese texts whatever Qt translations are installed; ``ok`` is not auto-accepting.
+
+    Enter presses ``ok`` from any field: the box is the dialog's child before ``ok`` is made the default
+    (a default set outside the dialog is not the dialog's: the first button Tab passed, 取消, became it),
+    and 取消 never takes the default when Tab passes it. The dialog opens with focus in its first field
+    and Escape asks before throwing typed input away (``dialog_keys``)."""
+    box = QDialogButtonBox(dialog)
     ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
     cancel = box.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-    ok.setDefault(True)
+    set_default_button(ok, cancel)
     cancel.clicked.connect(dialog.reject)
+    install_dialog_keys(dialog)
     return box, ok
+
+
+def set_default_button(ok: QPushButton, *others: QPushButton) -> None:
+    """``ok`` the button Enter presses; ``others`` (取消, 退出) never become it when Tab passes them.
+    Call once ``ok`` is inside its dialog (its window is the dialog)."""
+    for button in others:
+        button.setAutoDefault(False)
+    ok.setDefault(True)
 
 
 class KindAmountRows(QWidget):

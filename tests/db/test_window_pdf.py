@@ -51,7 +51,7 @@ def _dibao(win, paper="A5"):
                         transfer_note="请入户核查", at=datetime(2026, 12, 28, 9, 30)), needed
 
 
-def test_notice_lists_every_material_masks_personal_data_and_says_the_due_date_is_estimated(win, tmp_path):
+def test_notice_lists_every_material_masks_personal_data_and_says_holidays_postpone_the_date(win, tmp_path):
     saved, needed = _dibao(win)
     with win.db.session() as s:
         data = documents.notice_data(s, saved.id)
@@ -61,8 +61,12 @@ def test_notice_lists_every_material_masks_personal_data_and_says_the_due_date_i
     assert size == A5 and pages == 1
     for words in ("一次性告知单", "桥东街道社会工作服务站", "受理编号：20261228-001", "最低生活保障",
                   "首问负责人：陈晓红", "站点电话：0752-2808727", "138****8000", "441302********001X",
-                  "还需携带 5 项", "2027 年的国家法定节假日安排本程序尚未内置"):
+                  "还需携带 5 项", "预计 2027年"):
         assert words in text, words
+    # A resident reads when, not how the program reckoned it (issue 14): no note about holiday tables.
+    flat = text.replace("\n", "")
+    assert "前办结（遇法定节假日顺延）" in flat
+    assert "节假日安排" not in flat and "尚未内置" not in flat and "注：" not in flat
     for material in needed:
         assert material[:8] in text
     assert ZHANG_ID not in text and "13800138000" not in text
@@ -81,6 +85,8 @@ def test_transfer_slip_has_the_department_and_the_full_phone_but_a_masked_id(win
                   "家庭困难，申请低保", "待补材料", "签收人"):
         assert words in text, words
     assert ZHANG_ID not in text
+    flat = text.replace("\n", "")
+    assert "前办结（遇法定节假日顺延），并将结果反馈本站" in flat and "尚未内置" not in flat
 
 
 def test_on_the_spot_notice_shows_the_result_and_no_time_limit(win, tmp_path):

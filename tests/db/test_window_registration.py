@@ -54,7 +54,7 @@ def test_registration_on_30_september_skips_national_day(win):
 
 def test_registration_on_28_december_gets_a_january_2027_due_date_and_says_it_is_estimated(win):
     saved = win.register("心理疏导", at=datetime(2026, 12, 28, 10, 0))
-    assert saved.due_date == date(2027, 1, 4)
+    assert saved.due_date == date(2027, 1, 5)  # Dec 29, 30, 31, (元旦 estimated off), Jan 4, 5
     assert "2027 年" in saved.due_note and "节假日调休表" in saved.due_note
     with win.db.session() as s:
         assert s.get(WindowRegistration, saved.id).due_estimated

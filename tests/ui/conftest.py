@@ -23,6 +23,25 @@ def _cjk_fonts(qapp):
         fonts.install_fonts(qapp)
 
 
+@pytest.fixture(autouse=True)
+def _own_screen_settings(tmp_path, monkeypatch):
+    """Each test starts with nothing remembered on screen (window placement, file-dialog folders)."""
+    from shuanbai_desktop.ui import local_settings
+    monkeypatch.setattr(local_settings, "settings_file", lambda: tmp_path / "ui-state.ini")
+
+
+@pytest.fixture(autouse=True)
+def _no_current_user_left_over():
+    """A main window a test made must not lend its user's rights (the month override) nor its way of showing a
+    refused save (a message box instead of the form's own error line) to the next test."""
+    yield
+    from shuanbai_desktop.ui import forms
+    from shuanbai_desktop.ui.report import month_override
+    month_override.CURRENT.clear()
+    if month_override._offer_override in forms.SPECIAL_HANDLERS:  # installed by a main window, for the app's life
+        forms.SPECIAL_HANDLERS.remove(month_override._offer_override)
+
+
 @pytest.fixture
 def ctx(station_db, admin):
     """The administrator's context on the 桥东街道 station (a test file overrides it for other data)."""

@@ -167,7 +167,7 @@ def test_social_worker_walks_a_case_end_to_end(qtbot, view, ctx, tmp_path, monke
         fig = month_figures(s, date.today().year, date.today().month)
     assert fig.visit_household_times == 1 and fig.visit_person_times == 2
     assert fig.referrals == 1 and fig.resources_value_yuan == Decimal("350.00") and fig.cases_closed == 1
-    assert fig.persons_with_plan == 1 and fig.targets_with_file == 2
+    assert fig.persons_with_plan == 0 and fig.targets_with_file == 2  # 一人一案: the case is closed, no plan
 
 
 def test_pages_show_due_visits_cases_and_resources(qtbot, view, ctx):

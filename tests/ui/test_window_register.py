@@ -77,10 +77,9 @@ def test_register_and_print_with_the_keyboard_only(qtbot, view, win):
     assert focused() is page.form.channel and "138****8000" in page.form.phone_hint.text()
     key(qtbot, focused(), Qt.Key.Key_Return)                    # keep 来访
     assert focused() is page.form.matter
-    qtbot.keyClicks(page.form.matter, "8")                     # "8 居家养老服务"
+    qtbot.keyClicks(page.form.matter, "8")                     # "8 居家养老服务": no other number starts with 8
     assert page.form.current_matter.name == "居家养老服务"
-    key(qtbot, focused(), Qt.Key.Key_Return)
-    assert focused() is page.materials.list
+    assert focused() is page.materials.list                     # chosen: the focus moved on by itself
     key(qtbot, focused(), Qt.Key.Key_Space)                     # tick the first material
     assert len(page.materials.received()) == 1
     key(qtbot, focused(), Qt.Key.Key_Return)
@@ -214,8 +213,8 @@ def test_due_date_beyond_the_builtin_calendar_says_it_is_estimated(qtbot, view):
     form = view.register_page.form
     qtbot.keyClicks(form.matter, "9")                          # 心理疏导, 5 working days
     form.update_due(date(2026, 12, 28))
-    assert form.due.date().toPython() == date(2027, 1, 4)
-    assert form.due_note.text() == "推算：2027 年节假日未内置，按周末和本站调休表计算"
+    assert form.due.date().toPython() == date(2027, 1, 5)      # 元旦 2027 (a Friday) estimated as a holiday
+    assert form.due_note.text() == "推算：2027 年按法定节日推算，未计调休"
     assert "2027 年的国家法定节假日安排本程序尚未内置" in form.due_note.toolTip()
     assert form.due_note.styleSheet()  # amber
     grab(view, "window-register-estimated")

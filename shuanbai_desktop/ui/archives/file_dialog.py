@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,13 +26,12 @@ from ...domain.archive_rules import (
     Retention,
     format_number,
 )
-from ...errors import UserError
 from ...services.archives import catalogue
 from ...services.archives.catalogue import ArchiveInput, ArchiveRow
 from ...services.records import active_user_names
 from ..context import AppContext
-from ..forms import FormErrors
-from ..widgets import date_edit, date_value, dialog_buttons, name_combo, note
+from ..forms import FormErrors, save_and_accept
+from ..widgets import date_edit, date_value, dialog_buttons, form_label, name_combo, note
 from .owner_field import OwnerField
 
 
@@ -44,12 +42,6 @@ def _combo(enum, current=None) -> QComboBox:
     if current is not None:
         combo.setCurrentIndex(combo.findData(current))
     return combo
-
-
-def _right(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return label
 
 
 class FileDialog(QDialog):
@@ -115,7 +107,7 @@ class FileDialog(QDialog):
                  (6, 2, "盒号：", self.box_combo, 1), (7, 0, "页数：", self.pages_spin, 1),
                  (8, 0, "所属：", self.owner_field, 3), (9, 0, "备注：", self.notes_edit, 3))
         for row, col, text, widget, span in cells:
-            grid.addWidget(_right(text), row, col)
+            grid.addWidget(form_label(text), row, col)
             if isinstance(widget, QHBoxLayout):
                 grid.addLayout(widget, row, col + 1, 1, span)
             else:
@@ -200,12 +192,6 @@ class FileDialog(QDialog):
             notes=self.notes_edit.toPlainText())
 
     def save(self, today: date | None = None) -> None:
-        self.errors.clear()
-        try:
-            with self._ctx.session() as s:
-                self.saved_id = catalogue.save_file(s, self.input(), self._record.id if self._record else None,
-                                                    today=today)
-        except UserError as exc:
-            self.errors.show(exc)
-            return
-        self.accept()
+        file_id = self._record.id if self._record else None
+        save_and_accept(self, self._ctx, self.errors,
+                        lambda s: catalogue.save_file(s, self.input(), file_id, today=today))

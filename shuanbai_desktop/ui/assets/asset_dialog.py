@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -17,19 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.asset_rules import MAX_QUANTITY, AssetCategory, AssetStatus, RequiredItem
-from ...errors import UserError
 from ...services.assets import register
 from ...services.assets.common import active_places
 from ...services.assets.register import AssetInput, AssetRow
 from ..context import AppContext
-from ..forms import FormErrors
-from ..widgets import data_as, date_edit, date_value, dialog_buttons, money, name_combo, note
-
-
-def _label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return label
+from ..forms import FormErrors, save_and_accept
+from ..widgets import data_as, date_edit, date_value, dialog_buttons, form_label, money, name_combo, note
 
 
 class AssetDialog(QDialog):
@@ -91,9 +83,9 @@ class AssetDialog(QDialog):
                  ("保管人：", self.custodian_combo), ("状态：", self.status_combo))
         for column, rows in ((0, left), (2, right)):
             for row, (text, widget) in enumerate(rows):
-                grid.addWidget(_label(text), row, column)
+                grid.addWidget(form_label(text), row, column)
                 (grid.addLayout if isinstance(widget, QGridLayout) else grid.addWidget)(widget, row, column + 1)
-        grid.addWidget(_label("备注："), len(left), 0)
+        grid.addWidget(form_label("备注："), len(left), 0)
         grid.addWidget(self.notes_edit, len(left), 1, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
@@ -158,12 +150,6 @@ class AssetDialog(QDialog):
             status=AssetStatus(self.status_combo.currentData()), notes=self.notes_edit.toPlainText())
 
     def save(self, today: date | None = None) -> None:
-        self.errors.clear()
-        try:
-            with self._ctx.session() as s:
-                self.saved_id = register.save_asset(s, self.input(), self._asset.id if self._asset else None,
-                                                    today=today)
-        except UserError as exc:
-            self.errors.show(exc)
-            return
-        self.accept()
+        asset_id = self._asset.id if self._asset else None
+        save_and_accept(self, self._ctx, self.errors,
+                        lambda s: register.save_asset(s, self.input(), asset_id, today=today))

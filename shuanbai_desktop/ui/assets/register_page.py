@@ -183,10 +183,7 @@ class AssetRegisterPage(RecordListPage):
 
     # --- actions -----------------------------------------------------------------------------
     def _require(self) -> AssetRow | None:
-        asset = self.selected()
-        if asset is None:
-            messages.error(self, "请先在列表中选中一项资产。", "未选择资产")
-        return asset
+        return self.selected_or_say("请先在列表中选中一项资产。", "未选择资产")
 
     def add_asset(self) -> None:
         dialog = AssetDialog(self._ctx, None, self)

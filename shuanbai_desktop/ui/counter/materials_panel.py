@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QVBoxLayout
 
 from ...services.window.catalogue import MatterType
-from ..widgets import NOTE_STYLE
+from ..widgets import check_item, note
 
 HINT = "勾选已收到的材料（↑↓ 选择，空格勾选）。未勾选的在告知单上标为“请携带”。"
 
@@ -20,12 +20,8 @@ class MaterialsPanel(QGroupBox):
         self.list.setMinimumHeight(120)
         self.list.setAlternatingRowColors(True)
         self.list.setWordWrap(True)
-        self.guidance = QLabel()
-        self.guidance.setWordWrap(True)
-        self.guidance.setStyleSheet(NOTE_STYLE)
-        self.hint = QLabel(HINT)
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(NOTE_STYLE)
+        self.guidance = note()
+        self.hint = note(HINT)
         layout = QVBoxLayout(self)
         for widget in (self.summary, self.list, self.hint, self.guidance):
             layout.addWidget(widget)
@@ -40,17 +36,14 @@ class MaterialsPanel(QGroupBox):
             self.hint.hide()
             return
         for material in matter.materials:
-            item = QListWidgetItem(material)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.list.addItem(item)
+            self.list.addItem(check_item(material))
         count = f"共 {len(matter.materials)} 项" if matter.materials else "本事项无需提交材料"
         self.summary.setText(f"{matter.name}：{count}，办理时限 {matter.limit_text}。")
         self.guidance.setText(f"办理说明：{matter.guidance}" if matter.guidance else "")
         self.hint.setVisible(bool(matter.materials))
         self.list.setVisible(bool(matter.materials))
-        if matter.materials:
-            self.list.setCurrentRow(0)
+        if matter.materials:  # the first row current but not highlighted: only the focus frame says where the keys are
+            self.list.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def received(self) -> tuple[str, ...]:
         return tuple(self.list.item(i).text() for i in range(self.list.count())

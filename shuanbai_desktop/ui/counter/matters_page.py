@@ -21,17 +21,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.counter_labels import Channel
+from ...domain.counter_labels import Channel, Status
 from ...domain.dates import parse_date
 from ...errors import UserError
 from ...services.permissions import Permission
+from ...services.report.layout import RecordRef
 from ...services.window import catalogue, details, queries
 from ...services.window.common import list_all_staff
 from ...services.window.queries import RegistrationFilter, View
+from ..attachments_dialog import AttachmentsDialog
 from ..context import AppContext
 from ..forms import FormErrors
 from ..record_list import RecordListPage
+from ..report.links import open_record
 from ..table_model import Column
+from ..targets.case_open_dialog import CaseOpenDialog
 from ..widgets import NOTE_STYLE, fill_combo, fit_columns, select_data
 from .action_dialog import ActionDialog
 from .common import URGENCY_COLORS
@@ -71,7 +75,8 @@ class MattersPage(RecordListPage):
         self.filter_error = QLabel()
         self.filter_errors = FormErrors(self.filter_error, {"登记起始日期": self.date_from,
                                                             "登记截止日期": self.date_to})
-        self.panel = DetailPanel(ctx.can(Permission.WINDOW_REGISTER))
+        self.panel = DetailPanel(ctx.can(Permission.WINDOW_REGISTER), case_opener=ctx.can(Permission.CASE_OPEN),
+                                 case_reader=ctx.can(Permission.CASE_READ))
         self.panel.action.connect(self.run_action)
         self._build_layout()
         shortcut = QShortcut(QKeySequence("Ctrl+P"), self)
@@ -113,11 +118,11 @@ class MattersPage(RecordListPage):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.panel)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([650, 530])
-        self.panel.setMinimumWidth(420)
+        splitter.setSizes([760, 420])  # at 1366×768 the list shows its columns up to 状态 in full
+        self.panel.setMinimumWidth(400)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
@@ -193,6 +198,21 @@ class MattersPage(RecordListPage):
         with self._ctx.session() as s:
             self.panel.show_detail(details.get_detail(s, self.model.row(row).id, date.today()))
 
+    def _case(self, detail: details.RegistrationDetail) -> None:
+        """窗口转介: open a case for the matter's resident, the matter linked (or show the case it became)."""
+        if detail.case_id is not None:
+            open_record(self._ctx, self, RecordRef("case_record", detail.case_id, detail.case_no, "targets"),
+                        navigate=lambda _key: None)
+            return
+        description = detail.description or detail.matter_name
+        self.dialog = CaseOpenDialog(self._ctx, detail.person_id, self, title=detail.matter_name,
+                                     description=f"窗口登记 {detail.ticket_no}（{detail.matter_name}）：{description}",
+                                     window_matter_id=detail.id)
+        self.dialog.source_detail.setText(f"窗口事项 {detail.ticket_no}")
+        self.dialog.accepted.connect(lambda: self.refresh(select_id=detail.id))
+        self.dialog.finished.connect(self._back_to_list)
+        self.dialog.open()
+
     def _back_to_list(self, *_args) -> None:
         """Keyboard focus returns to the list when a step dialog closes."""
         self.window().activateWindow()
@@ -206,6 +226,15 @@ class MattersPage(RecordListPage):
             print_paper(self._ctx, self, detail.id, NOTICE if key == "notice" else TRANSFER, self.printer)
         elif key in ("save_notice", "save_transfer"):
             save_paper(self._ctx, self, detail.id, NOTICE if key == "save_notice" else TRANSFER, self.saver)
+        elif key == "case":
+            self._case(detail)
+            return
+        elif key == "attachments":
+            editable = detail.status is not Status.VOID
+            self.open_dialog(AttachmentsDialog(self._ctx, "window_registration", detail.id,
+                                               f"附件：{detail.ticket_no} {detail.matter_name}",
+                                               "可添加申请表、证件、证明材料等的扫描件或照片。", editable, self), None)
+            return
         else:
             self.dialog = ActionDialog(self._ctx, key, detail, self)
             self.dialog.accepted.connect(lambda: self.refresh(select_id=detail.id))

@@ -17,6 +17,7 @@ from ..widgets import button_row, push_button
 
 class OrderedChoicesPage(RecordListPage):
     add_text = "新增…"
+    sortable = False  # the order is the station's own (上移/下移)
 
     def __init__(self, ctx: AppContext, columns: Sequence[Column], intro: QLabel, parent=None):
         super().__init__(ctx, columns, parent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QStackedWidget, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QStackedWidget, QWidget
 
 from ...domain.counter_labels import Channel, Handling
 from ...domain.workdays import fallback_note, fallback_short
@@ -14,8 +14,8 @@ from ...services.window.catalogue import MatterType
 from ...services.window.common import list_staff
 from ...services.window.registration import RegistrationInput
 from ..context import AppContext
-from ..widgets import NOTE_STYLE, date_edit, date_value, fill_combo, select_data
-from .common import ESTIMATE_STYLE, numbered
+from ..widgets import NOTE_STYLE, date_edit, date_value, fill_combo, fit_placeholder, select_data
+from .common import ESTIMATE_STYLE, ChoiceCombo, numbered
 
 NOTE_LABELS = {Handling.ON_SPOT: "办理结果：", Handling.ASSIGN: "分办说明：", Handling.TRANSFER: "转办说明："}
 
@@ -44,20 +44,21 @@ class RegistrationForm(QWidget):
         self.reset()
 
     def _build_fields(self) -> None:
-        self.channel = fill_combo(QComboBox(), numbered((c.value, c.label) for c in Channel))
-        self.matter = QComboBox()
+        self.channel = fill_combo(ChoiceCombo(), numbered((c.value, c.label) for c in Channel))
+        self.matter = ChoiceCombo()
         self.matter.setMinimumContentsLength(16)
         self.description = _line("简要情况，例如：老人独居行动不便，申请居家养老服务", 500)
         self.phone = _line("不填则用居民登记的电话", 20)
+        fit_placeholder(self.phone)
         self.phone_hint = QLabel()
         self.phone_hint.setStyleSheet(NOTE_STYLE)
         self.agent_name = _line("代办人姓名", 40)
         self.agent_relation = _line("与办事人关系，如：儿子", 20)
         self.agent_id = _line("代办人身份证号（可不填）", 20)
         self.agent_phone = _line("代办人电话", 20)
-        self.handling = fill_combo(QComboBox(), numbered((h.value, h.label) for h in Handling))
-        self.handler = QComboBox()
-        self.department = QComboBox()
+        self.handling = fill_combo(ChoiceCombo(), numbered((h.value, h.label) for h in Handling))
+        self.handler = ChoiceCombo()
+        self.department = ChoiceCombo()
         self.target = QStackedWidget()
         self.target.addWidget(self.handler)
         self.target.addWidget(self.department)

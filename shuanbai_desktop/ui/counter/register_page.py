@@ -1,18 +1,24 @@
 """窗口登记: find or create the resident, fill the matter, 登记 (Ctrl+S), print the 告知单 (Ctrl+P).
 
-Keyboard: type in the search box (zs, ID digits, phone), Enter picks the resident and moves
-on; Enter moves from field to field; Ctrl+S registers; Ctrl+P prints the 一次性告知单 of the
-registration just made (or the one selected in 今日登记); Ctrl+Shift+P the 转办单; Ctrl+N
-starts afresh; Ctrl+F goes back to the search box.
+Keyboard: arriving here puts the keys in the search box; type (zs, ID digits, phone): Enter takes
+the one resident found and moves on, or with several found goes into the list (↑↓, Enter picks);
+nobody found: F2 opens 新建居民 with what was typed. A 事项 typed by its number (or picked from its
+list, which ↓ opens) moves the focus on to the materials; Enter moves from field to field; Ctrl+S
+registers; Ctrl+P prints the 一次性告知单 of the registration just made (or the one selected in
+今日登记), Ctrl+Shift+S saves it as PDF; Ctrl+Shift+P the 转办单; Ctrl+N starts afresh in the search
+box (Ctrl+F is the main window's 全局搜索).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -108,8 +114,8 @@ class RegistrationPage(QWidget):
         self.print_button.clicked.connect(lambda: self.print_current(NOTICE))
         self.transfer_button = QPushButton("打印转办单（Ctrl+Shift+P）")
         self.transfer_button.clicked.connect(lambda: self.print_current(TRANSFER))
-        self.save_pdf_button = QPushButton("告知单另存为 PDF…")
-        self.save_pdf_button.clicked.connect(lambda: save_paper(self._ctx, self, self.current_id, NOTICE, self.saver))
+        self.save_pdf_button = QPushButton("告知单另存为 PDF…（Ctrl+Shift+S）")
+        self.save_pdf_button.clicked.connect(self.save_notice)
         self.open_button = QPushButton("查看办理记录")
         self.open_button.clicked.connect(self.open_current)
 
@@ -169,10 +175,14 @@ class RegistrationPage(QWidget):
     def _shortcuts(self) -> None:
         for keys, slot in (("Ctrl+S", self.register), ("Ctrl+P", lambda: self.print_current(NOTICE)),
                            ("Ctrl+Shift+P", lambda: self.print_current(TRANSFER)),
-                           ("Ctrl+N", self.new_registration), ("Ctrl+F", self.focus_search)):
+                           ("Ctrl+Shift+S", self.save_notice),
+                           ("Ctrl+N", self.new_registration)):  # Ctrl+F: the main window's 全局搜索
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+        # Ctrl+N from anywhere in the window while this page is shown (the navigation column too): a hidden
+        # page's shortcut is not active, so no other area hears it.
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
 
     def _set_read_only(self, read_only: bool) -> None:
         if read_only:
@@ -180,6 +190,19 @@ class RegistrationPage(QWidget):
                 widget.setEnabled(False)
             self.saved_label.setStyleSheet(NOTE_STYLE)
             self.saved_label.setText(f"“{self._ctx.user.role.short}”角色只能查看窗口登记，不能登记、办理或打印。")
+
+    def showEvent(self, event) -> None:
+        """Arriving here (the area, the tab, a key) puts the keys in the search box, unless the user is
+        walking down another list (the navigation column) with the arrow keys."""
+        super().showEvent(event)
+        if not event.spontaneous() and not self._passing_through():
+            self.focus_search()
+
+    def _passing_through(self) -> bool:
+        focus = QApplication.focusWidget()
+        return (isinstance(focus, QAbstractItemView) and not self.isAncestorOf(focus)
+                and QApplication.mouseButtons() == Qt.MouseButton.NoButton
+                and not QApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier)
 
     # --- actions -------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -226,6 +249,12 @@ class RegistrationPage(QWidget):
         """Show the registration just made (or chosen in 今日登记) in 事项办理."""
         if self.current_id is not None:
             self.openRequested.emit(self.current_id)
+
+    def save_notice(self) -> Path | None:
+        """告知单另存为 PDF (Ctrl+Shift+S): the registration just made or the one chosen in 今日登记."""
+        if not self._ctx.can(Permission.WINDOW_REGISTER):
+            return None
+        return save_paper(self._ctx, self, self.current_id, NOTICE, self.saver)
 
     def print_current(self, kind: str) -> bool:
         if print_paper(self._ctx, self, self.current_id, kind, self.printer):

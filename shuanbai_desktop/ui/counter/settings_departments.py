@@ -11,11 +11,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...errors import UserError
 from ...services.window import departments
 from ...services.window.departments import Department, DepartmentInput
 from ..context import AppContext
-from ..forms import FormErrors
+from ..forms import FormErrors, save_and_accept
 from ..table_model import Column
 from ..widgets import dialog_buttons, note
 from .ordered_choices import OrderedChoicesPage
@@ -59,16 +58,11 @@ class DepartmentDialog(QDialog):
             self.active_check.setChecked(dept.active)
 
     def save(self) -> None:
-        self.errors.clear()
         data = DepartmentInput(self.name_edit.text(), self.contact_edit.text(), self.phone_edit.text(),
                                self.address_edit.text(), self.active_check.isChecked())
-        try:
-            with self._ctx.session() as s:
-                self.saved_id = departments.save_department(s, data, self._dept.id if self._dept else None)
-        except UserError as exc:
-            self.errors.show(exc)
-            return
-        self.accept()
+        department_id = self._dept.id if self._dept else None
+        save_and_accept(self, self._ctx, self.errors,
+                        lambda s: departments.save_department(s, data, department_id))
 
 
 class DepartmentsPage(OrderedChoicesPage):

@@ -15,12 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.counter_labels import Handling
-from ...errors import UserError
 from ...services.window import catalogue, departments
 from ...services.window.catalogue import MatterInput, MatterType
 from .. import messages
 from ..context import AppContext
-from ..forms import FormErrors
+from ..forms import FormErrors, save_and_accept
 from ..table_model import Column
 from ..widgets import (
     WARN_STYLE,
@@ -99,17 +98,11 @@ class MatterDialog(QDialog):
         self.active_check.setChecked(m.active)
 
     def save(self) -> None:
-        self.errors.clear()
         data = MatterInput(self.name_edit.text(), self.materials_edit.toPlainText(), self.guidance_edit.toPlainText(),
                            Handling(self.handling_combo.currentData()), self.limit_spin.value(),
                            self.department_combo.currentData(), self.active_check.isChecked())
-        try:
-            with self._ctx.session() as s:
-                self.saved_id = catalogue.save_matter(s, data, self._matter.id if self._matter else None)
-        except UserError as exc:
-            self.errors.show(exc)
-            return
-        self.accept()
+        matter_id = self._matter.id if self._matter else None
+        save_and_accept(self, self._ctx, self.errors, lambda s: catalogue.save_matter(s, data, matter_id))
 
 
 class MattersSettingsPage(OrderedChoicesPage):

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox
 
+from ...domain.idcard import parse_id_number
+from ...domain.phone import validate_phone
+from ...errors import UserError
 from ...services import station
 from ..context import AppContext
 from ..widgets import short_village
@@ -29,3 +32,20 @@ def age_text(age: int | None) -> str:
 def is_chinese_name(text: str) -> bool:
     text = text.strip()
     return bool(text) and all(not ch.isascii() and not ch.isdigit() for ch in text)
+
+
+def typed_person(text: str) -> tuple[str, str, str]:
+    """What a search carries over into 新建居民: (name, ID number, phone), whichever ``text`` is (a Chinese
+    name, a whole valid ID number, a phone number of 7 digits or more); ("", "", "") for pinyin or digits."""
+    text = text.strip()
+    if is_chinese_name(text):
+        return text, "", ""
+    try:
+        return "", parse_id_number(text).number, ""
+    except UserError:
+        pass
+    try:
+        phone = validate_phone(text)
+    except UserError:
+        return "", "", ""
+    return "", "", phone if sum(ch.isdigit() for ch in phone) >= 7 else ""

@@ -7,6 +7,7 @@ full is never sent back: saving keeps the stored one."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -24,10 +25,11 @@ from ...services import persons
 from ...services.permissions import Permission
 from ...services.persons import DuplicatePerson, SimilarPersons
 from ..context import AppContext
+from ..dialog_keys import first_field
 from ..forms import FormErrors
 from ..report.month_override import ReasonDialog
 from ..widgets import WARN_STYLE, dialog_buttons, note
-from .common import age_text, is_chinese_name
+from .common import age_text, typed_person
 from .person_form import BasicFields, ProfileFields, person_input
 
 
@@ -83,9 +85,12 @@ class ChoicePanel(QWidget):
 
 
 class PersonDialog(QDialog):
-    """After ``exec()`` is accepted, ``person_id`` is the saved (or the existing, opened) person."""
+    """After ``exec()`` is accepted, ``person_id`` is the saved (or the existing, opened) person.
 
-    def __init__(self, ctx: AppContext, person_id: int | None = None, parent=None, initial_name: str = ""):
+    ``typed``: what a search held when 新建居民 was asked for (F2); a name, an ID number or a phone number in
+    it is filled in, and the dialog starts in the first field still empty. Keys: ``dialog_keys``."""
+
+    def __init__(self, ctx: AppContext, person_id: int | None = None, parent=None, typed: str = ""):
         super().__init__(parent)
         self._ctx = ctx
         self._editing = person_id
@@ -113,11 +118,20 @@ class PersonDialog(QDialog):
         layout.addWidget(buttons)
         if person_id:
             self._load(person_id)
-        elif is_chinese_name(initial_name):
-            self.basic.name_edit.setText(initial_name.strip())
+        elif typed.strip():
+            self._carry_over(typed)
         if not ctx.can(Permission.PERSON_EDIT if person_id else Permission.PERSON_CREATE):
             self.save_button.setEnabled(False)
             self.setWindowTitle("居民信息（只读）")
+
+    def _carry_over(self, typed: str) -> None:
+        name, id_number, phone = typed_person(typed)
+        self.basic.name_edit.setText(name)
+        self.basic.id_edit.setText(id_number)
+        self.basic.phone_edit.setText(phone)
+        field = first_field(self, empty=True)
+        if field is not None:
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _load(self, person_id: int) -> None:
         with self._ctx.session() as s:

@@ -1,8 +1,13 @@
-"""选择居民: one search box (name, pinyin, ID digits, phone), results as you type, 新建居民…"""
+"""选择居民: one search box (name, pinyin, ID digits, phone), results as you type, 新建居民… (F2).
+
+Enter in the box takes the one resident found; with several found it goes into the list (↑↓, Enter or a
+double-click picks), so it never takes the first of several unseen (issue 14: “0244” picked the wrong
+person). F2 opens 新建居民 with what was typed carried over (a name, an ID number or a phone number)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...services import persons
@@ -10,15 +15,16 @@ from ...services.permissions import Permission
 from ...services.persons import PersonFilter, PersonRow
 from ..context import AppContext
 from ..table_model import Column, RowsTableModel
-from ..widgets import NOTE_STYLE, fit_columns, make_table
-from .common import age_text, is_chinese_name
+from ..widgets import NOTE_STYLE, fit_columns, make_table, short_village
+from .common import age_text
 from .person_dialog import PersonDialog
 
 RESULT_LIMIT = 30
 COLUMNS = (Column("姓名", lambda r: r.name), Column("性别", lambda r: r.sex), Column("年龄", lambda r: age_text(r.age)),
-           Column("身份证号", lambda r: r.id_masked or "无"), Column("村(居)", lambda r: r.village_name))
+           Column("身份证号", lambda r: r.id_masked or "无"), Column("村(居)", lambda r: short_village(r.village_name)))
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 HINT = "输入姓名、拼音或首字母（如 zs）、身份证号或后 4–6 位、电话查找"
+PLACEHOLDER = "姓名、拼音首字母、身份证号后几位或电话"  # the whole hint is the line below the list
 
 
 class PersonPicker(QWidget):
@@ -31,16 +37,21 @@ class PersonPicker(QWidget):
         self._ctx = ctx
         self._chosen: int | None = None
         self.dialog: PersonDialog | None = None
-        self.search_edit = QLineEdit(placeholderText=HINT)
+        self.search_edit = QLineEdit(placeholderText=PLACEHOLDER)
+        self.search_edit.setToolTip(HINT)
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self.refresh)
-        self.search_edit.returnPressed.connect(self.choose_current)
-        self.new_button = QPushButton("新建居民…")
+        self.search_edit.installEventFilter(self)
+        self.new_button = QPushButton("新建居民…（F2）")
         self.new_button.clicked.connect(self.new_person)
         self.new_button.setEnabled(ctx.can(Permission.PERSON_CREATE))
+        new_key = QShortcut(QKeySequence("F2"), self)
+        new_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new_key.activated.connect(self.new_person)
         self.model = RowsTableModel(COLUMNS)
         self.table = make_table(self.model)
         self.table.setMinimumHeight(150)
+        fit_columns(self.table, 200)  # the headers' own widths until results come
         self.table.doubleClicked.connect(lambda index: self.choose_row(index.row()))
         self.table.installEventFilter(self)
         self.status = QLabel(HINT)
@@ -76,15 +87,32 @@ class PersonPicker(QWidget):
         if not text:
             return HINT
         if not found:
-            return "没有找到。可换个写法再查，或点“新建居民…”登记。"
+            return "没有找到。可换个写法再查，或按 F2 新建居民。"
+        if found == 1:
+            return "找到 1 位。回车选择。"
         more = f"只显示前 {RESULT_LIMIT} 位，请输入更多字缩小范围。" if found > RESULT_LIMIT else ""
-        return f"找到 {min(found, RESULT_LIMIT)} 位{'以上' if more else ''}。回车或双击选择。{more}"
+        return f"找到 {min(found, RESULT_LIMIT)} 位{'以上' if more else ''}。回车进入列表，↑↓ 选人后回车（或双击）选择。{more}"
 
     def eventFilter(self, obj, event) -> bool:
-        if obj is self.table and event.type() == QEvent.Type.KeyPress and event.key() in ENTER_KEYS:
-            self.choose_current()
-            return True
+        """Enter in the box or the list is the picker's own: it never also presses the default button of a
+        dialog the picker sits in."""
+        if event.type() == QEvent.Type.KeyPress and event.key() in ENTER_KEYS:
+            if obj is self.table:
+                self.choose_current()
+                return True
+            if obj is self.search_edit:
+                self.enter_in_search()
+                return True
         return super().eventFilter(obj, event)
+
+    def enter_in_search(self) -> None:
+        """One found: take it. Several: into the list, the first one current. None: stay (F2 creates)."""
+        count = self.model.rowCount()
+        if count == 1:
+            self.choose_row(0)
+        elif count > 1:
+            self.table.setFocus(Qt.FocusReason.TabFocusReason)
+            self.table.selectRow(0)
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Down and self.search_edit.hasFocus() and self.model.rowCount():
@@ -113,8 +141,9 @@ class PersonPicker(QWidget):
         self.chosen_label.setText(f"已选：{r.name}（{'，'.join(parts)}）")
 
     def new_person(self) -> None:
-        text = self.search_edit.text()
-        dialog = PersonDialog(self._ctx, None, self, initial_name=text if is_chinese_name(text) else "")
+        if not self.new_button.isEnabled():
+            return
+        dialog = PersonDialog(self._ctx, None, self, typed=self.search_edit.text())
         dialog.accepted.connect(lambda: self._created(dialog))
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog

@@ -11,7 +11,7 @@ from ...services.report import annual
 from ...services.report.layout import Sheet
 from .. import messages
 from ..context import AppContext
-from ..output import save_path
+from ..output import REPORTS, save_path, show_saved
 from .preview_widgets import PreviewTree
 from .worker import Job, ProgressLine, reading_db, show_failure
 
@@ -86,7 +86,7 @@ class AnnualPage(QWidget):
         year = self.year.value()
         if target is None:
             name = f"{self._ctx.station.town_code}_{year}年度数据.xlsx"
-            target = save_path(self, "导出年度数据", name, "xlsx")
+            target = save_path(self, "导出年度数据", name, "xlsx", REPORTS)
             if target is None:
                 return
         ctx, db, today = self._ctx, reading_db(self._ctx), date.today()
@@ -97,7 +97,11 @@ class AnnualPage(QWidget):
             progress(95, "正在写 Excel 工作簿")
             with ctx.session() as s:
                 return annual.export_annual(s, year, target, figures=figures)
-        self._start(work, lambda path: messages.info(self, f"已导出 {year} 年度数据：\n{path}", "导出完成"))
+        self._start(work, lambda path: self._exported(year, path))
+
+    def _exported(self, year: int, path: Path) -> None:
+        messages.info(self, f"已导出 {year} 年度数据：\n{path}", "导出完成")
+        show_saved(self, path)
 
     def _failed(self, exc: Exception) -> None:
         self._idle()

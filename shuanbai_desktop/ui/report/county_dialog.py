@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,7 +23,7 @@ from ...services.report import county
 from ...services.report.collect import parse_month
 from .. import messages
 from ..forms import FormErrors
-from ..output import save_path
+from ..output import REPORTS, ask_folder, ask_open_many, save_path
 from ..table_model import Column, RowsTableModel
 from ..widgets import AMBER, RED
 from .worker import Job, ProgressLine, show_failure
@@ -108,16 +107,16 @@ class CountyMergeDialog(QDialog):
                 self.inputs.addItem(path)
 
     def _add_dir(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "选择报表文件夹")
-        if chosen:
-            self.add_paths([chosen])
+        chosen = ask_folder(self, "选择报表文件夹", REPORTS)
+        if chosen is not None:
+            self.add_paths([str(chosen)])
 
     def _add_zip(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileNames(self, "选择报表压缩包", "", "zip 压缩包 (*.zip)")
-        self.add_paths(chosen)
+        chosen = ask_open_many(self, "选择报表压缩包", "zip 压缩包 (*.zip)", REPORTS)
+        self.add_paths([str(path) for path in chosen])
 
     def _browse(self) -> None:
-        chosen = save_path(self, "汇总表保存为", self.target.text() or "县级汇总.xlsx", "xlsx")
+        chosen = save_path(self, "汇总表保存为", self.target.text() or "县级汇总.xlsx", "xlsx", REPORTS)
         if chosen is not None:
             self.target.setText(str(chosen))
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ..forms import FormErrors
+from ..output import REPORTS, ask_folder
 from ..widgets import dialog_buttons
 
 
@@ -72,9 +72,9 @@ class ExportDialog(QDialog):
         layout.addWidget(buttons)
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "选择保存位置", self.folder.text())
-        if chosen:
-            self.folder.setText(chosen)
+        chosen = ask_folder(self, "选择保存位置", REPORTS, self.folder.text())
+        if chosen is not None:
+            self.folder.setText(str(chosen))
 
     def _accept(self) -> None:
         try:

@@ -22,7 +22,7 @@ from ...services.permissions import Permission
 from ...services.report import ledgers
 from .. import messages
 from ..context import AppContext
-from ..output import save_path
+from ..output import LEDGERS, save_path, show_saved
 from ..widgets import date_edit, date_value
 from .worker import Job, ProgressLine, show_failure
 
@@ -111,7 +111,7 @@ class LedgerPage(QWidget):
             return
         if target is None:
             name = f"{self._ctx.station.town_code}_{ledger.title}_{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
-            target = save_path(self, "导出台账", name, "xlsx")
+            target = save_path(self, "导出台账", name, "xlsx", LEDGERS)
             if target is None:
                 return
         ctx = self._ctx
@@ -133,6 +133,7 @@ class LedgerPage(QWidget):
     def _exported(self, result: ledgers.LedgerResult) -> None:
         self._done()
         messages.info(self, f"已导出{result.ledger}（{result.rows} 行）：\n{result.path}", "导出完成")
+        show_saved(self, result.path)
 
     def _failed(self, exc: Exception) -> None:
         self._done()

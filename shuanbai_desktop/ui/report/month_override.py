@@ -118,3 +118,10 @@ def install(ctx: AppContext) -> None:
     from ..forms import SPECIAL_HANDLERS
     if _offer_override not in SPECIAL_HANDLERS:
         SPECIAL_HANDLERS.append(_offer_override)
+
+
+def uninstall(ctx: AppContext) -> None:
+    """Called when that user's main window closes (log-out, exit): a screen opened afterwards never
+    acts with the reason-giving rights of the user before."""
+    if CURRENT.get("ctx") is ctx:
+        del CURRENT["ctx"]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,7 +22,7 @@ from ...services.report import template
 from ...services.report.collect import collect
 from .. import messages
 from ..context import AppContext
-from ..output import save_path
+from ..output import REPORTS, ask_open, save_path, show_saved
 from ..table_model import Column, RowsTableModel
 from .worker import Job, ProgressLine, reading_db
 
@@ -123,10 +122,9 @@ class TemplatePage(QWidget):
             messages.error(self, "正在准备占位符清单，请稍候再载入。")
             return
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "选择县级报表模板", "", "Excel 工作簿 (*.xlsx)")
-            if not chosen:
+            path = ask_open(self, "选择县级报表模板", "Excel 工作簿 (*.xlsx)", REPORTS)
+            if path is None:
                 return
-            path = Path(chosen)
         try:
             with self._ctx.session() as s:
                 info = template.load(s, path, self.figures)
@@ -149,9 +147,10 @@ class TemplatePage(QWidget):
         if found is None:
             return
         name, content = found
-        chosen = save_path(self, "另存模板副本", name, "xlsx")
+        chosen = save_path(self, "另存模板副本", name, "xlsx", REPORTS)
         if chosen is not None:
             chosen.write_bytes(content)
+            show_saved(self, chosen)
 
     def export_list(self, target: Path | None = None) -> Path | None:
         if self.figures is None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -34,6 +33,7 @@ from ...services.backup import BackupInfo
 from ...services.permissions import Permission
 from .. import messages
 from ..context import AppContext
+from ..output import BACKUPS, ask_folder, ask_open
 from ..record_list import RecordListPage
 from ..table_model import Column
 from ..widgets import OK_STYLE, RED, WARN_STYLE, button_row, note
@@ -203,10 +203,7 @@ class BackupPage(RecordListPage):
         return self._rechecked.get(info.path, (info.check,))[0] in (backup.OK, backup.PENDING)
 
     def selected_backup(self) -> BackupInfo | None:
-        info = self.selected()
-        if info is None:
-            messages.error(self, "请先在备份列表中选中一份备份。", "未选择备份")
-        return info
+        return self.selected_or_say("请先在备份列表中选中一份备份。", "未选择备份")
 
     def open_folder(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -262,13 +259,12 @@ class BackupPage(RecordListPage):
 
     # --- second backup folder ----------------------------------------------------------
     def choose_second_folder(self) -> None:
-        start = str(self.offsite.folder) if self.offsite.folder else ""
-        folder = QFileDialog.getExistingDirectory(self, "选择第二备份位置（U盘或另一块硬盘上的文件夹）", start)
-        if not folder:
+        folder = ask_folder(self, "选择第二备份位置（U盘或另一块硬盘上的文件夹）", BACKUPS, self.offsite.folder)
+        if folder is None:
             return
         try:
             with self._ctx.session() as s:
-                backup_offsite.set_folder(s, self._ctx.db.path, Path(folder))
+                backup_offsite.set_folder(s, self._ctx.db.path, folder)
         except UserError as exc:
             messages.error(self, exc.message)
             return
@@ -285,10 +281,10 @@ class BackupPage(RecordListPage):
         self.refresh_second_folder()
 
     def copy_elsewhere(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择U盘或其他保存位置")
-        if not folder:
+        dest = ask_folder(self, "选择U盘或其他保存位置", BACKUPS)
+        if dest is None:
             return
-        db, actor, dest = self._ctx.db, self._ctx.user.actor, Path(folder)
+        db, actor = self._ctx.db, self._ctx.user.actor
         self._run("正在备份到所选位置，请稍候…",
                   lambda: database_ops.backup_now(db, BackupKind.MANUAL, actor, dest_dir=dest),
                   lambda info: f"已另存一份备份到：{info.path.parent}（{check_text(info.check)}）。请妥善保管。")
@@ -313,7 +309,7 @@ class BackupPage(RecordListPage):
                              f"{info.created_at:%Y-%m-%d %H:%M} 的{info.kind.label}备份")
 
     def restore_from_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.folder),
-                                              "备份文件 (*.sqlite3 *.db);;所有文件 (*)")
-        if name:
-            restore_database(self, self._ctx, Path(name), f"备份文件“{Path(name).name}”")
+        chosen = ask_open(self, "选择备份文件", "备份文件 (*.sqlite3 *.db);;所有文件 (*)", BACKUPS,
+                         fallback=self.folder)
+        if chosen is not None:
+            restore_database(self, self._ctx, chosen, f"备份文件“{chosen.name}”")

@@ -17,15 +17,24 @@ from PySide6.QtWidgets import (
 
 from ...domain.coverage import POINT_VILLAGE_GUIDE
 from ...domain.labels import FacilityType
-from ...errors import UserError
 from ...services import station
 from ...services.station import ServicePointInput, ServicePointRow, VillageRow
 from ..context import AppContext
-from ..forms import FormErrors
-from ..widgets import NOTE_GREY, NOTE_STYLE, WARN_STYLE, dialog_buttons, note
+from ..forms import FormErrors, save_and_accept
+from ..widgets import (
+    KEY_ROLE,
+    NOTE_GREY,
+    NOTE_STYLE,
+    WARN_STYLE,
+    check_item,
+    checked_keys,
+    dialog_buttons,
+    list_items,
+    note,
+    set_checked,
+)
 
-CODE_ROLE = Qt.ItemDataRole.UserRole
-NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME_ROLE = KEY_ROLE + 1
 
 
 class PointDialog(QDialog):
@@ -95,16 +104,13 @@ class PointDialog(QDialog):
         self.set_checked(point.village_codes)
 
     def set_checked(self, codes) -> None:
-        wanted = set(codes)
-        for item in self._items():
-            checked = item.data(CODE_ROLE) in wanted
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        set_checked(self.village_list, codes)
 
     def checked_codes(self) -> tuple[str, ...]:
-        return tuple(i.data(CODE_ROLE) for i in self._items() if i.checkState() == Qt.CheckState.Checked)
+        return checked_keys(self.village_list)
 
     def _items(self) -> list[QListWidgetItem]:
-        return [self.village_list.item(i) for i in range(self.village_list.count())]
+        return list_items(self.village_list)
 
     def _apply_filter(self, text: str) -> None:
         text = text.strip()
@@ -125,24 +131,15 @@ class PointDialog(QDialog):
                                  self.checked_codes())
 
     def save(self) -> None:
-        self.errors.clear()
-        try:
-            with self._ctx.session() as s:
-                point_id = self._point.id if self._point else None
-                self.saved_id = station.save_service_point(s, self.input(), point_id)
-        except UserError as exc:
-            self.errors.show(exc)
-            return
-        self.accept()
+        point_id = self._point.id if self._point else None
+        save_and_accept(self, self._ctx, self.errors,
+                        lambda s: station.save_service_point(s, self.input(), point_id))
 
 
 def _village_item(village: VillageRow, other_point: str | None) -> QListWidgetItem:
     text = village.name + (f"　（已由“{other_point}”覆盖）" if other_point else "")
-    item = QListWidgetItem(text)
-    item.setData(CODE_ROLE, village.code)
+    item = check_item(text, village.code)
     item.setData(NAME_ROLE, village.name)
-    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-    item.setCheckState(Qt.CheckState.Unchecked)
     if other_point:
         item.setForeground(QBrush(QColor(NOTE_GREY)))
     return item

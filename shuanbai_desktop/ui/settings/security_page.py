@@ -20,7 +20,7 @@ from ...services import settings
 from ...services.settings import INT_SETTINGS, IntSetting
 from ..context import AppContext
 from ..forms import FormErrors
-from ..widgets import OK_STYLE, button_row, note
+from ..widgets import OK_STYLE, button_row, form_label, note
 
 GROUPS = (("登录与锁屏", ("login.", "session.")), ("自动备份保留份数", ("backup.",)))
 
@@ -67,8 +67,7 @@ class SecurityPage(QWidget):
             spin.setToolTip(f"可设为 {spec.minimum}–{spec.maximum} {spec.unit}，"
                             f"默认 {spec.default} {spec.unit}")
             self.spins[key] = spin
-            label = QLabel(f"{spec.label}：")
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            label = form_label(f"{spec.label}：")
             self._labels.append(label)
             form.addRow(label, _with_hint(spin, spec))
         return box

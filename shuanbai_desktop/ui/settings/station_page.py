@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -23,7 +25,7 @@ from ..context import AppContext
 from ..forms import FormErrors
 from ..record_list import RecordListPage
 from ..table_model import Column
-from ..widgets import OK_STYLE, button_row, note, push_button
+from ..widgets import OK_STYLE, button_row, form_label, note, push_button
 from .coverage_panel import CoveragePanel
 from .point_dialog import PointDialog
 
@@ -67,30 +69,43 @@ class StationPage(RecordListPage):
         self.name_edit, self.phone_edit, self.address_edit = QLineEdit(), QLineEdit(), QLineEdit()
         self.name_edit.setMaxLength(60)
         self.address_edit.setMaxLength(120)
+        # 站长 and 常务副站长 (R1.2): officials of the town, not station staff; printed on the monthly report.
+        self.leader_edit, self.leader_post_edit = QLineEdit(), QLineEdit()
+        self.deputy_edit, self.deputy_post_edit = QLineEdit(), QLineEdit()
+        self.leader_post_edit.setPlaceholderText("如：镇党委委员、副镇长（分管民政）")
+        self.deputy_post_edit.setPlaceholderText("如：镇公共服务办主任")
+        for edit, length in ((self.leader_edit, 40), (self.leader_post_edit, 60), (self.deputy_edit, 40),
+                             (self.deputy_post_edit, 60)):
+            edit.setMaxLength(length)
         grid = QGridLayout(box)
         cells = (("所在地区：", self.area_label, 0, 0), ("区划代码：", self.code_label, 0, 2),
                  ("社工站名称：", self.name_edit, 1, 0), ("联系电话：", self.phone_edit, 1, 2),
-                 ("地址：", self.address_edit, 2, 0))
+                 ("地址：", self.address_edit, 2, 0),
+                 ("站长：", self.leader_edit, 3, 0), ("站长职务：", self.leader_post_edit, 3, 2),
+                 ("常务副站长：", self.deputy_edit, 4, 0), ("常务副站长职务：", self.deputy_post_edit, 4, 2))
         for text, widget, row, col in cells:
-            grid.addWidget(_form_label(text), row, col)
+            grid.addWidget(form_label(text), row, col)
             grid.addWidget(widget, row, col + 1, 1, 3 if text == "地址：" else 1)
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(3, 2)
         self.profile_error = QLabel()
         self.profile_errors = FormErrors(self.profile_error, {
-            "社工站名称": self.name_edit, "地址": self.address_edit, "联系电话": self.phone_edit})
+            "社工站名称": self.name_edit, "地址": self.address_edit, "联系电话": self.phone_edit,
+            "站长姓名": self.leader_edit, "站长职务": self.leader_post_edit, "常务副站长姓名": self.deputy_edit,
+            "常务副站长职务": self.deputy_post_edit})
         self.profile_saved = note(style=OK_STYLE)
         self.save_button = QPushButton("保存站点信息")
         self.save_button.clicked.connect(self.save_profile)
-        grid.addWidget(self.profile_error, 3, 0, 1, 3)
-        grid.addLayout(button_row(self.profile_saved, self.save_button, stretch_first=True), 3, 3)
+        grid.addWidget(self.profile_error, 5, 0, 1, 3)
+        grid.addLayout(button_row(self.profile_saved, self.save_button, stretch_first=True), 5, 3)
         if not self._may_edit:
-            grid.addWidget(note("站点信息和社工点由管理员（站长/副站长）维护，这里只能查看。"), 3, 0, 1, 4)
+            grid.addWidget(note("站点信息和社工点由管理员（站长/副站长）维护，这里只能查看。"), 5, 0, 1, 4)
         self._set_profile_editable(self._may_edit)
         return box
 
     def _set_profile_editable(self, editable: bool) -> None:
-        for edit in (self.name_edit, self.phone_edit, self.address_edit):
+        for edit in (self.name_edit, self.phone_edit, self.address_edit, self.leader_edit, self.leader_post_edit,
+                     self.deputy_edit, self.deputy_post_edit):
             edit.setReadOnly(not editable)
             edit.setFrame(editable)  # read-only values look like text, not like a field to fill
         self.save_button.setVisible(editable)
@@ -102,14 +117,19 @@ class StationPage(RecordListPage):
         self.name_edit.setText(info.name)
         self.phone_edit.setText(info.phone)
         self.address_edit.setText(info.address)
+        self.leader_edit.setText(info.leader_name)
+        self.leader_post_edit.setText(info.leader_post)
+        self.deputy_edit.setText(info.deputy_name)
+        self.deputy_post_edit.setText(info.deputy_post)
 
     def save_profile(self) -> None:
         self.profile_errors.clear()
         self.profile_saved.clear()
         try:
             with self._ctx.session() as s:
-                info = station.update_station(s, self.name_edit.text(), self.address_edit.text(),
-                                              self.phone_edit.text())
+                station.update_station(s, self.name_edit.text(), self.address_edit.text(), self.phone_edit.text())
+                info = station.update_leadership(s, self.leader_edit.text(), self.leader_post_edit.text(),
+                                                 self.deputy_edit.text(), self.deputy_post_edit.text())
         except UserError as exc:
             self.profile_errors.show(exc)
             return
@@ -142,7 +162,11 @@ class StationPage(RecordListPage):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.coverage_panel, 1)
         box.addWidget(self.staffing_panel)
-        return side
+        scroll = QScrollArea()  # the staffing checks run long: they scroll on a 1366×768 screen
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        return scroll
 
     def refresh(self) -> None:
         self.staffing_panel.refresh()
@@ -183,9 +207,3 @@ class StationPage(RecordListPage):
         with self._ctx.session() as s:
             station.delete_service_point(s, point.id)
         self.refresh()
-
-
-def _form_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return label

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from datetime import date
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
 from ...domain.labels import Role
@@ -11,10 +12,14 @@ from ...errors import UserError
 from ...services import auth
 from ...services.auth import UserInfo
 from ..context import AppContext
+from ..form_dialog import FormDialog
 from ..forms import FormErrors
-from ..widgets import dialog_buttons, note
+from ..widgets import note
 
 PASSWORD_HINT = "至少 8 位，须同时包含字母和数字，不能包含用户名。"
+# A new account starts as the least-privileged staff role (docs/decisions.md, “新账户的默认角色”): 窗口 sees no
+# case content and no full ID number, and 社工 and 管理员 each have everything it has; more is a choice.
+NEW_USER_ROLE = Role.WINDOW
 
 
 def _password_edit() -> QLineEdit:
@@ -24,51 +29,23 @@ def _password_edit() -> QLineEdit:
     return edit
 
 
-def _role_combo() -> QComboBox:
+def _role_combo(current: Role) -> QComboBox:
     combo = QComboBox()
     for role in Role:
         combo.addItem(role.label, role)
+    combo.setCurrentIndex(combo.findData(current))
     return combo
 
 
-class _AccountDialog(QDialog):
-    """A form whose 保存 runs ``write(session)`` in one transaction; errors go to their field."""
+class _AccountDialog(FormDialog):
+    """A form whose 保存 runs ``check()`` and ``write(session)`` in one transaction; errors go to their field."""
 
     def __init__(self, ctx: AppContext, title: str, parent=None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.setWindowTitle(title)
+        super().__init__(ctx, title, "", parent, ok_text="保存")
         self.setMinimumWidth(460)
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.error_label = QLabel()
-        buttons, self.save_button = dialog_buttons(self)
-        self.save_button.clicked.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-        self.errors = FormErrors(self.error_label, {})
 
     def set_fields(self, fields: dict[str, QWidget]) -> None:
         self.errors = FormErrors(self.error_label, fields)
-
-    def write(self, session: Session) -> None:
-        raise NotImplementedError
-
-    def check(self) -> None:
-        """Checks that need no database (the repeated password)."""
-
-    def save(self) -> None:
-        self.errors.clear()
-        try:
-            self.check()
-            with self._ctx.session() as s:
-                self.write(s)
-        except UserError as exc:
-            self.errors.show(exc)
-            return
-        self.accept()
 
 
 def _check_repeat(first: QLineEdit, second: QLineEdit) -> None:
@@ -82,7 +59,7 @@ class NewUserDialog(_AccountDialog):
         self.username_edit, self.name_edit = QLineEdit(placeholderText="登录时使用，例如 chenli"), QLineEdit()
         self.username_edit.setMaxLength(40)
         self.name_edit.setMaxLength(40)
-        self.role_combo = _role_combo()
+        self.role_combo = _role_combo(NEW_USER_ROLE)
         self.password_edit, self.repeat_edit = _password_edit(), _password_edit()
         for label, widget in (("用户名：", self.username_edit), ("姓名：", self.name_edit),
                               ("角色：", self.role_combo), ("初始密码：", self.password_edit),
@@ -95,7 +72,7 @@ class NewUserDialog(_AccountDialog):
     def check(self) -> None:
         _check_repeat(self.password_edit, self.repeat_edit)
 
-    def write(self, session: Session) -> None:
+    def write(self, session: Session, today: date | None = None) -> None:
         role = Role(self.role_combo.currentData())
         auth.create_user(session, self.username_edit.text(), self.name_edit.text(), role,
                          self.password_edit.text(), must_change=True)
@@ -107,14 +84,13 @@ class EditUserDialog(_AccountDialog):
         self.user = user
         self.name_edit = QLineEdit(user.display_name)
         self.name_edit.setMaxLength(40)
-        self.role_combo = _role_combo()
-        self.role_combo.setCurrentIndex(self.role_combo.findData(user.role))
+        self.role_combo = _role_combo(user.role)
         self.form.addRow("用户名：", QLabel(user.username))
         self.form.addRow("姓名：", self.name_edit)
         self.form.addRow("角色：", self.role_combo)
         self.set_fields({"姓名": self.name_edit, "角色": self.role_combo})
 
-    def write(self, session: Session) -> None:
+    def write(self, session: Session, today: date | None = None) -> None:
         role = Role(self.role_combo.currentData())
         auth.update_user(session, self.user.id, self.name_edit.text(), role)
 
@@ -135,7 +111,7 @@ class ResetPasswordDialog(_AccountDialog):
     def check(self) -> None:
         _check_repeat(self.password_edit, self.repeat_edit)
 
-    def write(self, session: Session) -> None:
+    def write(self, session: Session, today: date | None = None) -> None:
         auth.reset_password(session, self.user.id, self.password_edit.text())
 
 

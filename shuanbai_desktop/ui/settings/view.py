@@ -16,7 +16,7 @@ from .security_page import SecurityPage
 from .station_page import StationPage
 from .users_page import UsersPage
 
-FEATURE_AREAS = ("counter", "targets", "staff", "assets", "archives", "report")
+FEATURE_AREAS = ("counter", "targets", "staff", "assets", "archives", "report", "importing")
 
 
 def feature_pages(ctx: AppContext) -> list[tuple[str, str, QWidget]]:

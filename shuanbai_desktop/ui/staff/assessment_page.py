@@ -117,9 +117,8 @@ class AssessmentPage(RecordListPage):
         return self.eval_model.row(row) if row is not None else None
 
     def edit_assessment(self) -> AssessmentDialog | None:
-        row = self.selected()
+        row = self.selected_or_say("请先在表格中选中一名人员。", "未选择人员")
         if row is None:
-            messages.error(self, "请先在表格中选中一名人员。", "未选择人员")
             return None
         return self.open_dialog(AssessmentDialog(self._ctx, row, self), f"已保存“{row.name}”的年度考核。")
 

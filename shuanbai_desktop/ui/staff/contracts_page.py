@@ -149,21 +149,19 @@ class ContractsPage(RecordListPage):
         return dialog
 
     def renew(self) -> ContractDialog | None:
-        worker = self.selected()
-        contract = self.selected_contract()
-        if worker is None or contract is None:
-            return None
-        dialog = ContractDialog(self._ctx, worker.staff_id, worker.name, RENEW, contract, self)
-        self.open_dialog(dialog, f"已为“{worker.name}”续签合同。")
-        return dialog
+        return self._open_contract(RENEW, "已为“{name}”续签合同。")
 
     def edit(self) -> ContractDialog | None:
+        return self._open_contract(EDIT, "已保存合同。")
+
+    def _open_contract(self, mode, notice: str) -> ContractDialog | None:
+        """The chosen contract of the chosen worker in ``mode``; ``notice`` may name the worker (``{name}``)."""
         worker = self.selected()
         contract = self.selected_contract()
         if worker is None or contract is None:
             return None
-        dialog = ContractDialog(self._ctx, worker.staff_id, worker.name, EDIT, contract, self)
-        self.open_dialog(dialog, "已保存合同。")
+        dialog = ContractDialog(self._ctx, worker.staff_id, worker.name, mode, contract, self)
+        self.open_dialog(dialog, notice.format(name=worker.name))
         return dialog
 
     def terminate(self) -> TerminateDialog | None:

@@ -7,20 +7,16 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from .. import messages, printing
 from ..context import AppContext
 from ..forms import run_write
+from ..output import LEDGERS, ask_save, show_saved
 
 
 def ask_target(parent: QWidget, suggested: str, kind: str = "xlsx") -> Path | None:
-    filters = {"xlsx": "Excel 工作簿 (*.xlsx)", "pdf": "PDF 文件 (*.pdf)"}
-    chosen, _ = QFileDialog.getSaveFileName(parent, "导出到", suggested, filters[kind])
-    if not chosen:
-        return None
-    path = Path(chosen)
-    return path if path.suffix.lower() == f".{kind}" else path.with_name(path.name + f".{kind}")
+    return ask_save(parent, "导出到", suggested, kind, LEDGERS)
 
 
 def export_file(ctx: AppContext, parent: QWidget, suggested: str, write: Callable, target: Path | None = None,
@@ -40,8 +36,8 @@ def export_file(ctx: AppContext, parent: QWidget, suggested: str, write: Callabl
     except OSError as exc:
         messages.error(parent, f"无法写入文件“{target.name}”：{exc.strerror or exc}。请关闭正在打开它的程序，或换一个位置。")
         return None
-    if not quiet:
-        messages.info(parent, f"已导出：{written}")
+    if not quiet and written is not None:
+        show_saved(parent, written)
     return written
 
 

@@ -121,9 +121,8 @@ class PayPage(RecordListPage):
         self.edit()
 
     def edit(self) -> PayLineDialog | None:
-        line = self.selected()
+        line = self.selected_or_say("请先在表格中选中一人。", "未选择人员")
         if line is None:
-            messages.error(self, "请先在表格中选中一人。", "未选择人员")
             return None
         dialog = PayLineDialog(self._ctx, line, self.sheet.weights, self)
         return self.open_dialog(dialog, f"已修改“{line.name}”的工资。")

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.dates import parse_date
-
-ID_ROLE = Qt.ItemDataRole.UserRole
+from ..widgets import checked_keys, fill_checklist, list_items, set_checked
 
 
 class OptionalDate(QLineEdit):
@@ -79,23 +78,16 @@ class StaffChecklist(QWidget):
         layout.addWidget(self.list, 1)
 
     def set_people(self, people: Sequence[tuple[int, str]], checked: Sequence[int] = ()) -> None:
-        self.list.clear()
-        for staff_id, text in people:
-            item = QListWidgetItem(text)
-            item.setData(ID_ROLE, staff_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if staff_id in checked else Qt.CheckState.Unchecked)
-            self.list.addItem(item)
+        fill_checklist(self.list, people, checked)
 
     def _items(self) -> list[QListWidgetItem]:
-        return [self.list.item(i) for i in range(self.list.count())]
+        return list_items(self.list)
 
     def checked_ids(self) -> tuple[int, ...]:
-        return tuple(i.data(ID_ROLE) for i in self._items() if i.checkState() == Qt.CheckState.Checked)
+        return checked_keys(self.list)
 
     def set_checked(self, ids: Sequence[int]) -> None:
-        for item in self._items():
-            item.setCheckState(Qt.CheckState.Checked if item.data(ID_ROLE) in ids else Qt.CheckState.Unchecked)
+        set_checked(self.list, ids)
 
     def _set_all(self, checked: bool) -> None:
         for item in self._items():
@@ -112,24 +104,14 @@ class VillageChecklist(QListWidget):
 
     def __init__(self, villages: Sequence[tuple[str, str]], parent=None):
         super().__init__(parent)
-        for code, name in villages:
-            item = QListWidgetItem(name)
-            item.setData(ID_ROLE, code)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.addItem(item)
-
-    def _items(self) -> list[QListWidgetItem]:
-        return [self.item(i) for i in range(self.count())]
+        fill_checklist(self, villages)
 
     def set_checked(self, codes: Sequence[str]) -> None:
-        first = None
-        for item in self._items():
-            checked = item.data(ID_ROLE) in codes
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-            first = first or (item if checked else None)
-        if first is not None:
-            self.scrollToItem(first)
+        set_checked(self, codes)
+        for item in list_items(self):
+            if item.checkState() == Qt.CheckState.Checked:
+                self.scrollToItem(item)
+                break
 
     def checked(self) -> tuple[str, ...]:
-        return tuple(i.data(ID_ROLE) for i in self._items() if i.checkState() == Qt.CheckState.Checked)
+        return checked_keys(self)

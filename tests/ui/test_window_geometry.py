@@ -1,0 +1,111 @@
+"""The main window on the station's 1366×768 PCs: maximised the first time, its place remembered on this
+PC (not in the database), every area small enough that the status bar stays on the screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtWidgets import QApplication
+
+from shuanbai_desktop.ui import local_settings
+from shuanbai_desktop.ui.login_dialog import LoginDialog
+from shuanbai_desktop.ui.main_window import MainWindow, first_placement
+from tests.conftest import ADMIN_PASSWORD
+from tests.ui.helpers import grab
+
+# A maximised window on a 1366×768 screen: the Windows task bar (40) and the title bar (30) take their share.
+STATION_CLIENT = QSize(1366, 768 - 40 - 30)
+
+
+def _open(qtbot, ctx) -> MainWindow:
+    window = MainWindow(ctx, idle_timeout_ms=600_000)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _close(window: MainWindow) -> None:
+    window.idle_lock.stop()
+    window.close()
+
+
+def test_small_screens_open_maximised_large_ones_a_normal_window_in_the_middle():
+    assert first_placement(QRect(0, 0, 1366, 728)) is None
+    assert first_placement(QRect(0, 0, 1440, 860)) is None  # 1440×900 less the task bar
+    assert first_placement(QRect(0, 0, 1280, 1024)) is None
+    place = first_placement(QRect(0, 0, 1920, 1040))
+    assert place is not None and place.size() == QSize(1360, 860) and place.center() == QRect(0, 0, 1920, 1040).center()
+    second = first_placement(QRect(1920, 0, 2560, 1400))  # the second screen: in its middle
+    assert second is not None and QRect(1920, 0, 2560, 1400).contains(second)
+
+
+def test_the_first_start_here_is_maximised(qtbot, ctx):
+    window = _open(qtbot, ctx)  # the tests' offscreen screen is 1366×768 (tests/conftest.py)
+    assert window.screen().size() == QSize(1366, 768)
+    assert window.isMaximized()
+    _close(window)
+
+
+def test_size_position_and_maximised_state_are_remembered_in_the_config_folder(qtbot, ctx, station_db):
+    window = _open(qtbot, ctx)
+    window.showNormal()
+    window.setGeometry(30, 40, 1100, 680)
+    qtbot.waitUntil(lambda: window.geometry() == QRect(30, 40, 1100, 680))
+    _close(window)
+    assert local_settings.settings_file().exists()
+    with station_db.session() as s:  # a place on one PC's screen is not station data
+        assert "geometry" not in str(s.connection().exec_driver_sql("SELECT * FROM setting").fetchall())
+
+    again = _open(qtbot, ctx)
+    assert not again.isMaximized() and again.geometry() == QRect(30, 40, 1100, 680)
+    again.showMaximized()
+    qtbot.waitUntil(again.isMaximized)
+    _close(again)
+
+    third = _open(qtbot, ctx)
+    assert third.isMaximized()
+    third.showNormal()  # back from maximised: the size it had before
+    qtbot.waitUntil(lambda: not third.isMaximized())
+    assert third.geometry() == QRect(30, 40, 1100, 680)
+    _close(third)
+
+
+def test_every_area_fits_1366x768_with_the_status_bar_on_screen(qtbot, ctx):
+    window = _open(qtbot, ctx)
+    window.showNormal()
+    window.resize(STATION_CLIENT)
+    too_big = []
+    for area in window.areas:
+        window.navigate(area.key)
+        pages = getattr(window.area_widget(area.key), "pages", {}) or {area.key: None}
+        for key in pages:
+            window.navigate(key)
+            QApplication.processEvents()
+            needed = window.minimumSizeHint()  # the stack keeps every area made so far: the largest counts
+            if needed.width() > STATION_CLIENT.width() or needed.height() > STATION_CLIENT.height():
+                too_big.append(f"{key}: {needed.width()}×{needed.height()}")
+            status = window.statusBar()
+            if not status.isVisible() or status.geometry().bottom() >= STATION_CLIENT.height():
+                too_big.append(f"{key}: the status bar at {status.geometry().top()}")
+        grab(window, f"window-1366-{area.key}")
+    assert not too_big, too_big
+    _close(window)
+
+
+def test_the_log_in_dialog_grows_for_the_two_line_lock_out_message(qtbot, station_db, admin):
+    dialog = LoginDialog(station_db, "桥东街道社会工作服务站", admin.username)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    width, heights = dialog.width(), [f.height() for f in (dialog.username, dialog.password)]
+    for _ in range(5):  # the account locks after 5 wrong passwords; the right one then hears why not
+        dialog.password.setText("wrong-password1")
+        dialog.try_login()
+    dialog.password.setText(ADMIN_PASSWORD)
+    dialog.try_login()
+    assert "账户已锁定" in dialog.errors.text
+    label = dialog.error_label
+    qtbot.waitUntil(lambda: label.height() >= 2 * label.fontMetrics().lineSpacing())
+    assert [f.height() for f in (dialog.username, dialog.password)] == heights  # not squeezed
+    assert dialog.width() == width
+    grab(dialog, "login-locked")
