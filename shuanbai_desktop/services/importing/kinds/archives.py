@@ -35,10 +35,11 @@ from .rowtools import (
     given,
     keys_by_title,
     merge,
-    pick,
+    own_keys_first,
     rule,
     stamped,
     titles_of,
+    update_existing,
     whole_number,
 )
 
@@ -199,31 +200,16 @@ class ArchiveSpec:
 
     def write(self, session: Session, context: ArchiveContext, rows: list[Checked], existing: Existing,
               batch_id: int, today: date) -> WriteResult:
-        created = updated = skipped = 0
-        before: list[tuple[str, int, dict]] = []
-        new = [r for r in rows if r.existing_id is None]
-        # Rows with their own 件号 first: a number given later in the file is then never the one a row
-        # without a 件号 was just given.
-        ordered = [r for r in new if r.values["input"].item_no] + [r for r in new if not r.values["input"].item_no]
         with stamped(session, self.tables, batch_id):
-            for item in ordered:
+            created = 0
+            for item in own_keys_first(rows, "item_no"):
                 catalogue.save_file(session, item.values["input"], None, today)
                 created += 1
-            for item in rows:
-                if item.existing_id is None:
-                    continue
-                if Existing(existing) is Existing.SKIP or item.values.get("destroyed"):
-                    skipped += 1
-                    continue
-                entry = pick(existing, item.values["merged"])
-                record = catalogue.load_file(session, item.existing_id)
-                old = differences(record, catalogue.file_values(session, entry, record.id, today))
-                if not old:
-                    skipped += 1
-                    continue
-                catalogue.save_file(session, entry, record.id, today)
-                before.append((ArchiveFile.__tablename__, record.id, old))
-                updated += 1
+            updated, skipped, before = update_existing(
+                rows, existing, ArchiveFile.__tablename__, lambda record_id: catalogue.load_file(session, record_id),
+                lambda entry, record_id: catalogue.file_values(session, entry, record_id, today),
+                lambda entry, record_id: catalogue.save_file(session, entry, record_id, today),
+                keep=lambda item: bool(item.values.get("destroyed")))  # a destroyed file is never changed
         return WriteResult(created, updated, skipped, tuple(before))
 
 

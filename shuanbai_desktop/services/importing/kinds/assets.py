@@ -28,10 +28,11 @@ from .rowtools import (
     keys_by_title,
     merge,
     optional_id,
-    pick,
+    own_keys_first,
     rule,
     stamped,
     titles_of,
+    update_existing,
     whole_number,
 )
 
@@ -158,32 +159,16 @@ class AssetSpec:
 
     def write(self, session: Session, context: AssetContext, rows: list[Checked], existing: Existing,
               batch_id: int, today: date) -> WriteResult:
-        created = updated = skipped = 0
-        before: list[tuple[str, int, dict]] = []
-        new = [r for r in rows if r.existing_id is None]
-        # Rows with their own code first: a code given later in the file is then never the one a row
-        # without a code was just given.
-        ordered = [r for r in new if r.values["input"].code] + [r for r in new if not r.values["input"].code]
         with stamped(session, self.tables, batch_id):
-            for item in ordered:
+            created = 0
+            for item in own_keys_first(rows, "code"):
                 register.save_asset(session, item.values["input"], None, today)
                 created += 1
-            for item in rows:
-                if item.existing_id is None:
-                    continue
-                if Existing(existing) is Existing.SKIP:
-                    skipped += 1
-                    continue
-                entry = pick(existing, item.values["merged"])
-                record = register.load_asset(session, item.existing_id)
-                old = differences(record, register.asset_values(session, entry, record.id, today))
-                if not old:
-                    skipped += 1
-                    continue
-                before.extend(_register_lines(session, record.id) if "purchase_date" in old else ())
-                register.save_asset(session, entry, record.id, today)
-                before.append((Asset.__tablename__, record.id, old))
-                updated += 1
+            updated, skipped, before = update_existing(
+                rows, existing, Asset.__tablename__, lambda record_id: register.load_asset(session, record_id),
+                lambda entry, record_id: register.asset_values(session, entry, record_id, today),
+                lambda entry, record_id: register.save_asset(session, entry, record_id, today),
+                also_before=lambda record, old: _register_lines(session, record.id) if "purchase_date" in old else [])
         return WriteResult(created, updated, skipped, tuple(before))
 
 

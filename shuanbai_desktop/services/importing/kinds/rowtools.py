@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ....domain.labels import LabelledEnum
 from ....errors import UserError
-from ..base import Existing, Field, RowInvalid
+from ..base import Checked, Existing, Field, RowInvalid
 
 #: Columns never compared or restored: bookkeeping the database keeps itself.
 _BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "import_batch_id"})
@@ -134,3 +134,40 @@ def optional_id(value: Any) -> int | None:
     """A choice of a record (社工点, 薪酬等级) given as its id in text; "" → None."""
     text = str(value or "").strip()
     return int(text) if text.isdigit() else None
+
+
+def own_keys_first(rows: list[Checked], key: str) -> list[Checked]:
+    """New rows that give their own number (asset code, 件号) first: a number given later in the file is then
+    never the one a row without a number was just given (the service hands out the next free one)."""
+    new = [r for r in rows if r.existing_id is None]
+    return [r for r in new if getattr(r.values["input"], key)] + [r for r in new if not getattr(r.values["input"], key)]
+
+
+def update_existing(rows: list[Checked], existing: Existing, table_name: str, load: Callable[[int], Any],
+                    values_of: Callable[[Any, int], MappingABC[str, Any]], save: Callable[[Any, int], Any],
+                    keep: Callable[[Checked], bool] = lambda item: False,
+                    also_before: Callable[[Any, dict], list[tuple[str, int, dict]]] = lambda record, old: [],
+                    ) -> tuple[int, int, list[tuple[str, int, dict]]]:
+    """Fill or overwrite the records the rows matched, through the service's own save (``save(entry, id)``),
+    keeping each changed record's old values for undo. ``keep``: rows whose record is never changed (a
+    destroyed archive file); ``also_before``: other rows the save moves along (an asset's 登记入账 line).
+    Returns (updated, skipped, old values)."""
+    updated = skipped = 0
+    before: list[tuple[str, int, dict]] = []
+    for item in rows:
+        if item.existing_id is None:
+            continue
+        if Existing(existing) is Existing.SKIP or keep(item):
+            skipped += 1
+            continue
+        entry = pick(existing, item.values["merged"])
+        record = load(item.existing_id)
+        old = differences(record, values_of(entry, item.existing_id))
+        if not old:
+            skipped += 1
+            continue
+        before.extend(also_before(record, old))
+        save(entry, item.existing_id)
+        before.append((table_name, item.existing_id, old))
+        updated += 1
+    return updated, skipped, before

@@ -30,10 +30,10 @@ from .rowtools import (
     keys_by_title,
     merge,
     optional_id,
-    pick,
     rule,
     stamped,
     titles_of,
+    update_existing,
 )
 
 _EDUCATION_WORDS = (("高中", "secondary"), ("中专", "secondary"), ("职高", "secondary"), ("技校", "secondary"),
@@ -196,26 +196,16 @@ class StaffSpec:
 
     def write(self, session: Session, context: StaffContext, rows: list[Checked], existing: Existing,
               batch_id: int, today: date) -> WriteResult:
-        created = updated = skipped = 0
-        before: list[tuple[str, int, dict]] = []
         with stamped(session, self.tables, batch_id):
+            created = 0
             for item in rows:
                 if item.existing_id is None:
                     roster.save_staff(session, item.values["input"], None, today)
                     created += 1
-                    continue
-                if Existing(existing) is Existing.SKIP:
-                    skipped += 1
-                    continue
-                entry = pick(existing, item.values["merged"])
-                record = member(session, item.existing_id)
-                old = differences(record, roster.staff_values(session, entry, item.existing_id, today))
-                if not old:
-                    skipped += 1
-                    continue
-                roster.save_staff(session, entry, item.existing_id, today)
-                before.append((StaffMember.__tablename__, item.existing_id, old))
-                updated += 1
+            updated, skipped, before = update_existing(
+                rows, existing, StaffMember.__tablename__, lambda record_id: member(session, record_id),
+                lambda entry, record_id: roster.staff_values(session, entry, record_id, today),
+                lambda entry, record_id: roster.save_staff(session, entry, record_id, today))
         return WriteResult(created, updated, skipped, tuple(before))
 
 
