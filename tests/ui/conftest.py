@@ -31,6 +31,18 @@ def _own_screen_settings(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _background_jobs_end_with_their_test(qapp):
+    """A background job a screen started (a preview, the 工作台 figures, a read) finishes inside its own test:
+    one still running while the next test's widgets are made could touch objects already deleted (as the
+    app waits for them at exit, ``background.wait_all``)."""
+    yield
+    from shuanbai_desktop.ui import background
+    for thread in list(background._RUNNING):
+        thread.wait(15_000)  # bounded: a job stuck for good fails its own test's later checks, not the run
+    qapp.processEvents()
+
+
+@pytest.fixture(autouse=True)
 def _no_current_user_left_over():
     """A main window a test made must not lend its user's rights (the month override) nor its way of showing a
     refused save (a message box instead of the form's own error line) to the next test."""
