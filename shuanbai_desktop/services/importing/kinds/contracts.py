@@ -26,6 +26,7 @@ from ...staff import contracts
 from ...staff.common import member
 from ..base import Checked, Existing, Field, FieldType, ImportKind, RowInvalid, WriteResult
 from .rowtools import (
+    WorkerIndex,
     differences,
     given,
     keys_by_title,
@@ -66,13 +67,10 @@ _COLUMN_TITLES = {"start_date": "起始日期", "end_date": "终止日期", "emp
                   "signed_on": "签订日期", "probation_months": "试用期", "pay_level_id": "薪酬等级", "notes": "备注"}
 
 
-@dataclass
-class ContractContext:
+@dataclass(kw_only=True)
+class ContractContext(WorkerIndex):
     session: Session
     today: date
-    by_number: dict[str, int] = field(default_factory=dict)
-    by_name: dict[str, list[int]] = field(default_factory=dict)
-    names: dict[int, str] = field(default_factory=dict)
     contracts: dict[tuple[int, date], int] = field(default_factory=dict)  # (worker, start) → contract id
     in_file: dict[int, dict[int, tuple[date, date]]] = field(default_factory=dict)  # worker → row → term
 
@@ -99,12 +97,8 @@ class ContractSpec:
         return {"pay_level_id": tuple((str(lid), name) for lid, name in levels)}
 
     def start(self, session: Session, today: date) -> ContractContext:
-        context = ContractContext(session, today)
-        for staff_id, number, name in session.execute(select(StaffMember.id, StaffMember.id_number,
-                                                             StaffMember.name)):
-            context.by_number[number] = staff_id
-            context.by_name.setdefault(name, []).append(staff_id)
-            context.names[staff_id] = name
+        context = ContractContext(session=session, today=today)
+        context.load_workers(session)
         for contract_id, staff_id, start in session.execute(select(StaffContract.id, StaffContract.staff_id,
                                                                    StaffContract.start_date)):
             context.contracts[(staff_id, start)] = contract_id

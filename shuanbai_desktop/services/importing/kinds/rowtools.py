@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from collections.abc import Mapping as MappingABC
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from ....data.models.staff import StaffMember
 from ....domain.labels import LabelledEnum
 from ....errors import UserError
 from ..base import Checked, Existing, Field, RowInvalid
@@ -171,3 +172,20 @@ def update_existing(rows: list[Checked], existing: Existing, table_name: str, lo
         before.append((table_name, item.existing_id, old))
         updated += 1
     return updated, skipped, before
+
+
+@dataclass
+class WorkerIndex:
+    """The staff roster by ID number and by name, loaded once for a kind's checks (staff, contracts)."""
+
+    by_number: dict[str, int] = field(default_factory=dict)
+    by_name: dict[str, list[int]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+    numbers: dict[int, str] = field(default_factory=dict)
+
+    def load_workers(self, session: Session) -> None:
+        for staff_id, number, name in session.execute(select(StaffMember.id, StaffMember.id_number, StaffMember.name)):
+            self.by_number[number] = staff_id
+            self.by_name.setdefault(name, []).append(staff_id)
+            self.names[staff_id] = name
+            self.numbers[staff_id] = number

@@ -8,7 +8,7 @@ one worker has that name. New workers are saved by ``roster.save_staff`` (the fo
 from __future__ import annotations
 
 from collections.abc import Mapping as MappingABC
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,7 @@ from ...staff import roster
 from ...staff.common import member
 from ..base import Checked, Existing, Field, FieldType, ImportKind, RowInvalid, WriteResult
 from .rowtools import (
+    WorkerIndex,
     differences,
     enum_choices,
     given,
@@ -97,13 +98,10 @@ _COLUMN_TITLES.update(point_id="所在社工点", pay_level_id="薪酬等级", b
 _NEW_ONLY = ("village_codes",)
 
 
-@dataclass
-class StaffContext:
+@dataclass(kw_only=True)
+class StaffContext(WorkerIndex):
     session: Session
     today: date
-    by_number: dict[str, int] = field(default_factory=dict)
-    by_name: dict[str, list[int]] = field(default_factory=dict)
-    numbers: dict[int, str] = field(default_factory=dict)
 
 
 def _file_input(values: MappingABC[str, Any]) -> dict[str, Any]:
@@ -145,12 +143,8 @@ class StaffSpec:
                 "village_codes": tuple(villages)}
 
     def start(self, session: Session, today: date) -> StaffContext:
-        context = StaffContext(session, today)
-        for staff_id, number, name in session.execute(select(StaffMember.id, StaffMember.id_number,
-                                                             StaffMember.name)):
-            context.by_number[number] = staff_id
-            context.by_name.setdefault(name, []).append(staff_id)
-            context.numbers[staff_id] = number
+        context = StaffContext(session=session, today=today)
+        context.load_workers(session)
         return context
 
     def check(self, context: StaffContext, values: MappingABC[str, Any], row: int) -> Checked:
