@@ -672,11 +672,14 @@ def smoke_check(cmd: list[str], *, install_dir: Path, require_gui: bool = True, 
         db = box.tmp / "cli" / "station.db"
         pw = box.write("password.txt", "Zhan2024abc\n")
         r, res.cli_init_s = _run_app([*cmd, "--db", str(db), "init", "--town", _first_town_code(install_dir), "--name",
-                                      "冒烟测试社工站", "--admin", "admin", "--password-file", str(pw)], box, 120)
+                                      "冒烟测试社工站", "--admin", "admin", "--password-file", str(pw),
+                                      "--recovery-file", str(box.tmp / "cli" / "recovery.txt")], box, 120)
         _expect(r, "CLI init", box)
-        r, _ = _run_app([*cmd, "--db", str(db), "verify"], box, 120)
+        if db.read_bytes()[:16] == b"SQLite format 3\x00":  # SQLCipher (sqlcipher3) must be in the bundle
+            raise BuildError("CLI init 写出的数据库没有加密 / the bundle's database is not encrypted")
+        r, _ = _run_app([*cmd, "--db", str(db), "verify", "--user", "admin", "--password-file", str(pw)], box, 120)
         _expect(r, "CLI verify", box)
-        log(f"  CLI init + verify: ok (init {res.cli_init_s:.2f} s)")
+        log(f"  CLI init (encrypted) + verify: ok (init {res.cli_init_s:.2f} s)")
 
         gui_db = box.tmp / "gui" / "station.db"
         r, elapsed = _run_app([*cmd, "--db", str(gui_db), "--smoke-test"], box, GUI_TIMEOUT_S,

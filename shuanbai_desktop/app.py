@@ -88,17 +88,18 @@ def run_gui(db_path: Path, idle_timeout_ms: int | None = None, smoke_test: bool 
 
 def _run_with_lock(app: QApplication, db_path: Path, idle_timeout_ms: int | None,
                    smoke_test: bool = False) -> int:
-    from .services.opening import open_app_database
+    from .services.opening import FileKind, inspect, open_app_database
     from .ui.app_flow import AppFlow
     try:
-        db = open_app_database(db_path, check_in_background=True)
+        state = inspect(db_path)  # new, plain, or encrypted (opened by the log-in, which unlocks it)
+        db = open_app_database(db_path, check_in_background=True) if state.kind is FileKind.PLAIN else None
     except UserError as exc:
         _tell(exc.message, "无法打开数据库", smoke_test)
         return 2
     except OSError:
         _cannot_write(db_path.parent, smoke_test)
         return 2
-    flow = AppFlow(db, idle_timeout_ms=idle_timeout_ms)
+    flow = AppFlow(db, idle_timeout_ms=idle_timeout_ms, path=db_path, state=state)
     flow.finished.connect(app.exit)
 
     def refused(message: str) -> None:  # the integrity check behind the first window failed
@@ -111,7 +112,8 @@ def _run_with_lock(app: QApplication, db_path: Path, idle_timeout_ms: int | None
     try:
         flow.start()
     except UserError as exc:  # a file SQLite cannot read at all, met reading the window's title
-        db.close()
+        if db is not None:
+            db.close()
         _tell(exc.message, "无法打开数据库", smoke_test)
         return 2
     return app.exec()

@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--name", required=True, metavar="NAME", help="社工站名称")
     init.add_argument("--admin", required=True, metavar="USER", help="管理员用户名")
     init.add_argument("--password-file", required=True, metavar="FILE", help="存放管理员密码的文件（第一行）")
+    init.add_argument("--recovery-file", required=True, metavar="FILE",
+                      help="把新数据库的恢复码写入这个文件（请打印后锁好，再删除该文件）")
     init.add_argument("--admin-name", default="副站长", metavar="姓名", help="管理员姓名")
     init.add_argument("--address", default="", help="地址")
     init.add_argument("--phone", default="", help="联系电话")
@@ -80,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--other-station", action="store_true",
                          help="备份属于另一个乡镇(街道)的社工站时仍然恢复（会用对方的数据替换本站全部数据）")
     _login_arguments(restore, "现在的数据库能打开时必填：以哪个管理员的身份恢复")
-    sub.add_parser("verify", help="完整性检查与操作日志校验链；两者都通过时退出码为 0（不需要登录，不显示个人信息）")
+    verify = sub.add_parser("verify", help="完整性检查与操作日志校验链；两者都通过时退出码为 0（不显示个人信息）")
+    _login_arguments(verify, "用哪个账户的密码解开加密的数据库（或用 --recovery-file）")
     _report_parsers(sub)
     cli_import.add_parser(sub, _login_arguments)
     return parser
@@ -90,6 +93,9 @@ def _login_arguments(parser, user_help: str = "以哪个用户的身份运行（
     parser.add_argument("--user", metavar="NAME", help=user_help)
     parser.add_argument("--password-file", metavar="FILE",
                         help="存放该用户密码的文件（第一行；可带 BOM 和换行）；不给时在终端中提示输入")
+    parser.add_argument("--recovery-file", metavar="FILE",
+                        help="存放恢复码的文件：不用账户密码，用恢复码解开加密的数据库（verify、backup、restore）；"
+                             "未加密的旧数据库由管理员运行时，加密后把新恢复码写入此文件")
 
 
 def _report_parsers(sub) -> None:
@@ -117,34 +123,132 @@ def _report_parsers(sub) -> None:
     merge.add_argument("--month", metavar="YYYY-MM", help="只汇总该月（默认取多数报表的月份）")
 
 
-def _open(path: Path, create: bool = False):
-    """Lock, then open. Only ``create`` (init) may make a new database; the checks come before the
-    lock file is made, so a mistyped ``--db`` leaves nothing behind. The integrity check goes on in
-    a thread (``_load_while_checking``); ``run`` waits for it before any command touches the data."""
+def _open(path: Path, args):
+    """Lock, unlock (an encrypted database: ``--user`` and its password, or ``--recovery-file``), then
+    open. The checks come before the lock file is made, so a mistyped ``--db`` leaves nothing behind.
+    The integrity check goes on in a thread (``_load_while_checking``); ``run`` waits for it before any
+    command touches the data."""
+    from .services import encryption
     from .services.opening import open_app_database
-    if create:
-        paths.refuse_folder_as_database(path)
-    else:
-        paths.require_existing_database(path)
+    paths.require_existing_database(path)
     lock = InstanceLock(path).acquire()
     try:
+        if encryption.inspect(path).kind is encryption.FileKind.ENCRYPTED:
+            _unlock(path, args)
         return open_app_database(path, check_in_background=True), lock
     except BaseException:
         lock.release()
         raise
 
 
+def _unlock(path: Path, args) -> None:
+    """The data key from the recovery code (``--recovery-file``) or from ``--user``'s password."""
+    from .data.base import now
+    from .services import encryption
+    if getattr(args, "recovery_file", None) and not getattr(args, "user", None):
+        ring = encryption.KeyRing.load(encryption.keyring_path(path))
+        key = ring.unlock_recovery(_read_recovery(args.recovery_file))
+        if key is None:
+            raise UserError("恢复码不正确，或已被新的恢复码取代。", field="--recovery-file")
+        encryption.engine.use_key(path, key, ring.file_id)
+        return
+    if not getattr(args, "user", None):
+        raise UserError("数据库已加密：请用 --user 用户名（密码用 --password-file 文件 提供，或在终端中输入），"
+                        "或用 --recovery-file 恢复码文件 解开它。", field="--user")
+    args.password = _password(args)
+    ring = encryption.unlock(path, args.user, args.password, now())
+    args.unlocked_ring = ring
+
+
+def _encrypt_if_plain(db, user, args):
+    """A plain database of an earlier version: encrypted when an administrator runs a command with
+    ``--recovery-file`` (the new recovery code is written there); otherwise said on stderr."""
+    from .data.base import now
+    from .domain.labels import Role
+    from .services import encryption
+    if not encryption.needs_encrypting(db):
+        return db
+    target = getattr(args, "recovery_file", None)
+    if user.role is not Role.ADMIN or not target or Path(target).exists():
+        print("提示：数据库尚未加密。请管理员在图形界面登录一次，或在命令中加 --recovery-file 新文件 来完成加密。",
+              file=sys.stderr)
+        return db
+    done = encryption.encrypt_plain(db, user, args.password, now())
+    _write_private(Path(target), done.recovery_code)
+    done.db.acting_for = user.actor
+    print(f"数据库已加密。新的恢复码已写入：{target}（请打印后锁好，然后删除这个文件）")
+    if done.plain_backups:
+        print(f"注意：加密前的 {len(done.plain_backups)} 份备份仍是未加密的，可在图形界面“设置 → 备份与恢复”中安全删除。")
+    return done.db
+
+
+def _read_recovery(file: str) -> str:
+    from .services import auth
+    return auth.read_password_file(file, field="--recovery-file")
+
+
+def _init(path: Path, args) -> int:
+    """设立: a new encrypted database with the station and its administrator; the recovery code goes
+    to ``--recovery-file`` (owner-only), never to the screen or the log."""
+    from .data.base import now
+    from .services import auth, encryption
+    paths.refuse_folder_as_database(path)
+    password = auth.read_password_file(args.password_file)
+    recovery = Path(args.recovery_file)
+    if recovery.exists():
+        raise UserError(f"恢复码文件“{recovery.name}”已存在，为免覆盖，请换一个文件名。", field="--recovery-file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = InstanceLock(path).acquire()
+    try:
+        db, code = encryption.create_station(path, args.town, args.name, args.address, args.phone, args.admin,
+                                             args.admin_name, password, now())
+        try:
+            _write_private(recovery, code)
+            from .services import station
+            with db.session() as s:
+                info = station.get_station(s)
+        finally:
+            db.close()
+    finally:
+        lock.release()
+    print(f"已设立：{info.name}（{info.area_text}，{info.town_code}）。数据库已加密。")
+    print(f"恢复码已写入：{recovery}（请打印后锁好，然后删除这个文件）")
+    return 0
+
+
+def _write_private(path: Path, text: str) -> None:
+    """A new file readable by this user only (the recovery code)."""
+    import os
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    fd = os.open(path, flags, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+
+
 def _load_while_checking(db, command: str) -> None:
     """Load the command's own code while the integrity check of the file (``PRAGMA quick_check``,
     about 1 s at 100,000 residents, in SQLite without the GIL) runs in its thread: SQLAlchemy, the
     models and the log-in's services; for ``report`` also its modules and the PDF fonts (parsed once,
-    as the GUI's report page does in the background). Nothing here reads or writes station data."""
-    db.engine  # noqa: B018  (SQLAlchemy, the models and the audit trail, made now)
-    from .services import auth, database_ops  # noqa: F401
-    if command == "report":
-        from .exports.pdf_fonts import register_fonts
-        from .services.report import package  # noqa: F401
-        register_fonts()
+    as the GUI's report page does in the background). Nothing here reads or writes station data.
+
+    The garbage collector waits while this loads (what is loaded lives as long as the process: the
+    hundreds of collections it would set off, ~0.3 s at the CLI, find nothing to free), then what was
+    loaded is frozen (``gc.freeze``) so that the command's collections and the one at exit do not walk
+    it again — the pattern the ``gc`` documentation gives for long-lived start-up objects."""
+    import gc
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        db.engine  # noqa: B018  (SQLAlchemy, the models and the audit trail, made now)
+        from .services import auth, database_ops  # noqa: F401
+        if command == "report":
+            from .exports.pdf_fonts import register_fonts
+            from .services.report import package  # noqa: F401
+            register_fonts()
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
 
 
 def _password(args) -> str:
@@ -164,22 +268,18 @@ def _log_in(db, args):
     if not args.user:
         raise UserError(f"命令 {args.command} 须以用户身份运行：请加 --user 用户名"
                         "（密码用 --password-file 文件 提供，或在终端中输入）。", field="--user")
-    user = auth.log_in(db, args.user, _password(args))
+    password = getattr(args, "password", None) or _password(args)
+    args.password = password
+    user = auth.log_in(db, args.user, password)
+    ring = getattr(args, "unlocked_ring", None)
+    if ring is not None:
+        from .services import encryption
+        encryption.carry_failures(db, ring, args.user)
     if user.must_change_password:
         raise UserError("该账户的密码是管理员设置的初始密码：请先在图形界面登录并修改密码，再使用命令行。",
                         field="--user")
     db.acting_for = user.actor
     return user
-
-
-def _cmd_init(db, args) -> int:
-    from .services import auth, station
-    password = auth.read_password_file(args.password_file)
-    with db.session() as s:
-        info = station.setup_station(s, args.town, args.name, args.address, args.phone,
-                                     args.admin, args.admin_name, password)
-    print(f"已设立：{info.name}（{info.area_text}，{info.town_code}）")
-    return 0
 
 
 def _cmd_demo(db, args) -> int:
@@ -212,11 +312,25 @@ def _restore(db_path: Path, args) -> int:
     may write the data folder can run this, and it could replace the file anyway) and by the
     backup's own checks (ours, intact, SHA-256 against its sidecar, same township unless
     ``--other-station``). The backup is copied beside the database and checked there (read-only
-    media work)."""
-    from .services import database_ops
+    media work).
+
+    Encrypted files: the station's database is unlocked with ``--user``'s password (or
+    ``--recovery-file``) when one is given; a backup whose key is not the station's is unlocked with
+    the same password or recovery code (``encryption.unlock_backup``)."""
+    from .services import database_ops, encryption
     paths.refuse_folder_as_database(db_path)
     lock = InstanceLock(db_path).acquire()
     try:
+        given = bool(getattr(args, "user", None) or getattr(args, "recovery_file", None))
+        if given and encryption.inspect(db_path).kind is encryption.FileKind.ENCRYPTED:
+            _unlock(db_path, args)
+        backup_file = Path(args.file)
+        if given and encryption.keyring_path(backup_file).exists() and encryption.engine.key_for(backup_file) is None:
+            if args.recovery_file:
+                encryption.unlock_backup(backup_file, code=_read_recovery(args.recovery_file))
+            else:
+                args.password = getattr(args, "password", None) or _password(args)
+                encryption.unlock_backup(backup_file, args.user, args.password)
         if database_ops.restore_needs_user(db_path):
             db = database_ops.open_app_database(db_path)
             try:
@@ -325,7 +439,7 @@ def _county_merge(args) -> int:
     return 0
 
 
-COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "backup": _cmd_backup, "verify": _cmd_verify,
+COMMANDS = {"demo": _cmd_demo, "backup": _cmd_backup, "verify": _cmd_verify,
             "report": _cmd_report, "ledger": _cmd_ledger, "annual": _cmd_annual, "import": cli_import.command}
 # Commands that act as a logged-in user (restore logs in itself, when there is someone to ask).
 AS_USER = frozenset({"demo", "backup", "report", "ledger", "annual", "import"})
@@ -342,12 +456,15 @@ def run(argv: list[str]) -> int:
             return _restore(db_path, args)
         if args.command == "county-merge":
             return _county_merge(args)
-        db, lock = _open(db_path, create=args.command == "init")
+        if args.command == "init":
+            return _init(db_path, args)
+        db, lock = _open(db_path, args)
         try:
             _load_while_checking(db, args.command)
             db.wait_checked()  # a file that failed the check is refused here, as before (exit 2)
             if args.command in AS_USER:
-                _log_in(db, args)
+                user = _log_in(db, args)
+                db = _encrypt_if_plain(db, user, args)
             return COMMANDS[args.command](db, args)
         finally:
             db.close()

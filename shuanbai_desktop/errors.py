@@ -26,19 +26,22 @@ class DiskFull(UserError):
 
 
 SQLITE_FULL = 13
+FULL_TEXT = "database or disk is full"  # sqlite3_errstr(SQLITE_FULL)
 
 
 def is_disk_full(exc: BaseException) -> bool:
     """SQLite's SQLITE_FULL (also wrapped by SQLAlchemy, as ``.orig``) or an OSError ENOSPC/EDQUOT."""
     import errno
-    import sqlite3
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         code = getattr(current, "sqlite_errorcode", None)
-        if isinstance(current, sqlite3.Error) and code is not None and code & 0xFF == SQLITE_FULL:
+        # Only the SQLite driver's errors carry ``sqlite_errorcode`` (this module imports no driver).
+        if isinstance(code, int) and code & 0xFF == SQLITE_FULL:
             return True
+        if type(current).__name__ == "OperationalError" and code is None and str(current) == FULL_TEXT:
+            return True  # the driver's backup() says SQLITE_FULL by its text only
         if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
         current = getattr(current, "orig", None) or current.__cause__

@@ -38,13 +38,14 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
 import json  # noqa: E402
 import secrets  # noqa: E402
 import shutil  # noqa: E402
-import sqlite3  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
 ADMIN_PASSWORD = "Zhan2024abc"
+# The recovery code of every database the templates make (they are encrypted, as the app's are).
+TEST_RECOVERY_CODE = "TESTC-0DE00-00000-00000-00000-00000-00000-00001"
 _STARTED = pytest.StashKey[float]()
 
 
@@ -116,11 +117,43 @@ def _setup_station(db) -> None:
                               "admin", "李副站长", ADMIN_PASSWORD)
 
 
+def unlock(path: Path, username: str = "admin", password: str = ADMIN_PASSWORD):
+    """The data key of the encrypted database at ``path``, remembered for it in this process (as the
+    log-in does): the key already known for it, else from ``username``'s slot, else the test recovery
+    code. What a test uses before reading a database file itself (``raw_connect``)."""
+    from shuanbai_desktop.data import engine, keyring
+    key = engine.key_for(path)
+    if key is not None or engine.is_plain_file(path):
+        return key
+    ring = keyring.KeyRing.load(keyring.keyring_path(path))
+    key = ring.unlock_user(username, password) or ring.unlock_recovery(TEST_RECOVERY_CODE)
+    assert key is not None, f"cannot unlock {path.name} with {username}'s password"
+    engine.use_key(path, key, ring.file_id)
+    return key
+
+
+def raw_connect(path: Path, mode: str = "ro", **kwargs):
+    """A connection to a database file outside the program's sessions (what a test inspects), keyed
+    with its data key: ``data.engine.connect`` after ``unlock``."""
+    from shuanbai_desktop.data import engine
+    unlock(Path(path))
+    return engine.connect(Path(path), mode, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def empty_template(tmp_path_factory, _isolated_config_folder) -> Path:
-    """A database built by the migrations, once per session (closed: a single file)."""
+    """A database built by the migrations, once per session (closed: a single file and its key file).
+    Encrypted with a data key of its own, whose key file holds the recovery slot only (no account yet)."""
+    from datetime import datetime
+
+    from shuanbai_desktop.data import engine, keyring
     from shuanbai_desktop.services.database_ops import open_app_database
     path = tmp_path_factory.mktemp("template-empty") / "station.db"
+    key = keyring.DataKey.new()
+    ring = keyring.KeyRing.create("桥东街道社会工作服务站", datetime(2024, 1, 2, 9, 0))
+    ring.set_recovery(TEST_RECOVERY_CODE, key)
+    ring.save(keyring.keyring_path(path))
+    engine.use_key(path, key, ring.file_id)
     open_app_database(path).close()
     return path
 
@@ -136,7 +169,16 @@ def _station_template(tmp_path_factory, empty_template) -> Path:
         _setup_station(db)
     finally:
         db.close()
+    _add_slot(path, "admin", ADMIN_PASSWORD)
     return path
+
+
+def _add_slot(path: Path, username: str, password: str) -> None:
+    """``username``'s slot in the key file (what the set-up writes for its administrator)."""
+    from shuanbai_desktop.data import keyring
+    ring = keyring.KeyRing.load(keyring.keyring_path(path))
+    ring.set_user(username, password, unlock(path))
+    ring.save(keyring.keyring_path(path))
 
 
 @pytest.fixture(scope="session")
@@ -173,10 +215,12 @@ def copy_template(template: Path, target: Path) -> None:
     the chain id is not part of the hashes), so a test that loses or moves its key file touches no
     other test; the head file for the new path names the newest entry, as after a build in place.
     """
-    from shuanbai_desktop.data import audit, audit_key
+    from shuanbai_desktop.data import audit, audit_key, keyring
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(template, target)
-    conn = sqlite3.connect(target)
+    if keyring.keyring_path(template).exists():
+        shutil.copy2(keyring.keyring_path(template), keyring.keyring_path(target))
+    conn = raw_connect(target, "rw")
     try:
         raw = conn.execute("SELECT value FROM setting WHERE key = ?", (audit_key.CHAIN_SETTING,)).fetchone()
         if raw is not None:

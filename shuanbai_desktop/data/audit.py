@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -34,6 +33,7 @@ from ..domain.idcard import mask_id_number
 from ..domain.phone import mask_phone
 from . import audit_key
 from .base import Base, now
+from .engine import sqlite
 from .models.core import AuditEntry, Setting
 
 log = logging.getLogger(__name__)
@@ -250,7 +250,7 @@ def _after_commit(session: Session) -> None:
     try:
         audit_key.advance_head(path, pending["key"], pending["created"], pending["first_id"],
                                pending["last_id"], pending["hash"], lambda entry_id: _stored_hash(path, entry_id))
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite.Error) as exc:
         log.warning("audit head file not written: %s", type(exc).__name__)
 
 
@@ -399,7 +399,7 @@ def file_head(db_path: Path) -> tuple[str | None, audit_key.Head | None]:
         try:
             raw = conn.execute("SELECT value FROM setting WHERE key = ?", (audit_key.CHAIN_SETTING,)).fetchone()
             last = conn.execute("SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
-        except sqlite3.OperationalError:  # not a station database (yet)
+        except sqlite.OperationalError:  # not a station database (yet)
             return None, None
     finally:
         conn.close()

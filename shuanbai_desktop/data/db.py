@@ -8,7 +8,6 @@ check has passed: every session may write, so none starts on a file not yet know
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import DiskFull, is_disk_full
+from .engine import sqlite
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -109,7 +109,7 @@ class Database:
                 if actor is not None:
                     session.info["actor"] = actor
                 yield session
-        except (DBAPIError, sqlite3.Error, OSError) as exc:
+        except (DBAPIError, sqlite.Error, OSError) as exc:
             if is_disk_full(exc):
                 raise DiskFull() from exc
             raise

@@ -19,7 +19,6 @@ import functools
 import logging
 import os
 import re
-import sqlite3
 import stat
 import threading
 from collections.abc import Callable
@@ -29,13 +28,12 @@ from typing import TYPE_CHECKING
 from .. import paths
 from ..errors import DatabaseRefused, DiskFull, is_disk_full
 from .db import Database
-from .engine import APPLICATION_ID, BUSY_TIMEOUT_MS, connect_readonly, sqlite_uri
+from .engine import APPLICATION_ID, BUSY_TIMEOUT_MS, SQLITE_MAGIC, connect, connect_readonly, key_for, sqlite
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 log = logging.getLogger(__name__)
-SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_BUSY = 5
 SQLITE_READONLY = 8
 DAMAGED = ("数据库完整性检查未通过，文件可能已损坏。为避免进一步损坏，程序没有写入。"
@@ -117,9 +115,11 @@ def check_file(path: Path, recover: bool = False, integrity: bool = True) -> fro
                               "请在文件属性中取消“只读”后再打开。")
     with path.open("rb") as fh:
         header = fh.read(100)
-    if header[:16] != SQLITE_MAGIC:
-        raise DatabaseRefused(f"文件“{path.name}”不是社工站工作平台的数据库（不是 SQLite 数据库文件），未作任何改动。")
-    if int.from_bytes(header[68:72], "big") not in (APPLICATION_ID, 0):  # PRAGMA application_id
+    if header[:16] != SQLITE_MAGIC:  # encrypted (its header too), or not a database at all
+        if key_for(path) is None:
+            raise not_ours_or_locked(path)
+        header = b""
+    elif int.from_bytes(header[68:72], "big") not in (APPLICATION_ID, 0):  # PRAGMA application_id
         raise DatabaseRefused(f"文件“{path.name}”不是社工站工作平台的数据库，未作任何改动。")
     try:
         if recover:
@@ -128,11 +128,21 @@ def check_file(path: Path, recover: bool = False, integrity: bool = True) -> fro
         if integrity:
             check_integrity(path)
         return revision
-    except sqlite3.DatabaseError as exc:
+    except sqlite.DatabaseError as exc:
         raise unreadable(exc) from None
 
 
-def unreadable(exc: sqlite3.DatabaseError) -> DatabaseRefused:
+def not_ours_or_locked(path: Path) -> DatabaseRefused:
+    """A file that is not plain SQLite, opened without its data key: encrypted (its key file is beside
+    it) or not a database of ours at all."""
+    from .keyring import keyring_path
+    if keyring_path(path).exists():
+        return DatabaseRefused(f"数据库“{path.name}”已加密，须先用账户密码或恢复码解锁才能打开。文件未作任何改动。")
+    return DatabaseRefused(f"文件“{path.name}”不是社工站工作平台的数据库（不是 SQLite 数据库文件），"
+                           f"也没有与它配套的密钥文件“{keyring_path(path).name}”，未作任何改动。")
+
+
+def unreadable(exc: sqlite.DatabaseError) -> DatabaseRefused:
     """The refusal of a file SQLite cannot read at all (“database disk image is malformed”)."""
     return DatabaseRefused(f"数据库文件已损坏，无法读取（{exc}）。为避免进一步损坏，程序没有写入。"
                            "请使用“shuanbai-desktop restore 备份文件”从最近的备份恢复。")
@@ -142,7 +152,7 @@ def check_integrity(path: Path) -> None:
     """``PRAGMA quick_check`` (about 1 s at 100,000 residents); DatabaseRefused unless it says ok."""
     try:
         result = _read_only_query(path, "PRAGMA quick_check")
-    except sqlite3.DatabaseError as exc:
+    except sqlite.DatabaseError as exc:
         raise unreadable(exc) from None
     if result != [("ok",)]:
         raise DatabaseRefused(DAMAGED)
@@ -168,10 +178,10 @@ def roll_back_hot_journal(path: Path, header: bytes) -> bool:
         return False
     if int.from_bytes(header[68:72], "big") not in (APPLICATION_ID, 0):
         return False  # another program's file: never written
-    conn = sqlite3.connect(sqlite_uri(path, "rw"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = connect(path, "rw", timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError as exc:
+    except sqlite.OperationalError as exc:
         code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
         if code == SQLITE_READONLY:
             raise DatabaseRefused(
@@ -215,7 +225,7 @@ class IntegrityCheck:
         self.path = path
         self._done = threading.Event()
         self._guard = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
+        self._conn: sqlite.Connection | None = None
         self._cancelled = False
         self._error: DatabaseRefused | None = None
         self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
@@ -230,7 +240,7 @@ class IntegrityCheck:
             rows = self._conn.execute("PRAGMA quick_check").fetchall()
             if rows != [("ok",)]:
                 self._error = DatabaseRefused(DAMAGED)
-        except sqlite3.DatabaseError as exc:
+        except sqlite.DatabaseError as exc:
             if not self._cancelled:  # an interrupted check says nothing about the file
                 self._error = unreadable(exc)
         finally:

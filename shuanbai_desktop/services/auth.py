@@ -27,7 +27,7 @@ from ..data.models import AuditEntry, User
 from ..domain.labels import Role
 from ..domain.password_rules import MAX_LENGTH, check_password, normalize_password
 from ..errors import UserError
-from . import settings
+from . import encryption, settings
 from .fields import required_text
 from .permissions import Permission, require
 
@@ -113,7 +113,9 @@ def check_display_name(display_name: str) -> str:
 def create_user(session: Session, username: str, display_name: str, role: Role, password: str,
                 must_change: bool = True) -> UserInfo:
     require(session, Permission.USERS_MANAGE)
-    return add_first_user(session, username, display_name, role, password, must_change)
+    info = add_first_user(session, username, display_name, role, password, must_change)
+    encryption.write_slot(session, info.username, password)
+    return info
 
 
 def add_first_user(session: Session, username: str, display_name: str, role: Role, password: str,
@@ -256,6 +258,7 @@ def change_own_password(session: Session, user_id: int, old: str, new: str) -> N
         raise UserError("新密码不能与原密码相同。", field="新密码")
     check_password_rules(new, user.username, user.display_name)
     user.password_hash, user.must_change_password = hash_password(new), False
+    encryption.write_slot(session, user.username, new)
 
 
 def _admin_count(session: Session, excluding: int) -> int:
@@ -277,6 +280,36 @@ def reset_password(session: Session, user_id: int, new: str) -> None:
     check_password_rules(new, user.username, user.display_name)
     user.password_hash, user.must_change_password = hash_password(new), user.id != acting.user_id
     user.failed_attempts, user.locked_until = 0, None
+    encryption.write_slot(session, user.username, new)
+
+
+def reset_by_recovery(session: Session, username: str, new: str, at: datetime) -> None:
+    """使用恢复码: the recovery code opened the database, and stands for the authority to give an
+    administrator account a new password (unlocked, enabled accounts only). Audited."""
+    user = _find(session, username)
+    if user is None or user.role != Role.ADMIN.value or user.disabled:
+        raise UserError("恢复码只能为一个在用的管理员账户重设密码，请输入管理员的用户名。", field="管理员用户名")
+    audit.set_actor(session, user.id, user.username)
+    check_password_rules(new, user.username, user.display_name)
+    user.password_hash, user.must_change_password = hash_password(new), False
+    user.failed_attempts, user.locked_until = 0, None
+    audit.record_event(session, "app_user", str(user.id), f"使用恢复码重设管理员密码：{user.username}")
+
+
+def note_earlier_failures(session: Session, username: str, times: list[datetime], unknown: int) -> None:
+    """Failed log-ins met before the database was open (the key file noted them: a password that
+    opened no key) count and are audited as the log-in's own would have been."""
+    for _ in range(unknown):
+        audit.record_event(session, "app_user", "", "登录失败：用户名不存在（打开数据库之前）")
+    user = _find(session, username)
+    if user is None or not times:
+        return
+    audit.set_actor(session, user.id, user.username)
+    for at in times:
+        audit.record_event(session, "app_user", str(user.id),
+                           f"登录失败：密码错误（打开数据库之前，{at:%Y-%m-%d %H:%M}）")
+        if not user.disabled and not _is_locked(user, at):
+            _count_failure(session, user, at)
 
 
 def password_was_reset(session: Session, user_id: int) -> bool:
@@ -301,6 +334,8 @@ def set_disabled(session: Session, user_id: int, disabled: bool) -> None:
     if disabled and user.role == Role.ADMIN.value and _admin_count(session, user.id) == 0:
         raise UserError("这是最后一个可用的管理员账户，不能停用。", field="账户")
     user.disabled = disabled
+    if disabled:
+        encryption.drop_slot_after_commit(session, user.username)
 
 
 def update_user(session: Session, user_id: int, display_name: str, role: Role) -> None:
@@ -334,7 +369,10 @@ def log_in(db, username: str, password: str, at: datetime | None = None) -> User
     error: UserError | None = None
     with db.session() as session:
         try:
-            return authenticate(session, username, password, at)
+            user = authenticate(session, username, password, at)
         except UserError as exc:
             error = exc
-    raise error
+    if error is not None:
+        raise error
+    encryption.settle_slot(db, user.username, password)
+    return user

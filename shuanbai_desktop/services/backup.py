@@ -23,7 +23,6 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,8 +30,18 @@ from pathlib import Path
 
 from ..data import audit, audit_key
 from ..data.base import now
-from ..data.engine import APPLICATION_ID, BUSY_TIMEOUT_MS, connect_readonly, sqlite_uri
+from ..data.engine import (
+    APPLICATION_ID,
+    BUSY_TIMEOUT_MS,
+    connect,
+    connect_readonly,
+    is_plain_file,
+    key_for,
+    sqlite,
+    use_key,
+)
 from ..data.files import fsync_dir, sha256_file
+from ..data.keyring import KEYRING_SUFFIX, KeyRing, keyring_path
 from ..data.migrate import file_revision, known_revisions
 from ..domain.labels import BackupKind
 from ..errors import DiskFull, UserError, is_disk_full
@@ -47,7 +56,6 @@ OK = "ok"
 PENDING = "pending"  # passed the checks made while backing up; the full check is still to come
 KEY_TABLES = ("station", "app_user", "person", "household", "visit", "window_registration", "audit_entry")
 NAME_RE = re.compile(r"^backup-(\d+)-(\d{8}-\d{6})-([a-z-]+)\.sqlite3$")
-SQLITE_MAGIC = b"SQLite format 3\x00"
 Progress = Callable[[int, str], None]
 Stop = Callable[[], bool]
 
@@ -156,7 +164,7 @@ def _write_failure(exc: BaseException, folder: Path, what: str) -> UserError | N
     if is_disk_full(exc):
         return DiskFull(f"磁盘空间不足，{what}没有完成：{folder} 所在的磁盘已满。未完成的副本已删除，"
                         "已有的备份和数据保持不变。请清理磁盘空间，或换一个有空间的位置后再试。")
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF if isinstance(exc, sqlite3.Error) else 0
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF if isinstance(exc, sqlite.Error) else 0
     if isinstance(exc, PermissionError) or code in (8, 14) or (
             isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM)):
         return UserError(f"{what}没有完成：无法写入 {folder}（没有写入权限，或U盘已写保护）。"
@@ -178,7 +186,7 @@ class Summary:
     station_name: str
 
 
-def _summary(conn: sqlite3.Connection) -> Summary:
+def _summary(conn: sqlite.Connection) -> Summary:
     tables = frozenset(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'"))
     counts = tuple((t, conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
                    for t in KEY_TABLES if t in tables)
@@ -212,11 +220,11 @@ def full_check(path: Path, stop: Stop | None = None) -> str:
     try:
         result = "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check").fetchall())
         fk = conn.execute("PRAGMA foreign_key_check").fetchall() if result == OK else []
-    except sqlite3.OperationalError:
+    except sqlite.OperationalError:
         if stop is not None and stop():
             raise _Stopped() from None
         raise
-    except sqlite3.DatabaseError as exc:
+    except sqlite.DatabaseError as exc:
         return f"无法读取（{exc}）"
     finally:
         conn.close()
@@ -245,9 +253,9 @@ def backup_name(town_code: str, at: datetime, kind: BackupKind) -> str:
     return f"backup-{town_code}-{at:%Y%m%d-%H%M%S}-{kind.value}{SUFFIX}"
 
 
-def _open_source(path: Path) -> sqlite3.Connection:
+def _open_source(path: Path) -> sqlite.Connection:
     """Read-write (never creates): a hot journal a killed writer left is rolled back, not refused."""
-    conn = sqlite3.connect(sqlite_uri(path, "rw"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = connect(path, "rw", timeout=BUSY_TIMEOUT_MS / 1000)
     conn.isolation_level = None  # we say BEGIN and COMMIT ourselves
     return conn
 
@@ -273,14 +281,15 @@ def make_backup(db_path: Path, dest_dir: Path, kind: BackupKind, at: datetime | 
         final = dest_dir / backup_name(before.town_code, at, kind)
         tmp = final.with_name(final.name + TMP)
         progress(5, "正在复制数据库")
-        target = sqlite3.connect(tmp)
+        use_key(tmp, key_for(db_path))  # an encrypted database's copy has its key (and carries its key file)
+        target = connect(tmp, "rwc")
         try:
             source.backup(target, pages=-1)
         finally:
             target.close()
         source.execute("COMMIT")
         info = _finish(db_path, tmp, final, before, kind, at, full, progress)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite.Error) as exc:
         if tmp is not None:
             _remove_temp(tmp)
         failure = _write_failure(exc, dest_dir, "备份")
@@ -294,6 +303,8 @@ def make_backup(db_path: Path, dest_dir: Path, kind: BackupKind, at: datetime | 
         raise
     finally:
         source.close()
+        if tmp is not None:
+            use_key(tmp, None)
     log.info("backup written: %s (%d bytes, %s)", info.path.name, info.size, info.check)
     return info
 
@@ -320,6 +331,7 @@ def _finish(db_path: Path, tmp: Path, final: Path, before: Summary, kind: Backup
     progress(85, "正在复制附件")
     attachments.sync_store(db_path, final.parent / "attachments")
     audit.write_backup_keys(tmp, final)  # the trail's key and newest entry (<backup>.key)
+    carry_keyring(db_path, final)  # an encrypted database's key file (<backup>.keyring)
     write_sidecar(info)  # before the rename: a backup never appears without its sidecar
     os.replace(tmp, final)
     fsync_dir(final.parent)
@@ -348,10 +360,11 @@ def copy_backup(info: BackupInfo, folder: Path) -> BackupInfo:
             raise UserError(f"复制到 {folder} 的备份与原备份的校验值（SHA-256）不符，副本已删除。"
                             "这个位置的介质可能有问题，请换一个U盘或位置。")
         audit_key.copy_backup_keys(info.path, final)
+        carry_keyring(info.path, final)
         write_sidecar(copy)
         os.replace(tmp, final)
         fsync_dir(folder)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite.Error) as exc:
         _remove_temp(tmp)
         failure = _write_failure(exc, folder, "复制到第二备份位置")
         if failure is None:
@@ -449,7 +462,7 @@ def run_pending_checks(dest_dir: Path, stop: Stop | None = None, at: datetime | 
         except _Stopped:
             log.info("background backup check stopped; the rest stays pending")
             break
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite.Error):
             log.warning("backup %s could not be checked now", info.path.name, exc_info=True)
             continue
         done.append(checked)
@@ -463,7 +476,7 @@ def check_and_record(info: BackupInfo, stop: Stop | None = None, at: datetime | 
         try:
             summary = summary_of(info.path)
             head, town = summary.audit_head, summary.town_code
-        except sqlite3.DatabaseError:
+        except sqlite.DatabaseError:
             head, town = 0, info.town_code
         result = full_check(info.path, stop) if _is_sqlite(info.path) else "不是 SQLite 数据库文件"
     else:
@@ -478,8 +491,26 @@ def check_and_record(info: BackupInfo, stop: Stop | None = None, at: datetime | 
 
 
 def _is_sqlite(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(16) == SQLITE_MAGIC
+    """A plain SQLite file, or an encrypted one with its key file beside it."""
+    return is_plain_file(path) or keyring_path(path).exists()
+
+
+def carry_keyring(db_file: Path, copy_file: Path) -> None:
+    """A copy of an encrypted database (a backup, its copy on the USB stick) carries the key file:
+    ``<copy>.keyring``, without which the copy could not be opened anywhere."""
+    ring = keyring_path(db_file)
+    if ring.exists() and not is_plain_file(db_file):
+        KeyRing.load(ring).copy_to(keyring_path(copy_file))
+
+
+class BackupLocked(UserError):
+    """An encrypted backup whose key is not this station's: it opens with the password of an account
+    in it, or with the recovery code of its station (``encryption.unlock_backup``)."""
+
+    def __init__(self, backup_file: Path):
+        super().__init__("这份备份已加密，且不是用本数据库现在的密钥加密的。请输入这份备份中某个账户的用户名和密码，"
+                         "或该社工站的恢复码，用来解开它。", field="备份文件")
+        self.backup_file = backup_file
 
 
 # --- leftovers ------------------------------------------------------------------------------
@@ -505,6 +536,10 @@ def clean_folder(folder: Path) -> list[str]:
     for path in audit_key.orphan_backup_keys(folder, SUFFIX):
         path.unlink(missing_ok=True)
         done.append(path.name)
+    for path in folder.glob(f"backup-*{SUFFIX}{KEYRING_SUFFIX}"):
+        if not path.with_name(path.name[:-len(KEYRING_SUFFIX)]).exists():
+            path.unlink(missing_ok=True)
+            done.append(path.name)
     store = folder / "attachments"
     if store.is_dir():
         for path in store.rglob(f"*{TMP}"):
@@ -565,6 +600,7 @@ def rotate(dest_dir: Path, daily: int = 7, weekly: int = 4, monthly: int = 12) -
         path.unlink(missing_ok=True)
         sidecar_path(path).unlink(missing_ok=True)
         audit_key.backup_key_path(path).unlink(missing_ok=True)
+        keyring_path(path).unlink(missing_ok=True)
     return gone
 
 
@@ -635,9 +671,9 @@ def _sidecar_sha(backup_file: Path) -> str:
 
 def _check_restorable(copy: Path) -> None:
     """The copy is one of our databases, not newer than this program, and intact."""
-    with copy.open("rb") as fh:
-        if fh.read(16) != SQLITE_MAGIC:
-            raise UserError("所选文件不是本程序的备份（不是 SQLite 数据库文件）。", field="备份文件")
+    if not is_plain_file(copy) and key_for(copy) is None:
+        raise UserError("所选文件不是本程序的备份（不是 SQLite 数据库文件，也没有与它配套的密钥文件）。",
+                        field="备份文件")
     try:
         conn = connect_readonly(copy)
         try:
@@ -651,7 +687,7 @@ def _check_restorable(copy: Path) -> None:
             raise UserError("这份备份由更新版本的社工站工作平台创建，本版本不能用它恢复。请先安装最新版本。",
                             field="备份文件")
         result = full_check(copy)
-    except sqlite3.DatabaseError as exc:
+    except sqlite.DatabaseError as exc:
         raise UserError(f"备份文件已损坏，无法读取（{exc}），不能用于恢复。", field="备份文件") from None
     if result != OK:
         raise UserError(f"备份文件完整性检查未通过（{check_label(result)}），不能用于恢复。", field="备份文件")
@@ -675,6 +711,11 @@ def prepare_restore(db_path: Path, backup_file: Path) -> RestoreSource:
             if failure is None:
                 raise
             raise failure from exc
+        if not is_plain_file(copy) and keyring_path(backup_file).exists():
+            key = key_for(backup_file)
+            if key is None:
+                raise BackupLocked(backup_file)
+            use_key(copy, key)
         expected = _sidecar_sha(backup_file)
         if expected and digest != expected:
             raise UserError("备份文件与备份时记录的校验值（SHA-256）不符：文件在备份之后被改动过或已损坏，"
@@ -683,6 +724,7 @@ def prepare_restore(db_path: Path, backup_file: Path) -> RestoreSource:
         summary = summary_of(copy)
     except BaseException:
         _remove_temp(copy)
+        use_key(copy, None)
         raise
     return RestoreSource(backup_file, copy, summary.town_code, summary.station_name, summary.audit_head,
                          bool(expected))
@@ -690,6 +732,7 @@ def prepare_restore(db_path: Path, backup_file: Path) -> RestoreSource:
 
 def discard(source: RestoreSource) -> None:
     _remove_temp(source.copy)
+    use_key(source.copy, None)
 
 
 def current_station(db_path: Path) -> tuple[str, str] | None:
@@ -702,7 +745,7 @@ def current_station(db_path: Path) -> tuple[str, str] | None:
             row = conn.execute("SELECT town_code, name FROM station LIMIT 1").fetchone()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except sqlite.Error:
         return None
     return (row[0], row[1]) if row else None
 
@@ -731,6 +774,13 @@ def restore_prepared(db_path: Path, source: RestoreSource, dest_dir: Path,
         raise UserError("恢复用的临时副本不见了，请重新选择备份。", field="备份文件")
     safety = _keep_current(db_path, dest_dir)
     Path(f"{db_path}-journal").unlink(missing_ok=True)  # belongs to the file being replaced
+    key = key_for(source.copy)
+    if key is not None:  # the backup's key file becomes the database's (its accounts are the backup's)
+        ring = KeyRing.load(keyring_path(source.original))
+        ring.save(keyring_path(db_path))
+        use_key(db_path, key, ring.file_id)
+    # else: a plain backup (made before the encryption): encrypted again at an administrator's log-in,
+    # with the key of the key file left in place (encryption._station_key)
     os.replace(source.copy, db_path)
     fsync_dir(db_path.parent)
     attachments.restore_store(source.original.parent / "attachments", db_path)
@@ -755,7 +805,7 @@ def _keep_current(db_path: Path, dest_dir: Path) -> Path | None:
         return make_backup(db_path, dest_dir, BackupKind.PRE_RESTORE).path
     except DiskFull:
         raise
-    except (sqlite3.DatabaseError, UserError):
+    except (sqlite.DatabaseError, UserError):
         target = dest_dir / f"damaged-{now():%Y%m%d-%H%M%S}{SUFFIX}"
         private_dir(dest_dir)
         shutil.copy2(db_path, target)

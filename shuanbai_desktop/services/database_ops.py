@@ -12,7 +12,6 @@ and by the backup's own checks (docs/permissions.md).
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from sqlalchemy import and_, func, not_, select
 from .. import paths
 from ..data import audit, audit_key
 from ..data.db import Database
-from ..data.engine import connect_readonly
+from ..data.engine import connect_readonly, sqlite
 from ..data.migrate import check_file
 from ..data.models import AuditEntry
 from ..domain.labels import BackupKind
@@ -155,7 +154,7 @@ def restore_needs_user(path: Path) -> bool:
             active = conn.execute("SELECT count(*) FROM app_user WHERE NOT disabled").fetchone()[0]
         finally:
             conn.close()
-    except (UserError, sqlite3.Error, OSError):
+    except (UserError, sqlite.Error, OSError):
         return False
     return active > 0
 

@@ -8,13 +8,14 @@ log-in window (or the set-up wizard) first and prepares the rest behind it (docs
 from __future__ import annotations
 
 import logging
-import sqlite3
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from .. import paths
 from ..data.db import Database
-from ..data.engine import connect_readonly
-from ..data.migrate import open_database, unreadable
+from ..data.engine import connect_readonly, is_plain_file, keyring_record, sqlite
+from ..data.migrate import not_ours_or_locked, open_database, unreadable
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,35 @@ def open_app_database(path: Path, check_in_background: bool = False) -> Database
                          after_check=lambda: clean_leftovers(path))
 
 
+class FileKind(Enum):
+    NEW = "new"  # no file (or an empty one): the set-up wizard
+    PLAIN = "plain"  # plain SQLite of an earlier version: opened as before, encrypted at an administrator's log-in
+    ENCRYPTED = "encrypted"  # opened by a log-in (services/encryption.py)
+
+
+@dataclass(frozen=True)
+class FileState:
+    kind: FileKind
+    station_name: str | None  # the encrypted file's, from its key file (a plain file's: ``station_name``)
+
+
+def inspect(path: Path) -> FileState:
+    """What the file at ``path`` is, read without its key and without loading the cryptography: new,
+    plain or encrypted (its key file gives the station's name). ``DatabaseRefused`` for a network
+    path, a folder, or a file that is not plain SQLite and has no key file beside it."""
+    paths.refuse_network_path(path)
+    paths.refuse_folder_as_database(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return FileState(FileKind.NEW, None)
+    if is_plain_file(path):
+        return FileState(FileKind.PLAIN, None)
+    record = keyring_record(path)
+    if record is None:
+        raise not_ours_or_locked(path)
+    name = record.get("station_name")
+    return FileState(FileKind.ENCRYPTED, name if isinstance(name, str) else "")
+
+
 def station_name(db: Database) -> str | None:
     """The station's name for the log-in window's title, None before the set-up (no station yet).
 
@@ -54,18 +84,20 @@ def station_name(db: Database) -> str | None:
     try:
         has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='station'").fetchone()
         row = conn.execute("SELECT name FROM station LIMIT 1").fetchone() if has_table else None
-    except sqlite3.DatabaseError as exc:
+    except sqlite.DatabaseError as exc:
         raise unreadable(exc) from None
     finally:
         conn.close()
     return row[0] if row else None
 
 
-def load_behind_first_window(db: Database) -> None:
+def load_behind_first_window(db: Database | None) -> None:
     """Run in a background thread once the first window is shown: load what the log-in and the main
     window need (SQLAlchemy, the models and the audit trail with the engine, the log-in's services)
     while the integrity check goes on in its own thread, then wait for that check (``DatabaseRefused``
     when it failed). Returns quietly when the database was closed meanwhile."""
+    from . import auth, database_ops, encryption, station  # noqa: F401
+    if db is None:  # an encrypted file: opened by the log-in, which unlocks it
+        return
     db.engine  # noqa: B018  (made now, not at the log-in)
-    from . import auth, database_ops, station  # noqa: F401
     db.wait_checked(again_if_cancelled=False)

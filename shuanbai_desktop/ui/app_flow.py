@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -40,10 +41,16 @@ class AppFlow(QObject):
     refused = Signal(str)
     prepared = Signal()
 
-    def __init__(self, db: Database, clock: Callable[[], datetime] | None = None,
-                 idle_timeout_ms: int | None = None):
+    def __init__(self, db: Database | None, clock: Callable[[], datetime] | None = None,
+                 idle_timeout_ms: int | None = None, path: Path | None = None,
+                 state: opening.FileState | None = None):
+        """``db``: the database when it is open already (a plain file; tests); otherwise ``path`` and its
+        ``state`` (``opening.inspect``): a new file gets the set-up wizard, an encrypted one the log-in
+        that unlocks it."""
         super().__init__()
         self.db = db
+        self.path = path if path is not None else db.path if db is not None else None
+        self._state = state
         self._clock = clock
         self._idle_ms = idle_timeout_ms
         self.wizard: SetupWizard | None = None
@@ -57,8 +64,13 @@ class AppFlow(QObject):
         self._closed = False
 
     def start(self) -> None:
-        """The first window (its title read straight from the file), then the rest behind it."""
-        if opening.station_name(self.db) is None:
+        """The first window (its title read straight from the file, or the key file), then the rest behind it."""
+        if self.db is not None:
+            if opening.station_name(self.db) is None:
+                self.show_wizard()
+            else:
+                self.show_login()
+        elif self._state is None or self._state.kind is opening.FileKind.NEW:
             self.show_wizard()
         else:
             self.show_login()
@@ -87,7 +99,8 @@ class AppFlow(QObject):
         for dialog in (self.wizard, self.login):
             if dialog is not None and dialog.isVisible():
                 dialog.reject()
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
         self.refused.emit(exc.message)
 
     def _station(self) -> station.StationInfo | None:
@@ -97,16 +110,35 @@ class AppFlow(QObject):
 
     def show_wizard(self) -> None:
         from .setup_wizard import SetupWizard
-        self.wizard = SetupWizard(self.db)
+        assert self.path is not None
+        self.wizard = SetupWizard(self.db if self.db is not None else self.path, clock=self._clock)
         self.wizard.accepted.connect(self._wizard_done)  # bound methods, not lambdas: no GC cycles
         self.wizard.rejected.connect(self._cancelled)
         self.wizard.open()
 
     def _wizard_done(self) -> None:
-        self.show_login(self.wizard.admin_username)
+        wizard = self.wizard
+        self.db = wizard.db
+        if wizard.recovery_code and wizard.station is not None and wizard.made_at is not None:
+            self._show_recovery_code(wizard.station.name, wizard.recovery_code, wizard.made_at,
+                                     lambda: self.show_login(wizard.admin_username))
+        else:
+            self.show_login(wizard.admin_username)
+
+    def _show_recovery_code(self, station_name: str, code: str, made_at: datetime, then: Callable[[], None]) -> None:
+        """The new recovery code, to print or write down, before anything else goes on."""
+        from .recovery_dialog import RecoveryCodeDialog
+        self.recovery_dialog = RecoveryCodeDialog(station_name, code, made_at)
+        self.recovery_dialog.finished.connect(lambda _result: then())
+        self.recovery_dialog.open()
+
+    def _title(self) -> str:
+        if self.db is not None:
+            return opening.station_name(self.db) or ""
+        return self._state.station_name or "" if self._state is not None else ""
 
     def show_login(self, username: str = "") -> None:
-        self.login = LoginDialog(self.db, opening.station_name(self.db) or "", username, self._clock)
+        self.login = LoginDialog(self.db, self._title(), username, self._clock, path=self.path)
         self.login.accepted.connect(self._logged_in)
         self.login.rejected.connect(self._cancelled)
         self.login.open()
@@ -116,10 +148,51 @@ class AppFlow(QObject):
             self.quit(0)
 
     def _logged_in(self) -> None:
+        from ..domain.labels import Role
+        from ..services import encryption
+        user: UserInfo = self.login.user
+        self.db = self.login.db
+        password = self.login.take_password()
+        self.login = None
+        if encryption.needs_encrypting(self.db):
+            if user.role is Role.ADMIN:
+                self._encrypt(user, password)
+                return
+            messages.info(None, "本版本会对数据库加密保存，需要管理员登录一次来完成。请告知管理员。", "数据库尚未加密")
+        self._open_main_window(user)
+
+    def _encrypt(self, user: UserInfo, password: str) -> None:
+        """The upgrade of a plain database at the administrator's log-in (services/encryption.py)."""
+        from ..services import encryption
+        from .login_dialog import wall_clock
+        db, at = self.db, (self._clock() if self._clock else wall_clock())
+        try:
+            done = background.run_with_progress(
+                None, "正在加密数据库（先做一份备份）……",
+                lambda progress: encryption.encrypt_plain(db, user, password, at, progress), "数据库加密")
+        except UserError as exc:
+            messages.error(None, f"数据库加密没有完成：{exc.message}\n数据保持原样（未加密），下次管理员登录时会再试。",
+                           "加密未完成")
+            self._open_main_window(user)
+            return
+        self.db = done.db
+        station_name = opening.station_name(self.db) or ""
+        self._show_recovery_code(station_name, done.recovery_code, done.made_at,
+                                 lambda: self._after_encrypting(user, done.plain_backups))
+
+    def _after_encrypting(self, user: UserInfo, plain_backups: list[Path]) -> None:
+        from ..services import encryption
+        if plain_backups and messages.confirm(
+                None, f"数据库已加密。加密之前做的 {len(plain_backups)} 份备份仍是未加密的，任何人拿到都能读出全部数据。\n"
+                      "它们也是现在仅有的未加密副本：删除后，只能用账户密码或恢复码打开数据。\n\n"
+                      "现在安全删除这些未加密的备份吗？", "未加密的旧备份"):
+            removed = encryption.remove_plain_backups(plain_backups)
+            messages.info(None, f"已安全删除 {removed} 份未加密的备份。", "完成")
+        self._open_main_window(user)
+
+    def _open_main_window(self, user: UserInfo) -> None:
         from .context import AppContext
         from .main_window import MainWindow
-        user: UserInfo = self.login.user
-        self.login = None
         self.auto_backup(on_exit=False)
         ctx = AppContext(self.db, user, self._station(), request_relogin=self._relogin)
         self.window = MainWindow(ctx, self._idle_ms)
@@ -195,5 +268,6 @@ class AppFlow(QObject):
     def quit(self, code: int) -> None:
         self._closed = True
         self.stop_backup_checks()
-        self.db.close()  # a check still running behind the first window is stopped first
+        if self.db is not None:
+            self.db.close()  # a check still running behind the first window is stopped first
         self.finished.emit(code)

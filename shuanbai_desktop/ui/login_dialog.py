@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -14,16 +15,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from .. import APP_NAME
 from ..data.db import Database
+from ..data.engine import keyring_record
 from ..errors import UserError
 from .forms import FormErrors
 from .password_dialog import ChangePasswordDialog, password_field
-from .widgets import set_default_button, sized_label
+from .widgets import busy_cursor, set_default_button, sized_label
 
 if TYPE_CHECKING:  # loaded behind this window (docs/decisions.md, “Start-up”)
     from ..services import auth
@@ -33,14 +36,19 @@ FIELD_WIDTH = 300
 
 
 class LoginDialog(QDialog):
-    """Accepted once a user is in; ``user`` then holds who. ``clock`` gives the log-in time."""
+    """Accepted once a user is in; ``user`` then holds who and ``db`` the database (opened by this log-in
+    when it was encrypted and not yet unlocked: ``db`` None and ``path`` given). ``clock`` gives the
+    log-in time."""
 
-    def __init__(self, db: Database, station_name: str, username: str = "",
-                 clock: Callable[[], datetime] | None = None, parent: QWidget | None = None):
+    def __init__(self, db: Database | None, station_name: str, username: str = "",
+                 clock: Callable[[], datetime] | None = None, parent: QWidget | None = None,
+                 path: Path | None = None):
         super().__init__(parent)
         self._db = db
+        self._path = path if path is not None else db.path if db is not None else None
         self._clock = clock or wall_clock
         self.user: auth.UserInfo | None = None
+        self._password_used = ""
         self.setWindowTitle(f"{station_name} — 登录")
         self.username = QLineEdit(username)
         self.username.setMaxLength(40)
@@ -64,6 +72,12 @@ class LoginDialog(QDialog):
         buttons = QDialogButtonBox(self)  # in the dialog before 登录 is made its default (Enter, not 退出)
         self.login_button = buttons.addButton("登录", QDialogButtonBox.ButtonRole.AcceptRole)
         set_default_button(self.login_button, buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole))
+        self.forgot_button: QPushButton | None = None
+        if self._path is not None and keyring_record(self._path) is not None:  # encrypted: the recovery code
+            self.forgot_button = buttons.addButton("忘记密码…", QDialogButtonBox.ButtonRole.ResetRole)
+            self.forgot_button.setToolTip("用恢复码为管理员账户重设密码")
+            self.forgot_button.setAutoDefault(False)
+            self.forgot_button.clicked.connect(self.use_recovery_code)
         buttons.accepted.connect(self.try_login)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -79,7 +93,14 @@ class LoginDialog(QDialog):
         try:
             if not self.username.text().strip():
                 raise UserError("请输入用户名。", field="用户名")
-            user = auth.log_in(self._db, self.username.text(), self.password.text(), at=self._clock())
+            if self._db is None:  # the first log-in of an encrypted database: its password unlocks it
+                from ..services import encryption
+                assert self._path is not None
+                with busy_cursor():
+                    self._db = encryption.open_with_password(self._path, self.username.text(),
+                                                             self.password.text(), self._clock())
+            with busy_cursor():
+                user = auth.log_in(self._db, self.username.text(), self.password.text(), at=self._clock())
         except UserError as exc:
             self.password.clear()
             self.errors.show(exc)
@@ -89,7 +110,34 @@ class LoginDialog(QDialog):
             self.errors.show(UserError(MUST_CHANGE, field="密码"))
             return
         self.user = self._reload(user) if user.must_change_password else user
+        self._password_used = self.password.text()
         self.accept()
+
+    @property
+    def db(self) -> Database | None:
+        return self._db
+
+    def take_password(self) -> str:
+        """The password the user logged in with, once (an upgrade to an encrypted database needs it)."""
+        password, self._password_used = self._password_used, ""
+        return password
+
+    def use_recovery_code(self) -> None:
+        """忘记密码: the recovery code opens the database and gives an administrator a new password."""
+        from ..services import encryption
+        from .recovery_dialog import ForgottenPasswordDialog
+        assert self._path is not None
+        path = self._path
+
+        def submit(code: str, username: str, new: str, again: str) -> None:
+            with busy_cursor():
+                self._db = encryption.recover_admin(path, code, username, new, again, self._clock(), self._db)
+            self.username.setText(username.strip())
+
+        if ForgottenPasswordDialog(submit, self).exec() == QDialog.DialogCode.Accepted:
+            self.errors.clear()
+            self.password.clear()
+            self.password.setFocus()
 
     def _reload(self, user: auth.UserInfo) -> auth.UserInfo:
         from ..services import auth

@@ -1,6 +1,12 @@
-"""设立向导: the first start, before any log-in. Saves the station in one transaction at 完成."""
+"""设立向导: the first start, before any log-in. 完成 makes the station: a new encrypted database with
+its key file (``encryption.create_station``), or, given a database without a station (one left by an
+earlier version's set-up), the station in it in one transaction."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
@@ -9,7 +15,9 @@ from ..data.db import Database
 from ..errors import UserError
 from ..services import station
 from . import messages
+from .login_dialog import wall_clock
 from .setup_pages import AdminPage, StationPage, SummaryPage, TownPage
+from .widgets import busy_cursor
 
 BUTTON_TEXTS = {
     QWizard.WizardButton.BackButton: "上一步",
@@ -22,13 +30,19 @@ BUTTON_TEXTS = {
 
 
 class SetupWizard(QWizard):
-    """Accepted once the station exists; ``station`` and ``admin_username`` then say what was made."""
+    """Accepted once the station exists; ``station``, ``admin_username`` and ``db`` (open) then say what
+    was made, and ``recovery_code`` the code to show (None when the database is not encrypted)."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, target: Database | Path, parent: QWidget | None = None,
+                 clock: Callable[[], datetime] | None = None):
         super().__init__(parent)
-        self._db = db
+        self.db: Database | None = target if isinstance(target, Database) else None
+        self._path = target.path if isinstance(target, Database) else Path(target)
+        self._clock = clock
         self.station: station.StationInfo | None = None
         self.admin_username = ""
+        self.recovery_code: str | None = None
+        self.made_at: datetime | None = None
         self.setWindowTitle("社工站工作平台 — 设立社工站")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
@@ -57,16 +71,28 @@ class SetupWizard(QWizard):
 
     def save(self) -> bool:
         """Called by 完成: the station, its villages and the administrator, all or nothing."""
+        from ..services import encryption
         s, a = self.station_page, self.admin_page
+        at = self._clock() if self._clock else wall_clock()
         try:
-            with self._db.session() as session:
-                self.station = station.setup_station(
-                    session, self.town_page.town_code, s.name.text(), s.address.text(), s.phone.text(),
-                    a.username.text(), a.display_name.text(), a.password.text())
+            with busy_cursor():
+                if self.db is None:
+                    self.db, self.recovery_code = encryption.create_station(
+                        self._path, self.town_page.town_code, s.name.text(), s.address.text(), s.phone.text(),
+                        a.username.text(), a.display_name.text(), a.password.text(), at)
+                    with self.db.session() as session:
+                        self.station = station.get_station(session)
+                else:
+                    with self.db.session() as session:
+                        self.station = station.setup_station(
+                            session, self.town_page.town_code, s.name.text(), s.address.text(), s.phone.text(),
+                            a.username.text(), a.display_name.text(), a.password.text())
+                    self.recovery_code = encryption.first_keys(self.db, a.username.text(), a.password.text(), at)
         except UserError as exc:
             self._show_error(exc)
             return False
         self.admin_username = a.username.text().strip()
+        self.made_at = at
         return True
 
     def _page_for(self, field: str | None) -> QWizardPage | None:

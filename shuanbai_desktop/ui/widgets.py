@@ -8,7 +8,8 @@ no longer count (closed, left, scrapped); NOTE_GREY is for hints under a form.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from PySide6.QtCore import SIGNAL, QDate, QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -350,3 +352,13 @@ def data_as(combo: QComboBox, enum):
     """The current item's data as a member of ``enum`` (Qt hands string enums back as plain str)."""
     value = combo.currentData()
     return None if value is None else enum(value)
+
+
+@contextmanager
+def busy_cursor() -> Iterator[None]:
+    """The wait cursor while a short piece of work runs in the GUI thread (unlocking a key, a set-up)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()

@@ -13,13 +13,25 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...errors import UserError
 from ...services import backup, database_ops
 from .. import messages
 from ..background import run_with_progress
 from ..context import AppContext
+from ..forms import FormErrors
+from ..password_dialog import password_field
+from ..widgets import busy_cursor, dialog_buttons, note
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +78,17 @@ def confirm_other_station(parent: QWidget, source: backup.RestoreSource, current
 def restore_database(parent: QWidget, ctx: AppContext, file: Path, description: str) -> bool:
     """Copy and check the file, ask, restore (with a safety copy), then ask the app to log in again."""
     db, actor = ctx.db, ctx.user.actor
-    try:
-        source = run_with_progress(parent, "正在复制并检查备份……",
-                                   lambda _progress: database_ops.prepare_restore(db, file, actor), "检查备份")
-    except UserError as exc:
-        messages.error(parent, exc.message)
-        return False
+    while True:
+        try:
+            source = run_with_progress(parent, "正在复制并检查备份……",
+                                       lambda _progress: database_ops.prepare_restore(db, file, actor), "检查备份")
+            break
+        except backup.BackupLocked as locked:  # another key: its account's password or its recovery code
+            if UnlockBackupDialog(locked.backup_file, parent).exec() != QDialog.DialogCode.Accepted:
+                return False
+        except UserError as exc:
+            messages.error(parent, exc.message)
+            return False
     try:
         current = backup.other_station(ctx.db.path, source)
         if current is not None and not confirm_other_station(parent, source, current):
@@ -81,6 +98,53 @@ def restore_database(parent: QWidget, ctx: AppContext, file: Path, description: 
         return _restore(parent, ctx, source, current is not None)
     finally:
         backup.discard(source)
+
+
+class UnlockBackupDialog(QDialog):
+    """An encrypted backup made under another key (another station, or a station set up anew): the user
+    name and password of an account in that backup, or that station's recovery code, unlock it."""
+
+    def __init__(self, backup_file: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._file = backup_file
+        self.setWindowTitle("解开加密的备份")
+        self.username = QLineEdit()
+        self.username.setMaxLength(40)
+        self.password = password_field()
+        self.code = QLineEdit()
+        self.code.setMaxLength(80)
+        self.code.setPlaceholderText("没有账户密码时填写：XXXXX-XXXXX-…")
+        self.error_label = QLabel()
+        self.errors = FormErrors(self.error_label, {"用户名": self.username, "密码": self.password,
+                                                    "恢复码": self.code})
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 16)
+        layout.addWidget(note(f"备份“{backup_file.name}”是用另一把密钥加密的。请输入这份备份中某个账户的"
+                              "用户名和密码，或该社工站的恢复码。", style=""))
+        form = QFormLayout()
+        form.addRow("用户名：", self.username)
+        form.addRow("密码：", self.password)
+        form.addRow("或恢复码：", self.code)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        buttons, ok = dialog_buttons(self, "解开")
+        ok.clicked.connect(self.save)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def save(self) -> None:
+        from ...services import encryption
+        self.errors.clear()
+        try:
+            code = self.code.text().strip()
+            if not code and not self.username.text().strip():
+                raise UserError("请输入用户名和密码，或恢复码。", field="用户名")
+            with busy_cursor():
+                encryption.unlock_backup(self._file, self.username.text(), self.password.text(), code)
+        except UserError as exc:
+            self.errors.show(exc)
+            return
+        self.accept()
 
 
 def _restore(parent: QWidget, ctx: AppContext, source: backup.RestoreSource, other_station: bool) -> bool:
