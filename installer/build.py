@@ -43,6 +43,9 @@ INSTALL_DIR = "/opt/" + APP_ID
 LINUX_FILES = INSTALLER / "linux"
 DESKTOP_FILE = LINUX_FILES / (APP_ID + ".desktop")
 LAUNCHER_FILE = LINUX_FILES / (APP_ID + ".sh")
+MAINTAINER_SCRIPTS = (LINUX_FILES / "postinst", LINUX_FILES / "postrm")  # the group and the shared folder
+MACHINE_DIR = Path("/var/lib") / APP_ID  # the data folder every account of the PC shares (postinst)
+MACHINE_GROUP = "shuanbai"
 ICON_SVG = INSTALLER / (APP_ID + ".svg")
 ICON_PNG_SIZES = (16, 24, 32, 48, 64, 128, 256)
 WINDOWS_ICO = INSTALLER / "windows" / "shuanbai.ico"
@@ -160,7 +163,9 @@ def deb_control(version: str, arch: str = "amd64", installed_kb: int = 0, glibc:
         " Guangdong \"Shuanbai\" programme: residents, service records, reports.",
         " .",
         f" Self-contained build (Python and Qt included) in {INSTALL_DIR}. Runs as the",
-        f" user; data live in ~/.local/share/shuanbai-desktop. Needs glibc {glibc_floor([glibc])} or",
+        f" user; a station for every account of the PC lives in {MACHINE_DIR} (group",
+        f" {MACHINE_GROUP}, made by this package), one for a single account in",
+        f" ~/.local/share/shuanbai-desktop. Needs glibc {glibc_floor([glibc])} or",
         " newer (Debian 12+, Ubuntu 22.04+).",
     ]
     return "\n".join(lines) + "\n"
@@ -468,6 +473,9 @@ def build_deb(bundle: Path, version: str, glibc: str = GLIBC_MIN) -> Path:
     debian.mkdir()
     (debian / "control").write_text(deb_control(version, arch, installed_kb, glibc), encoding="utf-8")
     (debian / "control").chmod(0o644)
+    for script in MAINTAINER_SCRIPTS:
+        shutil.copyfile(script, debian / script.name)
+        (debian / script.name).chmod(0o755)
     debian.chmod(0o755)
     out = DIST / f"{APP_ID}_{deb_version(version)}_{arch}.deb"
     for old in DIST.glob(f"{APP_ID}_*.deb"):
@@ -484,6 +492,10 @@ def build_deb(bundle: Path, version: str, glibc: str = GLIBC_MIN) -> Path:
             raise BuildError(f".deb 缺少 / lacks {must}")
     if re.search(r"^\S+ (?!root/root)\S+/\S+ ", listing, re.M):
         raise BuildError(".deb 中有非 root 所有的文件 / files not owned by root in the .deb")
+    info = run(["dpkg-deb", "--info", out], capture_output=True, text=True).stdout
+    for script in MAINTAINER_SCRIPTS:
+        if not re.search(rf"^\s+\d+ bytes,\s+\d+ lines\s+\*\s+{script.name}\b", info, re.M):
+            raise BuildError(f".deb 缺少可执行的 / lacks the executable maintainer script {script.name}")
     shutil.rmtree(DEB_STAGING, ignore_errors=True)  # a second copy of the bundle
     return out
 
@@ -504,8 +516,12 @@ class SmokeResult:
 class _Sandbox:
     """A throw-away HOME with XDG folders, optionally owned by another user (root builds)."""
 
-    def __init__(self, user: str | None = None):
+    def __init__(self, user: str | None = None, groups: list[int] | None = None, machine_dir: bool = False):
+        """``groups``: the user's supplementary groups (root builds); ``machine_dir``: the app uses the
+        PC's real shared folder (``/var/lib/shuanbai-desktop``), else a folder that does not exist."""
         self.tmp = Path(tempfile.mkdtemp(prefix="shuanbai-smoke-"))
+        self.groups = groups or []
+        self.machine_dir = machine_dir
         self.tmp.chmod(0o755)
         self.home = self.tmp / "home"
         self.data = self.home / ".local/share"
@@ -529,6 +545,8 @@ class _Sandbox:
         env.update(HOME=str(self.home), XDG_DATA_HOME=str(self.data), XDG_STATE_HOME=str(self.state),
                    XDG_CONFIG_HOME=str(self.home / ".config"), XDG_CACHE_HOME=str(self.home / ".cache"),
                    XDG_RUNTIME_DIR=str(self.runtime), LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        if not self.machine_dir:  # a station shared by the build machine's accounts is none of its business
+            env["SHUANBAI_MACHINE_DIR"] = str(self.tmp / "no-machine-folder")
         if self.user:
             env.update(USER=self.user, LOGNAME=self.user)
         env.update(extra)
@@ -544,7 +562,7 @@ class _Sandbox:
     def popen_kw(self) -> dict:
         if self.uid is None:
             return {}
-        return {"user": self.uid, "group": self.gid, "extra_groups": []}
+        return {"user": self.uid, "group": self.gid, "extra_groups": self.groups}
 
     def log_tail(self) -> str:
         logs = sorted(self.state.rglob("*.log")) + sorted(self.data.rglob("*.log"))
@@ -648,7 +666,7 @@ def gui_check_xvfb(cmd: list[str], box: _Sandbox) -> float:
 
 
 def smoke_check(cmd: list[str], *, install_dir: Path, require_gui: bool = True, user: str | None = None,
-                xvfb: bool = True) -> SmokeResult:
+                xvfb: bool = True, groups: list[int] | None = None, machine_dir: bool = False) -> SmokeResult:
     """Run the bundled app the way a station PC would, in a temporary HOME:
 
     1. ``--version`` equals shuanbai_desktop.__version__;
@@ -661,7 +679,7 @@ def smoke_check(cmd: list[str], *, install_dir: Path, require_gui: bool = True, 
     res = SmokeResult()
     version = app_version()
     before = tree_snapshot(install_dir)
-    box = _Sandbox(user)
+    box = _Sandbox(user, groups, machine_dir)
     try:
         r, res.version_s = _run_app([*cmd, "--version"], box, 60)
         _expect(r, "--version", box)
@@ -697,9 +715,13 @@ def smoke_check(cmd: list[str], *, install_dir: Path, require_gui: bool = True, 
 
         if xvfb and shutil.which("Xvfb") and shutil.which("xdotool"):
             res.xvfb_window_s = gui_check_xvfb(cmd, box)
-            if not (box.data / APP_ID / "shuanbai.db").is_file():
-                raise BuildError(f"数据库不在用户数据文件夹 / no database in {box.data / APP_ID}")
-            log(f"  Xvfb GUI: ok; data in {box.data / APP_ID}")
+            # The station's place is the user data folder: its instance lock is there; the database itself
+            # is made (encrypted) only when the set-up wizard completes, so none is there yet.
+            if not (box.data / APP_ID / "shuanbai.db.lock").is_file():
+                raise BuildError(f"程序没有使用用户数据文件夹 / the app did not use {box.data / APP_ID}")
+            if (box.data / APP_ID / "shuanbai.db").exists():
+                raise BuildError("设立向导完成之前就写出了数据库 / a database was written before the set-up")
+            log(f"  Xvfb GUI: ok; station's place {box.data / APP_ID}")
         elif xvfb:
             res.notes.append("Xvfb or xdotool missing: X11 GUI check skipped (apt-get install xvfb xdotool)")
             log("  Xvfb GUI: skipped (Xvfb or xdotool not installed)")
@@ -777,6 +799,37 @@ def _desktop_exec(desktop: Path) -> list[str]:
     return [found, *argv[1:]]
 
 
+def check_machine_folder() -> int:
+    """The postinst made the group and the shared folder: root:shuanbai, 2770. Returns the group's id."""
+    import grp
+    import stat
+    try:
+        gid = grp.getgrnam(MACHINE_GROUP).gr_gid
+    except KeyError:
+        raise BuildError(f"没有用户组 / no group {MACHINE_GROUP} (postinst)") from None
+    if not MACHINE_DIR.is_dir():
+        raise BuildError(f"没有共用数据文件夹 / no shared folder {MACHINE_DIR} (postinst)")
+    st = MACHINE_DIR.stat()
+    if (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) != (0, gid, 0o2770):
+        raise BuildError(f"{MACHINE_DIR}: owner {st.st_uid}:{st.st_gid} mode {oct(stat.S_IMODE(st.st_mode))}, "
+                         f"expected root:{MACHINE_GROUP} 0o2770")
+    log(f"shared folder: {MACHINE_DIR} root:{MACHINE_GROUP} 2770")
+    return gid
+
+
+def check_refused_outside_the_group(cmd: list[str], user: str) -> None:
+    """An account outside the group gets the Chinese refusal (exit code 2), and no station of its own."""
+    box = _Sandbox(user, [], machine_dir=True)
+    try:
+        r, _ = _run_app([*cmd, "--smoke-test"], box, GUI_TIMEOUT_S, QT_QPA_PLATFORM="offscreen")
+        _expect(r, "GUI --smoke-test outside the group (refused)", box, code=2)
+        if f"sudo usermod -aG {MACHINE_GROUP}" not in r.stderr or (box.data / APP_ID).exists():
+            raise BuildError(f"组外账户没有被正确拒绝 / an account outside the group was not refused:\n{r.stderr[-2000:]}")
+        log(f"  outside the group {MACHINE_GROUP}: refused, nothing made")
+    finally:
+        box.cleanup()
+
+
 def cmd_check_installed(args) -> int:
     """The installed package: files in place, menu entry valid, the app started from the menu entry's
     Exec line as a plain user reaches the set-up wizard and exits cleanly."""
@@ -793,12 +846,19 @@ def cmd_check_installed(args) -> int:
         run(["desktop-file-validate", desktop])
         log("desktop-file-validate: ok")
     cmd = _desktop_exec(desktop)
+    group = check_machine_folder()
     user = None
     if os.geteuid() == 0:
         user = args.user
-        log(f"running as root: the app is started as user “{user}” (no root needed at run time)")
+        log(f"running as root: the app is started as user “{user}” (no root needed at run time), "
+            f"in the group {MACHINE_GROUP}")
+        check_refused_outside_the_group(cmd, user)
+    elif group not in os.getgroups():
+        raise BuildError(f"本账户不在 {MACHINE_GROUP} 组：程序会拒绝启动。请以 root 运行本检查，或先 sudo usermod -aG "
+                         f"{MACHINE_GROUP} $USER 并重新登录 / this account is not in the group {MACHINE_GROUP}")
     log(f"menu entry Exec: {' '.join(cmd)}")
-    res = smoke_check(cmd, install_dir=Path(INSTALL_DIR), require_gui=True, user=user)
+    res = smoke_check(cmd, install_dir=Path(INSTALL_DIR), require_gui=True, user=user, groups=[group],
+                      machine_dir=True)
     print()
     print(f"== installed {APP_ID} ok ==")
     if res.offscreen_s is not None:

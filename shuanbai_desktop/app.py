@@ -48,6 +48,16 @@ def _tell(text: str, title: str, smoke_test: bool) -> None:
     messages.error(None, text, title)
 
 
+def refuse_start(message: str, smoke_test: bool = False) -> int:
+    """A start refused before any database was chosen (``paths.resolve_db_path``: the PC's shared station
+    this account has no rights to): said in a message box, exit code 2."""
+    setup_logging()
+    make_app()
+    log.warning("start refused before opening a database")
+    _tell(message, "无法打开数据库", smoke_test)
+    return 2
+
+
 def _cannot_write(folder: Path, smoke_test: bool = False) -> None:
     log.exception("cannot write in %s", folder)
     _tell(f"无法在数据库所在的文件夹中写入（没有写入权限或磁盘已满）：\n{folder}", "无法打开数据库", smoke_test)

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import __version__, cli_import, paths
 from .data.lock import InstanceLock
 from .domain.labels import BackupKind
-from .errors import DiskFull, UserError, is_disk_full
+from .errors import DatabaseRefused, DiskFull, UserError, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,8 @@ def _encrypt_if_plain(db, user, args):
     done.db.acting_for = user.actor
     print(f"数据库已加密。新的恢复码已写入：{target}（请打印后锁好，然后删除这个文件）")
     if done.plain_backups:
-        print(f"注意：加密前的 {len(done.plain_backups)} 份备份仍是未加密的，可在图形界面“设置 → 备份与恢复”中安全删除。")
+        print(f"注意：加密前的 {len(done.plain_backups)} 份备份仍是未加密的；管理员下次在图形界面登录时，"
+              "程序会询问是否安全删除它们。")
     return done.db
 
 
@@ -228,8 +229,11 @@ def _write_private(path: Path, text: str) -> None:
 def _load_while_checking(db, command: str) -> None:
     """Load the command's own code while the integrity check of the file (``PRAGMA quick_check``,
     about 1 s at 100,000 residents, in SQLite without the GIL) runs in its thread: SQLAlchemy, the
-    models and the log-in's services; for ``report`` also its modules and the PDF fonts (parsed once,
-    as the GUI's report page does in the background). Nothing here reads or writes station data.
+    models and the log-in's services; for ``report`` also what its export would otherwise import on its
+    way (about 290 modules: each feature's figures and report section, openpyxl, reportlab's page layout)
+    and the PDF's body font (parsed once, as the GUI's report page does in the background). At 100,000
+    residents the check outlasts all of this, so the loading costs the command no time of its own.
+    Nothing here reads or writes station data.
 
     The garbage collector waits while this loads (what is loaded lives as long as the process: the
     hundreds of collections it would set off, ~0.3 s at the CLI, find nothing to free), then what was
@@ -240,10 +244,16 @@ def _load_while_checking(db, command: str) -> None:
     gc.disable()
     try:
         db.engine  # noqa: B018  (SQLAlchemy, the models and the audit trail, made now)
+        from sqlalchemy.orm import configure_mappers
+        configure_mappers()  # the models' relationships, else set up by the first query (after the check)
         from .services import auth, database_ops  # noqa: F401
         if command == "report":
+            from .exports import report_pdf, report_xlsx  # noqa: F401
             from .exports.pdf_fonts import register_fonts
-            from .services.report import package  # noqa: F401
+            from .services.report import package, sections  # noqa: F401
+            for builder in sections.builders():
+                if builder.PACKAGE:
+                    sections.month_figures_of(builder.PACKAGE)
             register_fonts()
     finally:
         if collecting:
@@ -270,11 +280,11 @@ def _log_in(db, args):
                         "（密码用 --password-file 文件 提供，或在终端中输入）。", field="--user")
     password = getattr(args, "password", None) or _password(args)
     args.password = password
-    user = auth.log_in(db, args.user, password)
     ring = getattr(args, "unlocked_ring", None)
-    if ring is not None:
+    if ring is not None:  # failures noted before the open count first (a lock-out they caused applies now)
         from .services import encryption
         encryption.carry_failures(db, ring, args.user)
+    user = auth.log_in(db, args.user, password)
     if user.must_change_password:
         raise UserError("该账户的密码是管理员设置的初始密码：请先在图形界面登录并修改密码，再使用命令行。",
                         field="--user")
@@ -314,15 +324,19 @@ def _restore(db_path: Path, args) -> int:
     ``--other-station``). The backup is copied beside the database and checked there (read-only
     media work).
 
-    Encrypted files: the station's database is unlocked with ``--user``'s password (or
-    ``--recovery-file``) when one is given; a backup whose key is not the station's is unlocked with
-    the same password or recovery code (``encryption.unlock_backup``)."""
+    Encrypted files: the station's database is unlocked first, with ``--user``'s password or
+    ``--recovery-file`` (required: only unlocked does it show whether it opens and someone must log
+    in); a backup whose key is not the station's is unlocked with the same password or recovery code
+    (``encryption.unlock_backup``)."""
     from .services import database_ops, encryption
     paths.refuse_folder_as_database(db_path)
     lock = InstanceLock(db_path).acquire()
     try:
         given = bool(getattr(args, "user", None) or getattr(args, "recovery_file", None))
-        if given and encryption.inspect(db_path).kind is encryption.FileKind.ENCRYPTED:
+        # An encrypted station cannot tell whether it opens before it is unlocked: unlock it first (and
+        # ask who runs this); a file with no key file beside it is damaged or not ours: no one to ask.
+        kind = encryption.inspect(db_path).kind if encryption.keyring_path(db_path).exists() else None
+        if kind is encryption.FileKind.ENCRYPTED:
             _unlock(db_path, args)
         backup_file = Path(args.file)
         if given and encryption.keyring_path(backup_file).exists() and encryption.engine.key_for(backup_file) is None:
@@ -448,14 +462,18 @@ AS_USER = frozenset({"demo", "backup", "report", "ledger", "annual", "import"})
 def run(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
-        db_path = paths.resolve_db_path(args.db)
         if args.command is None:
-            from .app import run_gui
-            return run_gui(db_path, smoke_test=args.smoke_test)
+            from .app import refuse_start, run_gui
+            try:
+                gui_path = paths.resolve_db_path(args.db)
+            except DatabaseRefused as exc:  # the PC's shared station, without rights to it: a message box
+                return refuse_start(exc.message, args.smoke_test)
+            return run_gui(gui_path, smoke_test=args.smoke_test)
+        if args.command == "county-merge":  # no database
+            return _county_merge(args)
+        db_path = paths.resolve_db_path(args.db)
         if args.command == "restore":
             return _restore(db_path, args)
-        if args.command == "county-merge":
-            return _county_merge(args)
         if args.command == "init":
             return _init(db_path, args)
         db, lock = _open(db_path, args)

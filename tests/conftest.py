@@ -102,6 +102,8 @@ def _isolated_user_folders(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.delenv("SHUANBAI_DB", raising=False)
+    # No folder shared by the PC's accounts (a test machine may have /var/lib/shuanbai-desktop)
+    monkeypatch.setenv("SHUANBAI_MACHINE_DIR", str(home / "no-machine-folder"))
 
 
 @pytest.fixture

@@ -14,6 +14,10 @@
 ; the first page offers "install for all users" (Program Files, needs administrator).
 ; Data: %LOCALAPPDATA%\shuanbai-desktop (platformdirs.user_data_dir("shuanbai-desktop",
 ; appauthor=False)) is written by the program only and is never deleted by (un)installing.
+; Installed for all users (administrator), the setup also makes %ProgramData%\shuanbai-desktop
+; (platformdirs.site_data_dir, the program's paths.machine_data_dir) with Modify rights for the PC's
+; Users group: a station set up "for every account of this PC" lives there, so each Windows account
+; opens the same station (issue 19). Never removed by the uninstaller either.
 
 #ifndef AppVersion
   #error AppVersion is not defined: build with "python installer\build.py windows"
@@ -73,9 +77,15 @@ Name: "chinesesimplified"; MessagesFile: "{#ChineseIsl}"
 
 [CustomMessages]
 DataKept=程序已卸载。您的数据（数据库和备份）仍保留在：%n%1%n如不再需要，可手动删除该文件夹；重新安装后会继续使用这些数据。
+SharedDataKept=本机各账户共用的社工站数据也仍保留在：%n%1%n（其他账户仍可能需要它，请勿随意删除。）
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
+
+[Dirs]
+; The folder every Windows account of this PC shares (an install for all users only: setting its rights
+; needs the administrator). Files the program writes in it inherit Modify for Users; kept on uninstall.
+Name: "{commonappdata}\{#AppDirName}"; Permissions: users-modify; Flags: uninsneveruninstall; Check: IsAdminInstallMode
 
 [InstallDelete]
 ; An upgrade replaces the program files completely (stale libraries of the old version would mix
@@ -101,6 +111,11 @@ Type: dirifempty; Name: "{app}"
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
 begin
   if (CurUninstallStep = usPostUninstall) and (not UninstallSilent) then
+  begin
     MsgBox(FmtMessage(CustomMessage('DataKept'), [ExpandConstant('{localappdata}\{#AppDirName}')]),
            mbInformation, MB_OK);
+    if DirExists(ExpandConstant('{commonappdata}\{#AppDirName}')) then
+      MsgBox(FmtMessage(CustomMessage('SharedDataKept'), [ExpandConstant('{commonappdata}\{#AppDirName}')]),
+             mbInformation, MB_OK);
+  end;
 end;

@@ -33,6 +33,7 @@ from ..domain.idcard import mask_id_number
 from ..domain.phone import mask_phone
 from . import audit_key
 from .base import Base, now
+from .db import session_path
 from .engine import sqlite
 from .models.core import AuditEntry, Setting
 
@@ -156,30 +157,22 @@ def _writing_key(session: Session, conn, next_id: int) -> tuple[audit_key.ChainK
     key whose file is missing, writing goes on under a new key that names the lost one (so a key
     file found later still verifies the entries before) and an event says so in the trail."""
     current = chain_id(conn)
+    where = session_path(session)  # a shared station's keys are in the machine's folder
     if current is None:
-        key = audit_key.create_key(next_id)
+        key = audit_key.create_key(next_id, db_path=where)
         conn.execute(insert(Setting).values(key=audit_key.CHAIN_SETTING, value=json.dumps(key.chain_id)))
         return key, True, []
-    key = audit_key.load_key(current)
+    key = audit_key.load_key(current, where)
     if key is not None:
         return key, False, []
     log.warning("the audit key file of this database is missing; a new key continues the trail")
-    key = audit_key.create_key(next_id, previous=current if audit_key.valid_chain_id(current) else None)
+    key = audit_key.create_key(next_id, previous=current if audit_key.valid_chain_id(current) else None,
+                               db_path=where)
     conn.execute(update(Setting).where(Setting.key == audit_key.CHAIN_SETTING)
                  .values(value=json.dumps(key.chain_id)))
     note = _row(session, "event", "audit_entry", "", "操作日志密钥文件缺失，自本条起改用新的密钥校验",
                 {"keyed_from": next_id})
     return key, False, [note]
-
-
-def _db_path(session: Session) -> Path | None:
-    try:
-        name = session.get_bind().url.database
-    except Exception:  # noqa: BLE001 - no single bind: no head file
-        return None
-    if not name or name == ":memory:" or name.startswith("file:"):
-        return None
-    return Path(name)
 
 
 def _write(session: Session, rows: list[dict]) -> None:
@@ -244,7 +237,7 @@ def _after_commit(session: Session) -> None:
     """The head file follows the database: written after the commit (it must not run ahead of it).
     A failure to write it is logged, never raised: the change itself is saved."""
     pending = session.info.pop(PENDING_HEAD, None)
-    path = _db_path(session)
+    path = session_path(session)
     if pending is None or path is None:
         return
     try:
@@ -310,8 +303,8 @@ def _range_text(low: int, high: int) -> str:
     return f"第 {low} 条" if low == high else f"第 {low}–{high} 条"
 
 
-def _key_missing_text(chain: str | None) -> str:
-    where = audit_key.key_path(chain) if audit_key.valid_chain_id(chain) else audit_key.keys_dir()
+def _key_missing_text(chain: str | None, db_path: Path | None = None) -> str:
+    where = audit_key.key_path(chain, db_path) if audit_key.valid_chain_id(chain) else audit_key.keys_dir(db_path)
     return (f"无法校验：找不到操作日志密钥文件（{where}）。密钥保存在本机的配置文件夹里，不在数据库中；"
             "数据库从别的电脑复制来时，请把那台电脑上的这个文件一起复制过来，或从备份恢复（备份带有密钥）。")
 
@@ -352,8 +345,8 @@ def verify_chain(session: Session, db_path: Path | None = None) -> ChainCheck:
     before the key existed) and the newest against the head file beside the key."""
     conn = session.connection()
     chain = chain_id(conn)
-    keys, lost = audit_key.lineage(chain)
-    path = db_path or _db_path(session)
+    path = db_path or session_path(session)
+    keys, lost = audit_key.lineage(chain, path)
     head = audit_key.read_head(path) if path is not None else None
     prev, count, expected_id, broken, unchecked = GENESIS, 0, 1, None, []
     hashes: dict[int, str] = {}
@@ -382,7 +375,7 @@ def verify_chain(session: Session, db_path: Path | None = None) -> ChainCheck:
         problems.insert(0, f"操作日志第 {broken} 条与前一条的校验链不符，日志可能被改动或删除过。")
     key_missing = lost is not None and (not keys or bool(unchecked))
     if key_missing:
-        text = _key_missing_text(lost)
+        text = _key_missing_text(lost, path)
         if unchecked and keys:
             text = f"{_range_text(unchecked[0], unchecked[-1])}操作日志" + text
         problems.insert(0, text)

@@ -1,15 +1,18 @@
-"""The audit trail's key and head, kept outside the database (this user's configuration folder).
+"""The audit trail's key and head, kept outside the database: in this user's configuration folder, or,
+for a station every account of the PC shares (``paths.is_shared_location``), in the machine's data
+folder (``<machine folder>/keys``, the group's) so that every account continues and verifies one chain.
 
 * **Key**: each database's trail is chained with HMAC-SHA256 under a random 32-byte key. The
   database holds only a random chain id (setting ``audit.chain_id``); the key is the file
-  ``<config>/keys/<chain id>.key`` (owner-only), created when the first keyed entry is written.
+  ``<keys>/<chain id>.key`` (private: ``paths.private_file_mode``), created when the first keyed entry
+  is written; a key is looked up in the database's own keys folder first, then in the other one.
   It records the first entry written with it (``keyed_from``): entries before it were written
   with the plain SHA-256 formula (a database older than the key) or, when ``previous`` names
   another chain id, with that chain's key (the key file was missing when writing resumed).
 * **Head**: after every transaction that wrote audit entries, the newest entry's id and hash go to
-  ``<config>/keys/head-<hash of the database path>.json``, so removing the newest entries (or
+  ``<keys>/head-<hash of the database path>.json``, so removing the newest entries (or
   putting an older copy of the file in place) is noticed by ``verify``.
-* **Backups** carry both in ``<backup>.key`` beside the backup (owner-only), so a restore on this
+* **Backups** carry both in ``<backup>.key`` beside the backup (private), so a restore on this
   or another computer can still verify; the restore installs the key and resets the head.
 
 See docs/decisions.md (操作日志的密钥与末条记录).
@@ -86,28 +89,38 @@ def valid_chain_id(value: object) -> bool:
     return isinstance(value, str) and bool(_CHAIN_RE.match(value))
 
 
-def keys_dir() -> Path:
+def keys_dir(db_path: Path | None = None) -> Path:
+    """Where the keys and head of ``db_path``'s trail are kept: ``<machine folder>/keys`` for a station
+    the PC's accounts share, else this user's ``<config>/keys`` (also without a database)."""
+    if db_path is not None and paths.is_shared_location(db_path):
+        return paths.machine_data_dir() / "keys"
     return paths.config_dir() / "keys"
 
 
-def key_path(chain_id: str) -> Path:
-    return keys_dir() / f"{chain_id}{KEY_SUFFIX}"
+def key_path(chain_id: str, db_path: Path | None = None) -> Path:
+    return keys_dir(db_path) / f"{chain_id}{KEY_SUFFIX}"
 
 
-def _private_folder(folder: Path) -> None:
-    if not folder.is_dir():
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if os.name == "posix":
-            os.chmod(folder, 0o700)
+def _key_dirs(db_path: Path | None) -> list[Path]:
+    """Where a key is looked for: the database's own keys folder first, then the other one (a station
+    moved into or out of the machine's folder keeps the keys it had)."""
+    found = [keys_dir(db_path)]
+    for other in (paths.config_dir() / "keys", paths.machine_data_dir() / "keys"):
+        if other not in found:
+            found.append(other)
+    return found
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Owner-only, written to a temporary file, fsynced, renamed over ``path``, folder fsynced."""
-    _private_folder(path.parent)
+    """Private (``paths.private_file_mode``: owner-only, or the group's in the machine's folder), written
+    to a temporary file, fsynced, renamed over ``path``, folder fsynced."""
+    paths.make_private_dir(path.parent)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     data = text.encode("utf-8")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
+        if os.name == "posix":
+            os.fchmod(fd, paths.private_file_mode(path))  # the umask would take the group's bits
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
@@ -124,41 +137,51 @@ def atomic_write(path: Path, text: str) -> None:
 # --- keys -----------------------------------------------------------------------------------
 
 
-def load_key(chain_id: str) -> ChainKey | None:
-    """The key of ``chain_id``; None when its file is missing or unreadable (or the id is not one)."""
-    if not valid_chain_id(chain_id):
-        return None
+def _read_key(path: Path, chain_id: str) -> ChainKey | None:
     try:
-        key = ChainKey.from_record(json.loads(key_path(chain_id).read_text(encoding="utf-8")))
+        key = ChainKey.from_record(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return key if key.chain_id == chain_id else None
 
 
-def save_key(key: ChainKey) -> bool:
-    """Write a key file unless one for that chain is there already; True when written."""
-    path = key_path(key.chain_id)
+def load_key(chain_id: str, db_path: Path | None = None) -> ChainKey | None:
+    """The key of ``chain_id`` (looked for beside ``db_path``'s trail first); None when its file is
+    missing or unreadable (or the id is not one)."""
+    if not valid_chain_id(chain_id):
+        return None
+    for folder in _key_dirs(db_path):
+        key = _read_key(folder / f"{chain_id}{KEY_SUFFIX}", chain_id)
+        if key is not None:
+            return key
+    return None
+
+
+def save_key(key: ChainKey, db_path: Path | None = None) -> bool:
+    """Write a key file (in ``db_path``'s keys folder) unless one for that chain is there already; True
+    when written."""
+    path = key_path(key.chain_id, db_path)
     if path.exists():
-        if load_key(key.chain_id) != key:
+        if _read_key(path, key.chain_id) != key:
             log.warning("an audit key file for this chain exists with another key; kept as it is")
         return False
     atomic_write(path, json.dumps(key.record()))
     return True
 
 
-def create_key(keyed_from: int, previous: str | None = None) -> ChainKey:
+def create_key(keyed_from: int, previous: str | None = None, db_path: Path | None = None) -> ChainKey:
     key = ChainKey(secrets.token_hex(16), secrets.token_bytes(32), keyed_from, previous)
-    save_key(key)
+    save_key(key, db_path)
     log.info("audit key created (entries from %d)", keyed_from)
     return key
 
 
-def lineage(chain_id: str | None) -> tuple[list[ChainKey], str | None]:
+def lineage(chain_id: str | None, db_path: Path | None = None) -> tuple[list[ChainKey], str | None]:
     """The keys of a trail, newest first, and the chain id whose key file is missing (None: all found)."""
     found: list[ChainKey] = []
     current = chain_id
     while current and current not in {k.chain_id for k in found}:
-        key = load_key(current)
+        key = load_key(current, db_path)
         if key is None:
             return found, current
         found.append(key)
@@ -171,7 +194,7 @@ def lineage(chain_id: str | None) -> tuple[list[ChainKey], str | None]:
 
 def head_path(db_path: Path) -> Path:
     digest = hashlib.sha256(str(Path(db_path).resolve()).encode("utf-8")).hexdigest()[:32]
-    return keys_dir() / f"head-{digest}.json"
+    return keys_dir(db_path) / f"head-{digest}.json"
 
 
 def read_head(db_path: Path) -> Head | None:
@@ -230,8 +253,8 @@ def backup_key_path(backup_file: Path) -> Path:
 
 
 def write_backup_keys(backup_file: Path, chain_id: str | None, head: Head | None) -> Path:
-    """``<backup>.key``: the keys of the backup's trail and its newest entry (owner-only)."""
-    keys, _missing = lineage(chain_id)
+    """``<backup>.key``: the keys of the backup's trail and its newest entry (private)."""
+    keys, _missing = lineage(chain_id, backup_file)
     path = backup_key_path(backup_file)
     atomic_write(path, json.dumps({"format": FORMAT, "keys": [k.record() for k in keys],
                                    "head": head.record() if head else None}))

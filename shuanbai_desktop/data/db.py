@@ -26,6 +26,18 @@ if TYPE_CHECKING:
     from .migrate import IntegrityCheck
 
 
+def session_path(session: Session) -> Path | None:
+    """The database file a session works on (None for an in-memory or URI database): the one way a
+    service finds the files kept beside the database (key file, head file, ledgers)."""
+    try:
+        name = session.get_bind().engine.url.database  # the bind may be an Engine or a Connection
+    except Exception:  # noqa: BLE001 - no single bind
+        return None
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
 @dataclass
 class Database:
     path: Path

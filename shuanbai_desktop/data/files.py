@@ -1,4 +1,5 @@
-"""Files: durable writes (what a power cut must not undo) and the one file digest."""
+"""Files: durable writes (what a power cut must not undo), the one file digest, and whether the process
+that left a work folder is still running."""
 
 from __future__ import annotations
 
@@ -29,3 +30,16 @@ def sha256_file(path: Path, after_block: Callable[[], None] | None = None) -> st
             if after_block is not None:
                 after_block()
     return digest.hexdigest()
+
+
+def pid_alive(pid: int) -> bool | None:
+    """Is process ``pid`` running on this computer? None when that cannot be told (Windows)."""
+    if os.name != "posix":
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

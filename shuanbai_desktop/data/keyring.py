@@ -21,8 +21,8 @@ backup set) holds **key slots**: ``K`` wrapped with AES-256-GCM under a key deri
   lock-out and audit trail (``take_failures``). ``note_failure`` and ``take_failures`` change the object
   only: the caller saves.
 
-The file is JSON (UTF-8), owner-only, written atomically (``audit_key.atomic_write``). See docs/decisions.md
-(数据库加密的密钥文件).
+The file is JSON (UTF-8), private (owner-only; the group's in the PC's shared folder), written atomically
+(``audit_key.atomic_write``). See docs/decisions.md (数据库加密的密钥文件).
 """
 
 from __future__ import annotations
@@ -351,6 +351,19 @@ class KeyRing:
         secret = normalize_recovery_code(code).encode("ascii")
         salt = secrets.token_bytes(SALT_BYTES)
         self._wrap(RECOVERY_SLOT, salt, PARAMS, _derive(secret, salt, PARAMS), key)
+
+    def keep_users(self, usernames: list[str]) -> bool:
+        """Drop the slots (and noted failures) of every user name not in ``usernames`` (the accounts the
+        database holds): a slot written for an account whose transaction then rolled back, or was killed,
+        must not keep opening the key. The recovery slot stays. True when the file changed (the caller saves)."""
+        kept = {self.user_slot_id(name) for name in usernames}
+        dropped = False
+        for slot_id in list(self._slots):
+            if slot_id != RECOVERY_SLOT and slot_id.removesuffix(PREVIOUS) not in kept:
+                del self._slots[slot_id]
+                self._failures.pop(slot_id, None)
+                dropped = True
+        return dropped
 
     def remove_user(self, username: str) -> None:
         slot_id = self.user_slot_id(username)

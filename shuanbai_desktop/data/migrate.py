@@ -17,7 +17,6 @@ from __future__ import annotations
 import ast
 import functools
 import logging
-import os
 import re
 import stat
 import threading
@@ -310,7 +309,7 @@ def open_database(path: Path, backup: Callable[[Path], object] | None = None,
     elif not check_in_background and revision is not None:
         check_integrity(path)
     new_file = not path.exists()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    paths.make_private_dir(path.parent)
     if revision is not None and revision != head_revision() and backup is not None:
         log.info("schema %s older than %s: backing up before migrating", revision, head_revision())
         backup(path)
@@ -323,8 +322,8 @@ def open_database(path: Path, backup: Callable[[Path], object] | None = None,
             if is_disk_full(exc):
                 raise DiskFull() from exc
             raise
-    if new_file and os.name == "posix":
-        os.chmod(path, 0o600)  # personal data: readable by this user only
+    if new_file:
+        paths.make_private(path)  # personal data: this user only (the group's in the machine's shared folder)
     if check_in_background and revision is not None:
         db.hold_until_checked(IntegrityCheck(path), after_check)
     elif after_check is not None:

@@ -10,15 +10,20 @@ text it stands in, and nothing is printed (resources/fonts/README.md).
 reportlab 5.1 writes a ToUnicode entry of a character beyond U+FFFF as five hex digits, which
 readers take for a wrong code point; ``_to_unicode_cmap`` writes it as a UTF-16 surrogate pair so
 that search, copy and pdftotext give the real character.
+
+Only the body font is parsed up front (``register_fonts``); each fallback font is parsed and registered
+the first time a text has a character that the fonts before it lack (``_face``): a report or a list
+in common characters never reads the 30 MB of HanaMinB (issue 16).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import unicodedata
 from functools import cache
+from html import escape as _html_escape
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -88,11 +93,28 @@ def _register(name: str, path: Path, index: int = 0) -> bool:
         return False
 
 
+_FACES: dict[str, ttfonts.TTFontFace | None] = {}  # font name → its parsed face (None: file not usable)
+_LOADING = threading.Lock()  # the GUI's report page parses the body font in a background thread
+
+
+def _face(name: str) -> ttfonts.TTFontFace | None:
+    """The face of shipped font ``name``, parsed and registered with reportlab on first use (once)."""
+    face = _FACES.get(name, False)
+    if face is not False:
+        return face
+    with _LOADING:
+        if name not in _FACES:
+            path = paths.resources_dir() / "fonts" / dict(SHIPPED)[name]
+            _FACES[name] = pdfmetrics.getFont(name).face if _register(name, path) else None
+        return _FACES[name]
+
+
 @cache
 def register_fonts() -> tuple[str, ...]:
-    """Register the shipped fonts; return the names in the order they are tried."""
-    fonts = paths.resources_dir() / "fonts"
-    return tuple(name for name, file in SHIPPED if _register(name, fonts / file))
+    """Register the body font; return the names of the shipped fonts in the order they are tried (the
+    fallbacks are parsed when a text first needs one: ``runs``)."""
+    _face(MAIN)
+    return tuple(name for name, _ in SHIPPED)
 
 
 def _needs_no_glyph(char: str) -> bool:
@@ -104,9 +126,16 @@ def _needs_no_glyph(char: str) -> bool:
 def _font_for(char: str, names: tuple[str, ...]) -> str | None:
     code = ord(char)
     for name in names:
-        if code in pdfmetrics.getFont(name).face.charToGlyph:
+        face = _face(name)
+        if face is not None and code in face.charToGlyph:
             return name
     return None
+
+
+def _escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as entities, for Paragraph markup (what xml.sax.saxutils.escape does,
+    without importing urllib and http with it)."""
+    return _html_escape(text, quote=False)
 
 
 def runs(text: str) -> list[tuple[str, str]]:
@@ -139,7 +168,7 @@ def check_printable(text: str) -> None:
 
 def markup(text: str) -> str:
     """Paragraph markup for ``text``: escaped, with rare characters wrapped in their font."""
-    return "".join(escape(run) if font == MAIN else f'<font name="{font}">{escape(run)}</font>'
+    return "".join(_escape(run) if font == MAIN else f'<font name="{font}">{_escape(run)}</font>'
                    for font, run in runs(text or ""))
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from .. import paths
 from ..data import audit, audit_key
 from ..data.base import now
 from ..data.engine import (
@@ -114,16 +115,15 @@ def _fsync(path: Path) -> None:
     fsync_dir(path.parent)
 
 
-def _owner_only(path: Path, folder: bool = False) -> None:
-    if os.name == "posix":
-        os.chmod(path, 0o700 if folder else 0o600)
+def _owner_only(path: Path) -> None:
+    """A file just written: private by where it is (``paths.make_private``: owner-only, or the group's
+    in the machine's shared folder)."""
+    paths.make_private(path)
 
 
 def private_dir(folder: Path) -> None:
-    """Create ``folder`` readable by this user only (POSIX); an existing folder is left as it is."""
-    if not folder.exists():
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _owner_only(folder, folder=True)
+    """Create ``folder`` private (``paths.make_private_dir``); an existing folder is left as it is."""
+    paths.make_private_dir(folder)
 
 
 def _sha256(path: Path, stop: Stop | None = None) -> str:
@@ -669,11 +669,27 @@ def _sidecar_sha(backup_file: Path) -> str:
         return ""
 
 
+def _opens(path: Path) -> bool:
+    """Whether the key remembered for ``path`` reads it (a wrong key reads nothing)."""
+    try:
+        conn = connect_readonly(path)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite.DatabaseError:
+        return False
+    return True
+
+
 def _check_restorable(copy: Path) -> None:
     """The copy is one of our databases, not newer than this program, and intact."""
     if not is_plain_file(copy) and key_for(copy) is None:
         raise UserError("所选文件不是本程序的备份（不是 SQLite 数据库文件，也没有与它配套的密钥文件）。",
                         field="备份文件")
+    if not is_plain_file(copy) and not _opens(copy):
+        raise UserError("所选文件不是本程序的备份，或不是用本站的密钥加密的（它旁边没有配套的密钥文件"
+                        "“….keyring”，请把备份文件和它的密钥文件一起复制过来）。", field="备份文件")
     try:
         conn = connect_readonly(copy)
         try:
@@ -711,10 +727,13 @@ def prepare_restore(db_path: Path, backup_file: Path) -> RestoreSource:
             if failure is None:
                 raise
             raise failure from exc
-        if not is_plain_file(copy) and keyring_path(backup_file).exists():
-            key = key_for(backup_file)
-            if key is None:
-                raise BackupLocked(backup_file)
+        if not is_plain_file(copy):
+            if keyring_path(backup_file).exists():
+                key = key_for(backup_file)
+                if key is None:
+                    raise BackupLocked(backup_file)
+            else:  # copied without its key file: this station's key is tried (a wrong one does not read)
+                key = key_for(db_path)
             use_key(copy, key)
         expected = _sidecar_sha(backup_file)
         if expected and digest != expected:
@@ -775,10 +794,12 @@ def restore_prepared(db_path: Path, source: RestoreSource, dest_dir: Path,
     safety = _keep_current(db_path, dest_dir)
     Path(f"{db_path}-journal").unlink(missing_ok=True)  # belongs to the file being replaced
     key = key_for(source.copy)
-    if key is not None:  # the backup's key file becomes the database's (its accounts are the backup's)
+    if key is not None and keyring_path(source.original).exists():
+        # the backup's key file becomes the database's (its accounts are the backup's)
         ring = KeyRing.load(keyring_path(source.original))
         ring.save(keyring_path(db_path))
         use_key(db_path, key, ring.file_id)
+    # a backup copied without its key file opened with the station's key: the station's key file stays
     # else: a plain backup (made before the encryption): encrypted again at an administrator's log-in,
     # with the key of the key file left in place (encryption._station_key)
     os.replace(source.copy, db_path)

@@ -131,8 +131,7 @@ def _write_record(db_path: Path, last: OffsiteCopy | None, error: str) -> None:
         fh.write(json.dumps({"last": item, "last_error": error}, ensure_ascii=False))
         fh.flush()
         os.fsync(fh.fileno())
-    if os.name == "posix":
-        os.chmod(tmp, 0o600)
+    paths.make_private(tmp)
     os.replace(tmp, path)
 
 

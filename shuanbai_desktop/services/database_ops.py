@@ -202,7 +202,7 @@ def _install_audit_keys(path: Path, keys: list[audit_key.ChainKey], recorded_hea
     the head file rolled back to the restored trail (restoring legitimately removes newer entries)."""
     try:
         for key in keys:
-            audit_key.save_key(key)
+            audit_key.save_key(key, path)
         audit.reset_head(path, recorded_head)
     except OSError:
         log.warning("audit key or head not installed after the restore", exc_info=True)

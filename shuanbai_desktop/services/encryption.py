@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from .. import paths
 from ..data import engine
+from ..data.db import session_path
 from ..data.engine import connect, is_plain_file, sqlite
 from ..data.files import fsync_dir
 from ..data.keyring import DataKey, KeyRing, keyring_path, new_recovery_code
@@ -100,7 +101,9 @@ def carry_failures(db: Database, ring: KeyRing, username: str) -> None:
 
 
 def _db_path(session: Session) -> Path:
-    return Path(str(session.get_bind().url.database))
+    path = session_path(session)
+    assert path is not None, "a station database is a file"
+    return path
 
 
 def _open_ring(path: Path) -> tuple[KeyRing, DataKey] | None:
@@ -139,16 +142,25 @@ def drop_slot_after_commit(session: Session, username: str) -> None:
 
 def settle_slot(db: Database, username: str, password: str) -> None:
     """After a log-in the database accepted: the account's slot is the one ``password`` opens (a new
-    slot when it had none: an account enabled again, or one the upgrade could not give a slot)."""
+    slot when it had none: an account enabled again, or one the upgrade could not give a slot); and
+    slots of names that are no enabled account (an account whose creating transaction rolled back or
+    was killed after its slot was written) are dropped."""
+    from sqlalchemy import select
+
+    from ..data.models import User
     opened = _open_ring(db.path)
     if opened is None:
         return
     ring, key = opened
-    if not ring.has_user(username):
-        ring.set_user(username, password, key)
-    elif not ring.settle_user(username, password):
-        return
-    ring.save(keyring_path(db.path))
+    with db.session() as session:
+        accounts = list(session.scalars(select(User.username).where(User.disabled.is_(False))))
+    changed = ring.keep_users(accounts)
+    changed = ring.settle_user(username, password) or changed
+    if ring.unlock_user(username, password) is None:  # no slot, or one of another password (a restore
+        ring.set_user(username, password, key)      # of a backup copied without its key file)
+        changed = True
+    if changed:
+        ring.save(keyring_path(db.path))
 
 
 # --- set-up -------------------------------------------------------------------------------------
@@ -285,10 +297,16 @@ def recover_admin(path: Path, code: str, username: str, new_password: str, again
     if key is None:
         raise UserError("恢复码不正确，或已被新的恢复码取代。", field="恢复码")
     engine.use_key(path, key, ring.file_id)
+    opened_here = db is None
     if db is None:
         db = open_app_database(path, check_in_background=False)
-    with db.session() as session:
-        auth.reset_by_recovery(session, username, new_password, at)
+    try:
+        with db.session() as session:
+            auth.reset_by_recovery(session, username, new_password, at)
+    except BaseException:
+        if opened_here:  # a refused name or password: the handle opened for it is not left open
+            db.close()
+        raise
     ring = KeyRing.load(keyring_path(path))
     ring.set_user(username, new_password, key)
     ring.save(keyring_path(path))
@@ -320,9 +338,9 @@ def encrypt_plain(db: Database, user: UserInfo, password: str, at: datetime,
     from ..data import audit
     from ..data.models import User
     from ..domain.labels import BackupKind, Role
-    from . import backup, database_ops, station
+    from . import database_ops, station
     from .opening import open_app_database
-    progress = progress or (lambda _p, _t="": None)
+    progress = progress or _no_progress
     if user.role is not Role.ADMIN:
         raise UserError("本版本会对数据库加密，需要管理员登录一次来完成。请管理员先登录。", field="用户名")
     path = db.path
@@ -354,10 +372,41 @@ def encrypt_plain(db: Database, user: UserInfo, password: str, at: datetime,
     os.replace(tmp, path)
     fsync_dir(path.parent)
     engine.use_key(path, key, ring.file_id)
+    _encrypt_attachments(path, key, progress)
     progress(95, "正在打开加密后的数据库")
     encrypted = open_app_database(path, check_in_background=False)
-    plain = [b.path for b in backup.list_backups(paths.backups_dir(path)) if is_plain_file(b.path)]
-    return Encrypted(encrypted, code, at, plain)
+    return Encrypted(encrypted, code, at, plain_backups(path))
+
+
+def plain_backups(path: Path) -> list[Path]:
+    """Backups in the station's own folder that are not encrypted (made before the encryption)."""
+    from . import backup
+    if is_plain_file(path):
+        return []
+    return [b.path for b in backup.list_backups(paths.backups_dir(path)) if is_plain_file(b.path)]
+
+
+def station_key_id(path: Path) -> str:
+    """The id of the station's key file (names what a screen remembers about it; no secret)."""
+    return engine.ring_id_of(path) or ""
+
+
+def _encrypt_attachments(path: Path, key: DataKey, progress: Callable[[int, str], None]) -> None:
+    """The station's attachment files, encrypted in place once the database is. A failure leaves the
+    rest plain (still readable) and does not undo the database's encryption: logged, not raised."""
+    from . import attachments
+
+    def step(done: int, total: int) -> None:
+        progress(85 + 10 * done // max(total, 1), f"正在加密附件（{done}/{total}）")
+
+    try:
+        attachments.encrypt_store(path, key, step)
+    except (OSError, UserError):
+        log.warning("attachment files not all encrypted; the rest stay plain", exc_info=True)
+
+
+def _no_progress(_percent: int, _text: str = "") -> None:
+    pass
 
 
 def _station_key(path: Path, username: str, password: str, station_name: str, at: datetime) -> tuple[DataKey, KeyRing]:
@@ -393,8 +442,7 @@ def _export_encrypted(path: Path, tmp: Path, key: DataKey) -> None:
         tmp.unlink(missing_ok=True)
         raise
     conn.close()
-    if os.name == "posix":
-        os.chmod(tmp, 0o600)
+    paths.make_private(tmp)  # owner-only, or the group's in the machine's shared folder
 
 
 def _same_contents(path: Path, tmp: Path, key: DataKey) -> None:
@@ -416,10 +464,12 @@ def _same_contents(path: Path, tmp: Path, key: DataKey) -> None:
         copy.close()
 
 
-def remove_plain_backups(files: list[Path]) -> int:
-    """Overwrite, then remove, the backups made before the encryption (and their sidecars)."""
+def remove_plain_backups(files: list[Path], db_path: Path | None = None) -> int:
+    """Overwrite, then remove, the backups made before the encryption (and their sidecars). With the
+    encrypted database's ``db_path``, the attachment files those backups' folders hold plain
+    (``<folder>/attachments``) are encrypted in place with its key too."""
     from ..data import audit_key
-    from . import backup
+    from . import attachments, backup
     removed = 0
     for file in files:
         if not is_plain_file(file):
@@ -428,6 +478,10 @@ def remove_plain_backups(files: list[Path]) -> int:
         backup.sidecar_path(file).unlink(missing_ok=True)
         audit_key.backup_key_path(file).unlink(missing_ok=True)
         removed += 1
+    key = attachments.store_key(db_path) if db_path is not None else None
+    if key is not None:
+        for folder in sorted({file.parent for file in files}):
+            attachments.encrypt_folder(folder / "attachments", key)
     return removed
 
 
@@ -438,6 +492,6 @@ def unlock_backup(backup_file: Path, username: str = "", password: str = "", cod
     ring = KeyRing.load(keyring_path(backup_file))
     key = ring.unlock_recovery(code) if code else ring.unlock_user(username, password)
     if key is None:
-        raise UserError("恢复码不正确。" if code else "这份备份中没有这个用户名，或密码不正确。",
+        raise UserError("恢复码不正确。" if code else "这份备份中没有这个用户名，或密码不正确；也可以用该社工站的恢复码解开。",
                         field="恢复码" if code else "密码")
     engine.use_key(backup_file, key, ring.file_id)

@@ -28,11 +28,15 @@ def _pre_migration_backup(path: Path) -> None:
 
 def clean_leftovers(path: Path) -> None:
     """What a killed backup or restore left beside the database (``backup.clean_leftovers``)."""
-    from . import backup
+    from . import attachments, backup
     try:
         backup.clean_leftovers(path, paths.backups_dir(path))
     except OSError:
         log.warning("could not clean up after an interrupted backup", exc_info=True)
+    try:
+        attachments.clean_leftovers(path)  # attachments decrypted for viewing by a killed program
+    except OSError:
+        log.warning("could not remove temporary attachment copies", exc_info=True)
 
 
 def open_app_database(path: Path, check_in_background: bool = False) -> Database:

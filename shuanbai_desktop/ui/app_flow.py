@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from ..data.db import Database
-from ..errors import UserError
+from ..errors import DatabaseRefused, UserError
 from ..services import opening
 from . import background, messages
 from .login_dialog import LoginDialog
 
 if TYPE_CHECKING:
+    from ..data.lock import InstanceLock
     from ..services import station
     from ..services.auth import UserInfo
     from .main_window import MainWindow
@@ -62,6 +63,7 @@ class AppFlow(QObject):
         self.is_prepared = False
         self._refusing = False
         self._closed = False
+        self._station_lock: InstanceLock | None = None  # the shared station's lock, when the wizard made it
 
     def start(self) -> None:
         """The first window (its title read straight from the file, or the key file), then the rest behind it."""
@@ -77,7 +79,7 @@ class AppFlow(QObject):
         QTimer.singleShot(0, self._prepare)  # once the window has had its first turn of the event loop
 
     def _prepare(self) -> None:
-        if self._preparing is not None or self._closed:
+        if self._preparing is not None or self._closed or self._refusing:
             return
         db = self.db
         self._preparing = background.Job(self)
@@ -92,6 +94,8 @@ class AppFlow(QObject):
 
     @Slot(object)
     def _prepare_failed(self, exc: Exception) -> None:
+        if self._refusing:  # refused already (the log-in met the same failed check)
+            return
         if not isinstance(exc, UserError):  # a bug: the log-in's own session meets it again and says so
             log.error("preparing the database behind the first window failed", exc_info=exc)
             return
@@ -109,9 +113,12 @@ class AppFlow(QObject):
             return station.get_station(session)
 
     def show_wizard(self) -> None:
+        from .. import paths
         from .setup_wizard import SetupWizard
         assert self.path is not None
-        self.wizard = SetupWizard(self.db if self.db is not None else self.path, clock=self._clock)
+        shared = paths.shared_choice(self.path) if self.db is None else None  # 本站数据给谁用
+        self.wizard = SetupWizard(self.db if self.db is not None else self.path, clock=self._clock,
+                                  shared_path=shared)
         self.wizard.accepted.connect(self._wizard_done)  # bound methods, not lambdas: no GC cycles
         self.wizard.rejected.connect(self._cancelled)
         self.wizard.open()
@@ -119,6 +126,9 @@ class AppFlow(QObject):
     def _wizard_done(self) -> None:
         wizard = self.wizard
         self.db = wizard.db
+        self.path = wizard.db.path if wizard.db is not None else self.path
+        if wizard.lock is not None:  # made in the PC's shared folder: that file's lock, held to the end
+            self._station_lock = wizard.lock
         if wizard.recovery_code and wizard.station is not None and wizard.made_at is not None:
             self._show_recovery_code(wizard.station.name, wizard.recovery_code, wizard.made_at,
                                      lambda: self.show_login(wizard.admin_username))
@@ -141,7 +151,15 @@ class AppFlow(QObject):
         self.login = LoginDialog(self.db, self._title(), username, self._clock, path=self.path)
         self.login.accepted.connect(self._logged_in)
         self.login.rejected.connect(self._cancelled)
+        self.login.refused.connect(self._login_refused)
         self.login.open()
+
+    def _login_refused(self, message: str) -> None:
+        """The file the log-in opened (an encrypted one, checked once unlocked) failed its checks: the
+        window is closed and the file refused, as when the check behind the first window fails."""
+        if self.db is None and self.login is not None:
+            self.db = self.login.db
+        self._prepare_failed(DatabaseRefused(message))
 
     def _cancelled(self) -> None:
         if not self._refusing:
@@ -159,6 +177,11 @@ class AppFlow(QObject):
                 self._encrypt(user, password)
                 return
             messages.info(None, "本版本会对数据库加密保存，需要管理员登录一次来完成。请告知管理员。", "数据库尚未加密")
+        elif user.role is Role.ADMIN:
+            plain = encryption.plain_backups(self.db.path)
+            if plain:  # left from the upgrade (kept then, or made by the command line's)
+                self._after_encrypting(user, plain)
+                return
         self._open_main_window(user)
 
     def _encrypt(self, user: UserInfo, password: str) -> None:
@@ -181,13 +204,21 @@ class AppFlow(QObject):
                                  lambda: self._after_encrypting(user, done.plain_backups))
 
     def _after_encrypting(self, user: UserInfo, plain_backups: list[Path]) -> None:
+        """The backups made before the encryption: removed securely when the administrator agrees; kept,
+        the question comes again only when their number changes (``local_settings``)."""
         from ..services import encryption
-        if plain_backups and messages.confirm(
-                None, f"数据库已加密。加密之前做的 {len(plain_backups)} 份备份仍是未加密的，任何人拿到都能读出全部数据。\n"
-                      "它们也是现在仅有的未加密副本：删除后，只能用账户密码或恢复码打开数据。\n\n"
-                      "现在安全删除这些未加密的备份吗？", "未加密的旧备份"):
-            removed = encryption.remove_plain_backups(plain_backups)
-            messages.info(None, f"已安全删除 {removed} 份未加密的备份。", "完成")
+        from .local_settings import local_settings
+        store, key = local_settings(), f"plain_backups_kept/{encryption.station_key_id(self.db.path)}"
+        if plain_backups and int(store.value(key, -1)) != len(plain_backups):
+            if messages.confirm(
+                    None, f"数据库已加密。加密之前做的 {len(plain_backups)} 份备份仍是未加密的，任何人拿到都能读出全部数据。\n"
+                          "它们也是现在仅有的未加密副本：删除后，只能用账户密码或恢复码打开数据。\n\n"
+                          "现在安全删除这些未加密的备份吗？（选“否”则保留，数量不变时不再询问）", "未加密的旧备份"):
+                removed = encryption.remove_plain_backups(plain_backups, self.db.path)
+                messages.info(None, f"已安全删除 {removed} 份未加密的备份。", "完成")
+                store.remove(key)
+            else:
+                store.setValue(key, len(plain_backups))
         self._open_main_window(user)
 
     def _open_main_window(self, user: UserInfo) -> None:
@@ -270,4 +301,7 @@ class AppFlow(QObject):
         self.stop_backup_checks()
         if self.db is not None:
             self.db.close()  # a check still running behind the first window is stopped first
+        if self._station_lock is not None:
+            self._station_lock.release()
+            self._station_lock = None
         self.finished.emit(code)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QInputDialog, QLabel, QVBoxLayout
 
+from ..errors import UserError
 from ..services import attachments
 from ..services.attachments import AttachmentRow
 from . import messages
@@ -62,8 +63,8 @@ class AttachmentsDialog(QDialog):
             layout.addLayout(self._preset_row())
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
-        layout.addWidget(note("附件存放在数据库所在文件夹的附件库中（文件按内容命名，不含姓名），随备份一起备份；"
-                              "移除只删去这条记录，并记入操作日志。"))
+        layout.addWidget(note("附件存放在数据库所在文件夹的附件库中（文件按内容命名，不含姓名；数据库加密时附件也加密），"
+                              "随备份一起备份；移除只删去这条记录，并记入操作日志。打开时解密到临时文件夹，程序关闭时删除。"))
         if presets:
             layout.addLayout(button_row(self.open_button, self.copy_button, self.remove_button))
         else:
@@ -113,21 +114,37 @@ class AttachmentsDialog(QDialog):
         self.refresh()
 
     def open_selected(self) -> None:
+        """Opens a copy (decrypted, under its original name) in this program's private temporary folder
+        with the system's viewer: never the stored file (services/attachments.viewing_copy)."""
         row = self.selected()
         if row is None:
             return
         if not row.path.exists():
             messages.error(self, "附件库中找不到这个文件，可能需要从备份中恢复。")
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(row.path)))
+        try:
+            copy = attachments.viewing_copy(row, self._ctx.db.path)
+        except UserError as exc:
+            messages.error(self, exc.message)
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
 
     def save_copy(self) -> None:
         row = self.selected()
         if row is None:
             return
         folder = ask_folder(self, "选择保存位置", ATTACHMENTS)
-        if folder is not None:
-            show_saved(self, attachments.export_copy(row, folder))
+        if folder is None:
+            return
+        try:
+            saved = attachments.export_copy(row, folder, self._ctx.db.path)
+        except UserError as exc:
+            messages.error(self, exc.message)
+            return
+        except OSError:
+            messages.error(self, f"无法保存到 {folder}（没有写入权限，或磁盘已满），请换一个位置。")
+            return
+        show_saved(self, saved)
 
     def remove_selected(self) -> None:
         row = self.selected()

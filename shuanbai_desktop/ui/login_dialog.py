@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..data.db import Database
 from ..data.engine import keyring_record
-from ..errors import UserError
+from ..errors import DatabaseRefused, UserError
 from .forms import FormErrors
 from .password_dialog import ChangePasswordDialog, password_field
 from .widgets import busy_cursor, set_default_button, sized_label
@@ -38,7 +38,10 @@ FIELD_WIDTH = 300
 class LoginDialog(QDialog):
     """Accepted once a user is in; ``user`` then holds who and ``db`` the database (opened by this log-in
     when it was encrypted and not yet unlocked: ``db`` None and ``path`` given). ``clock`` gives the
-    log-in time."""
+    log-in time. ``refused(message)``: the file failed its checks at this log-in (an encrypted file is
+    checked once the log-in has unlocked it); the flow refuses it as at the start-up."""
+
+    refused = Signal(str)
 
     def __init__(self, db: Database | None, station_name: str, username: str = "",
                  clock: Callable[[], datetime] | None = None, parent: QWidget | None = None,
@@ -74,7 +77,7 @@ class LoginDialog(QDialog):
         set_default_button(self.login_button, buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole))
         self.forgot_button: QPushButton | None = None
         if self._path is not None and keyring_record(self._path) is not None:  # encrypted: the recovery code
-            self.forgot_button = buttons.addButton("忘记密码…", QDialogButtonBox.ButtonRole.ResetRole)
+            self.forgot_button = buttons.addButton("忘记密码（使用恢复码）…", QDialogButtonBox.ButtonRole.ResetRole)
             self.forgot_button.setToolTip("用恢复码为管理员账户重设密码")
             self.forgot_button.setAutoDefault(False)
             self.forgot_button.clicked.connect(self.use_recovery_code)
@@ -101,6 +104,11 @@ class LoginDialog(QDialog):
                                                              self.password.text(), self._clock())
             with busy_cursor():
                 user = auth.log_in(self._db, self.username.text(), self.password.text(), at=self._clock())
+        except DatabaseRefused as exc:  # not a typing mistake: the file cannot be used (AppFlow refuses it)
+            self.password.clear()
+            self.errors.show(exc)
+            self.refused.emit(exc.message)
+            return
         except UserError as exc:
             self.password.clear()
             self.errors.show(exc)

@@ -99,6 +99,7 @@ def wizard_shots(shots: Shots, db: Database) -> None:
     admin.confirm.setText(PASSWORD)
     shots.widget(wizard, "wizard-admin")
     wizard.next()
+    wizard.summary_page.understood.setChecked(True)  # 我已了解
     shots.widget(wizard, "wizard-summary")
     wizard.button(QWizard.WizardButton.FinishButton).click()
     wizard.close()

@@ -1,26 +1,31 @@
-"""The set-up wizard's pages: town, station profile, administrator, summary."""
+"""The set-up wizard's pages: town, station profile, administrator (and, when the PC has a folder every
+account can use, whom the station's data are for), summary."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QListWidget,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
     QWizardPage,
 )
 
 from ..data import divisions
+from ..domain.password_rules import PASSWORD_RULES
 from ..errors import UserError
-from ..services import station
-from ..services.setup_checks import PASSWORD_RULES, check_admin, check_station_profile
 from .forms import FormErrors
 from .password_dialog import password_field
-from .widgets import NOTE_GREY, NOTE_STYLE
+from .widgets import NOTE_GREY, NOTE_STYLE, WARN_STYLE
 
 HINT_STYLE = NOTE_STYLE
 
@@ -161,19 +166,30 @@ class StationPage(QWizardPage):
     def initializePage(self) -> None:
         town = self._town_page.town.currentText()
         if town != self._prefilled_for:  # a new town: offer its default name again
+            from ..services import station  # loaded behind the first window (app_flow._prepare)
             self.name.setText(station.default_station_name(town))
             self._prefilled_for = town
 
     def validatePage(self) -> bool:
+        from ..services.setup_checks import check_station_profile
         return _checked(self.errors, lambda: check_station_profile(self.name.text(), self.address.text(),
                                                                    self.phone.text()))
 
 
+SCOPE_TITLE = "本站数据给谁用"
+SCOPE_OWN = "只给本账户使用"
+SCOPE_SHARED = "本机所有账户共用（推荐：社工站多人轮流使用这台电脑时）"
+
+
 class AdminPage(QWizardPage):
+    """The administrator's account; with ``shared_folder`` (the PC's folder every account can use) also
+    本站数据给谁用: this account only, or every account of the PC (the default)."""
+
     FIELDS = ("用户名", "姓名", "密码", "确认密码")
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, shared_folder: Path | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.shared_folder = shared_folder
         self.setTitle("管理员账户")
         self.setSubTitle("第一个账户是管理员（站长/副站长），用它登录后可在“设置 → 用户”中为其他工作人员建立账户。")
         self.username = line_edit(240)
@@ -192,10 +208,42 @@ class AdminPage(QWizardPage):
         form.addRow("确认密码：", self.confirm)
         form.addRow("", hint(PASSWORD_RULES))
         form.addRow("", self.error_label)
+        self.shared: QRadioButton | None = None
+        if shared_folder is not None:
+            form.addRow(self._scope_box(shared_folder))
+
+    def _scope_box(self, folder: Path) -> QGroupBox:
+        box = QGroupBox(SCOPE_TITLE)
+        column = QVBoxLayout(box)
+        self.shared = QRadioButton(SCOPE_SHARED)
+        self.own = QRadioButton(SCOPE_OWN)
+        self.shared.setChecked(True)
+        column.addWidget(self.shared)
+        column.addWidget(_under_choice(f"数据放在本机共用的文件夹（{folder}）：这台电脑的每个账户启动程序，打开的都是"
+                                       "这个社工站，各人用自己的用户名登录（在“设置 → 用户”中建立）。"))
+        column.addWidget(self.own)
+        column.addWidget(_under_choice("数据放在当前登录电脑的这个账户自己的文件夹里，本机其他账户打不开。"))
+        return box
+
+    @property
+    def for_every_account(self) -> bool:
+        return self.shared is not None and self.shared.isChecked()
+
+    @property
+    def scope_text(self) -> str:
+        return SCOPE_SHARED.split("（")[0] if self.for_every_account else SCOPE_OWN
 
     def validatePage(self) -> bool:
+        from ..services.setup_checks import check_admin
         return _checked(self.errors, lambda: check_admin(self.username.text(), self.display_name.text(),
                                                          self.password.text(), self.confirm.text()))
+
+
+def _under_choice(text: str) -> QLabel:
+    """A hint under a radio button, in line with the button's text."""
+    label = hint(text, wrap=True)
+    label.setContentsMargins(22, 0, 0, 4)
+    return label
 
 
 def _checked(errors: FormErrors, check) -> bool:
@@ -208,8 +256,14 @@ def _checked(errors: FormErrors, check) -> bool:
     return True
 
 
+ENCRYPTION_WARNING = ("本程序会对全部数据加密保存。设立完成后将显示一个恢复码，请打印并锁好。"
+                      "如果所有账户的密码和恢复码都丢失，数据将无法恢复，任何人（包括开发者）都无法找回。")
+UNDERSTOOD = "我已了解"
+
+
 class SummaryPage(QWizardPage):
-    """What will be saved; 完成 saves it (the wizard's ``save``)."""
+    """What will be saved; 完成 saves it (the wizard's ``save``), once 我已了解 is ticked under the warning that
+    lost passwords and a lost recovery code lose the data (issue 17)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -221,9 +275,26 @@ class SummaryPage(QWizardPage):
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.error_label = QLabel()
         self.errors = FormErrors(self.error_label, {})
+        self.understood = QCheckBox(UNDERSTOOD)
+        self.understood.toggled.connect(self.completeChanged)
+        self.registerField("encryption_understood", self.understood)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary, 1)
+        layout.addWidget(self._encryption_box())
         layout.addWidget(self.error_label)
+
+    def _encryption_box(self) -> QGroupBox:
+        box = QGroupBox("数据加密")
+        column = QVBoxLayout(box)
+        self.encryption_warning = QLabel(ENCRYPTION_WARNING)
+        self.encryption_warning.setWordWrap(True)
+        self.encryption_warning.setStyleSheet(WARN_STYLE)
+        column.addWidget(self.encryption_warning)
+        column.addWidget(self.understood)
+        return box
+
+    def isComplete(self) -> bool:
+        return self.understood.isChecked()
 
     def show_rows(self, rows: list[tuple[str, str]]) -> None:
         cells = "".join(f"<tr><td style='padding:4px 16px 4px 0; color:{NOTE_GREY}'>{k}</td>"

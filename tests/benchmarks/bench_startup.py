@@ -3,8 +3,8 @@ processes side by side (issue 16: the log-in window, or the set-up wizard, withi
 
     .venv/bin/python tests/benchmarks/bench_startup.py [--db PATH] [--rounds 5]
 
-``--db`` is the full demo station (default /tmp/shuanbai-bench-full.db, see bench_report.py); it is
-copied first (a migration due is run once, in the warm-up). Each round starts, in this order:
+``--db`` is the full demo station (default /tmp/shuanbai-bench-full.db, see bench_report.py; an
+encrypted one, e.g. made by bench_encryption.py, is copied with its key file); it is copied first (a migration due is run once, in the warm-up). Each round starts, in this order:
 
 - a bare PySide6 window: ``QApplication`` + ``QWidget.show()``, reporting from its first turn of the
   event loop (the baseline);
@@ -86,6 +86,9 @@ def main() -> None:
     try:
         path = work / "station.db"
         shutil.copy(args.db, path)
+        keyring = Path(f"{args.db}.keyring")  # an encrypted station: the log-in window reads its key file
+        if keyring.exists():
+            shutil.copy(keyring, Path(f"{path}.keyring"))
         bare = work / "bare.py"
         bare.write_text(BARE, encoding="utf-8")
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPYCACHEPREFIX=str(work / "pycache"))

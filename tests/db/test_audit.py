@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from sqlalchemy import select
 
@@ -11,6 +10,7 @@ from shuanbai_desktop.data import audit
 from shuanbai_desktop.data.models import AuditEntry, Person
 from shuanbai_desktop.domain.labels import FacilityType
 from shuanbai_desktop.services import database_ops, station
+from tests.conftest import raw_connect
 
 ID = "440524188001010014"
 
@@ -33,13 +33,13 @@ def test_insert_update_delete_recorded_with_who_and_masked_values(station_db, ad
     assert all(e.username == "admin" and e.user_id == admin.id for e in rows)
     assert json.loads(rows[1].changes) == {"phone": ["138****8000", "139****9000"]}
     assert rows[0].summary == "新增居民「张三」"
-    raw = sqlite3.connect(station_db.path).execute("SELECT group_concat(changes) FROM audit_entry").fetchone()[0]
+    raw = raw_connect(station_db.path).execute("SELECT group_concat(changes) FROM audit_entry").fetchone()[0]
     assert ID not in raw and "440524********0014" in raw
     assert "13800138000" not in raw
 
 
 def test_password_hash_never_in_the_trail(station_db):
-    raw = sqlite3.connect(station_db.path).execute("SELECT group_concat(changes) FROM audit_entry").fetchone()[0]
+    raw = raw_connect(station_db.path).execute("SELECT group_concat(changes) FROM audit_entry").fetchone()[0]
     assert "$argon2" not in raw and "***" in raw
 
 
@@ -60,7 +60,7 @@ def test_chain_verifies_and_names_the_first_tampered_entry(station_db, admin):
         station.save_service_point(s, station.ServicePointInput("甲点", FacilityType.SCHOOL, "", "", "",
                                                                 ("441302001001",)))
     assert database_ops.verify(station_db).ok
-    conn = sqlite3.connect(station_db.path)
+    conn = raw_connect(station_db.path, "rw")
     conn.execute("UPDATE audit_entry SET summary='改过' WHERE id=3")
     conn.commit()
     conn.close()
@@ -72,7 +72,7 @@ def test_chain_verifies_and_names_the_first_tampered_entry(station_db, admin):
 def test_deleted_entry_breaks_the_chain(station_db, admin):
     with station_db.session(admin.actor) as s:
         s.add(Person(name="王五"))
-    conn = sqlite3.connect(station_db.path)
+    conn = raw_connect(station_db.path, "rw")
     conn.execute("DELETE FROM audit_entry WHERE id=2")
     conn.commit()
     conn.close()

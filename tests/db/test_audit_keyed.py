@@ -1,7 +1,8 @@
 """An honest audit trail: keyed chain (key outside the database), head file, backups carry both.
 
-The attacker edits the database file with a plain SQLite connection; everything the program does
-goes through its own paths, and ``verify`` is asked through the command line (exit code, Chinese).
+The attacker edits the database file with a SQLite connection of their own (with the data key: the
+encryption is not what guards the trail); everything the program does goes through its own paths, and
+``verify`` is asked through the command line (exit code, Chinese).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +20,8 @@ from shuanbai_desktop.data.models import Person
 from shuanbai_desktop.domain.labels import BackupKind
 from shuanbai_desktop.services import database_ops
 from shuanbai_desktop.services.database_ops import open_app_database
+from shuanbai_desktop.services.encryption import keyring_path
+from tests.conftest import raw_connect
 
 from .test_cli import cli
 from .test_cli import initialised as initialised  # noqa: F401  (fixture)
@@ -28,7 +30,8 @@ ACTOR = audit.Actor(None, "测试")
 
 
 def verify(db: Path):
-    return cli("--db", db, "verify")
+    """``verify`` unlocks the encrypted database with the administrator's password."""
+    return cli("--db", db, "verify", *as_admin(db))
 
 
 def as_admin(db: Path) -> tuple[str, ...]:
@@ -47,7 +50,7 @@ def add_people(db_path: Path, *names: str) -> None:
 
 
 def rows(db_path: Path) -> list[tuple]:
-    conn = sqlite3.connect(db_path)
+    conn = raw_connect(db_path)
     try:
         return conn.execute("SELECT id, at, user_id, username, action, table_name, record_id, summary, changes,"
                             " prev_hash, hash FROM audit_entry ORDER BY id").fetchall()
@@ -58,7 +61,7 @@ def rows(db_path: Path) -> list[tuple]:
 def rewrite_with_the_published_formula(db_path: Path, entry_id: int, summary: str) -> None:
     """What an attacker with the old documentation does: change one entry, recompute every later
     hash with plain SHA-256 over (previous hash + entry)."""
-    conn = sqlite3.connect(db_path)
+    conn = raw_connect(db_path, "rw")
     prev = audit.GENESIS
     for row in rows(db_path):
         data = dict(zip(("id", "at", "user_id", "username", "action", "table_name", "record_id", "summary",
@@ -78,7 +81,7 @@ def rewrite_with_the_published_formula(db_path: Path, entry_id: int, summary: st
 
 
 def chain_of(db_path: Path) -> str:
-    conn = sqlite3.connect(db_path)
+    conn = raw_connect(db_path)
     try:
         return json.loads(conn.execute("SELECT value FROM setting WHERE key='audit.chain_id'").fetchone()[0])
     finally:
@@ -118,7 +121,7 @@ def test_rewriting_an_entry_and_recomputing_with_the_published_formula_is_detect
 def test_deleting_the_newest_entries_is_detected_and_named(initialised):  # noqa: F811
     add_people(initialised, "张三", "李四", "王五")
     last = rows(initialised)[-1][0]
-    conn = sqlite3.connect(initialised)
+    conn = raw_connect(initialised, "rw")
     conn.execute("DELETE FROM audit_entry WHERE id > ?", (last - 2,))
     conn.commit()
     conn.close()
@@ -130,7 +133,7 @@ def test_deleting_the_newest_entries_is_detected_and_named(initialised):  # noqa
 def test_removed_entries_stay_reported_after_the_program_writes_again(initialised):  # noqa: F811
     add_people(initialised, "张三", "李四", "王五")
     last = rows(initialised)[-1][0]
-    conn = sqlite3.connect(initialised)
+    conn = raw_connect(initialised, "rw")
     conn.execute("DELETE FROM audit_entry WHERE id > ?", (last - 2,))
     conn.commit()
     conn.close()
@@ -155,7 +158,7 @@ def test_a_late_head_write_from_another_thread_does_not_look_like_removed_entrie
 
 def test_removing_the_key_marker_and_rewriting_plain_is_detected(initialised):  # noqa: F811
     add_people(initialised, "张三")
-    conn = sqlite3.connect(initialised)
+    conn = raw_connect(initialised, "rw")
     conn.execute("DELETE FROM setting WHERE key='audit.chain_id'")
     conn.commit()
     conn.close()
@@ -191,7 +194,7 @@ def test_writing_without_the_key_file_goes_on_under_a_new_key_and_says_so(initia
 
 def _make_plain(db_path: Path) -> None:
     """A database as the program wrote it before the key existed: plain chain, no chain id."""
-    conn = sqlite3.connect(db_path)
+    conn = raw_connect(db_path, "rw")
     chain = json.loads(conn.execute("SELECT value FROM setting WHERE key='audit.chain_id'").fetchone()[0])
     conn.execute("DELETE FROM setting WHERE key='audit.chain_id'")
     conn.commit()
@@ -245,6 +248,8 @@ def test_a_copy_on_another_computer_verifies_when_the_key_file_goes_with_it(init
     copy = other / "数据 #1" / "s.db"
     copy.parent.mkdir(parents=True)
     shutil.copy2(initialised, copy)
+    shutil.copy2(keyring_path(initialised), keyring_path(copy))  # the station's key file goes with it, always
+    shutil.copy2(initialised.parent / "pw.txt", copy.parent / "pw.txt")  # and its administrator's password
     assert "找不到操作日志密钥文件" in verify(copy).stdout
     target = audit_key.key_path(chain_of(copy))
     target.parent.mkdir(parents=True)

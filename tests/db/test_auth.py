@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,13 +11,13 @@ from shuanbai_desktop import demo
 from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth, settings, setup_checks
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, raw_connect
 
 T0 = datetime(2026, 3, 2, 9, 0)
 
 
 def test_password_stored_as_argon2id_with_owasp_parameters(station_db):
-    stored = sqlite3.connect(station_db.path).execute("SELECT password_hash FROM app_user").fetchone()[0]
+    stored = raw_connect(station_db.path).execute("SELECT password_hash FROM app_user").fetchone()[0]
     assert stored.startswith("$argon2id$")
     params = dict(p.split("=") for p in stored.split("$")[3].split(","))
     assert int(params["m"]) >= 19456 and int(params["t"]) >= 2
@@ -126,12 +125,12 @@ def test_change_own_password(station_db, admin):
 
 def test_weaker_stored_hash_is_upgraded_on_log_in(station_db):
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(ADMIN_PASSWORD)
-    conn = sqlite3.connect(station_db.path)
+    conn = raw_connect(station_db.path, "rw")
     conn.execute("UPDATE app_user SET password_hash=?", (weak,))
     conn.commit()
     conn.close()
     auth.log_in(station_db, "admin", ADMIN_PASSWORD)
-    stored = sqlite3.connect(station_db.path).execute("SELECT password_hash FROM app_user").fetchone()[0]
+    stored = raw_connect(station_db.path).execute("SELECT password_hash FROM app_user").fetchone()[0]
     assert stored != weak and "m=19456" in stored
 
 
@@ -141,7 +140,7 @@ def test_unknown_user_gives_the_same_message(station_db):
 
 
 def _trail(db) -> str:
-    conn = sqlite3.connect(db.path)
+    conn = raw_connect(db.path)
     try:
         return conn.execute("SELECT group_concat(summary || ' ' || changes, ' | ') FROM audit_entry").fetchone()[0]
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from shuanbai_desktop import paths
 from shuanbai_desktop.domain.labels import BackupKind, FacilityType
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import backup, database_ops, station
+from tests.conftest import raw_connect
 
 
 def _point(db, actor, name, codes):
@@ -20,7 +20,7 @@ def _point(db, actor, name, codes):
 
 
 def _point_names(path):
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     try:
         return sorted(r[0] for r in conn.execute("SELECT name FROM service_point"))
     finally:

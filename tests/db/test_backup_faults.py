@@ -18,6 +18,7 @@ from shuanbai_desktop.domain.labels import BackupKind
 from shuanbai_desktop.errors import DiskFull, UserError
 from shuanbai_desktop.services import backup, database_ops, settings
 from tests import fsfaults
+from tests.conftest import unlock
 
 from .test_cli import STATION_ADMIN, cli
 
@@ -126,7 +127,7 @@ def test_start_up_removes_what_a_killed_backup_left(station_db, admin, tmp_path)
     os.link(tmp_copy, witness)
     station_db.close()
 
-    result = cli("--db", station_db.path, "verify")
+    result = cli("--db", station_db.path, "verify", login=STATION_ADMIN)
     assert result.returncode == 0, result.stderr
     assert _leftovers(folder) == [] and not restore_tmp.exists()
     assert not (folder / "backup-441302001-20250101-120000-auto.json").exists()
@@ -187,7 +188,8 @@ def test_report_export_removes_work_folders_a_killed_export_left(tmp_path):
     pw.write_text(PASSWORD, encoding="utf-8")
     path = tmp_path / "s.db"
     assert cli("--db", path, "init", "--town", "441302001", "--name", "桥东街道社会工作服务站", "--admin", "admin",
-               "--password-file", pw).returncode == 0
+               "--password-file", pw, "--recovery-file", tmp_path / "recovery.txt").returncode == 0
+    unlock(path, "admin", PASSWORD)
     db = open_as(path)
     try:
         build_known(db)

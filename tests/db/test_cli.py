@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import sqlite3
+import shutil
 import subprocess
 import sys
 import tempfile
 
 import pytest
 
-from shuanbai_desktop.data.engine import connect_readonly
-from tests.conftest import ADMIN_PASSWORD, copy_template
+from tests.conftest import ADMIN_PASSWORD, copy_template, raw_connect
 
 from .conftest import temporary_home
 
@@ -78,9 +77,11 @@ def add_user(db_path, username: str, role) -> None:
 @pytest.fixture
 def initialised(tmp_path, cli_station_template):
     """A station made by the command line's ``init`` (a copy of the run's one: tests/db/conftest.py),
-    with its administrator's password in ``pw.txt`` beside it."""
+    with its administrator's password in ``pw.txt`` and the recovery code ``init`` wrote in
+    ``recovery.txt`` beside it."""
     pw = tmp_path / "pw.txt"
     pw.write_text(PASSWORD + "\n", encoding="utf-8")
+    shutil.copy(cli_station_template.parent / "recovery.txt", tmp_path / "recovery.txt")
     db = tmp_path / "s.db"
     copy_template(cli_station_template, db)
     return db
@@ -104,13 +105,13 @@ def demo_station(tmp_path_factory, cli_station_template):
 def test_init_demo_backup_verify_restore(demo_station, tmp_path):
     initialised = tmp_path / "s.db"
     copy_template(demo_station, initialised)
-    count = sqlite3.connect(initialised).execute("SELECT count(*) FROM person").fetchone()[0]
+    count = raw_connect(initialised).execute("SELECT count(*) FROM person").fetchone()[0]
     assert count == DEMO_RESIDENTS
     usb = tmp_path / "usb"
     backed = cli("--db", initialised, "backup", "--to", usb, login=ADMIN)
     assert backed.returncode == 0 and "完整性检查：ok" in backed.stdout
     backup_file = next(usb.glob("backup-441302001-*.sqlite3"))
-    conn = sqlite3.connect(initialised)
+    conn = raw_connect(initialised, "rw")
     conn.execute("DELETE FROM person WHERE id > 100")
     conn.commit()
     conn.close()
@@ -118,22 +119,23 @@ def test_init_demo_backup_verify_restore(demo_station, tmp_path):
     assert refused.returncode == 2 and "--user" in refused.stderr
     restored = cli("restore", backup_file, env_db=initialised, login=ADMIN)
     assert restored.returncode == 0, restored.stderr
-    assert sqlite3.connect(initialised).execute("SELECT count(*) FROM person").fetchone()[0] == DEMO_RESIDENTS
-    verified = cli("--db", initialised, "verify")
+    assert raw_connect(initialised).execute("SELECT count(*) FROM person").fetchone()[0] == DEMO_RESIDENTS
+    verified = cli("--db", initialised, "verify", login=ADMIN)
     assert verified.returncode == 0 and "校验链完整" in verified.stdout
 
 
 def test_verify_fails_on_a_tampered_trail(initialised):
-    conn = sqlite3.connect(initialised)
+    conn = raw_connect(initialised, "rw")
     conn.execute("UPDATE audit_entry SET username='someone' WHERE id=1")
     conn.commit()
     conn.close()
-    result = cli("--db", initialised, "verify")
+    result = cli("--db", initialised, "verify", login=ADMIN)
     assert result.returncode == 1 and "第 1 条" in result.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("init", "--town", "123456789", "--name", "站", "--admin", "a", "--password-file", "PW"), "不在广东省区划数据中"),
+    (("init", "--town", "123456789", "--name", "站", "--admin", "a", "--password-file", "PW", "--recovery-file",
+      "REC"), "不在广东省区划数据中"),
     (("init", "--town", "441302001"), "缺少必填参数"),
     (("demo", "--residents", "many"), "应为整数"),
     (("demo", "--residents", "100001"), "0 到 100000"),
@@ -143,17 +145,19 @@ def test_verify_fails_on_a_tampered_trail(initialised):
 def test_bad_input_exits_2_with_a_chinese_message(tmp_path, cli_station_template, args, message):
     pw = tmp_path / "PW"
     pw.write_text(PASSWORD, encoding="utf-8")
-    args = [str(pw) if a == "PW" else a for a in args]
+    replaced = {"PW": str(pw), "REC": str(tmp_path / "recovery.txt")}
+    args = [replaced.get(a, a) for a in args]
     if args[0] == "demo":  # a station made by ``init`` (a copy of the run's one)
         copy_template(cli_station_template, tmp_path / "d.db")
     result = cli("--db", tmp_path / "d.db", *args, login=ADMIN if args[0] == "demo" else None)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "recovery.txt").exists()
 
 
 def test_demo_ids_are_valid_and_of_the_station_county(demo_station):
     from shuanbai_desktop.domain.idcard import parse_id_number
-    rows = connect_readonly(demo_station).execute("SELECT id_number, sex, birth_date, village_code FROM person")
+    rows = raw_connect(demo_station).execute("SELECT id_number, sex, birth_date, village_code FROM person")
     for number, sex, birth, village in rows:
         info = parse_id_number(number)
         assert info.region_code == "441302" and info.sex == sex and info.birth_date.isoformat() == birth
@@ -219,7 +223,7 @@ def test_a_window_user_backs_up_but_copies_nothing_out_and_exports_no_report(ini
     restore = cli("--db", initialised, "restore", next((initialised.parent / "backups").glob("backup-*.sqlite3")),
                   login=window)
     assert restore.returncode == 2 and "不能从备份恢复数据库" in restore.stderr
-    trail = sqlite3.connect(initialised).execute(
+    trail = raw_connect(initialised).execute(
         "SELECT username FROM audit_entry WHERE summary LIKE '备份数据库%'").fetchall()
     assert trail == [("chuangkou",)]  # the backup is recorded as the user's
 
@@ -227,21 +231,34 @@ def test_a_window_user_backs_up_but_copies_nothing_out_and_exports_no_report(ini
 def test_init_is_refused_on_a_station_in_use(initialised, tmp_path):
     pw = tmp_path / "pw2.txt"
     pw.write_text("Another-admin-2024\n", encoding="utf-8")
+    recovery = tmp_path / "recovery2.txt"
     again = cli("--db", initialised, "init", "--town", "441302001", "--name", "站", "--admin", "boss",
-                "--password-file", pw)
-    assert again.returncode == 2 and "不能重复设立" in again.stderr
-    assert sqlite3.connect(initialised).execute("SELECT count(*) FROM app_user").fetchone()[0] == 1
+                "--password-file", pw, "--recovery-file", recovery)
+    assert again.returncode == 2 and "不能再设立新的社工站" in again.stderr
+    assert raw_connect(initialised).execute("SELECT count(*) FROM app_user").fetchone()[0] == 1
+    assert not recovery.exists()  # no recovery code of a key that encrypts nothing
 
 
 def test_restore_onto_a_damaged_database_needs_no_user(initialised, tmp_path):
-    """No one to ask: the database cannot be opened (docs/permissions.md)."""
+    """No one to ask: the database cannot be opened (docs/permissions.md). Encrypted, it shows that only
+    once unlocked: the recovery code unlocks it (and the backup), and no one logs in."""
     from shuanbai_desktop.domain.labels import BackupKind
     from shuanbai_desktop.services import backup
+    from shuanbai_desktop.services.encryption import keyring_path
     made = backup.make_backup(initialised, initialised.parent / "backups", BackupKind.MANUAL, full=True).path
+    recovery = initialised.parent / "recovery.txt"
     initialised.write_bytes(b"\0" * 4096)  # not a database any more
-    restored = cli("--db", initialised, "restore", made)
+    locked = cli("--db", initialised, "restore", made)  # no key: no telling whether it opens
+    assert locked.returncode == 2 and "--recovery-file" in locked.stderr
+    restored = cli("--db", initialised, "restore", made, "--recovery-file", recovery)
     assert restored.returncode == 0, restored.stderr
-    assert sqlite3.connect(initialised).execute("SELECT count(*) FROM station").fetchone()[0] == 1
+    assert raw_connect(initialised).execute("SELECT count(*) FROM station").fetchone()[0] == 1
+    initialised.write_bytes(b"\0" * 4096)  # damaged again, and its key file lost with it:
+    keyring_path(initialised).unlink()  # the backup's own key file and the recovery code restore it
+    again = cli("--db", initialised, "restore", made, "--recovery-file", recovery)
+    assert again.returncode == 0, again.stderr
+    assert keyring_path(initialised).exists()
+    assert raw_connect(initialised).execute("SELECT count(*) FROM station").fetchone()[0] == 1
 
 
 @pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal")

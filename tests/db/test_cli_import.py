@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from shuanbai_desktop.demo import import_examples
+from tests.conftest import raw_connect
 
 from .test_cli import ADMIN, OTHERS_PASSWORD, add_user, cli
 from .test_cli import initialised as initialised  # noqa: F401  (fixture)
@@ -25,7 +25,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "import_examples"
 
 
 def _count(db: Path, sql: str) -> int:
-    conn = sqlite3.connect(db)
+    conn = raw_connect(db)
     try:
         return conn.execute(sql).fetchone()[0]
     finally:
@@ -114,12 +114,12 @@ def test_every_example_imports_through_the_command_line(initialised):
     assert _imported(initialised, "archive_file") == items["archives.xlsx"].records
     assert _count(initialised, "SELECT count(*) FROM import_batch") == len(order)
     # one audit event per batch, with the file's SHA-256 and no ID number in it
-    events = sqlite3.connect(initialised).execute(
+    events = raw_connect(initialised).execute(
         "SELECT summary || changes FROM audit_entry WHERE table_name = 'import_batch' AND action = 'event'").fetchall()
     assert len(events) == len(order)
     assert all(re.search(r"[0-9a-f]{64}", text) for (text,) in events)
     assert not any(re.search(r"\d{17}[\dX]", text) for (text,) in events)
-    verified = cli("--db", initialised, "verify")
+    verified = cli("--db", initialised, "verify", login=ADMIN)
     assert verified.returncode == 0, verified.stdout
 
 
@@ -137,7 +137,7 @@ def test_the_messy_workbook_and_its_gb18030_twin_import_the_same_people(initiali
     again = run_import(initialised, "residents", EXAMPLES / "residents_messy_gb18030.csv", "--encoding", "gb18030")
     assert again.returncode == 0 and "新增 0" in again.stdout and f"跳过 {messy.records}" in again.stdout
     assert _imported(initialised, "person") == messy.records
-    village = sqlite3.connect(initialised).execute(
+    village = raw_connect(initialised).execute(
         "SELECT v.name FROM person p JOIN village v ON v.code = p.village_code WHERE p.address LIKE '东平村%'"
     ).fetchall()
     assert village and {v for (v,) in village} == {"东平村民委员会"}
@@ -238,7 +238,7 @@ def test_existing_records_are_skipped_filled_or_overwritten(initialised, tmp_pat
     skipped = run_import(initialised, "staff", changed)
     assert skipped.returncode == 0 and "跳过 8" in skipped.stdout
     phone = "SELECT phone FROM staff_member WHERE name = ?"
-    conn = sqlite3.connect(initialised)
+    conn = raw_connect(initialised)
     assert conn.execute(phone, (name,)).fetchone()[0] == old_phone
     done = run_import(initialised, "staff", changed, "--existing", "overwrite")
     assert done.returncode == 0 and "修改 1" in done.stdout, done.stdout

@@ -1,10 +1,11 @@
 """A writer killed with SIGKILL mid-transaction loses nothing it committed, and the app opens the file again.
 
-The writer is the app itself (instance lock, ``open_app_database``, one ``db.session()`` per batch,
-audit trail). After each kill the database is reopened through the app's own open path, as a user
-would: the GUI start (``--smoke-test``: it must reach its first window, not a refusal) and the
-command line (``verify``: exit 0). A rollback journal left by the kill ("hot journal") must be rolled
-back by that open, never reported as a damaged file.
+The writer is the app itself (instance lock, unlocking with the administrator's password,
+``open_app_database``, one ``db.session()`` per batch, audit trail) on the encrypted file. After each
+kill the database is reopened through the app's own open path, as a user would: the GUI start and its
+first log-in, which unlocks and opens the file (``--smoke-test``: the log-in window, then the
+administrator logged in, not a refusal), and the command line (``verify``: exit 0). A rollback journal
+left by the kill ("hot journal") must be rolled back by that open, never reported as a damaged file.
 """
 
 from __future__ import annotations
@@ -19,23 +20,30 @@ from pathlib import Path
 
 import pytest
 
-from shuanbai_desktop.data.engine import connect_readonly
+from tests.conftest import ADMIN_PASSWORD, raw_connect
 
 ROWS = 50  # persons per batch (one transaction)
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 WRITER = textwrap.dedent(f"""
     import sys
+    from datetime import datetime
     from pathlib import Path
     from shuanbai_desktop.data.lock import InstanceLock
     from shuanbai_desktop.data.models import Person
+    from shuanbai_desktop.services import encryption
     from shuanbai_desktop.services.database_ops import open_app_database
     path, batch = Path(sys.argv[1]), int(sys.argv[2])
     lock = InstanceLock(path).acquire()
+    encryption.unlock(path, "admin", {ADMIN_PASSWORD!r}, datetime.now())
     db = open_app_database(path)
+    # SQLite's stock page cache of 2 MB (SQLCipher's build has 8 MB by default): a batch outgrows it
+    from sqlalchemy import event
+    db.engine.dispose()
+    event.listen(db.engine, "connect", lambda conn, _record: conn.execute("PRAGMA cache_size=-2000"))
     print("open", flush=True)
     while True:
         with db.session() as s:
-            # ~43 KB of notes a person: a batch outgrows SQLite's page cache (2 MB), so pages are
+            # ~43 KB of notes a person: a batch outgrows the page cache (2 MB), so pages are
             # written to the file before COMMIT and a kill leaves a hot journal to roll back
             s.add_all(Person(name=f"批{{batch}}", notes="入户走访，了解生活情况。" * 1200) for _ in range({ROWS}))
             s.flush()
@@ -44,6 +52,27 @@ WRITER = textwrap.dedent(f"""
         batch += 1
 """)
 ROUNDS = 8
+GUI_LOG_IN = textwrap.dedent("""
+    import sys
+    from PySide6.QtCore import QTimer
+    from shuanbai_desktop.ui import app_flow, login_dialog
+    real = login_dialog.LoginDialog.open
+    def opened(self):
+        real(self)
+        def log_in():
+            self.username.setText("admin")
+            self.password.setText(sys.argv[2])
+            self.login_button.click()
+        QTimer.singleShot(0, log_in)
+    def logged_in(self):  # in: leave as a user would, before the main window
+        print("LOGGED-IN", self.login.user.username, flush=True)
+        self.db = self.login.db
+        self.quit(0)
+    login_dialog.LoginDialog.open = opened
+    app_flow.AppFlow._logged_in = logged_in
+    from shuanbai_desktop.cli import run
+    sys.exit(run(["--db", sys.argv[1], "--smoke-test"]))
+""")
 
 
 def _env() -> dict[str, str]:
@@ -96,7 +125,7 @@ def _hot(journal: Path) -> bool:
 
 
 def _batches(db: Path) -> dict[int, int]:
-    conn = connect_readonly(db)
+    conn = raw_connect(db)
     try:
         rows = conn.execute("SELECT substr(name, 2), count(*) FROM person WHERE name LIKE '批%' GROUP BY name")\
             .fetchall()
@@ -107,8 +136,10 @@ def _batches(db: Path) -> dict[int, int]:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
-def test_kill_mid_transaction_then_reopen_through_the_app(empty_db, db_path):
-    empty_db.close()
+def test_kill_mid_transaction_then_reopen_through_the_app(station_db, db_path, tmp_path):
+    station_db.close()
+    password = tmp_path / "pw.txt"
+    password.write_text(ADMIN_PASSWORD, encoding="utf-8")
     journal = Path(f"{db_path}-journal")
     hot = {"gui": 0, "cli": 0}
     acknowledged = 0
@@ -118,10 +149,13 @@ def test_kill_mid_transaction_then_reopen_through_the_app(empty_db, db_path):
         was_hot = _hot(journal)
         hot[first] += was_hot
         if first == "gui":
-            started = _app(db_path, "--smoke-test")
+            started = subprocess.run([sys.executable, "-c", GUI_LOG_IN, str(db_path), ADMIN_PASSWORD],
+                                     capture_output=True, text=True, env=_env(), timeout=120)
             assert started.returncode == 0, started.stdout + started.stderr
-            assert "SMOKE-TEST OK" in started.stdout and "损坏" not in started.stderr
-        verified = _app(db_path, "verify")
+            assert "SMOKE-TEST SHOWN LoginDialog" in started.stdout and "LOGGED-IN admin" in started.stdout
+            assert "损坏" not in started.stderr and "REFUSED" not in started.stderr
+            assert not _hot(journal), "the log-in's open did not roll the journal back"
+        verified = _app(db_path, "verify", "--user", "admin", "--password-file", str(password))
         assert verified.returncode == 0, verified.stdout + verified.stderr
         assert "损坏" not in verified.stdout + verified.stderr
         assert not _hot(journal), "the open did not roll the journal back"

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select
 
-from shuanbai_desktop.data.engine import connect_readonly
 from shuanbai_desktop.data.models import AuditEntry, Person
 from shuanbai_desktop.errors import DatabaseRefused, DiskFull
+from tests.conftest import TEST_RECOVERY_CODE, raw_connect, unlock
 
 PASSWORD = "Init2024pass"
 INIT = ("init", "--town", "441302001", "--name", "桥东街道社会工作服务站", "--admin", "admin")
@@ -33,7 +33,7 @@ def cli(*args) -> subprocess.CompletedProcess:
 def _init(db: Path, tmp_path: Path) -> None:
     pw = tmp_path / "pw.txt"
     pw.write_text(PASSWORD + "\n", encoding="utf-8")
-    result = cli("--db", db, *INIT, "--password-file", pw)
+    result = cli("--db", db, *INIT, "--password-file", pw, "--recovery-file", tmp_path / "recovery.txt")
     assert result.returncode == 0, result.stderr
 
 
@@ -46,8 +46,16 @@ def _as_admin(tmp_path: Path) -> tuple[str, ...]:
     return ("--user", "admin", "--password-file", str(tmp_path / "pw.txt"))
 
 
+def _recovery_file(tmp_path: Path) -> Path:
+    """The recovery code of the test templates (``station_db``) in a file, for ``--recovery-file``."""
+    file = tmp_path / "templates-recovery.txt"
+    file.write_text(TEST_RECOVERY_CODE + "\n", encoding="utf-8")
+    return file
+
+
 def _rows(db: Path, sql: str):
-    conn = connect_readonly(db)
+    unlock(db, "admin", PASSWORD)  # a database (or backup) the command line made: the admin's slot
+    conn = raw_connect(db)
     try:
         return conn.execute(sql).fetchall()
     finally:
@@ -79,14 +87,16 @@ def test_missing_database_is_refused_and_nothing_is_created(tmp_path, command):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("command", [("verify",), ("backup",), ("demo",), (*INIT, "--password-file", "PW")],
+@pytest.mark.parametrize("command", [("verify",), ("backup",), ("demo",),
+                                     (*INIT, "--password-file", "PW", "--recovery-file", "RC")],
                          ids=lambda c: c[0])
 def test_a_folder_as_database_is_exit_2_with_a_chinese_message(tmp_path, command):
     pw = tmp_path / "pw.txt"
     pw.write_text(PASSWORD, encoding="utf-8")
     folder = tmp_path / "社工站数据"
     folder.mkdir()
-    result = cli("--db", folder, *[str(pw) if a == "PW" else a for a in command])
+    given = {"PW": str(pw), "RC": str(tmp_path / "recovery.txt")}  # no recovery file is written either
+    result = cli("--db", folder, *[given.get(a, a) for a in command])
     assert result.returncode == 2, result.stderr
     assert "文件夹" in result.stderr and str(folder) in result.stderr and "Traceback" not in result.stderr
     assert list(folder.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["pw.txt", "社工站数据"]
@@ -155,7 +165,7 @@ def test_a_folder_with_odd_characters_works_for_init_demo_verify_backup(tmp_path
     db = folder / "社工站.db"
     _init(db, tmp_path)
     assert cli("--db", db, "demo", "--residents", "30", *_as_admin(tmp_path)).returncode == 0
-    verified = cli("--db", db, "verify")
+    verified = cli("--db", db, "verify", *_as_admin(tmp_path))
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "共 0 条" not in verified.stdout
     usb = tmp_path / "U盘 #2?%" / "备份"
@@ -168,7 +178,7 @@ def test_a_folder_with_odd_characters_works_for_init_demo_verify_backup(tmp_path
         assert _rows(backup, "SELECT count(*) FROM person")[0][0] == persons, backup
     assert len(list((folder / "backups").glob("backup-*.sqlite3"))) >= 1 and len(list(usb.glob("*.sqlite3"))) == 1
     assert sorted(p.name for p in parent.iterdir()) == [ODD]  # no stray file one folder up
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["pw.txt", "上级 文件夹", "U盘 #2?%"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["pw.txt", "recovery.txt", "上级 文件夹", "U盘 #2?%"])
 
 
 # --- a full disk --------------------------------------------------------------------------------
@@ -244,7 +254,7 @@ def test_cli_on_a_really_full_disk_is_exit_2_and_keeps_the_station(small_disk, t
     assert "磁盘空间不足" in demo.stderr and "没有保存" in demo.stderr and "意外错误" not in demo.stderr
     assert (_rows(db, "SELECT count(*) FROM person")[0][0],
             _rows(db, NEWEST_BUT_LOG_IN)[0][0]) == before
-    verified = cli("--db", db, "verify")
+    verified = cli("--db", db, "verify", *_as_admin(tmp_path))
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
@@ -264,10 +274,16 @@ def test_cli_backup_to_a_full_disk_is_exit_2(tmp_path, small_disk):
 
 def _hot_journal(db: Path) -> bytes:
     """Leave a real hot journal: a writer process dies (os._exit) after SQLite spilled pages of an
-    uncommitted transaction to the file. Returns the file's bytes as the crash left them."""
+    uncommitted transaction to the file. Returns the file's bytes as the crash left them. The writer
+    is the program's driver, with the file's data key (none for a plain file)."""
+    key = unlock(db)
     script = f"""
-import os, sqlite3
-conn = sqlite3.connect({str(db)!r}, isolation_level=None)
+import os
+from pathlib import Path
+from shuanbai_desktop.data import engine, keyring
+key = {key.raw.hex() if key else ""!r}
+conn = engine.connect(Path({str(db)!r}), "rw", key=keyring.DataKey(bytes.fromhex(key)) if key else None,
+                      isolation_level=None)
 conn.execute("PRAGMA cache_size=10")
 conn.execute("BEGIN IMMEDIATE")
 conn.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
@@ -298,7 +314,7 @@ def test_hot_journal_of_our_file_is_rolled_back_by_the_cli(station_db, db_path):
     station_db.close()
     persons = _rows(db_path, "SELECT count(*) FROM person")[0][0]
     _hot_journal(db_path)
-    result = cli("--db", db_path, "verify")
+    result = cli("--db", db_path, "verify", "--recovery-file", _recovery_file(db_path.parent))
     assert result.returncode == 0, result.stdout + result.stderr
     assert not Path(f"{db_path}-journal").exists()
     assert _rows(db_path, "SELECT count(*) FROM sqlite_master WHERE name='scratch'")[0][0] == 0

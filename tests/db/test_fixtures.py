@@ -4,18 +4,17 @@ behave as one built in the test (its own audit chain and key file, a head file, 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
-from shuanbai_desktop.data import audit_key
+from shuanbai_desktop.data import audit_key, engine, keyring
 from shuanbai_desktop.data.models import Person
 from shuanbai_desktop.services import database_ops
 
-from ..conftest import copy_template
+from ..conftest import copy_template, raw_connect
 
 
 def _chain(db_path: Path) -> str:
-    conn = sqlite3.connect(db_path)
+    conn = raw_connect(db_path)
     try:
         return json.loads(conn.execute("SELECT value FROM setting WHERE key = ?",
                                        (audit_key.CHAIN_SETTING,)).fetchone()[0])
@@ -24,6 +23,8 @@ def _chain(db_path: Path) -> str:
 
 
 def test_a_copied_station_verifies_and_keeps_writing_under_its_own_key(station_db):
+    assert not engine.is_plain_file(station_db.path)  # encrypted, as the program's own databases are
+    assert keyring.keyring_path(station_db.path).exists()
     assert database_ops.verify(station_db).ok
     with station_db.session() as s:
         s.add(Person(name="张三"))
@@ -46,7 +47,7 @@ def test_the_head_file_of_a_copy_notices_removed_newest_entries(station_db):
     head = audit_key.read_head(station_db.path)
     assert head is not None and head.id == database_ops.audit_head(station_db)
     station_db.close()
-    conn = sqlite3.connect(station_db.path)
+    conn = raw_connect(station_db.path, "rw")
     conn.execute("DELETE FROM audit_entry WHERE id = ?", (head.id,))
     conn.commit()
     conn.close()

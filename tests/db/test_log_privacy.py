@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import textwrap
 import pytest
 
 from shuanbai_desktop import paths
+from tests.conftest import raw_connect, unlock
 
 PASSWORD = "Init2024pass"
 ID_NUMBER = "440524188001010014"
@@ -41,9 +41,13 @@ def initialised(tmp_path):
     pw = tmp_path / "pw.txt"
     pw.write_text(PASSWORD + "\n", encoding="utf-8")
     db = tmp_path / "s.db"
+    recovery = tmp_path / "recovery.txt"
     result = _cli("--db", db, "init", "--town", "441302001", "--name", "桥东街道社会工作服务站",
-                  "--admin", "admin", "--password-file", pw)
+                  "--admin", "admin", "--password-file", pw, "--recovery-file", recovery)
     assert result.returncode == 0, result.stderr
+    code = recovery.read_text(encoding="utf-8").strip()
+    assert code and code not in result.stdout and code not in _log_text()  # the recovery code: its file only
+    unlock(db, "admin", PASSWORD)
     return db
 
 
@@ -53,7 +57,7 @@ def _log_text() -> str:
 
 
 def test_a_database_error_while_saving_residents_leaves_no_id_or_phone_in_the_log(initialised):
-    conn = sqlite3.connect(initialised)  # the fault: every insert of a resident fails
+    conn = raw_connect(initialised, "rw")  # the fault: every insert of a resident fails
     conn.execute("CREATE TRIGGER refuse_person BEFORE INSERT ON person "
                  "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END")
     conn.commit()

@@ -11,6 +11,7 @@ import pytest
 from shuanbai_desktop import paths
 from shuanbai_desktop.errors import DatabaseRefused
 from shuanbai_desktop.services.database_ops import open_app_database
+from tests.conftest import raw_connect
 
 
 def _digest(path: Path) -> str:
@@ -39,7 +40,7 @@ def test_not_a_database_at_all(tmp_path):
 
 def test_newer_schema(empty_db, db_path):
     empty_db.close()
-    conn = sqlite3.connect(db_path)
+    conn = raw_connect(db_path, "rw")
     conn.execute("DELETE FROM alembic_version")
     conn.execute("INSERT INTO alembic_version VALUES ('9999_future')")
     conn.commit()

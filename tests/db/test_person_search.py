@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from shuanbai_desktop.services import database_ops, persons
 from shuanbai_desktop.services.importing import batch
 from shuanbai_desktop.services.importing.base import Existing, ImportKind
 from shuanbai_desktop.services.persons import PersonFilter, PersonInput
+from tests.conftest import raw_connect
 
 from .import_table import SOURCE
 from .test_import_residents import ADULT_MAN, TODAY, _mapping, _roster
@@ -80,7 +80,7 @@ def test_answers_are_the_substring_and_tail_rules(station_db):
 
 
 def _search_index_ok(path: Path) -> None:
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path, "rw")  # the FTS integrity check is written as an INSERT
     try:
         conn.execute("INSERT INTO person_fts(person_fts) VALUES ('integrity-check')")  # raises when out of step
         people = conn.execute("SELECT count(*) FROM person").fetchone()[0]
@@ -141,7 +141,7 @@ def test_an_import_and_its_undo_keep_the_index_in_step(station_db, db_path):
 def test_the_migration_indexes_the_residents_already_there(tmp_path, fixture):
     path = tmp_path / fixture.name
     shutil.copy(fixture, path)
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     name, number = conn.execute("SELECT name, id_number FROM person WHERE id_number IS NOT NULL "
                                 "AND length(name) >= 3 LIMIT 1").fetchone()
     conn.close()

@@ -4,7 +4,6 @@ behind it holding back every session, a damaged file still refused (GUI start, c
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -13,34 +12,53 @@ from pathlib import Path
 import pytest
 
 from shuanbai_desktop import paths
+from shuanbai_desktop.data.engine import sqlite
 from shuanbai_desktop.data.migrate import head_revisions, known_revisions
 from shuanbai_desktop.errors import DatabaseRefused
 from shuanbai_desktop.services import backup
 from shuanbai_desktop.services.opening import open_app_database
+from tests.conftest import ADMIN_PASSWORD, raw_connect
+
+DAMAGED = "完整性检查未通过"  # migrate.DAMAGED: quick_check found the damage
+UNREADABLE = "已损坏，无法读取"  # migrate.unreadable: a page SQLCipher refuses (its MAC does not match)
 
 
 def _env() -> dict[str, str]:
     return dict(os.environ, QT_QPA_PLATFORM="offscreen")
 
 
-def _damage_an_index(path: Path) -> bytes:
-    """Break the b-tree page of an audit-trail index: the start-up's own reads (header, schema, the
-    station's name) still work, ``PRAGMA quick_check`` does not."""
-    conn = sqlite3.connect(path)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+def _damage_an_index(path: Path, how: str = "tree") -> bytes:
+    """Break an audit-trail index: the start-up's own reads (header, schema, the station's name) still
+    work, ``PRAGMA quick_check`` does not. The file is encrypted, so a damaged b-tree is made through its
+    key: ``tree`` points the index at the table's root page (quick_check reports the two trees sharing
+    pages); ``page`` overwrites eight bytes of the index's encrypted page (a bad sector: SQLCipher's page
+    MAC fails when quick_check reads it)."""
+    conn = raw_connect(path, "rw")
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
     root = conn.execute("SELECT rootpage FROM sqlite_master WHERE type='index' AND tbl_name='audit_entry' "
                         "ORDER BY rootpage DESC LIMIT 1").fetchone()[0]
+    if how == "tree":
+        table = conn.execute("SELECT rootpage FROM sqlite_master WHERE type='table' AND name='audit_entry'"
+                             ).fetchone()[0]
+        conn.execute("PRAGMA writable_schema=ON")
+        conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE type='index' AND rootpage = ?", (table, root))
+        conn.commit()
     conn.close()
-    data = bytearray(path.read_bytes())
-    data[(root - 1) * page_size:(root - 1) * page_size + 8] = b"\xff" * 8
-    path.write_bytes(bytes(data))
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    if how == "page":
+        data = bytearray(path.read_bytes())
+        data[(root - 1) * page_size + 100:(root - 1) * page_size + 108] = b"\xff" * 8
+        path.write_bytes(bytes(data))
+    conn = raw_connect(path)
     try:
         assert conn.execute("SELECT name FROM station").fetchone()  # still readable up to the window
-        assert conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]
+        if how == "tree":
+            assert conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]
+        else:
+            with pytest.raises(sqlite.DatabaseError):
+                conn.execute("PRAGMA quick_check").fetchall()
     finally:
         conn.close()
-    return bytes(data)
+    return path.read_bytes()
 
 
 def test_the_revisions_read_from_the_version_files_are_alembics():
@@ -53,15 +71,16 @@ def test_the_revisions_read_from_the_version_files_are_alembics():
     assert known_revisions() == {s.revision for s in scripts.walk_revisions()}
 
 
-def test_sessions_wait_for_the_check_and_a_damaged_file_gets_none(station_db, db_path):
+@pytest.mark.parametrize(("how", "refusal"), [("tree", DAMAGED), ("page", UNREADABLE)])
+def test_sessions_wait_for_the_check_and_a_damaged_file_gets_none(station_db, db_path, how, refusal):
     station_db.close()
-    left = _damage_an_index(db_path)
+    left = _damage_an_index(db_path, how)
     leftover = Path(f"{db_path}{backup.RESTORE_TMP}")
     leftover.write_bytes(b"half a restore")
     db = open_app_database(db_path, check_in_background=True)  # returns before the check has ended
     try:
         for _ in range(2):  # refused each time it is asked, never a session
-            with pytest.raises(DatabaseRefused, match="完整性检查未通过"), db.session():
+            with pytest.raises(DatabaseRefused, match=refusal), db.session():
                 pytest.fail("a session began on a file that failed its integrity check")
         assert not db.checked
     finally:
@@ -107,10 +126,30 @@ def test_the_log_in_window_opens_before_sqlalchemy_and_alembic_are_loaded(statio
     assert "HEAVY []" in done.stdout, done.stdout + done.stderr
 
 
+LOG_IN_AT_ONCE = textwrap.dedent("""
+    import sys
+    from PySide6.QtCore import QTimer
+    from shuanbai_desktop.ui import login_dialog
+    real = login_dialog.LoginDialog.open
+    def opened(self):
+        real(self)
+        def log_in():
+            self.username.setText("admin")
+            self.password.setText(sys.argv[2])
+            self.login_button.click()
+        QTimer.singleShot(0, log_in)
+    login_dialog.LoginDialog.open = opened
+    from shuanbai_desktop.cli import run
+    sys.exit(run(["--db", sys.argv[1], "--smoke-test"]))
+""")
+
+
 def test_gui_start_on_a_damaged_file_shows_the_window_then_refuses_it(station_db, db_path):
+    """An encrypted file is checked once the log-in has unlocked it: the log-in window comes first, the
+    administrator logs in, and the check behind it refuses the file as at the start-up (box, exit 2)."""
     station_db.close()
     left = _damage_an_index(db_path)
-    done = subprocess.run([sys.executable, "-m", "shuanbai_desktop", "--db", str(db_path), "--smoke-test"],
+    done = subprocess.run([sys.executable, "-c", LOG_IN_AT_ONCE, str(db_path), ADMIN_PASSWORD],
                           capture_output=True, text=True, env=_env(), timeout=120)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "SMOKE-TEST SHOWN LoginDialog" in done.stdout and "SMOKE-TEST OK" not in done.stdout
@@ -119,10 +158,13 @@ def test_gui_start_on_a_damaged_file_shows_the_window_then_refuses_it(station_db
     assert db_path.read_bytes() == left
 
 
-def test_command_line_on_a_damaged_file_is_refused_untouched(station_db, db_path):
+def test_command_line_on_a_damaged_file_is_refused_untouched(station_db, db_path, tmp_path):
     station_db.close()
     left = _damage_an_index(db_path)
-    done = subprocess.run([sys.executable, "-m", "shuanbai_desktop", "--db", str(db_path), "verify"],
+    password = tmp_path / "pw.txt"
+    password.write_text(ADMIN_PASSWORD, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "shuanbai_desktop", "--db", str(db_path), "verify",
+                           "--user", "admin", "--password-file", str(password)],
                           capture_output=True, text=True, env=_env(), timeout=120)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "完整性检查未通过" in done.stderr and "Traceback" not in done.stderr

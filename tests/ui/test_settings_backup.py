@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from shuanbai_desktop import paths
+from shuanbai_desktop.data.keyring import keyring_path
 from shuanbai_desktop.domain.labels import BackupKind, FacilityType
 from shuanbai_desktop.services import backup, backup_offsite, database_ops, station
 from shuanbai_desktop.services.database_ops import open_app_database
@@ -243,7 +244,8 @@ def test_restore_from_a_write_protected_file(qtbot, page, ctx, relogins, dialogs
     file = stick / made.path.name
     file.write_bytes(made.path.read_bytes())
     backup.sidecar_path(file).write_bytes(backup.sidecar_path(made.path).read_bytes())
-    for path in (file, backup.sidecar_path(file), stick):
+    keyring_path(file).write_bytes(keyring_path(made.path).read_bytes())  # the set's key file (encrypted)
+    for path in (file, backup.sidecar_path(file), keyring_path(file), stick):
         path.chmod(0o555 if path.is_dir() else 0o444)
     _add_point(ctx, "备份之后的社工点")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(file), ""))

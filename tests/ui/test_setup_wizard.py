@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWizard
 
 from shuanbai_desktop.data import divisions
@@ -53,6 +53,13 @@ def _fill_admin(wizard, confirm=PASSWORD):
     type_text(page.confirm, confirm)
 
 
+def _understand(qtbot, wizard):
+    """Tick 我已了解 under the warning that lost passwords and a lost recovery code lose the data."""
+    box = wizard.summary_page.understood
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))  # on its tick box
+    assert box.isChecked() and wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+
+
 def _saved(db):
     with db.session() as s:
         return station.get_station(s), auth.has_users(s)
@@ -86,6 +93,7 @@ def test_end_to_end_creates_station_villages_and_admin(qtbot, wizard, empty_db):
     wizard.next()
     assert wizard.currentPage() is wizard.summary_page
     assert "桥东街道社会工作服务站" in wizard.summary_page.summary.text()
+    _understand(qtbot, wizard)
     grab(wizard, "wizard-summary")
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     assert wizard.result() == QWizard.DialogCode.Accepted
@@ -155,6 +163,7 @@ def test_error_at_finish_returns_to_the_field_and_saves_nothing(qtbot, wizard, e
     _fill_admin(wizard)
     wizard.next()
     wizard.station_page.name.setText("   ")  # changed behind the summary's back
+    _understand(qtbot, wizard)
     wizard.button(QWizard.WizardButton.FinishButton).click()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.station_page)
     assert wizard.station_page.errors.text == "社工站名称不能为空。"
@@ -176,3 +185,25 @@ def test_new_town_offers_its_default_name(qtbot, wizard):
     _choose(wizard.town_page.town, "江北街道")
     wizard.next()
     assert wizard.station_page.name.text() == "江北街道社会工作服务站"
+
+
+def test_finish_waits_for_the_encryption_warning_to_be_understood(qtbot, wizard, empty_db):
+    _to_station_page(wizard)
+    wizard.next()
+    _fill_admin(wizard)
+    wizard.next()
+    page = wizard.summary_page
+    assert wizard.currentPage() is page
+    assert "数据将无法恢复" in page.encryption_warning.text() and "恢复码" in page.encryption_warning.text()
+    assert page.encryption_warning.isVisible() and page.understood.text() == "我已了解"
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    assert not page.understood.isChecked() and not page.isComplete()
+    assert not finish.isEnabled()
+    finish.click()  # a disabled button does nothing
+    QApplication.processEvents()
+    assert wizard.isVisible() and _saved(empty_db) == (None, False)
+    page.understood.setFocus()
+    qtbot.keyClick(page.understood, Qt.Key.Key_Space)  # keyboard only
+    assert finish.isEnabled() and wizard.field("encryption_understood") is True
+    qtbot.keyClick(page.understood, Qt.Key.Key_Space)
+    assert not finish.isEnabled()

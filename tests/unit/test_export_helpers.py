@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -51,6 +52,32 @@ def test_rare_characters_get_the_fallback_font():
     assert runs[2] == (pdf_fonts.MAIN, "123")
     assert 'name="CJKFallback"' in pdf_fonts.markup("䶮<b>")
     assert "&lt;b&gt;" in pdf_fonts.markup("䶮<b>")
+
+
+def test_fallback_fonts_are_parsed_only_when_a_text_needs_them():
+    """Issue 16: a PDF in common characters does not parse the 30 MB of rare-character fonts; each is
+    loaded, in its turn, by the first text that has a character the fonts before it lack. A fresh
+    process, as this one may have loaded them already."""
+    script = (
+        "from reportlab.pdfbase import pdfmetrics\n"
+        "from shuanbai_desktop.exports import pdf_fonts\n"
+        "def loaded():\n"
+        "    print(','.join(sorted(n for n in pdfmetrics.getRegisteredFontNames() if n.startswith('CJK'))))\n"
+        "print(','.join(pdf_fonts.register_fonts()))\n"
+        "loaded()\n"
+        "pdf_fonts.markup('居民王小明，2024年5月 共 31 人 & <合计>')\n"
+        "loaded()\n"
+        "pdf_fonts.markup('王䶮')\n"
+        "loaded()\n"
+        "print(pdf_fonts.markup('居民\U00020BB7<1>'))\n"
+        "loaded()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    order, first, common, ext_a, markup, ext_b = done.stdout.splitlines()
+    assert order == "CJK,CJKFallback,CJKExtBF,CJKExtGH"  # the order tried is still every shipped font
+    assert first == common == "CJK"
+    assert ext_a == "CJK,CJKFallback"
+    assert ext_b == "CJK,CJKExtBF,CJKFallback"  # Ext-B: the Ext-A font was tried (and lacks it) first
+    assert markup == '居民<font name="CJKExtBF">\U00020BB7</font>&lt;1&gt;'
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

@@ -340,16 +340,22 @@ def test_load_file_of_a_newer_program(tmp_path: Path) -> None:
     assert "更新版本" in message and "升级" in message
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="POSIX permissions, not root")
-def test_load_unreadable_file(tmp_path: Path) -> None:
+def test_load_unreadable_file(tmp_path: Path, monkeypatch) -> None:
+    """A key file the operating system will not let this account read (root reads anything, so the
+    refusal is made by the read itself rather than by the file's mode)."""
     path = tmp_path / "station.db.keyring"
     _ring().save(path)
-    os.chmod(path, 0)
-    try:
-        with pytest.raises(KeyRingError) as exc:
-            KeyRing.load(path)
-    finally:
-        os.chmod(path, 0o600)
+    real_read = Path.read_bytes
+
+    def refused(self: Path) -> bytes:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: refused(self).decode())
+    with pytest.raises(KeyRingError) as exc:
+        KeyRing.load(path)
     assert "无法读取" in _chinese(exc, tmp_path)
 
 

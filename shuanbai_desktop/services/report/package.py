@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ... import __version__
 from ...data import audit
+from ...data.files import pid_alive
 from ...data.models.report import LockedMonth, ReportExport
 from ...data.month_lock import month_text
 from ...errors import UserError
@@ -117,19 +118,6 @@ def _zip(work: Path, target: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _pid_alive(pid: int) -> bool | None:
-    """Is process ``pid`` running on this computer? None when that cannot be told (Windows)."""
-    if os.name != "posix":
-        return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale_work(out_dir: Path, at: float | None = None) -> list[str]:
     """Remove the hidden work folders an export killed midway left in ``out_dir``: those whose
     process (named in the folder) is gone, or, when that cannot be told, older than an hour."""
@@ -139,7 +127,7 @@ def remove_stale_work(out_dir: Path, at: float | None = None) -> list[str]:
         if not path.is_dir():
             continue
         match = _WORK_RE.match(path.name)
-        alive = _pid_alive(int(match[1])) if match else None
+        alive = pid_alive(int(match[1])) if match else None
         if match and int(match[1]) == os.getpid():
             alive = path in _ACTIVE
         try:

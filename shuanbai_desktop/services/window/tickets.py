@@ -27,6 +27,8 @@ from pathlib import Path
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
+from ... import paths
+from ...data.db import session_path
 from ...data.models import AuditEntry
 from ...data.models.window import WindowRegistration
 
@@ -37,11 +39,6 @@ JUMP = 100
 
 def ledger_path(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.stem}-window-tickets.json")
-
-
-def _db_path(session: Session) -> Path | None:
-    name = session.get_bind().engine.url.database  # the bind may be an Engine or a Connection
-    return Path(name) if name and name != ":memory:" else None
 
 
 def _prefix(day: date) -> str:
@@ -80,6 +77,7 @@ def _write_ledger(path: Path | None, ticket: str) -> None:
             json.dump({"last_ticket": ticket}, fh)
             fh.flush()
             os.fsync(fh.fileno())
+        paths.make_private(tmp)  # every account of a shared station writes it too
         os.replace(tmp, path)
     except OSError as exc:  # the database constraint still keeps numbers unique
         log.warning("ticket ledger not written: %s", exc)
@@ -105,7 +103,7 @@ def _restored_since_last_ticket(session: Session, day: date) -> bool:
 
 def next_ticket(session: Session, day: date) -> str:
     """Allocate the next number of ``day`` and note it in the ledger before the caller commits."""
-    path = ledger_path(db) if (db := _db_path(session)) else None
+    path = ledger_path(db) if (db := session_path(session)) else None
     from_ledger = _seq(_read_ledger(path), day)
     seq = max(_db_max(session, day), from_ledger)
     if not from_ledger and _restored_since_last_ticket(session, day):
