@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--other-station", action="store_true",
                          help="备份属于另一个乡镇(街道)的社工站时仍然恢复（会用对方的数据替换本站全部数据）")
     _login_arguments(restore, "现在的数据库能打开时必填：以哪个管理员的身份恢复")
+    recover = sub.add_parser("recover", help="所有管理员都忘记密码时：用恢复码为一个管理员账户设置新密码")
+    recover.add_argument("--recovery-file", required=True, metavar="FILE", help="存放恢复码的文件（第一行）")
+    recover.add_argument("--user", required=True, metavar="NAME", help="管理员的用户名")
+    recover.add_argument("--password-file", required=True, metavar="FILE", help="存放新密码的文件（第一行）")
     verify = sub.add_parser("verify", help="完整性检查与操作日志校验链；两者都通过时退出码为 0（不显示个人信息）")
     _login_arguments(verify, "用哪个账户的密码解开加密的数据库（或用 --recovery-file）")
     _report_parsers(sub)
@@ -181,6 +185,24 @@ def _encrypt_if_plain(db, user, args):
         print(f"注意：加密前的 {len(done.plain_backups)} 份备份仍是未加密的；管理员下次在图形界面登录时，"
               "程序会询问是否安全删除它们。")
     return done.db
+
+
+def _recover(path: Path, args) -> int:
+    """使用恢复码 at the command line: the administrator ``--user`` gets the password in ``--password-file``
+    (the same service as the log-in window's 忘记密码)."""
+    from .data.base import now
+    from .services import auth, encryption
+    paths.require_existing_database(path)
+    code = _read_recovery(args.recovery_file)
+    password = auth.read_password_file(args.password_file)
+    lock = InstanceLock(path).acquire()
+    try:
+        db = encryption.recover_admin(path, code, args.user, password, password, now())
+        db.close()
+    finally:
+        lock.release()
+    print(f"已用恢复码为管理员“{args.user.strip()}”设置新密码，请用新密码登录。")
+    return 0
 
 
 def _read_recovery(file: str) -> str:
@@ -476,6 +498,8 @@ def run(argv: list[str]) -> int:
             return _restore(db_path, args)
         if args.command == "init":
             return _init(db_path, args)
+        if args.command == "recover":
+            return _recover(db_path, args)
         db, lock = _open(db_path, args)
         try:
             _load_while_checking(db, args.command)

@@ -262,6 +262,31 @@ def test_the_recovery_code_opens_is_renewed_and_resets_an_administrator(station,
     assert not unlocks(station, *ADMIN)
 
 
+def test_the_command_line_recovers_an_administrator_with_the_code(station, recovery_file, tmp_path):
+    """``recover``: every administrator password lost, the recovery code gives one a new password; the
+    old password then opens nothing, the new one logs in; a wrong code or a non-administrator changes
+    nothing."""
+    add_worker(station)
+    new_password = tmp_path / "new.txt"
+    new_password.write_text("Zhan-2024-recovered\n", encoding="utf-8")
+    wrong = tmp_path / "wrong-code.txt"
+    wrong.write_text("00000-00000-00000-00000-00000-00000-00000-00000\n", encoding="utf-8")
+    refused = cli("--db", station, "recover", "--recovery-file", wrong, "--user", "admin",
+                  "--password-file", new_password)
+    assert refused.returncode == 2 and "恢复码不正确" in refused.stderr, refused.stderr
+    not_admin = cli("--db", station, "recover", "--recovery-file", recovery_file, "--user", "wangfang",
+                    "--password-file", new_password)
+    assert not_admin.returncode == 2 and "管理员" in not_admin.stderr, not_admin.stderr
+    assert unlocks(station, *ADMIN)
+    done = cli("--db", station, "recover", "--recovery-file", recovery_file, "--user", "admin",
+               "--password-file", new_password)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Zhan-2024-recovered" not in done.stdout + done.stderr
+    assert unlocks(station, "admin", "Zhan-2024-recovered")
+    assert not unlocks(station, *ADMIN)
+    assert unlocks(station, "wangfang", FIRST)  # the others' passwords are untouched
+
+
 # --- backups -------------------------------------------------------------------------------------
 
 
