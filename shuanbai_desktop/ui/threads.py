@@ -24,6 +24,8 @@ class GuiThreadCollector(QObject):
         self._timer.start(INTERVAL_MS)
 
     def check(self) -> None:
+        if gc.isenabled():  # switched back on by something else: off again before a worker collects
+            gc.disable()
         threshold = gc.get_threshold()
         counts = gc.get_count()
         for generation in (2, 1, 0):
@@ -33,6 +35,11 @@ class GuiThreadCollector(QObject):
 
 
 def install_gui_collector(app: QObject) -> GuiThreadCollector:
-    """Once per application; returns the existing collector when called again."""
+    """Once per application; returns the existing collector when called again, with automatic collection
+    switched off again should anything have switched it back on meanwhile (a library, a test): one
+    automatic collection in a worker thread is enough to free a closed window there."""
     existing = app.findChild(GuiThreadCollector)
-    return existing or GuiThreadCollector(app)
+    if existing is not None:
+        gc.disable()
+        return existing
+    return GuiThreadCollector(app)

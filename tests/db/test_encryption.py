@@ -492,6 +492,7 @@ def test_a_refused_recovery_leaves_no_database_open(station, recovery_file):
     from shuanbai_desktop.services import encryption
     add_worker(station)
     code = recovery_file.read_text(encoding="utf-8")
+    collecting = gc.isenabled()  # off in a worker that ran GUI tests (ui/threads.py): left as found
     gc.collect()
     gc.disable()
     try:
@@ -501,4 +502,5 @@ def test_a_refused_recovery_leaves_no_database_open(station, recovery_file):
                 encryption.recover_admin(station, code, "wangfang", "Ba-2024-new", "Ba-2024-new", AT)
         assert _open_files(station) == before
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()

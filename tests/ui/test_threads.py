@@ -22,3 +22,16 @@ def test_automatic_collection_off_and_timer_collects(qapp):
     assert before > gc.get_threshold()[0]
     collector.check()
     assert gc.get_count()[0] < before
+
+
+def test_automatic_collection_switched_back_on_is_switched_off_again(qapp):
+    """Something in the process (a library, another test) turned automatic collection on again: the next
+    install (every UI test's, the app's) turns it off, or a collection in a worker thread could free a
+    closed window there (the intermittent crash of tests/ui/test_window_geometry.py)."""
+    install_gui_collector(qapp)
+    gc.enable()
+    try:
+        install_gui_collector(qapp)
+        assert not gc.isenabled()
+    finally:
+        gc.disable()
