@@ -98,7 +98,7 @@ def _login_arguments(parser, user_help: str = "以哪个用户的身份运行（
     parser.add_argument("--password-file", metavar="FILE",
                         help="存放该用户密码的文件（第一行；可带 BOM 和换行）；不给时在终端中提示输入")
     parser.add_argument("--recovery-file", metavar="FILE",
-                        help="存放恢复码的文件：不用账户密码，用恢复码解开加密的数据库（verify、backup、restore）；"
+                        help="存放恢复码的文件：不用账户密码，用恢复码解开加密的数据库（verify、restore）；"
                              "未加密的旧数据库由管理员运行时，加密后把新恢复码写入此文件")
 
 
