@@ -3,6 +3,11 @@ PC (not in the database), every area small enough that the status bar stays on t
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QApplication
 
@@ -70,8 +75,35 @@ def test_size_position_and_maximised_state_are_remembered_in_the_config_folder(q
     _close(third)
 
 
-def test_every_area_fits_1366x768_with_the_status_bar_on_screen(qtbot, ctx):
-    window = _open(qtbot, ctx)
+EVERY_AREA = """
+import json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from shuanbai_desktop.services import auth
+from shuanbai_desktop.services.opening import open_app_database
+from shuanbai_desktop.ui import fonts
+from shuanbai_desktop.ui.threads import install_gui_collector
+from tests.conftest import ADMIN_PASSWORD, unlock
+from tests.ui.helpers import app_context
+from tests.ui.test_window_geometry import every_area_too_big
+app = QApplication(sys.argv[:1])
+install_gui_collector(app)
+fonts.install_fonts(app)
+path = Path(sys.argv[1])
+unlock(path)
+db = open_app_database(path)
+ctx = app_context(db, auth.log_in(db, "admin", ADMIN_PASSWORD))
+print("TOO-BIG " + json.dumps(every_area_too_big(ctx), ensure_ascii=False), flush=True)
+db.close()
+"""
+
+
+def every_area_too_big(ctx) -> list[str]:
+    """Open every area and each of its pages in a main window the size of a 1366×768 station screen's
+    client area; what does not fit (the window's minimum size, the status bar), with a picture of each."""
+    window = MainWindow(ctx, idle_timeout_ms=600_000)
+    window.show()
+    QApplication.processEvents()
     window.showNormal()
     window.resize(STATION_CLIENT)
     too_big = []
@@ -88,8 +120,22 @@ def test_every_area_fits_1366x768_with_the_status_bar_on_screen(qtbot, ctx):
             if not status.isVisible() or status.geometry().bottom() >= STATION_CLIENT.height():
                 too_big.append(f"{key}: the status bar at {status.geometry().top()}")
         grab(window, f"window-1366-{area.key}")
-    assert not too_big, too_big
     _close(window)
+    return too_big
+
+
+def test_every_area_fits_1366x768_with_the_status_bar_on_screen(station_db, admin):
+    """In a process of its own, as a station's first start: this test, building every area's screens
+    in one window after the suite's earlier windows in the same worker, crashed that worker now and
+    then inside Qt (a segmentation fault in QMainWindow's constructor, not reproduced alone, cause not
+    found; docs/decisions.md)."""
+    station_db.close()
+    done = subprocess.run([sys.executable, "-c", EVERY_AREA, str(station_db.path)], capture_output=True,
+                          text=True, timeout=300, cwd=Path(__file__).resolve().parents[2])
+    line = next((x for x in done.stdout.splitlines() if x.startswith("TOO-BIG ")), None)
+    assert done.returncode == 0 and line is not None, done.stdout + done.stderr
+    too_big = json.loads(line[len("TOO-BIG "):])
+    assert not too_big, too_big
 
 
 def test_the_log_in_dialog_grows_for_the_two_line_lock_out_message(qtbot, station_db, admin):
