@@ -61,7 +61,7 @@ Progress = Callable[[int, str], None]
 Stop = Callable[[], bool]
 
 
-def _quiet(_percent: int, _text: str = "") -> None:
+def no_progress(_percent: int, _text: str = "") -> None:
     pass
 
 
@@ -265,7 +265,7 @@ def make_backup(db_path: Path, dest_dir: Path, kind: BackupKind, at: datetime | 
     """Copy the database into ``dest_dir``; reported done only when the copy has the source's
     tables, key row counts and audit head. ``full`` also runs the full integrity check now (the
     pre-migration backup); otherwise the sidecar says ``pending`` and ``run_pending_checks`` does it."""
-    at, progress = at or now(), progress or _quiet
+    at, progress = at or now(), progress or no_progress
     try:
         private_dir(dest_dir)
     except OSError as exc:

@@ -338,9 +338,9 @@ def encrypt_plain(db: Database, user: UserInfo, password: str, at: datetime,
     from ..data import audit
     from ..data.models import User
     from ..domain.labels import BackupKind, Role
-    from . import database_ops, station
+    from . import backup, database_ops, station
     from .opening import open_app_database
-    progress = progress or _no_progress
+    progress = progress or backup.no_progress
     if user.role is not Role.ADMIN:
         raise UserError("本版本会对数据库加密，需要管理员登录一次来完成。请管理员先登录。", field="用户名")
     path = db.path
@@ -403,10 +403,6 @@ def _encrypt_attachments(path: Path, key: DataKey, progress: Callable[[int, str]
         attachments.encrypt_store(path, key, step)
     except (OSError, UserError):
         log.warning("attachment files not all encrypted; the rest stay plain", exc_info=True)
-
-
-def _no_progress(_percent: int, _text: str = "") -> None:
-    pass
 
 
 def _station_key(path: Path, username: str, password: str, station_name: str, at: datetime) -> tuple[DataKey, KeyRing]:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ADMIN_PASSWORD, raw_connect
+from tests.db.gui_scripts import AUTO_LOG_IN, SMOKE_START
 
 ROWS = 50  # persons per batch (one transaction)
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
@@ -52,27 +53,14 @@ WRITER = textwrap.dedent(f"""
         batch += 1
 """)
 ROUNDS = 8
-GUI_LOG_IN = textwrap.dedent("""
-    import sys
-    from PySide6.QtCore import QTimer
-    from shuanbai_desktop.ui import app_flow, login_dialog
-    real = login_dialog.LoginDialog.open
-    def opened(self):
-        real(self)
-        def log_in():
-            self.username.setText("admin")
-            self.password.setText(sys.argv[2])
-            self.login_button.click()
-        QTimer.singleShot(0, log_in)
+GUI_LOG_IN = AUTO_LOG_IN + textwrap.dedent("""
+    from shuanbai_desktop.ui import app_flow
     def logged_in(self):  # in: leave as a user would, before the main window
         print("LOGGED-IN", self.login.user.username, flush=True)
         self.db = self.login.db
         self.quit(0)
-    login_dialog.LoginDialog.open = opened
     app_flow.AppFlow._logged_in = logged_in
-    from shuanbai_desktop.cli import run
-    sys.exit(run(["--db", sys.argv[1], "--smoke-test"]))
-""")
+""") + SMOKE_START
 
 
 def _env() -> dict[str, str]:

@@ -18,6 +18,7 @@ from shuanbai_desktop.errors import DatabaseRefused
 from shuanbai_desktop.services import backup
 from shuanbai_desktop.services.opening import open_app_database
 from tests.conftest import ADMIN_PASSWORD, raw_connect
+from tests.db.gui_scripts import AUTO_LOG_IN, SMOKE_START
 
 DAMAGED = "完整性检查未通过"  # migrate.DAMAGED: quick_check found the damage
 UNREADABLE = "已损坏，无法读取"  # migrate.unreadable: a page SQLCipher refuses (its MAC does not match)
@@ -126,22 +127,7 @@ def test_the_log_in_window_opens_before_sqlalchemy_and_alembic_are_loaded(statio
     assert "HEAVY []" in done.stdout, done.stdout + done.stderr
 
 
-LOG_IN_AT_ONCE = textwrap.dedent("""
-    import sys
-    from PySide6.QtCore import QTimer
-    from shuanbai_desktop.ui import login_dialog
-    real = login_dialog.LoginDialog.open
-    def opened(self):
-        real(self)
-        def log_in():
-            self.username.setText("admin")
-            self.password.setText(sys.argv[2])
-            self.login_button.click()
-        QTimer.singleShot(0, log_in)
-    login_dialog.LoginDialog.open = opened
-    from shuanbai_desktop.cli import run
-    sys.exit(run(["--db", sys.argv[1], "--smoke-test"]))
-""")
+LOG_IN_AT_ONCE = AUTO_LOG_IN + SMOKE_START
 
 
 def test_gui_start_on_a_damaged_file_shows_the_window_then_refuses_it(station_db, db_path):
