@@ -297,21 +297,32 @@ def _log_in(db, args):
     for that user in every session of ``db``."""
     from .services import auth, database_ops
     database_ops.require_station(db)  # no station, no accounts: say so rather than "wrong password"
+    password = _before_log_in(db, args)
+    user = auth.log_in(db, args.user, password)
+    _refuse_initial_password(user)
+    db.acting_for = user.actor
+    return user
+
+
+def _before_log_in(db, args) -> str:
+    """The password of ``--user`` (refused without one); failures noted in the key file before the
+    open are counted first (a lock-out they caused applies now)."""
     if not args.user:
         raise UserError(f"命令 {args.command} 须以用户身份运行：请加 --user 用户名"
                         "（密码用 --password-file 文件 提供，或在终端中输入）。", field="--user")
     password = getattr(args, "password", None) or _password(args)
     args.password = password
     ring = getattr(args, "unlocked_ring", None)
-    if ring is not None:  # failures noted before the open count first (a lock-out they caused applies now)
+    if ring is not None:
         from .services import encryption
         encryption.carry_failures(db, ring, args.user)
-    user = auth.log_in(db, args.user, password)
+    return password
+
+
+def _refuse_initial_password(user) -> None:
     if user.must_change_password:
         raise UserError("该账户的密码是管理员设置的初始密码：请先在图形界面登录并修改密码，再使用命令行。",
                         field="--user")
-    db.acting_for = user.actor
-    return user
 
 
 def _cmd_demo(db, args) -> int:
@@ -396,12 +407,35 @@ def _cmd_verify(db, args) -> int:
 
 
 def _cmd_report(db, args) -> int:
+    with db.session() as s:
+        result = _export_month(s, args)
+    return _print_export(result)
+
+
+def _report_while_checking(db, args) -> int:
+    """``report`` on an encrypted station (issue 16): the log-in and the export read while the integrity
+    check still runs, in one transaction; it commits, and the package is moved into place, only once the
+    check has passed (a damaged file is refused as before, and nothing is written). An encrypted file
+    always holds its station, so the command line's "no station yet" question does not arise."""
+    from .services import auth
+    password = _before_log_in(db, args)
+    with auth.logged_in(db, args.user, password, read_before_check=True) as (s, user):
+        result = None if user.must_change_password else _export_month(s, args)
+    _refuse_initial_password(user)  # after the block: the log-in itself is recorded, as on every path
+    assert result is not None
+    return _print_export(result)
+
+
+def _export_month(session, args):
     from .services.report import package
     from .services.report.collect import parse_month
     year, month = parse_month(args.month)
-    with db.session() as s:
-        result = package.export_month(s, year, month, Path(args.out), as_zip=args.zip, reason=args.reason,
-                                      template_file=Path(args.template) if args.template else None)
+    return package.export_month(session, year, month, Path(args.out), as_zip=args.zip, reason=args.reason,
+                                template_file=Path(args.template) if args.template else None)
+
+
+def _print_export(result) -> int:
+    year, month = (int(part) for part in result.month.split("-"))
     print(f"已导出 {year}年{month}月 月度报表 第 {result.version} 版：{result.package}")
     for name in result.files:
         print(f"  {name}")
@@ -503,6 +537,8 @@ def run(argv: list[str]) -> int:
         db, lock = _open(db_path, args)
         try:
             _load_while_checking(db, args.command)
+            if args.command == "report" and getattr(args, "unlocked_ring", None) is not None:
+                return _report_while_checking(db, args)
             db.wait_checked()  # a file that failed the check is refused here, as before (exit 2)
             if args.command in AS_USER:
                 user = _log_in(db, args)

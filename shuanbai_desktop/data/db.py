@@ -3,7 +3,10 @@
 The engine (and with it SQLAlchemy, the models and the audit trail) is made when it is first needed,
 so that the GUI's first window does not wait for them (docs/decisions.md, “Start-up”). A handle whose
 integrity check still runs in the background (``hold_until_checked``) begins no session before that
-check has passed: every session may write, so none starts on a file not yet known to be intact.
+check has passed: every session may write, so none starts on a file not yet known to be intact. The
+one exception is a session begun with ``read_before_check``: it may read at once, and it commits, or
+lets a file made from what it read leave the program (``wait_until_checked``), only once the check has
+passed (the command line's monthly export, issue 16).
 """
 
 from __future__ import annotations
@@ -36,6 +39,18 @@ def session_path(session: Session) -> Path | None:
     if not name or name == ":memory:" or name.startswith("file:"):
         return None
     return Path(name)
+
+
+_CHECK_GATE = "wait_until_checked"  # session.info: the handle's wait for its check (read_before_check)
+
+
+def wait_until_checked(session: Session) -> None:
+    """Before a file made from the session's data leaves the program (an export moved into place): wait
+    for the handle's integrity check when the session began before it had passed (``read_before_check``);
+    ``DatabaseRefused`` when it failed. Does nothing in any other session (they began after the check)."""
+    gate = session.info.get(_CHECK_GATE)
+    if gate is not None:
+        gate()
 
 
 @dataclass
@@ -104,14 +119,21 @@ class Database:
             self._check = None
 
     @contextmanager
-    def session(self, actor: audit.Actor | None = None) -> Iterator[Session]:
+    def session(self, actor: audit.Actor | None = None, read_before_check: bool = False) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error.
 
         A full disk (SQLITE_FULL, in a statement or at COMMIT) becomes ``DiskFull`` once the
         transaction is rolled back: nothing of the block is in the file.
+
+        ``read_before_check``: begin at once even while the integrity check still runs; the commit
+        waits for it (a failed check: ``DatabaseRefused``, and the block is rolled back), and so does
+        an error of the block (what a damaged file made go wrong is reported as the damage).
         """
         from sqlalchemy.exc import DBAPIError
-        self.wait_checked()
+        check = self._check
+        early = read_before_check and check is not None and not check.done
+        if not early:
+            self.wait_checked()
         if self._factory is None:
             self._make_engine()
         assert self._factory is not None
@@ -120,7 +142,16 @@ class Database:
                 actor = actor or self.acting_for
                 if actor is not None:
                     session.info["actor"] = actor
-                yield session
+                if not early:
+                    yield session
+                else:
+                    session.info[_CHECK_GATE] = self.wait_checked
+                    try:
+                        yield session
+                    except BaseException:
+                        self.wait_checked()
+                        raise
+                    self.wait_checked()  # nothing is committed to a file not yet known to be intact
         except (DBAPIError, sqlite.Error, OSError) as exc:
             if is_disk_full(exc):
                 raise DiskFull() from exc

@@ -11,6 +11,8 @@ from __future__ import annotations
 import codecs
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -366,13 +368,25 @@ def has_users(session: Session) -> bool:
 
 def log_in(db, username: str, password: str, at: datetime | None = None) -> UserInfo:
     """Authenticate in its own transaction, committing failure counts and lock-outs too."""
+    with logged_in(db, username, password, at) as (_session, user):
+        pass
+    return user
+
+
+@contextmanager
+def logged_in(db, username: str, password: str, at: datetime | None = None,
+              read_before_check: bool = False) -> Iterator[tuple[Session, UserInfo]]:
+    """Log in, then go on in the same transaction as that user (the log-in and what follows commit
+    together; ``read_before_check``: see ``Database.session``). A refused log-in raises before the
+    block runs, once its failure count and trail entry are committed."""
     error: UserError | None = None
-    with db.session() as session:
+    with db.session(read_before_check=read_before_check) as session:
         try:
             user = authenticate(session, username, password, at)
         except UserError as exc:
             error = exc
+        else:
+            yield session, user
     if error is not None:
         raise error
     encryption.settle_slot(db, user.username, password)
-    return user

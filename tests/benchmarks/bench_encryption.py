@@ -48,6 +48,7 @@ from tests.benchmarks import bench_person_search as search_bench  # noqa: E402
 from tests.benchmarks import bench_report as report_bench  # noqa: E402
 
 FULL = Path("/tmp/shuanbai-bench-full.db")
+WORK = Path("/tmp/shuanbai-bench-encryption")
 PASSWORD = "Bench-2024-pass"
 GOAL = 1.3
 
@@ -100,6 +101,22 @@ def make_encrypted(plain: Path, target: Path) -> None:
     size = target.stat().st_size / 1048576
     print(f"加密（升级：核对过的备份 + sqlcipher_export + 逐表核对 + 密钥文件）：{spent:.1f} s，{size:.0f} MB")
     shutil.rmtree(target.parent / "backups", ignore_errors=True)
+
+
+def the_two_files(full: Path = FULL, work: Path = WORK) -> tuple[Path, Path]:
+    """The plain and the encrypted copy of the full station (made when missing; administrator ``admin``,
+    password ``PASSWORD``); also the station of bench_cli_report.py."""
+    plain_dir, enc_dir = work / "plain", work / "encrypted"
+    plain, encrypted = plain_dir / "station.db", enc_dir / "station.db"
+    if not plain.exists():
+        if not full.exists():
+            report_bench.build(full)
+        plain_dir.mkdir(parents=True, exist_ok=True)
+        make_plain(full, plain)
+    if not encrypted.exists():
+        enc_dir.mkdir(parents=True, exist_ok=True)
+        make_encrypted(plain, encrypted)
+    return plain, encrypted
 
 
 def open_file(path: Path):
@@ -252,23 +269,16 @@ def bench_login(plain: Path, encrypted: Path, rounds: int = 5) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", type=Path, default=FULL, help="the full demo station (plain, only read)")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/shuanbai-bench-encryption"), help="copies go here")
+    parser.add_argument("--work", type=Path, default=WORK, help="copies go here")
     parser.add_argument("--fresh", action="store_true", help="make the two copies again")
     parser.add_argument("--cache-kib", type=int, default=0, help="SQLite page cache per connection (default: the program's, engine.CACHE_KIB)")
     args = parser.parse_args()
     load = os.getloadavg()
     print(f"机器负载（1/5/15 分钟）：{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}，CPU {os.cpu_count()} 核")
     started = time.perf_counter()
-    plain_dir, enc_dir = args.work / "plain", args.work / "encrypted"
-    plain, encrypted = plain_dir / "station.db", enc_dir / "station.db"
     if args.fresh:
         shutil.rmtree(args.work, ignore_errors=True)
-    if not plain.exists():
-        plain_dir.mkdir(parents=True, exist_ok=True)
-        make_plain(args.full, plain)
-    if not encrypted.exists():
-        enc_dir.mkdir(parents=True, exist_ok=True)
-        make_encrypted(plain, encrypted)
+    plain, encrypted = the_two_files(args.full, args.work)
     use_cache(args.cache_kib)
     if args.cache_kib:
         print(f"每个连接的页缓存：{args.cache_kib} KiB（--cache-kib）")

@@ -7,15 +7,21 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 
 from shuanbai_desktop import paths
+from shuanbai_desktop.data import audit, migrate
+from shuanbai_desktop.data.db import wait_until_checked
 from shuanbai_desktop.data.engine import sqlite
 from shuanbai_desktop.data.migrate import head_revisions, known_revisions
+from shuanbai_desktop.data.models import AuditEntry, User
 from shuanbai_desktop.errors import DatabaseRefused
-from shuanbai_desktop.services import backup
+from shuanbai_desktop.services import backup, station
 from shuanbai_desktop.services.opening import open_app_database
 from tests.conftest import ADMIN_PASSWORD, raw_connect
 from tests.db.gui_scripts import AUTO_LOG_IN, SMOKE_START
@@ -102,6 +108,81 @@ def test_after_the_check_passed_sessions_run_and_leftovers_are_cleaned(station_d
         assert db.checked and not leftover.exists()
     finally:
         db.close()
+
+
+def _held_check(monkeypatch) -> threading.Event:
+    """The background check waits for the returned event before it reads anything."""
+    release = threading.Event()
+    real = migrate.connect_readonly
+
+    def held(path, **kwargs):
+        if threading.current_thread().name == "quick_check":  # not the opening's own reads
+            assert release.wait(60)
+        return real(path, **kwargs)
+    monkeypatch.setattr(migrate, "connect_readonly", held)
+    return release
+
+
+def test_a_read_before_check_session_reads_at_once_and_commits_only_after_the_check(
+        station_db, db_path, monkeypatch):
+    station_db.close()
+    release = _held_check(monkeypatch)
+    db = open_app_database(db_path, check_in_background=True)
+    try:
+        with db.session(read_before_check=True) as s:
+            assert station.get_station(s) is not None  # read while the check has not even started
+            assert not db.checked
+            audit.record_event(s, "station", "1", "读在检查之前")
+            threading.Timer(0.2, release.set).start()
+            wait_until_checked(s)  # what an export calls before its file leaves the program
+            assert db.checked
+        with db.session() as s:
+            assert s.scalar(select(AuditEntry).where(AuditEntry.summary == "读在检查之前")) is not None
+    finally:
+        release.set()
+        db.close()
+
+
+@pytest.mark.parametrize(("how", "refusal"), [("tree", DAMAGED), ("page", UNREADABLE)])
+def test_a_read_before_check_session_on_a_damaged_file_commits_nothing(station_db, db_path, how, refusal):
+    station_db.close()
+    left = _damage_an_index(db_path, how)
+    db = open_app_database(db_path, check_in_background=True)
+    try:
+        with pytest.raises(DatabaseRefused, match=refusal), db.session(read_before_check=True) as s:
+            s.execute(update(User).values(display_name="不该写入"))
+        with pytest.raises(DatabaseRefused, match=refusal), db.session():
+            pytest.fail("a session began on a file that failed its integrity check")
+    finally:
+        db.close()
+    assert db_path.read_bytes() == left
+    assert not Path(f"{db_path}-journal").exists()
+
+
+def _last_month() -> str:
+    """The month the command accepts today (the command line itself reads the clock)."""
+    today = date.today()
+    return f"{today.year - 1}-12" if today.month == 1 else f"{today.year}-{today.month - 1:02d}"
+
+
+@pytest.mark.parametrize(("how", "refusal"), [("tree", DAMAGED), ("page", UNREADABLE)])
+def test_report_on_a_damaged_file_is_refused_and_writes_no_report(station_db, db_path, tmp_path, how, refusal):
+    """``report`` reads while the check runs (issue 16): the damage is still what it says, no package
+    (nor its work folder) is left in the chosen folder, and the file is as it was."""
+    station_db.close()
+    left = _damage_an_index(db_path, how)
+    password = tmp_path / "pw.txt"
+    password.write_text(ADMIN_PASSWORD, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    done = subprocess.run([sys.executable, "-m", "shuanbai_desktop", "--db", str(db_path), "report",
+                           "--month", _last_month(), "--out", str(out), "--user", "admin",
+                           "--password-file", str(password)],
+                          capture_output=True, text=True, env=_env(), timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert refusal in done.stderr and "Traceback" not in done.stderr
+    assert list(out.iterdir()) == []
+    assert db_path.read_bytes() == left
 
 
 FIRST_WINDOW = textwrap.dedent("""

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ... import __version__
 from ...data import audit
+from ...data.db import wait_until_checked
 from ...data.files import pid_alive
 from ...data.models.report import LockedMonth, ReportExport
 from ...data.month_lock import month_text
@@ -214,6 +215,7 @@ def export_month(session: Session, year: int, month: int, out_dir: Path, *,
                                       "warnings": len(checks) - errors}, figures.generated_at.isoformat()), work)
         _record(session, figures, version, name, as_zip, files, changes, tpl, reason, exported_by)
         progress(97, "正在保存到所选位置")
+        wait_until_checked(session)  # no report of a file not yet known to be intact leaves the program
         _owner_only(work)
         _zip(work, target) if as_zip else os.replace(work, target)
     finally:
