@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -24,6 +25,9 @@ from .ui.crash_dialog import install_excepthook
 from .ui.focus_frame import install_focus_frame
 from .ui.fonts import install_fonts, install_translations
 from .ui.threads import install_gui_collector
+
+if TYPE_CHECKING:
+    from .data.backend import ServerTarget
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +85,10 @@ def _take_lock(db_path: Path, smoke_test: bool = False) -> tuple[InstanceLock | 
         return None, 2
 
 
-def run_gui(db_path: Path, idle_timeout_ms: int | None = None, smoke_test: bool = False) -> int:
-    """0 when the user left normally (or another window already has the database), 2 when it cannot open."""
+def run_gui(db_path: Path, idle_timeout_ms: int | None = None, smoke_test: bool = False,
+            offer_server: bool = False) -> int:
+    """0 when the user left normally (or another window already has the database), 2 when it cannot open.
+    ``offer_server``: a new station's wizard asks 本机数据库 / 连接站内服务器 (no ``--db`` was given)."""
     log_file = setup_logging()
     app = make_app()
     install_excepthook(log_file)
@@ -91,13 +97,38 @@ def run_gui(db_path: Path, idle_timeout_ms: int | None = None, smoke_test: bool 
     if lock is None:
         return code
     try:
-        return _run_with_lock(app, db_path, idle_timeout_ms, smoke_test)
+        return _run_with_lock(app, db_path, idle_timeout_ms, smoke_test, offer_server)
     finally:
         lock.release()
 
 
+def run_gui_server(target: ServerTarget, idle_timeout_ms: int | None = None, smoke_test: bool = False) -> int:
+    """The GUI on a station's PostgreSQL server (``--db URL``, ``SHUANBAI_DB`` or the server remembered on
+    this PC): no instance lock (several PCs work at once); the password prompt is a dialog. A server that
+    cannot be used is a question (重试 / 改用其他服务器… / 退出), never an empty station."""
+    from .ui import server_dialogs
+    from .ui.app_flow import AppFlow
+    log_file = setup_logging()
+    app = make_app()
+    install_excepthook(log_file)
+    log.info("GUI start, database on a server")
+    server_dialogs.install()
+    flow = AppFlow(None, idle_timeout_ms=idle_timeout_ms, server=target)
+    flow.finished.connect(app.exit)
+
+    def refused(message: str) -> None:
+        _tell(message, "无法打开数据库", smoke_test)
+        app.exit(2)
+
+    flow.refused.connect(refused)
+    if smoke_test:
+        _leave_after_first_window(app, flow)
+    flow.start()
+    return app.exec()
+
+
 def _run_with_lock(app: QApplication, db_path: Path, idle_timeout_ms: int | None,
-                   smoke_test: bool = False) -> int:
+                   smoke_test: bool = False, offer_server: bool = False) -> int:
     from .services.opening import FileKind, inspect, open_app_database
     from .ui.app_flow import AppFlow
     try:
@@ -109,7 +140,13 @@ def _run_with_lock(app: QApplication, db_path: Path, idle_timeout_ms: int | None
     except OSError:
         _cannot_write(db_path.parent, smoke_test)
         return 2
-    flow = AppFlow(db, idle_timeout_ms=idle_timeout_ms, path=db_path, state=state)
+    from .data.moved_station import start_notice
+    moved = start_notice(db_path)  # 迁移到服务器: the file is only read now; say where the station lives
+    if moved is not None and smoke_test:
+        print(f"SMOKE-TEST MOVED {moved}", file=sys.stderr, flush=True)
+    elif moved is not None:
+        messages.info(None, moved, "本站已迁移到服务器")
+    flow = AppFlow(db, idle_timeout_ms=idle_timeout_ms, path=db_path, state=state, offer_server=offer_server)
     flow.finished.connect(app.exit)
 
     def refused(message: str) -> None:  # the integrity check behind the first window failed
@@ -139,6 +176,11 @@ def _leave_after_first_window(app: QApplication, flow) -> None:
     shown: list[bool] = []
 
     def check() -> None:
+        if flow.unreachable is not None and flow.unreachable.isVisible():  # the station's server cannot be used
+            print(f"SMOKE-TEST REFUSED 无法连接站内服务器：{flow.unreachable.text()}", file=sys.stderr, flush=True)
+            flow.unreachable.hide()  # nobody answers it: closed without an answer (an answer would quit with 0)
+            app.exit(2)
+            return
         window = next((w for w in (flow.wizard, flow.login) if w is not None and w.isVisible()), None)
         if window is not None and not shown:
             shown.append(True)

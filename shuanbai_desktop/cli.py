@@ -21,7 +21,7 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__, cli_import, paths
+from . import __version__, cli_import, cli_move, paths
 from .data.lock import InstanceLock
 from .domain.labels import BackupKind
 from .errors import DatabaseRefused, DiskFull, UserError, is_disk_full
@@ -56,7 +56,11 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="shuanbai-desktop", description="乡镇(街道)社工站工作平台。不带命令时启动图形界面。")
-    parser.add_argument("--db", metavar="PATH", help="数据库文件（也可用环境变量 SHUANBAI_DB）")
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="数据库文件，或站内服务器上的数据库 postgresql+psycopg://用户名@服务器:端口/数据库名"
+                             "（密码用 PGPASSWORD 或 pgpass 文件，或在终端中输入；也可用环境变量 SHUANBAI_DB）")
+    parser.add_argument("--shared-dir", metavar="DIR",
+                        help="连接站内服务器时各电脑共用的文件夹（附件、操作日志密钥；也可用环境变量 SHUANBAI_SHARED_DIR）")
     parser.add_argument("--version", action="version", version=f"shuanbai-desktop {__version__}",
                         help="显示版本号并退出")
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)  # installer/build.py
@@ -66,8 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--name", required=True, metavar="NAME", help="社工站名称")
     init.add_argument("--admin", required=True, metavar="USER", help="管理员用户名")
     init.add_argument("--password-file", required=True, metavar="FILE", help="存放管理员密码的文件（第一行）")
-    init.add_argument("--recovery-file", required=True, metavar="FILE",
-                      help="把新数据库的恢复码写入这个文件（请打印后锁好，再删除该文件）")
+    init.add_argument("--recovery-file", metavar="FILE",
+                      help="把新数据库的恢复码写入这个文件（请打印后锁好，再删除该文件）；数据库文件必填，"
+                           "站内服务器上的数据库不用（加密由服务器负责）")
     init.add_argument("--admin-name", default="副站长", metavar="姓名", help="管理员姓名")
     init.add_argument("--address", default="", help="地址")
     init.add_argument("--phone", default="", help="联系电话")
@@ -90,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     _login_arguments(verify, "用哪个账户的密码解开加密的数据库（或用 --recovery-file）")
     _report_parsers(sub)
     cli_import.add_parser(sub, _login_arguments)
+    cli_move.add_parser(sub, _login_arguments)
+    from .cli_server import add_prepare_parser
+    add_prepare_parser(sub)
     return parser
 
 
@@ -216,6 +224,8 @@ def _init(path: Path, args) -> int:
     from .data.base import now
     from .services import auth, encryption
     paths.refuse_folder_as_database(path)
+    if not args.recovery_file:
+        raise UsageError("缺少必填参数：--recovery-file")
     password = auth.read_password_file(args.password_file)
     recovery = Path(args.recovery_file)
     if recovery.exists():
@@ -236,6 +246,87 @@ def _init(path: Path, args) -> int:
         lock.release()
     print(f"已设立：{info.name}（{info.area_text}，{info.town_code}）。数据库已加密。")
     print(f"恢复码已写入：{recovery}（请打印后锁好，然后删除这个文件）")
+    return 0
+
+
+# --- a station database on a PostgreSQL server (issue 19) ------------------------------------------
+
+def _server_target(args):
+    """The server target when ``--db``/``SHUANBAI_DB`` is a PostgreSQL URL, or, when neither is given, the
+    station server remembered on this PC (``server_choice``: the wizard's 连接站内服务器); None: a file."""
+    import os
+
+    from . import server_choice
+    from .data import backend
+    raw = args.db or os.environ.get(paths.ENV_DB)
+    shared = args.shared_dir
+    if not raw:
+        chosen = server_choice.remembered()
+        if chosen is not None:
+            raw, shared = chosen.url, shared or chosen.shared_dir
+    if not backend.is_server_url(raw):
+        return None
+    return backend.parse_server_url(raw, shared)
+
+
+def _ask_server_password(target) -> str | None:
+    if sys.stdin is None or not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"数据库服务器 {target.display()} 的密码：")
+
+
+def _run_on_server(target, args) -> int:
+    """The commands on a server database: no instance lock (several PCs write at once), no key file, no
+    integrity check of a file. ``backup``/``restore`` are pg_dump's (services/server_backup.py); ``recover``
+    has no recovery code to use (the server's accounts are the server's)."""
+    from .data import backend
+    from .services.opening import create_server_station, open_app_database
+    backend.set_password_prompt(_ask_server_password)
+    if args.command == "restore":
+        return _restore_on_server(target, args)
+    if args.command == "recover":
+        raise UserError("站内服务器上的数据库没有恢复码：管理员忘记密码时，请另一位管理员在“设置 → 用户”中重设，"
+                        "或由服务器管理员处理。")
+    if args.command == "init":
+        from .services import auth, station
+        password = auth.read_password_file(args.password_file)
+        db = create_server_station(target, args.town, args.name, args.address, args.phone, args.admin,
+                                   args.admin_name, password)
+        try:
+            with db.session() as s:
+                info = station.get_station(s)
+        finally:
+            db.close()
+        print(f"已设立：{info.name}（{info.area_text}，{info.town_code}），数据库在 {target.display()}。")
+        print(f"各电脑共用的文件夹：{target.shared_dir}（加密由服务器负责，不生成恢复码）")
+        return 0
+    db = open_app_database(target)
+    try:
+        _load_while_checking(db, args.command)
+        if args.command in AS_USER:
+            _log_in(db, args)
+        return COMMANDS[args.command](db, args)
+    finally:
+        db.close()
+
+
+def _restore_on_server(target, args) -> int:
+    """``restore`` on a server database: an administrator logs in first when the database has accounts;
+    an empty one (a new server after a loss) is restored without (``server_backup.restore_needs_user``)."""
+    from .services import database_ops, server_backup
+    from .services.opening import open_app_database
+    if server_backup.restore_needs_user(target):
+        db = open_app_database(target)
+        try:
+            _log_in(db, args)
+            new_db, safety = database_ops.restore_into(db, Path(args.file), allow_other_station=args.other_station)
+        finally:
+            db.close()
+    else:
+        new_db, safety = server_backup.restore(None, target, Path(args.file), None, args.other_station)
+    new_db.close()
+    kept = f"恢复前的数据库已保留为：{safety}" if safety else "原来的数据库是空的，无需安全副本。"
+    print(f"已从 {Path(args.file).name} 恢复到 {target.display()}。{kept}")
     return 0
 
 
@@ -342,9 +433,13 @@ def _cmd_backup(db, args) -> int:
     database_ops.require_station(db)
     info = database_ops.backup_now(db, BackupKind.MANUAL, dest_dir=Path(args.to) if args.to else None)
     print(f"备份完成：{info.path}（{info.size // 1024} KB，数据表、行数与操作日志已核对）", flush=True)
-    checked = backup.check_and_record(info)  # no window to hold up here: the full check right away
+    if db.server is not None:  # a restore into a scratch database on the server
+        from .services import server_backup
+        checked = server_backup.verify_and_record(db, info)
+    else:
+        checked = backup.check_and_record(info)  # no window to hold up here: the full check right away
     print(f"完整性检查：{checked.check}" + ("" if checked.verified else f"（{checked.check_text}）"))
-    return 0 if checked.verified else 1
+    return 0 if checked.verified or checked.check == backup.READABLE else 1
 
 
 def _restore(db_path: Path, args) -> int:
@@ -510,23 +605,39 @@ def _county_merge(args) -> int:
 
 
 COMMANDS = {"demo": _cmd_demo, "backup": _cmd_backup, "verify": _cmd_verify,
-            "report": _cmd_report, "ledger": _cmd_ledger, "annual": _cmd_annual, "import": cli_import.command}
+            "report": _cmd_report, "ledger": _cmd_ledger, "annual": _cmd_annual, "import": cli_import.command,
+            "move-to-server": cli_move.command}
 # Commands that act as a logged-in user (restore logs in itself, when there is someone to ask).
-AS_USER = frozenset({"demo", "backup", "report", "ledger", "annual", "import"})
+AS_USER = frozenset({"demo", "backup", "report", "ledger", "annual", "import", "move-to-server"})
 
 
 def run(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            from .app import refuse_start, run_gui
+            import os
+
+            from .app import refuse_start, run_gui, run_gui_server
+            try:
+                server = _server_target(args)
+            except UserError as exc:  # a URL the seam refuses (a password in it, no TLS): a message box
+                return refuse_start(exc.message, args.smoke_test)
+            if server is not None:
+                return run_gui_server(server, smoke_test=args.smoke_test)
             try:
                 gui_path = paths.resolve_db_path(args.db)
             except DatabaseRefused as exc:  # the PC's shared station, without rights to it: a message box
                 return refuse_start(exc.message, args.smoke_test)
-            return run_gui(gui_path, smoke_test=args.smoke_test)
+            chosen = bool(args.db or os.environ.get(paths.ENV_DB))
+            return run_gui(gui_path, smoke_test=args.smoke_test, offer_server=not chosen)
         if args.command == "county-merge":  # no database
             return _county_merge(args)
+        if args.command == "server-prepare":  # the server's administrator, before init
+            from .cli_server import server_prepare
+            return server_prepare(args)
+        server = _server_target(args)
+        if server is not None:
+            return _run_on_server(server, args)
         db_path = paths.resolve_db_path(args.db)
         if args.command == "restore":
             return _restore(db_path, args)

@@ -12,6 +12,7 @@ the set-group-id bit) in the machine's folder, never readable by others.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -129,12 +130,23 @@ def refuse_unusable_shared(path: Path) -> None:
         raise DatabaseRefused(no_rights_message(path.parent))
 
 
+_SERVER_URL = re.compile(r"^postgres(ql)?(\+[a-z0-9_]+)?://", re.IGNORECASE)
+
+
+def is_server_url(text: object) -> bool:
+    """True for a database on a PostgreSQL server (``postgresql+psycopg://…``, data/backend.py), False for
+    a path: ``--db`` and ``SHUANBAI_DB`` take either."""
+    return isinstance(text, str) and bool(_SERVER_URL.match(text.strip()))
+
+
 def resolve_db_path(cli_value: str | None = None) -> Path:
     """``--db`` / ``SHUANBAI_DB``; else the machine's station whenever there is one (a second account
     never gets a second, empty station; an account without rights to it is refused, ``DatabaseRefused``);
     else this account's own. When this account cannot even look into the machine's folder, its own
     station opens if it has one (an installation from before the shared folder), else it is refused."""
     raw = cli_value or os.environ.get(ENV_DB)
+    if is_server_url(raw):  # never made into a path: the caller asks data/backend.py for a server target
+        raise DatabaseRefused("这里需要本机的数据库文件，而 --db（或 SHUANBAI_DB）给的是数据库服务器的地址。")
     if raw:
         return Path(raw).expanduser().resolve()
     shared, own = machine_db_path(), own_db_path()

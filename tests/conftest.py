@@ -54,6 +54,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="run every test with the wall clock moved DAYS days ahead (default 0: the real clock)")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a test about SQLite itself, in a module whose tests run on "
+                                       "both backends (BACKENDS = BOTH): it runs on SQLite only")
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
     days = config.getoption("--clock-ahead")
     return f"clock moved {days} days ahead" if days else None
@@ -249,6 +254,114 @@ def _admin_actor(db):
     return audit.Actor(admin_id, "admin") if admin_id is not None else None
 
 
+# --- the backend: SQLite (every database test) and PostgreSQL (modules that ask) --------------------
+
+BOTH = ("sqlite", "postgresql")  # a module with ``BACKENDS = BOTH`` runs its database tests on both
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``backend`` is "sqlite" unless the test's module names more (``BACKENDS = BOTH``): then every test
+    that uses a database fixture runs once per backend, its id ending in ``[sqlite]`` / ``[postgresql]``."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    backends = tuple(getattr(metafunc.module, "BACKENDS", ("sqlite",)))
+    if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+        return
+    if backends != ("sqlite",):
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
+@pytest.fixture(scope="module")
+def backend(request) -> str:
+    """"sqlite" or "postgresql"; module-scoped, so that a module's own templates can follow it."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """This worker's throwaway PostgreSQL cluster (tests/pgcluster.py), stopped at the end of the run; the
+    test fails with what to install when PostgreSQL's binaries are missing."""
+    from tests import pgcluster
+    try:
+        server = pgcluster.cluster()
+    except pgcluster.ClusterUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    pgcluster.stop_cluster()
+
+
+@pytest.fixture(scope="session")
+def pg_empty_template(pg_server, tmp_path_factory, _isolated_config_folder) -> tuple[str, Path]:
+    """A server database built by the migrations, once per worker: (its name, its shared folder)."""
+    from shuanbai_desktop.data.migrate import open_server_database
+    from tests import pgcluster
+    shared = tmp_path_factory.mktemp("pg-shared-empty")
+    pg_server.create_database("tpl_empty")
+    open_server_database(pgcluster.target("tpl_empty", shared)).close()
+    return "tpl_empty", shared
+
+
+@pytest.fixture(scope="session")
+def pg_station_template(pg_empty_template, tmp_path_factory) -> tuple[str, Path]:
+    """The server template with the station set up (``_setup_station``), once per worker."""
+    from shuanbai_desktop.data.migrate import open_server_database
+    from tests import pgcluster
+    shared = tmp_path_factory.mktemp("pg-shared-station")
+    made = pgcluster.copy_station(*pg_empty_template, "tpl_station", shared)
+    db = open_server_database(made)
+    try:
+        _setup_station(db)
+    finally:
+        db.close()
+    return "tpl_station", shared
+
+
+_PG_COUNT = iter(range(1, 10**9))
+
+
+def _server_db(request, tmp_path: Path, station: bool):
+    """A fresh server database for one test (a copy of a template), dropped after it."""
+    from shuanbai_desktop.data.migrate import open_server_database
+    from tests import pgcluster
+    template = request.getfixturevalue("pg_station_template" if station else "pg_empty_template")
+    name = f"t_{os.getpid()}_{next(_PG_COUNT)}"
+    made = pgcluster.copy_station(*template, name, tmp_path / "shared")
+    request.addfinalizer(lambda: pgcluster.cluster().drop_database(name))
+    return open_server_database(made)
+
+
+def build_server_template(tmp_path_factory, base: tuple[str, Path], build) -> tuple[str, Path]:
+    """``build_template`` on the server: a copy of the server template ``base`` (name, shared folder) with
+    ``build(db)`` run on it, as its administrator when it has one; (its name, its shared folder)."""
+    from shuanbai_desktop.data.migrate import open_server_database
+    from tests import pgcluster
+    name = f"tpl_{os.getpid()}_{next(_PG_COUNT)}"
+    shared = tmp_path_factory.mktemp("pg-shared-template")
+    db = open_server_database(pgcluster.copy_station(*base, name, shared))
+    try:
+        db.acting_for = _admin_actor(db)
+        build(db)
+    finally:
+        db.close()
+    return name, shared
+
+
+def open_copy(request, template: Path | tuple[str, Path], tmp_path: Path):
+    """An open copy of a template for one test: a file (``copy_template``) or a server database (a
+    ``(name, shared folder)`` template; dropped after the test)."""
+    from shuanbai_desktop.data.migrate import open_server_database
+    from shuanbai_desktop.services.database_ops import open_app_database
+    from tests import pgcluster
+    if isinstance(template, Path):
+        path = tmp_path / "station.db"
+        copy_template(template, path)
+        return open_app_database(path)
+    name = f"t_{os.getpid()}_{next(_PG_COUNT)}"
+    made = pgcluster.copy_station(*template, name, tmp_path / "shared")
+    request.addfinalizer(lambda: pgcluster.cluster().drop_database(name))
+    return open_server_database(made)
+
+
 @pytest.fixture
 def fresh_db(db_path):
     """A database built by the migrations in this test (not copied): for tests of the build itself."""
@@ -259,13 +372,18 @@ def fresh_db(db_path):
 
 
 @pytest.fixture
-def empty_db(request, db_path, empty_template, station_template):
+def empty_db(request, backend, db_path, empty_template, station_template):
     """A database at head with nothing in it (a copy of the session's template).
 
     When the test also uses ``station_db``, this is the same database with the station set up (as
     when ``station_db`` was built on top of this fixture). Both templates are in every database test's
     fixtures so that they are built before any function-scoped fixture (a test's own clock) runs."""
     from shuanbai_desktop.services.database_ops import open_app_database
+    if backend == "postgresql":
+        db = _server_db(request, db_path.parent, "station_db" in request.fixturenames)
+        yield db
+        db.close()
+        return
     if "station_db" in request.fixturenames:
         copy_template(station_template, db_path)
     else:

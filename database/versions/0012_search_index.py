@@ -17,6 +17,11 @@ What the one search box (services/targets/person_query.py) reads instead of scan
 
 The last two are kept in step by the triggers below, in the statement that writes the person (the
 form, the import's bulk insert, the demo, an undo — any path). Frozen here as shipped.
+
+On PostgreSQL (issue 19, ``_upgrade_postgresql``): ``id_rev`` is a STORED generated column (PostgreSQL 15 has
+no virtual ones) of the same expression; the trigram search is ``pg_trgm`` GIN indexes on ``person.name`` and
+``person.phone`` (no ``person_fts`` table: person_query.py asks ``LIKE``/``ILIKE`` there); ``person_name_gram``
+is the same table, kept by one PL/pgSQL trigger function (ASCII-only lowercasing, as SQLite's ``lower``).
 """
 from alembic import op
 
@@ -57,7 +62,55 @@ TRIGGERS = {
 }
 
 
+ASCII_LOWER = "translate({0}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+
+
+def _pg_grams(row: str) -> str:
+    """PostgreSQL: the distinct 1- and 2-character parts of ``row``'s name, lowercased as SQLite does (ASCII)."""
+    one = ASCII_LOWER.format(f'substr({row}.name, k, 1)')
+    two = ASCII_LOWER.format(f'substr({row}.name, k, 2)')
+    return (f'SELECT {one} FROM generate_series(1, length({row}.name)) AS k '
+            f'UNION SELECT {two} FROM generate_series(1, length({row}.name) - 1) AS k')
+
+
+PG_SYNC = f"""CREATE FUNCTION person_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        DELETE FROM person_name_gram WHERE person_id = OLD.id;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO person_name_gram(gram, name_pinyin, person_id)
+        SELECT g, NEW.name_pinyin, NEW.id FROM ({_pg_grams('NEW')}) AS grams(g) ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END $$"""
+
+
+def _upgrade_postgresql() -> None:
+    op.execute(f'ALTER TABLE person ADD COLUMN id_rev VARCHAR(18) GENERATED ALWAYS AS ({ID_REV}) STORED')
+    op.execute('CREATE INDEX ix_person_id_rev ON person (id_rev)')
+    op.execute('DROP INDEX ix_person_name_initials')
+    op.execute('CREATE INDEX ix_person_initials ON person (name_initials, name_pinyin, id)')
+    op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+    op.execute('CREATE INDEX ix_person_name_trgm ON person USING gin (name gin_trgm_ops)')
+    op.execute('CREATE INDEX ix_person_phone_trgm ON person USING gin (phone gin_trgm_ops)')
+    op.execute('CREATE TABLE person_name_gram (gram VARCHAR(2) NOT NULL, name_pinyin VARCHAR(160) NOT NULL, '
+               'person_id INTEGER NOT NULL, PRIMARY KEY (gram, name_pinyin, person_id))')
+    op.execute(f'INSERT INTO person_name_gram(gram, name_pinyin, person_id) '
+               f'SELECT DISTINCT g, p.name_pinyin, p.id FROM person p, LATERAL ({_pg_grams("p")}) AS grams(g)')
+    op.execute(PG_SYNC)
+    op.execute('CREATE TRIGGER person_search_insert AFTER INSERT ON person FOR EACH ROW '
+               'EXECUTE FUNCTION person_search_sync()')
+    op.execute('CREATE TRIGGER person_search_delete AFTER DELETE ON person FOR EACH ROW '
+               'EXECUTE FUNCTION person_search_sync()')
+    op.execute('CREATE TRIGGER person_search_update AFTER UPDATE OF name, name_pinyin, phone ON person '
+               'FOR EACH ROW EXECUTE FUNCTION person_search_sync()')
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        _upgrade_postgresql()
+        return
     op.execute(f'ALTER TABLE person ADD COLUMN id_rev VARCHAR(18) GENERATED ALWAYS AS ({ID_REV}) VIRTUAL')
     op.execute('CREATE INDEX ix_person_id_rev ON person (id_rev)')
     op.execute('DROP INDEX ix_person_name_initials')
@@ -77,6 +130,18 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        for name in TRIGGERS:
+            op.execute(f'DROP TRIGGER {name} ON person')
+        op.execute('DROP FUNCTION person_search_sync()')
+        op.execute('DROP TABLE person_name_gram')
+        op.execute('DROP INDEX ix_person_phone_trgm')
+        op.execute('DROP INDEX ix_person_name_trgm')
+        op.execute('DROP INDEX ix_person_initials')
+        op.execute('CREATE INDEX ix_person_name_initials ON person (name_initials)')
+        op.execute('DROP INDEX ix_person_id_rev')
+        op.execute('ALTER TABLE person DROP COLUMN id_rev')
+        return
     for name in TRIGGERS:
         op.execute(f'DROP TRIGGER {name}')
     op.execute('DROP TABLE person_name_gram')

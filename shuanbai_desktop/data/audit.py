@@ -27,11 +27,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import insert, inspect, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..domain.idcard import mask_id_number
 from ..domain.phone import mask_phone
 from . import audit_key
+from .backend import lock_audit_chain, server_of
 from .base import Base, now
 from .db import session_path
 from .engine import sqlite
@@ -184,6 +186,9 @@ def _write(session: Session, rows: list[dict]) -> None:
         next_id, prev = pending["last_id"] + 1, pending["hash"]
         key, created, notes = pending["key"], False, []
     else:
+        # One chain: SQLite's BEGIN IMMEDIATE made this transaction the only writer; on a server the
+        # advisory lock does, held to the commit (data/backend.py), so the newest entry read is final.
+        lock_audit_chain(conn)
         last = conn.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
         next_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         key, created, notes = _writing_key(session, conn, next_id)
@@ -240,10 +245,17 @@ def _after_commit(session: Session) -> None:
     path = session_path(session)
     if pending is None or path is None:
         return
+    engine = session.get_bind().engine
+
+    def stored(entry_id: int) -> str | None:
+        if server_of(engine) is not None:
+            return _server_hash(engine, entry_id)
+        return _stored_hash(path, entry_id)
+
     try:
         audit_key.advance_head(path, pending["key"], pending["created"], pending["first_id"],
-                               pending["last_id"], pending["hash"], lambda entry_id: _stored_hash(path, entry_id))
-    except (OSError, sqlite.Error) as exc:
+                               pending["last_id"], pending["hash"], stored)
+    except (OSError, sqlite.Error, DBAPIError) as exc:
         log.warning("audit head file not written: %s", type(exc).__name__)
 
 
@@ -256,6 +268,12 @@ def _stored_hash(db_path: Path, entry_id: int) -> str | None:
     finally:
         conn.close()
     return row[0] if row else None
+
+
+def _server_hash(engine, entry_id: int) -> str | None:
+    """``_stored_hash`` on a server: a connection of the session's engine, outside the session."""
+    with engine.connect() as conn:
+        return conn.execute(select(AuditEntry.hash).where(AuditEntry.id == entry_id)).scalar()
 
 
 def _after_soft_rollback(session: Session, previous) -> None:

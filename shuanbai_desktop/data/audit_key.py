@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from .backend import ANCHOR_NAME as SERVER_ANCHOR
 from .files import fsync_dir
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,10 @@ def valid_chain_id(value: object) -> bool:
 
 def keys_dir(db_path: Path | None = None) -> Path:
     """Where the keys and head of ``db_path``'s trail are kept: ``<machine folder>/keys`` for a station
-    the PC's accounts share, else this user's ``<config>/keys`` (also without a database)."""
+    the PC's accounts share, else this user's ``<config>/keys`` (also without a database). A station on a
+    PostgreSQL server: ``<shared folder>/keys``, the folder every PC of the station reaches (data/backend.py)."""
+    if db_path is not None and Path(db_path).name == SERVER_ANCHOR:
+        return Path(db_path).parent / "keys"
     if db_path is not None and paths.is_shared_location(db_path):
         return paths.machine_data_dir() / "keys"
     return paths.config_dir() / "keys"
@@ -252,9 +256,11 @@ def backup_key_path(backup_file: Path) -> Path:
     return Path(backup_file).with_suffix(KEY_SUFFIX)
 
 
-def write_backup_keys(backup_file: Path, chain_id: str | None, head: Head | None) -> Path:
-    """``<backup>.key``: the keys of the backup's trail and its newest entry (private)."""
-    keys, _missing = lineage(chain_id, backup_file)
+def write_backup_keys(backup_file: Path, chain_id: str | None, head: Head | None,
+                      db_path: Path | None = None) -> Path:
+    """``<backup>.key``: the keys of the backup's trail and its newest entry (private). The keys are looked
+    for beside ``db_path``'s trail first (a server station's: its shared folder's ``keys``)."""
+    keys, _missing = lineage(chain_id, db_path or backup_file)
     path = backup_key_path(backup_file)
     atomic_write(path, json.dumps({"format": FORMAT, "keys": [k.record() for k in keys],
                                    "head": head.record() if head else None}))

@@ -26,16 +26,23 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from . import audit
+    from .backend import ServerTarget
     from .migrate import IntegrityCheck
 
 
 def session_path(session: Session) -> Path | None:
     """The database file a session works on (None for an in-memory or URI database): the one way a
-    service finds the files kept beside the database (key file, head file, ledgers)."""
+    service finds the files kept beside the database (key file, head file, ledgers). On a PostgreSQL
+    server: the shared folder's anchor (``backend.ServerTarget.anchor``), whose folder holds those files."""
+    from .backend import server_of
     try:
-        name = session.get_bind().engine.url.database  # the bind may be an Engine or a Connection
+        engine = session.get_bind().engine  # the bind may be an Engine or a Connection
     except Exception:  # noqa: BLE001 - no single bind
         return None
+    server = server_of(engine)
+    if server is not None:
+        return server.anchor
+    name = engine.url.database
     if not name or name == ":memory:" or name.startswith("file:"):
         return None
     return Path(name)
@@ -55,17 +62,41 @@ def wait_until_checked(session: Session) -> None:
 
 @dataclass
 class Database:
-    path: Path
+    path: Path | None  # the SQLite file; None for a database on a PostgreSQL server (``server``)
     readonly: bool = False
     # The user every session acts for when no actor is passed: the command line sets it after its
     # log-in (and the tests' station fixtures to their administrator). The GUI passes its actor.
     acting_for: audit.Actor | None = None
+    server: ServerTarget | None = None
     _engine: Engine | None = field(default=None, init=False, repr=False)
     _factory: sessionmaker | None = field(default=None, init=False, repr=False)
     _made: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _check: IntegrityCheck | None = field(default=None, init=False, repr=False)
     _after_check: list[Callable[[], object]] = field(default_factory=list, init=False, repr=False)
     _checking: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def anchor(self) -> Path:
+        """The path the station's files are found from: the SQLite file, or on a server the anchor in
+        the shared folder (``backend.ServerTarget.anchor``). What ``session_path`` gives a session."""
+        if self.server is not None:
+            return self.server.anchor
+        assert self.path is not None
+        return self.path
+
+    @property
+    def file(self) -> Path:
+        """The SQLite file, for what only a file has (its backups, its key file, its encryption); on a
+        server database a ``UserError`` saying whose work that is there."""
+        if self.path is None:
+            from ..errors import UserError
+            raise UserError("站内服务器上的数据库没有本机数据库文件：它的备份与恢复用 pg_dump（见 docs/server.md），"
+                            "数据加密由服务器负责。")
+        return self.path
+
+    def where(self) -> str:
+        """The database for a message or the status line: the file's path or the server's address."""
+        return self.server.display() if self.server is not None else str(self.path)
 
     @property
     def engine(self) -> Engine:
@@ -77,13 +108,20 @@ class Database:
     def _make_engine(self) -> None:
         from sqlalchemy.orm import sessionmaker
 
-        from . import audit
+        from . import audit, moved_station, record_versions
+        from .backend import make_server_engine
         from .engine import make_engine
         with self._made:
             if self._engine is None:
-                engine = make_engine(self.path, readonly=self.readonly)
+                if self.server is not None:
+                    engine = make_server_engine(self.server, readonly=self.readonly)
+                else:
+                    assert self.path is not None
+                    engine = make_engine(self.path, readonly=self.readonly)
                 self._factory = sessionmaker(engine, expire_on_commit=False)
                 audit.install(self._factory)
+                moved_station.install(self._factory)  # a file moved to a server refuses writes
+                record_versions.install()
                 self._engine = engine
 
     # --- the integrity check behind the first window -------------------------------------------
@@ -130,6 +168,7 @@ class Database:
         an error of the block (what a damaged file made go wrong is reported as the damage).
         """
         from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.orm.exc import StaleDataError
         check = self._check
         early = read_before_check and check is not None and not check.done
         if not early:
@@ -152,6 +191,9 @@ class Database:
                         self.wait_checked()
                         raise
                     self.wait_checked()  # nothing is committed to a file not yet known to be intact
+        except StaleDataError as exc:  # a row someone else changed since it was read: data/record_versions.py
+            from .record_versions import from_stale
+            raise from_stale(session.info, str(exc), self.session) from exc
         except (DBAPIError, sqlite.Error, OSError) as exc:
             if is_disk_full(exc):
                 raise DiskFull() from exc

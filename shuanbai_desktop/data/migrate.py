@@ -32,6 +32,8 @@ from .engine import APPLICATION_ID, BUSY_TIMEOUT_MS, SQLITE_MAGIC, connect, conn
 if TYPE_CHECKING:
     from alembic.config import Config
 
+    from .backend import ServerTarget
+
 log = logging.getLogger(__name__)
 SQLITE_BUSY = 5
 SQLITE_READONLY = 8
@@ -287,9 +289,73 @@ def upgrade(db: Database) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")
         conn.commit()
+    if db.server is not None:  # application_id marks a SQLite file as ours; a server database has its schema
+        return
     with db.engine.connect() as conn:
         conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
         conn.commit()
+
+
+def server_revision(db: Database) -> tuple[frozenset[str] | None, bool]:
+    """The Alembic revisions of a server database (None: not set up), and whether it holds any table."""
+    from sqlalchemy import inspect, text
+    with db.engine.connect() as conn:
+        _check_server_database(conn, db)
+        tables = inspect(conn).get_table_names()
+        revision = None
+        if "alembic_version" in tables:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+            revision = frozenset(r[0] for r in rows) or None
+    return revision, bool(tables)
+
+
+BYTE_ORDER_COLLATIONS = ("C", "POSIX", "C.UTF-8", "C.utf8", "ucs_basic")
+
+
+def _check_server_database(conn, db: Database) -> None:
+    """UTF-8, and text sorted by its bytes as SQLite sorts it (collation C): every list's order, the
+    search's prefix ranges and the display order are the same on both backends (docs/server.md)."""
+    from sqlalchemy import text
+    encoding, collation = conn.execute(text(
+        "SELECT pg_encoding_to_char(encoding), datcollate FROM pg_database WHERE datname = current_database()")).one()
+    if encoding != "UTF8" or collation not in BYTE_ORDER_COLLATIONS:
+        where = db.server.display() if db.server is not None else ""
+        raise DatabaseRefused(f"服务器上的数据库 {where} 的编码或排序规则不对（{encoding}，{collation}），"
+                              "本程序需要 UTF8 编码和 C 排序规则。请按 docs/server.md 重新创建数据库："
+                              "CREATE DATABASE 库名 TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'。"
+                              "数据库未作任何改动。")
+
+
+NO_SERVER_BACKUP = ("服务器上的这个数据库来自较早的版本，需要升级数据结构；升级前必须先做一份服务器备份（pg_dump），"
+                    "而本版本还不能自动完成这一步。为免数据没有备份就被改动，程序没有升级它。"
+                    "请管理员先按 docs/server.md 用 pg_dump 手动备份，再用新版本的“准备服务器数据库”步骤升级。")
+
+
+def open_server_database(target: ServerTarget, backup: Callable[[Database], object] | None = None) -> Database:
+    """The PostgreSQL counterpart of ``open_database``: no file checks, no instance lock, no ``quick_check``
+    (the server keeps its pages whole); a database from a newer version, or another program's (tables
+    but no Alembic revision), is refused; migrations when due, after ``backup(db)`` (``pg_dump``) — without
+    one, a database needing a migration is refused (``NO_SERVER_BACKUP``); an empty database is built."""
+    db = Database(None, server=target)
+    try:
+        revision, has_tables = server_revision(db)
+        if revision is None and has_tables:
+            raise DatabaseRefused(f"服务器上的数据库 {target.display()} 里已有别的数据表，不是社工站工作平台的数据库，"
+                                  "未作任何改动。请换一个空的数据库。")
+        if revision is not None and not revision <= known_revisions():
+            raise DatabaseRefused("服务器上的数据库由更新版本的社工站工作平台使用，本版本无法打开，以免损坏数据。"
+                                  "请安装最新版本后再打开。数据库未作任何改动。")
+        if revision is not None and revision != head_revision():
+            if backup is None:
+                raise DatabaseRefused(NO_SERVER_BACKUP)
+            backup(db)
+        if revision != head_revision():
+            upgrade(db)  # one transaction (PostgreSQL's DDL is transactional too)
+        paths.make_private_dir(target.shared_dir)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def open_database(path: Path, backup: Callable[[Path], object] | None = None,

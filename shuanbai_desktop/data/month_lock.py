@@ -39,6 +39,11 @@ Bulk ``update()``/``delete()`` statements through a session are refused on audit
 
 The listener is installed once on SQLAlchemy's ``Session`` class by ``install_global()``,
 called when ``data/models/report.py`` is imported (every model module is imported at start-up).
+
+Across PCs (a PostgreSQL server, issue 19): SQLite's ``BEGIN IMMEDIATE`` made the check and the write one
+step. On a server a transaction that changes dated records takes a shared advisory lock before it reads
+the locked months, and one that locks a month (a new or changed ``LockedMonth``) the exclusive one, both
+held to the commit: a change and the month's locking never pass each other.
 """
 
 from __future__ import annotations
@@ -174,8 +179,22 @@ def _touched(session: Session):
             yield action, obj, pairs
 
 
+MONTH_LOCK_KEY = 0x53424457_0002  # pg_advisory_xact_lock(_shared): changes of dated records vs. locking a month
+
+
+def _server_lock(session: Session, shared: bool) -> None:
+    from sqlalchemy import text
+
+    from .backend import is_server
+    conn = session.connection()
+    if is_server(conn):
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        conn.execute(text(f"SELECT {function}(:key)"), {"key": MONTH_LOCK_KEY})
+
+
 def _locked(session: Session, months: set[str]) -> set[str]:
     from .models.report import LockedMonth
+    _server_lock(session, shared=True)
     rows = session.connection().execute(select(LockedMonth.month).where(LockedMonth.month.in_(sorted(months))))
     return {r[0] for r in rows}
 
@@ -226,6 +245,9 @@ def _record_override(session: Session, action: str, obj, month: str, reason: str
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
+    from .models.report import LockedMonth
+    if any(isinstance(obj, LockedMonth) for obj in (*session.new, *session.dirty, *session.deleted)):
+        _server_lock(session, shared=False)  # before any shared one of this transaction (no upgrade)
     touched = list(_touched(session))
     months = {month_key(d) for *_, pairs in touched for _f, d in pairs}
     if not months:

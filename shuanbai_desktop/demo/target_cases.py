@@ -31,8 +31,8 @@ def add_cases(demo, filed, groups) -> None:
     rng, today = demo.rng, demo.today
     cid = _next_id(demo.s, CaseRecord)
     seq: dict[int, int] = {}
-    for year, last in demo.s.execute(select(func.substr(CaseRecord.case_no, 1, 4), func.max(CaseRecord.case_no))
-                                     .group_by(func.substr(CaseRecord.case_no, 1, 4))).all():
+    year_of = func.substr(CaseRecord.case_no, 1, 4).label("case_year")  # grouped by its name: one expression
+    for year, last in demo.s.execute(select(year_of, func.max(CaseRecord.case_no)).group_by(year_of)).all():
         seq[int(year)] = int(last.split("-")[1])
     targets = [p for _, family in filed for p in family if p.id in groups]
     for p in rng.sample(targets, max(1, len(targets) // 25)) if targets else []:

@@ -23,8 +23,8 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -50,13 +50,16 @@ from . import attachments
 
 log = logging.getLogger(__name__)
 SUFFIX = ".sqlite3"
+DUMP_SUFFIX = ".pgdump"  # a station on a PostgreSQL server: pg_dump's custom format (services/server_backup.py)
+BACKUP_SUFFIXES = (SUFFIX, DUMP_SUFFIX)
 SIDECAR = ".json"
 TMP = ".tmp"
 RESTORE_TMP = ".restore.tmp"
 OK = "ok"
 PENDING = "pending"  # passed the checks made while backing up; the full check is still to come
+READABLE = "readable"  # a server backup read whole, not restored on trial (the login role lacks CREATEDB)
 KEY_TABLES = ("station", "app_user", "person", "household", "visit", "window_registration", "audit_entry")
-NAME_RE = re.compile(r"^backup-(\d+)-(\d{8}-\d{6})-([a-z-]+)\.sqlite3$")
+NAME_RE = re.compile(r"^backup-(\d+)-(\d{8}-\d{6})-([a-z-]+)\.(?:sqlite3|pgdump)$")
 Progress = Callable[[int, str], None]
 Stop = Callable[[], bool]
 
@@ -76,11 +79,13 @@ class BackupInfo:
     audit_head: int
     town_code: str = ""
     checked_at: datetime | None = None
+    # What a server backup's sidecar says besides (server version, database, row counts: server_backup.py)
+    extra: Mapping[str, object] | None = field(default=None, compare=False)
 
     @property
     def ok(self) -> bool:
         """Nothing found wrong: fully checked, or passed the checks made while backing up."""
-        return self.check in (OK, PENDING)
+        return self.check in (OK, PENDING, READABLE)
 
     @property
     def verified(self) -> bool:
@@ -101,6 +106,8 @@ def check_label(result: str) -> str:
         return "完好"
     if result == PENDING:
         return "已核对，完整检查待进行"
+    if result == READABLE:
+        return "文件完整可读（未试恢复：数据库登录角色没有 CREATEDB 权限）"
     if any("\u4e00" <= ch <= "\u9fff" for ch in result):
         return f"有问题：{result}"
     return "有问题：未通过完整性检查"
@@ -343,8 +350,7 @@ def copy_backup(info: BackupInfo, folder: Path) -> BackupInfo:
     """Copy a backup and its sidecar into ``folder`` (the second backup folder), verified: the copy's
     SHA-256, read back from the medium, must equal the sidecar's. Returns the copy's info."""
     final = folder / info.path.name
-    copy = BackupInfo(final, info.created_at, info.kind, info.size, info.check, info.sha256,
-                      info.audit_head, info.town_code, info.checked_at)
+    copy = replace(info, path=final)
     if final.exists() and _read(final) is not None and _sha256(final) == info.sha256:
         return copy
     tmp = final.with_name(final.name + TMP)
@@ -387,7 +393,8 @@ def write_sidecar(info: BackupInfo) -> None:
     """Written to a temporary file, fsynced, renamed, folder fsynced; owner-only."""
     side = sidecar_path(info.path)
     tmp = side.with_name(side.name + TMP)
-    meta = {"created_at": info.created_at.isoformat(), "kind": info.kind.value, "size": info.size,
+    meta = {**(info.extra or {}), "created_at": info.created_at.isoformat(), "kind": info.kind.value,
+            "size": info.size,
             "check": info.check, "sha256": info.sha256, "audit_head": info.audit_head,
             "town_code": info.town_code,
             "checked_at": info.checked_at.isoformat() if info.checked_at else None}
@@ -404,13 +411,19 @@ def write_sidecar(info: BackupInfo) -> None:
     fsync_dir(side.parent)
 
 
+_SIDECAR_FIELDS = frozenset({"created_at", "kind", "size", "check", "sha256", "audit_head", "town_code",
+                             "checked_at"})
+
+
 def _read(path: Path) -> BackupInfo | None:
     try:
         meta = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
         checked = meta.get("checked_at")
+        extra = {k: v for k, v in meta.items() if k not in _SIDECAR_FIELDS}
         return BackupInfo(path, datetime.fromisoformat(meta["created_at"]), BackupKind(meta["kind"]),
                           path.stat().st_size, meta["check"], meta["sha256"], int(meta["audit_head"]),
-                          meta.get("town_code", ""), datetime.fromisoformat(checked) if checked else None)
+                          meta.get("town_code", ""), datetime.fromisoformat(checked) if checked else None,
+                          extra or None)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -432,10 +445,11 @@ def _from_name(path: Path) -> BackupInfo | None:
 
 
 def list_backups(dest_dir: Path) -> list[BackupInfo]:
-    """Newest first. A backup without a readable sidecar is listed too (check pending)."""
+    """Newest first. A backup without a readable sidecar is listed too (check pending). A station on a
+    server has pg_dump files (``DUMP_SUFFIX``) where a file station has SQLite copies."""
     found = []
     if dest_dir.is_dir():
-        for path in dest_dir.glob(f"backup-*{SUFFIX}"):
+        for path in _backup_files(dest_dir):
             info = _read(path) or _from_name(path)
             if info is not None:
                 found.append(info)
@@ -443,10 +457,18 @@ def list_backups(dest_dir: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda b: (b.created_at, b.kind is not BackupKind.AUTO, b.path.name), reverse=True)
 
 
+def _backup_files(folder: Path) -> list[Path]:
+    return [p for suffix in BACKUP_SUFFIXES for p in folder.glob(f"backup-*{suffix}")]
+
+
 def recheck(info: BackupInfo, stop: Stop | None = None) -> str:
-    """Check a stored backup again: SHA-256 against its sidecar, then the full check."""
+    """Check a stored backup again: SHA-256 against its sidecar, then the full check (a server backup
+    here, without its server: read whole by pg_restore, ``server_backup.read_check``)."""
     if info.sha256 and _sha256(info.path, stop) != info.sha256:
         return "文件校验值与备份时不符（文件被改动或损坏）"
+    if info.path.suffix == DUMP_SUFFIX:
+        from . import server_backup
+        return server_backup.read_check(info.path)
     return full_check(info.path, stop)
 
 
@@ -483,7 +505,7 @@ def check_and_record(info: BackupInfo, stop: Stop | None = None, at: datetime | 
         sha, head, town = info.sha256, info.audit_head, info.town_code
         result = recheck(info, stop)
     checked = BackupInfo(info.path, info.created_at, info.kind, info.path.stat().st_size, result, sha, head,
-                         town, at or now())
+                         town, at or now(), info.extra)
     write_sidecar(checked)
     if result != OK:
         log.warning("backup %s failed its check", info.path.name)
@@ -530,10 +552,11 @@ def clean_folder(folder: Path) -> list[str]:
         path.unlink(missing_ok=True)
         done.append(path.name)
     for path in folder.glob(f"backup-*{SIDECAR}"):
-        if not path.with_suffix(SUFFIX).exists():
+        if not any(path.with_suffix(suffix).exists() for suffix in BACKUP_SUFFIXES):
             path.unlink(missing_ok=True)
             done.append(path.name)
-    for path in audit_key.orphan_backup_keys(folder, SUFFIX):
+    orphans = set(audit_key.orphan_backup_keys(folder, SUFFIX)) & set(audit_key.orphan_backup_keys(folder, DUMP_SUFFIX))
+    for path in sorted(orphans):
         path.unlink(missing_ok=True)
         done.append(path.name)
     for path in folder.glob(f"backup-*{SUFFIX}{KEYRING_SUFFIX}"):
@@ -545,7 +568,7 @@ def clean_folder(folder: Path) -> list[str]:
         for path in store.rglob(f"*{TMP}"):
             secure_remove(path)
             done.append(path.name)
-    for path in folder.glob(f"backup-*{SUFFIX}"):
+    for path in folder.glob(f"backup-*{SUFFIX}"):  # a server backup without its sidecar: server_backup.clean_folder
         if _read(path) is None:
             info = _from_name(path)
             if info is not None:
@@ -565,6 +588,20 @@ def clean_leftovers(db_path: Path, backups: Path) -> list[str]:
             done.append(path.name)
     return done + clean_folder(backups)
 
+
+
+def record_restore(reopened, prepared: RestoreSource, safety: Path | None, other_town: str | None,
+                   actor: audit.Actor | None) -> None:
+    """The restore's line in the restored station's trail (a file or a server database): the backup, the
+    safety copy, whether its SHA-256 was checked, another station's town code. The restored data has its
+    own accounts: the user who restored is named, not given an id there."""
+    details: dict[str, object] = {"safety_copy": safety.name if safety else "",
+                                  "sha256_checked": prepared.sha256_checked}
+    if other_town is not None:
+        details["other_station"] = other_town
+    by = audit.Actor(None, actor.username) if actor is not None else None
+    with reopened.session(by) as s:
+        audit.record_event(s, "backup", "", f"从备份恢复：{prepared.original.name}", details)
 
 # --- rotation -------------------------------------------------------------------------------
 

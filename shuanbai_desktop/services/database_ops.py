@@ -72,30 +72,33 @@ def backup_now(db: Database, kind: BackupKind, actor: audit.Actor | None = None,
 
 def _backup(db: Database, kind: BackupKind, actor: audit.Actor | None, dest_dir: Path | None,
             progress: backup.Progress | None, system: bool) -> backup.BackupInfo:
-    from . import backup_offsite
-    own = paths.backups_dir(db.path)
+    from . import backup_offsite, server_backup
+    own = paths.backups_dir(db.anchor)  # a server station's: in its shared folder
     folder = dest_dir or own
     with db.session(actor) as s:
         if system:
             as_system(s)
-        require(s, backup_permission(db.path, dest_dir))
+        require(s, backup_permission(db.anchor, dest_dir))
         keep = settings.all_ints(s)
         second = backup_offsite.configured_folder(s)
-    info = backup.make_backup(db.path, folder, kind, progress=progress)
+    if db.server is not None:
+        info = server_backup.make_backup(db, folder, kind, progress=progress)
+    else:
+        info = backup.make_backup(db.file, folder, kind, progress=progress)
     with db.session(actor) as s:
         if system:
             as_system(s)
         audit.record_event(s, "backup", "", f"{BACKUP_EVENT}（{kind.label}）",
                            {"folder": folder.name, "file": info.path.name})
     if dest_dir is not None:
-        backup_offsite.note_copy(db.path, info, info.created_at)
+        backup_offsite.note_copy(db.anchor, info, info.created_at)
         return info
     backup.rotate(folder, keep["backup.daily_keep"], keep["backup.weekly_keep"], keep["backup.monthly_keep"])
     if backup_offsite.is_present(second):
         if progress is not None:
             progress(96, "正在复制到第二备份位置")
         try:
-            backup_offsite.copy_newest(db.path, info, second, keep, info.created_at)
+            backup_offsite.copy_newest(db.anchor, info, second, keep, info.created_at)
         except UserError as exc:
             log.warning("copy to the second backup folder failed: %s", exc.message)
     return info
@@ -105,7 +108,7 @@ def maybe_backup(db: Database, on_exit: bool, progress: backup.Progress | None =
     """The automatic backup: on exit when data changed, otherwise at most daily. The program's own
     work (whoever is logged in, even a supervisor): it runs as the system."""
     from ..data.base import now
-    folder = paths.backups_dir(db.path)
+    folder = paths.backups_dir(db.anchor)
     if not backup.due(folder, change_head(db), now(), on_exit, current_head=audit_head(db)):
         return None
     return _backup(db, BackupKind.EXIT if on_exit else BackupKind.AUTO, None, None, progress, system=True)
@@ -113,24 +116,42 @@ def maybe_backup(db: Database, on_exit: bool, progress: backup.Progress | None =
 
 def check_pending_backups(db: Database, stop: backup.Stop | None = None) -> list[backup.BackupInfo]:
     """The background full check of backups made since the last one (own folder, then the second)."""
-    from . import backup_offsite
+    from . import backup_offsite, server_backup
     with db.session() as s:
         second = backup_offsite.configured_folder(s)
-    done = backup.run_pending_checks(paths.backups_dir(db.path), stop)
+    if db.server is not None:  # a server backup's full check is a restore into a scratch database
+        done = server_backup.run_pending_checks(db, paths.backups_dir(db.anchor), stop)
+        if backup_offsite.is_present(second) and not (stop is not None and stop()):
+            done += server_backup.run_pending_checks(db, second, stop)
+        return done
+    done = backup.run_pending_checks(paths.backups_dir(db.file), stop)
     if backup_offsite.is_present(second) and not (stop is not None and stop()):
         done += backup.run_pending_checks(second, stop)
     return done
 
 
+def other_station(db: Database, source: backup.RestoreSource) -> tuple[str, str] | None:
+    """The current station (code, name) when a prepared backup is another township's, else None."""
+    if db.server is not None:
+        from . import server_backup
+        return server_backup.other_station(db.server, server_backup.password_of(db), source)
+    return backup.other_station(db.file, source)
+
+
 def _require_restore(db: Database, actor: audit.Actor | None) -> None:
+    from ..data.moved_station import refuse_if_moved
     with db.session(actor) as s:
         require(s, Permission.BACKUP_RESTORE)
+        refuse_if_moved(s)  # a file moved to a server: a restore would make it a second live station
 
 
 def prepare_restore(db: Database, backup_file: Path, actor: audit.Actor | None = None) -> backup.RestoreSource:
     """Copy and check a backup before asking (``BACKUP_RESTORE``); see ``backup.prepare_restore``."""
     _require_restore(db, actor)
-    return backup.prepare_restore(db.path, backup_file)
+    if db.server is not None:
+        from . import server_backup
+        return server_backup.prepare_restore(db.server, backup_file)
+    return backup.prepare_restore(db.file, backup_file)
 
 
 def restore_into(db: Database, source: Path | backup.RestoreSource, actor: audit.Actor | None = None,
@@ -138,8 +159,11 @@ def restore_into(db: Database, source: Path | backup.RestoreSource, actor: audit
     """Restore over the open database ``db`` as ``actor`` (default: ``db.acting_for``), who needs
     ``BACKUP_RESTORE``; ``db`` is closed. See ``_restore_over``."""
     _require_restore(db, actor)
+    if db.server is not None:  # pg_restore into the station's own database: services/server_backup.py
+        from . import server_backup
+        return server_backup.restore(db, db.server, source, actor or db.acting_for, allow_other_station)
     db.close()
-    return _restore_over(db.path, source, actor or db.acting_for, allow_other_station)
+    return _restore_over(db.file, source, actor or db.acting_for, allow_other_station)
 
 
 def restore_needs_user(path: Path) -> bool:
@@ -187,13 +211,7 @@ def _restore_over(path: Path, source: Path | backup.RestoreSource, actor: audit.
         backup.discard(prepared)
     _install_audit_keys(path, keys, recorded_head)
     reopened = open_app_database(path)
-    details = {"safety_copy": safety.name if safety else "", "sha256_checked": prepared.sha256_checked}
-    if other is not None:
-        details["other_station"] = prepared.town_code
-    # The restored file has its own accounts: the user who restored is named, not given an id there.
-    by = audit.Actor(None, actor.username) if actor is not None else None
-    with reopened.session(by) as s:
-        audit.record_event(s, "backup", "", f"从备份恢复：{prepared.original.name}", details)
+    backup.record_restore(reopened, prepared, safety, prepared.town_code if other is not None else None, actor)
     return reopened, safety
 
 
@@ -220,12 +238,15 @@ class VerifyResult:
 
 
 def verify(db: Database) -> VerifyResult:
-    conn = connect_readonly(db.path)
-    try:
-        integrity = "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check").fetchall())
-        fks = len(conn.execute("PRAGMA foreign_key_check").fetchall())
-    finally:
-        conn.close()
+    if db.path is None:  # a PostgreSQL server keeps its pages whole and its foreign keys enforced itself
+        integrity, fks = "ok", 0
+    else:
+        conn = connect_readonly(db.path)
+        try:
+            integrity = "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check").fetchall())
+            fks = len(conn.execute("PRAGMA foreign_key_check").fetchall())
+        finally:
+            conn.close()
     with db.session() as s:
         chain = audit.verify_chain(s, db.path)
     return VerifyResult(integrity, fks, chain)

@@ -94,7 +94,7 @@ def carry_failures(db: Database, ring: KeyRing, username: str) -> None:
         return
     with db.session() as session:
         auth.note_earlier_failures(session, username, mine, len(unknown))
-    ring.save(keyring_path(db.path))
+    ring.save(keyring_path(db.file))
 
 
 # --- the key file of an open database -----------------------------------------------------------
@@ -106,8 +106,11 @@ def _db_path(session: Session) -> Path:
     return path
 
 
-def _open_ring(path: Path) -> tuple[KeyRing, DataKey] | None:
-    """The key file and key of an open encrypted database; None for a plain one (no slots to keep)."""
+def _open_ring(path: Path | None) -> tuple[KeyRing, DataKey] | None:
+    """The key file and key of an open encrypted database; None for a plain one (no slots to keep) and for a
+    database on a PostgreSQL server (``path`` None: encryption at rest is the server's)."""
+    if path is None:
+        return None
     key = engine.key_for(path)
     if key is None or is_plain_file(path):
         return None
@@ -160,7 +163,7 @@ def settle_slot(db: Database, username: str, password: str) -> None:
         ring.set_user(username, password, key)      # of a backup copied without its key file)
         changed = True
     if changed:
-        ring.save(keyring_path(db.path))
+        ring.save(keyring_path(db.file))
 
 
 # --- set-up -------------------------------------------------------------------------------------
@@ -222,7 +225,7 @@ def first_keys(db: Database, admin_username: str, admin_password: str, at: datet
     ring.set_recovery(code, key)
     with db.session() as session:
         _note_recovery_made(session, at)
-    ring.save(keyring_path(db.path))
+    ring.save(keyring_path(db.file))
     return code
 
 
@@ -253,11 +256,14 @@ class EncryptionStatus:
     encrypted: bool
     recovery_made_at: datetime | None
     accounts_with_key: int
+    by_server: bool = False  # a database on a PostgreSQL server: encryption at rest is the server's
 
 
 def status(db: Database) -> EncryptionStatus:
     with db.session() as session:
         made = _recovery_made(session)
+    if db.server is not None:
+        return EncryptionStatus(False, made, 0, by_server=True)
     opened = _open_ring(db.path)
     return EncryptionStatus(opened is not None, made,
                             opened[0].user_count() if opened is not None else 0)
@@ -279,7 +285,7 @@ def renew_recovery_code(db: Database, actor: audit.Actor, at: datetime | None = 
         _note_recovery_made(session, at)
         audit.record_event(session, "app_user", "", "生成新的恢复码（旧恢复码作废）")
         ring.set_recovery(code, key)
-        ring.save(keyring_path(db.path))
+        ring.save(keyring_path(db.file))
     return code, at
 
 
@@ -325,7 +331,7 @@ class Encrypted:
 
 
 def needs_encrypting(db: Database) -> bool:
-    return is_plain_file(db.path)
+    return db.path is not None and is_plain_file(db.path)
 
 
 def encrypt_plain(db: Database, user: UserInfo, password: str, at: datetime,
@@ -343,7 +349,7 @@ def encrypt_plain(db: Database, user: UserInfo, password: str, at: datetime,
     progress = progress or backup.no_progress
     if user.role is not Role.ADMIN:
         raise UserError("本版本会对数据库加密，需要管理员登录一次来完成。请管理员先登录。", field="用户名")
-    path = db.path
+    path = db.file
     with db.session() as session:
         info = station.get_station(session)
         accounts = [(u.username, u.password_hash) for u in session.scalars(

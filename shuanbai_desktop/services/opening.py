@@ -13,9 +13,10 @@ from enum import Enum
 from pathlib import Path
 
 from .. import paths
+from ..data.backend import ServerTarget
 from ..data.db import Database
 from ..data.engine import connect_readonly, is_plain_file, keyring_record, sqlite
-from ..data.migrate import not_ours_or_locked, open_database, unreadable
+from ..data.migrate import not_ours_or_locked, open_database, open_server_database, unreadable
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,13 @@ def _pre_migration_backup(path: Path) -> None:
     from ..domain.labels import BackupKind
     from . import backup
     backup.make_backup(path, paths.backups_dir(path), BackupKind.PRE_MIGRATE, full=True)
+
+
+def _pre_migration_server_backup(db: Database) -> None:
+    """A server database's pre-migration backup: ``pg_dump``, restored on trial into a scratch database."""
+    from ..domain.labels import BackupKind
+    from . import server_backup
+    server_backup.make_backup(db, paths.backups_dir(db.anchor), BackupKind.PRE_MIGRATE, full=True)
 
 
 def clean_leftovers(path: Path) -> None:
@@ -39,13 +47,25 @@ def clean_leftovers(path: Path) -> None:
         log.warning("could not remove temporary attachment copies", exc_info=True)
 
 
-def open_app_database(path: Path, check_in_background: bool = False) -> Database:
+def open_app_database(path: Path | ServerTarget, check_in_background: bool = False) -> Database:
     """Checks, a verified pre-migration backup when the schema is older, migrations; then what a
     killed backup or restore left beside it is cleaned up (see ``backup.clean_leftovers``).
 
     With ``check_in_background`` (the GUI, the command line) the integrity check of a file that needs
     no migration goes on in a thread after this returns: the handle begins no session, and nothing is
-    cleaned up, before it has passed (``Database.hold_until_checked``)."""
+    cleaned up, before it has passed (``Database.hold_until_checked``).
+
+    A database on a PostgreSQL server (``ServerTarget``): no file checks and no integrity check (the
+    server's); an empty database is built by the migrations; one needing a migration is migrated after a
+    verified server backup (``pg_dump``, ``server_backup.make_backup(full=True)``)."""
+    if isinstance(path, ServerTarget):
+        db = open_server_database(path, backup=_pre_migration_server_backup)
+        from . import server_backup
+        try:
+            server_backup.clean_leftovers(path)
+        except OSError:
+            log.warning("could not clean up after an interrupted server backup", exc_info=True)
+        return db
     return open_database(path, backup=_pre_migration_backup, check_in_background=check_in_background,
                          after_check=lambda: clean_leftovers(path))
 
@@ -83,7 +103,14 @@ def station_name(db: Database) -> str | None:
     """The station's name for the log-in window's title, None before the set-up (no station yet).
 
     Read straight from the file (read-only), so that the first window waits neither for the
-    integrity check nor for SQLAlchemy; a file SQLite cannot read is refused as at the start-up checks."""
+    integrity check nor for SQLAlchemy; a file SQLite cannot read is refused as at the start-up checks.
+    On a server: through the engine (the server was reached when the database was opened)."""
+    if db.path is None:
+        from sqlalchemy import inspect, text
+        with db.engine.connect() as server:
+            if not inspect(server).has_table("station"):
+                return None
+            return server.execute(text("SELECT name FROM station LIMIT 1")).scalar()
     conn = connect_readonly(db.path)
     try:
         has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='station'").fetchone()
@@ -105,3 +132,21 @@ def load_behind_first_window(db: Database | None) -> None:
         return
     db.engine  # noqa: B018  (made now, not at the log-in)
     db.wait_checked(again_if_cancelled=False)
+
+
+def create_server_station(target: ServerTarget, town_code: str, name: str, address: str, phone: str,
+                          admin_username: str, admin_display_name: str, admin_password: str) -> Database:
+    """``init`` on a PostgreSQL server: the empty database built by the migrations, then the station and its
+    administrator in one transaction. No key file and no recovery code: encryption at rest is the server's
+    (docs/decisions.md). Refused when the database already has a station or an account."""
+    from . import auth, station
+    auth.check_password_rules(admin_password, auth.check_username(admin_username), admin_display_name)
+    db = open_server_database(target)
+    try:
+        with db.session() as session:
+            station.setup_station(session, town_code, name, address, phone, admin_username,
+                                  admin_display_name, admin_password)
+    except BaseException:
+        db.close()
+        raise
+    return db

@@ -111,6 +111,7 @@ class PersonDetail:
     household_id: int | None = None
     household_name: str = ""
     relation: str = ""
+    version: int = 0  # what the form hands back to save_person (a save from an older version is refused)
 
     def age(self, today: date | None = None) -> int | None:
         return age_on(self.birth_date, today or date.today()) if self.birth_date else None
@@ -186,12 +187,13 @@ def search_keys(name: str) -> tuple[str, str]:
 
 
 def save_person(session: Session, data: PersonInput, person_id: int | None = None,
-                confirm_similar: bool = False, today: date | None = None) -> int:
+                confirm_similar: bool = False, today: date | None = None, version: int | None = None) -> int:
     """Create (``person_id`` None, ``PERSON_CREATE``) or update a person (``PERSON_EDIT``); one call,
-    one record, all rules checked. ``data.id_number`` None keeps the stored number."""
+    one record, all rules checked. ``data.id_number`` None keeps the stored number. ``version``: the
+    ``PersonDetail.version`` the form was opened on (a save after someone else's is refused)."""
     require(session, Permission.PERSON_EDIT if person_id else Permission.PERSON_CREATE)
     today = today or date.today()
-    person = get_or_error(session, Person, person_id, "居民记录") if person_id else None
+    person = get_or_error(session, Person, person_id, "居民记录", version) if person_id else None
     if data.id_number is None:
         data = replace(data, id_number=(person.id_number or "") if person is not None else "")
     clean, birth, sex = _validated(session, data, today)
@@ -244,7 +246,7 @@ def get_person(session: Session, person_id: int) -> PersonDetail:
                         DisabilityType(p.disability_type), DisabilityGrade(p.disability_grade), p.guardian_name,
                         p.guardian_relation, p.guardian_phone, Health(p.health), p.health_note,
                         profile.benefits_of(session, p.id), p.household_id, household.name if household else "",
-                        p.relation)
+                        p.relation, p.version)
 
 
 REVEAL_EVENT = "查看完整身份证号"

@@ -13,27 +13,41 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..data import record_versions
 from ..data.models import User, Village
 from ..errors import UserError
 
 M = TypeVar("M")
 
 
-def get_or_error(session: Session, model: type[M], key: Any, what: str) -> M:
-    """The row of ``model`` with primary key ``key``, or “找不到这条{what}（可能已被删除）。”."""
-    row = session.get(model, key) if key is not None else None
+def get_or_error(session: Session, model: type[M], key: Any, what: str, version: int | None = None) -> M:
+    """The row of ``model`` with primary key ``key``, or “找不到这条{what}（可能已被删除）。”.
+
+    ``version``: the version of the row the form was opened on (a save). The row is then read afresh and
+    locked for this transaction (``FOR UPDATE`` on a server), and refused with “此记录已被…修改，请重新打开。”
+    when someone saved it since (data/record_versions.py). None: no check (a step that is not a form's
+    edit of the whole record, the import, the demo)."""
+    if key is None:
+        row = None
+    elif version is None:
+        row = session.get(model, key)
+    else:
+        row = session.get(model, key, with_for_update=True, populate_existing=True)
     if row is None:
         raise UserError(f"找不到这条{what}（可能已被删除）。")
+    if version is not None:
+        record_versions.check(session, row, version)
     return row
 
 
-def get_or_new(session: Session, model: type[M], key: Any, what: str) -> M:
-    """For a ``save_*``: the existing row when ``key`` is given (it must still exist), else a new one.
+def get_or_new(session: Session, model: type[M], key: Any, what: str, version: int | None = None) -> M:
+    """For a ``save_*``: the existing row when ``key`` is given (it must still exist, at ``version`` when
+    one is given: ``get_or_error``), else a new one.
 
     The new row is not added to the session; the caller adds it once its fields are set."""
     if key is None:
         return model()
-    return get_or_error(session, model, key, what)
+    return get_or_error(session, model, key, what, version)
 
 
 def user_names(session: Session) -> dict[int, str]:

@@ -4,6 +4,11 @@ Nothing here blocks (dialogs are opened, not exec'd), so tests drive the same fl
 The first window comes before SQLAlchemy, the models and the services are loaded, and before the
 integrity check of the file has ended: both go on behind it (``start`` → ``_prepare``); a file that
 fails the check closes the window and is refused (``refused``), as at the start-up checks.
+
+A station on a PostgreSQL server (``server``: ``--db URL``, ``SHUANBAI_DB`` or the server remembered on this
+PC, ``server_choice``) is opened first; when it cannot be used the start asks 重试 / 改用其他服务器… / 退出
+(``ui/server_dialogs.py``), never opening an empty station instead. The wizard's 连接站内服务器 ends in the
+log-in of the server's station, and the choice is remembered for the next start.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from . import background, messages
 from .login_dialog import LoginDialog
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ..data.backend import ServerTarget
     from ..data.lock import InstanceLock
     from ..services import station
     from ..services.auth import UserInfo
@@ -44,12 +52,17 @@ class AppFlow(QObject):
 
     def __init__(self, db: Database | None, clock: Callable[[], datetime] | None = None,
                  idle_timeout_ms: int | None = None, path: Path | None = None,
-                 state: opening.FileState | None = None):
+                 state: opening.FileState | None = None, server: ServerTarget | None = None,
+                 offer_server: bool = False):
         """``db``: the database when it is open already (a plain file; tests); otherwise ``path`` and its
         ``state`` (``opening.inspect``): a new file gets the set-up wizard, an encrypted one the log-in
-        that unlocks it."""
+        that unlocks it; or ``server``, opened by ``start``. ``offer_server``: the wizard of a new file
+        offers 连接站内服务器 (a first start without ``--db``)."""
         super().__init__()
         self.db = db
+        self._server = server
+        self._offer_server = offer_server
+        self.unreachable: QMessageBox | None = None  # the start's question when the server cannot be used
         self.path = path if path is not None else db.path if db is not None else None
         self._state = state
         self._clock = clock
@@ -67,6 +80,9 @@ class AppFlow(QObject):
 
     def start(self) -> None:
         """The first window (its title read straight from the file, or the key file), then the rest behind it."""
+        if self.db is None and self._server is not None:
+            self._open_server()
+            return
         if self.db is not None:
             if opening.station_name(self.db) is None:
                 self.show_wizard()
@@ -77,6 +93,49 @@ class AppFlow(QObject):
         else:
             self.show_login()
         QTimer.singleShot(0, self._prepare)  # once the window has had its first turn of the event loop
+
+    def _open_server(self) -> None:
+        """The server's database, then the first window; or the question when it cannot be used."""
+        from ..services import server_prepare
+        from .widgets import busy_cursor
+        target = self._server
+        assert target is not None
+        try:
+            if not target.shared_dir.is_dir() and not target.shared_dir.parent.is_dir():
+                raise UserError(f"找不到各电脑共用的文件夹“{target.shared_dir}”（网络共享没有连上，或服务器电脑关着）。")
+            with busy_cursor():
+                db = opening.open_app_database(target)
+                try:
+                    server_prepare.check_opened_station(db)
+                except BaseException:
+                    db.close()
+                    raise
+            self.db = db
+        except UserError as exc:
+            log.warning("the station server cannot be used at the start")
+            self._ask_what_now(target, exc.message)
+            return
+        self.start()
+
+    def _ask_what_now(self, target: ServerTarget, message: str) -> None:
+        from .server_dialogs import unreachable_box
+        self.unreachable = unreachable_box(target, message)
+        self.unreachable.finished.connect(self._answered)
+        self.unreachable.open()
+
+    def _answered(self, _result: int) -> None:
+        from .server_dialogs import Unreachable, answer
+        box, self.unreachable = self.unreachable, None
+        assert box is not None
+        choice = answer(box)
+        box.deleteLater()
+        if choice is Unreachable.RETRY:
+            QTimer.singleShot(0, self._open_server)
+        elif choice is Unreachable.OTHER:
+            self.show_wizard(server_hint=self._server)
+            QTimer.singleShot(0, self._prepare)
+        else:
+            self.quit(0)
 
     def _prepare(self) -> None:
         if self._preparing is not None or self._closed or self._refusing:
@@ -112,21 +171,25 @@ class AppFlow(QObject):
         with self.db.session() as session:
             return station.get_station(session)
 
-    def show_wizard(self) -> None:
+    def show_wizard(self, server_hint: ServerTarget | None = None) -> None:
         from .. import paths
         from .setup_wizard import SetupWizard
-        assert self.path is not None
-        shared = paths.shared_choice(self.path) if self.db is None else None  # 本站数据给谁用
+        shared = paths.shared_choice(self.path) if self.db is None and self.path is not None else None  # 本站数据给谁用
         self.wizard = SetupWizard(self.db if self.db is not None else self.path, clock=self._clock,
-                                  shared_path=shared)
+                                  shared_path=shared, offer_server=self._offer_server and self.db is None,
+                                  server_hint=server_hint)
         self.wizard.accepted.connect(self._wizard_done)  # bound methods, not lambdas: no GC cycles
         self.wizard.rejected.connect(self._cancelled)
         self.wizard.open()
 
     def _wizard_done(self) -> None:
+        from .. import server_choice
         wizard = self.wizard
         self.db = wizard.db
         self.path = wizard.db.path if wizard.db is not None else self.path
+        if wizard.on_server and wizard.server is not None:  # the next start goes there without asking
+            self._server = wizard.server
+            server_choice.remember(wizard.server_url, wizard.server.shared_dir)
         if wizard.lock is not None:  # made in the PC's shared folder: that file's lock, held to the end
             self._station_lock = wizard.lock
         if wizard.recovery_code and wizard.station is not None and wizard.made_at is not None:
@@ -177,7 +240,7 @@ class AppFlow(QObject):
                 self._encrypt(user, password)
                 return
             messages.info(None, "本版本会对数据库加密保存，需要管理员登录一次来完成。请告知管理员。", "数据库尚未加密")
-        elif user.role is Role.ADMIN:
+        elif user.role is Role.ADMIN and self.db.path is not None:  # a server's: no files of its own
             plain = encryption.plain_backups(self.db.path)
             if plain:  # left from the upgrade (kept then, or made by the command line's)
                 self._after_encrypting(user, plain)

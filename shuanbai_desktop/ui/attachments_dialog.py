@@ -81,7 +81,7 @@ class AttachmentsDialog(QDialog):
 
     def refresh(self) -> None:
         with self._ctx.session() as s:
-            rows = attachments.list_attachments(s, self._ctx.db.path, *self._owner)
+            rows = attachments.list_attachments(s, self._ctx.db.anchor, *self._owner)
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
         fit_columns(self.table, 260)
@@ -110,7 +110,7 @@ class AttachmentsDialog(QDialog):
                 return
         owner_type, owner_id = self._owner
         run_write(self._ctx, self,
-                  lambda s: attachments.add_attachment(s, self._ctx.db.path, owner_type, owner_id, path, description))
+                  lambda s: attachments.add_attachment(s, self._ctx.db.anchor, owner_type, owner_id, path, description))
         self.refresh()
 
     def open_selected(self) -> None:
@@ -123,7 +123,7 @@ class AttachmentsDialog(QDialog):
             messages.error(self, "附件库中找不到这个文件，可能需要从备份中恢复。")
             return
         try:
-            copy = attachments.viewing_copy(row, self._ctx.db.path)
+            copy = attachments.viewing_copy(row, self._ctx.db.anchor)
         except UserError as exc:
             messages.error(self, exc.message)
             return
@@ -137,7 +137,7 @@ class AttachmentsDialog(QDialog):
         if folder is None:
             return
         try:
-            saved = attachments.export_copy(row, folder, self._ctx.db.path)
+            saved = attachments.export_copy(row, folder, self._ctx.db.anchor)
         except UserError as exc:
             messages.error(self, exc.message)
             return

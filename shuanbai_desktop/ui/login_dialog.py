@@ -26,7 +26,7 @@ from ..data.engine import keyring_record
 from ..errors import DatabaseRefused, UserError
 from .forms import FormErrors
 from .password_dialog import ChangePasswordDialog, password_field
-from .widgets import busy_cursor, set_default_button, sized_label
+from .widgets import NOTE_STYLE, busy_cursor, set_default_button, sized_label
 
 if TYPE_CHECKING:  # loaded behind this window (docs/decisions.md, “Start-up”)
     from ..services import auth
@@ -67,6 +67,12 @@ class LoginDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(heading(station_name, 15, bold=True))
         layout.addWidget(heading(APP_NAME, 11))
+        self.where: QLabel | None = None
+        if self._db is not None and self._db.server is not None:  # the station's server (issue 19), no secret
+            self.where = heading(f"数据在站内服务器：\n{self._db.where()}", 9)
+            self.where.setStyleSheet(NOTE_STYLE)
+            self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(self.where)
         form = QFormLayout()
         form.addRow("用户名：", self.username)
         form.addRow("密码：", self.password)

@@ -63,10 +63,10 @@ def change_password(window) -> None:
 
 
 def about_box(window) -> QMessageBox:
-    db_path = window.ctx.db.path
+    db = window.ctx.db
     text = (f"<h3>{APP_NAME}</h3><p>版本 {__version__}</p>"
             "<p>供广东省兜底民生服务社会工作双百工程乡镇(街道)社工站使用，无需联网，数据保存在本机。</p>"
-            f"<p>数据库：{db_path}<br>备份文件夹：{paths.backups_dir(db_path)}<br>日志文件夹：{paths.log_dir()}</p>")
+            f"<p>数据库：{db.where()}<br>备份文件夹：{paths.backups_dir(db.anchor)}<br>日志文件夹：{paths.log_dir()}</p>")
     box = QMessageBox(QMessageBox.Icon.NoIcon, f"关于{APP_NAME}", text, parent=window)
     box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
     return box

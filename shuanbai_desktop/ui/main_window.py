@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.user_label, self.station_label, self.db_label = QLabel(), QLabel(), QLabel()
         user = self.ctx.user
         self.user_label.setText(f"用户：{user.display_name}（{user.role.short}）")
-        self.db_label.setText(f"数据库：{self.ctx.db.path}")
+        self.db_label.setText(f"数据库：{self.ctx.db.where()}")  # a file's path, or the station server (no secret)
         for label in (self.user_label, self.station_label):
             label.setContentsMargins(8, 0, 16, 0)
             self.statusBar().addWidget(label)

@@ -259,7 +259,7 @@ class WorkbenchView(QWidget):
             info = station.get_station(session) or self._ctx.station
             cover = station.coverage(session)
             points = len(station.list_service_points(session))
-            items = workbench.due_items(WorkbenchContext(session, at, self._ctx.db.path, self._ctx.user.role))
+            items = workbench.due_items(WorkbenchContext(session, at, self._ctx.db.anchor, self._ctx.user.role))
             self.figures = trends.tiles(session, today)
             self.trends = trends.recent_trends(session, today)
             hidden = workbench.quickstart_hidden(session, self._ctx.user.id)

@@ -14,6 +14,9 @@ from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import persons
 from shuanbai_desktop.services.archives import catalogue
 from shuanbai_desktop.services.archives.catalogue import ArchiveFilter, ArchiveInput, OwnerLink
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 TODAY = date(2024, 6, 15)
 

@@ -6,7 +6,10 @@ from datetime import date
 
 from shuanbai_desktop.services.archives import lending, month_figures
 from shuanbai_desktop.services.archives.lending import LoanInput
+from tests.conftest import BOTH
 from tests.db.test_archives_catalogue import _save, personnel
+
+BACKENDS = BOTH
 
 TODAY = date(2024, 6, 15)
 

@@ -16,8 +16,11 @@ from shuanbai_desktop.services import workbench
 from shuanbai_desktop.services.archives import checks, lending
 from shuanbai_desktop.services.archives.lending import LoanFilter, LoanInput
 from shuanbai_desktop.services.workbench import Level, WorkbenchContext
+from tests.conftest import BOTH
 from tests.db.test_archives_catalogue import TODAY, _save, personnel
 from tests.db.test_attachments import add_user
+
+BACKENDS = BOTH
 
 
 @pytest.fixture

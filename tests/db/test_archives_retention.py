@@ -13,8 +13,11 @@ from shuanbai_desktop.services import workbench
 from shuanbai_desktop.services.archives import catalogue, checks, lending, month_figures, retention
 from shuanbai_desktop.services.archives.retention import DestructionInput
 from shuanbai_desktop.services.workbench import Level, WorkbenchContext
+from tests.conftest import BOTH
 from tests.db.test_archives_catalogue import _save, personnel
 from tests.db.test_attachments import add_user
+
+BACKENDS = BOTH
 
 TODAY = date(2025, 3, 1)
 

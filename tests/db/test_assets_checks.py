@@ -12,7 +12,10 @@ from shuanbai_desktop.services.assets import checks, events, month_figures, regi
 from shuanbai_desktop.services.assets.checks import required_checks
 from shuanbai_desktop.services.assets.register import AssetInput
 from shuanbai_desktop.services.workbench import Level, WorkbenchContext
+from tests.conftest import BOTH
 from tests.db.test_assets_register import TODAY, add_point, laptop
+
+BACKENDS = BOTH
 
 
 def _items(db, at: datetime):

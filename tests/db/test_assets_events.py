@@ -11,8 +11,11 @@ from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services.assets import events, register
 from shuanbai_desktop.services.assets.events import EventInput
+from tests.conftest import BOTH
 from tests.db.test_assets_register import TODAY, add_point, laptop
 from tests.db.test_attachments import add_user
+
+BACKENDS = BOTH
 
 
 @pytest.fixture

@@ -16,6 +16,9 @@ from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import station
 from shuanbai_desktop.services.assets import events, register
 from shuanbai_desktop.services.assets.register import AssetFilter, AssetInput
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 TODAY = date(2024, 6, 15)
 

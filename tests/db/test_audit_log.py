@@ -15,6 +15,9 @@ from shuanbai_desktop.domain.labels import FacilityType, Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import audit_log, auth, station
 from shuanbai_desktop.services.audit_log import EVENTS, AuditQuery
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 ID_NUMBER = make_id_number("441302", date(1948, 8, 8), 42)
 

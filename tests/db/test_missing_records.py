@@ -12,7 +12,10 @@ from shuanbai_desktop.domain.labels import FacilityType
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth, station
 from shuanbai_desktop.services.permissions import as_system
+from tests.conftest import BOTH
 from tests.db.test_staff_common import add_point, villages
+
+BACKENDS = BOTH
 
 
 def test_saving_a_service_point_deleted_meanwhile_is_a_chinese_message(station_db):

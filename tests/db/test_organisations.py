@@ -25,6 +25,9 @@ from shuanbai_desktop.services.report import package
 from shuanbai_desktop.services.report.collect import collect
 from shuanbai_desktop.services.targets import organisations, resources
 from shuanbai_desktop.services.targets.organisations import OrgInput
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 D = date
 TODAY = D(2024, 6, 10)

@@ -25,9 +25,11 @@ from shuanbai_desktop.services.permissions import (
     markdown_table,
     require,
 )
-from tests.conftest import ADMIN_PASSWORD, build_template, copy_template
+from tests.conftest import ADMIN_PASSWORD, BOTH, build_template, copy_template
 
 from .permission_probes import World, all_probes, set_up_all
+
+BACKENDS = BOTH
 
 USERS = {Role.ADMIN: "admin", Role.WINDOW: "chuangkou", Role.SOCIAL_WORKER: "shegong", Role.SUPERVISOR: "dudao"}
 PASSWORD = "Qiao-dong-2024-zhan"

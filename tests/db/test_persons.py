@@ -15,6 +15,9 @@ from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth, persons
 from shuanbai_desktop.services.persons import DuplicatePerson, PersonFilter, PersonInput, SimilarPersons
 from shuanbai_desktop.services.targets.profile import BenefitInput
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 VILLAGE = "441302001001"
 ID_A = "440524188001010014"

@@ -17,7 +17,10 @@ from shuanbai_desktop.services.staff.assessment import AssessmentInput, Evaluati
 from shuanbai_desktop.services.staff.pay_table import PayLevelInput
 from shuanbai_desktop.services.staff.supervision import SupervisionInput
 from shuanbai_desktop.services.staff.training import TrainingInput
+from tests.conftest import BOTH
 from tests.db.test_staff_common import TODAY, hire
+
+BACKENDS = BOTH
 
 DAY = date(2026, 3, 10)
 

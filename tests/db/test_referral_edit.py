@@ -21,6 +21,9 @@ from shuanbai_desktop.services.report import month_lock_override
 from shuanbai_desktop.services.targets import case_records as rec
 from shuanbai_desktop.services.targets import cases
 from shuanbai_desktop.services.targets.case_detail import case_detail
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 VILLAGE = "441302001001"
 TODAY = date(2026, 11, 20)

@@ -42,6 +42,9 @@ from shuanbai_desktop.data.models.targets import (
 from shuanbai_desktop.data.models.window import WindowEvent, WindowMatterType, WindowRegistration
 from shuanbai_desktop.services.report import package
 from shuanbai_desktop.services.report.collect import collect, run_checks
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 D = date
 

@@ -20,6 +20,9 @@ from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth
 from shuanbai_desktop.services.report import month_lock_override
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 
 class _Base(DeclarativeBase):

@@ -20,7 +20,10 @@ from shuanbai_desktop.services.targets import visits
 from shuanbai_desktop.services.targets.cases import CaseFilter, list_cases
 from shuanbai_desktop.services.window import figures as window_figures
 from shuanbai_desktop.services.window.queries import RegistrationFilter, View, list_registrations
+from tests.conftest import BOTH
 from tests.db.test_report_figures import build_known
+
+BACKENDS = BOTH
 
 TODAY = date(2024, 6, 10)
 ROW = re.compile(r"^(\d{4})年(\d{1,2})月 (\d+) (\d+) (\d+) (\d+)$", re.MULTILINE)

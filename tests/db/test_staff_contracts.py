@@ -16,7 +16,10 @@ from shuanbai_desktop.services import auth
 from shuanbai_desktop.services.staff import assessment, contracts
 from shuanbai_desktop.services.staff.assessment import AssessmentInput
 from shuanbai_desktop.services.staff.contracts import ContractInput, RenewalNotEligible
+from tests.conftest import BOTH
 from tests.db.test_staff_common import TODAY, hire
+
+BACKENDS = BOTH
 
 FIRST = ContractInput(date(2019, 7, 1), date(2022, 6, 30))
 

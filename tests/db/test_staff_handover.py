@@ -19,7 +19,10 @@ from shuanbai_desktop.services.staff.contracts import ContractInput
 from shuanbai_desktop.services.staff.handover import Move, hand_over, handover_list
 from shuanbai_desktop.services.staff.handover_tables import mapped_class
 from shuanbai_desktop.services.staff.leaving import LeaveInput, leave_station, rejoin
+from tests.conftest import BOTH
 from tests.db.test_staff_common import TODAY, add_point, hire, villages
+
+BACKENDS = BOTH
 
 
 @pytest.fixture

@@ -12,7 +12,10 @@ from shuanbai_desktop.domain.staff_pay_rules import DEFAULT_WEIGHTS
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services.staff import pay, pay_table
 from shuanbai_desktop.services.staff.pay_table import PayLevelInput
+from tests.conftest import BOTH
 from tests.db.test_staff_common import TODAY, hire
+
+BACKENDS = BOTH
 
 
 def _levels(db) -> dict[str, int]:

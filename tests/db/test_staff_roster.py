@@ -16,7 +16,10 @@ from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services import auth
 from shuanbai_desktop.services.staff import contracts, roster
 from shuanbai_desktop.services.staff.contracts import ContractInput
+from tests.conftest import BOTH
 from tests.db.test_staff_common import TODAY, add_point, hire, id_number, staff_input, villages
+
+BACKENDS = BOTH
 
 
 def _count(db) -> int:

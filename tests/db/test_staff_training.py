@@ -17,7 +17,10 @@ from shuanbai_desktop.services.staff import assessment, supervision, training
 from shuanbai_desktop.services.staff.assessment import AssessmentInput, EvaluationInput
 from shuanbai_desktop.services.staff.supervision import SupervisionInput
 from shuanbai_desktop.services.staff.training import TrainingInput
+from tests.conftest import BOTH
 from tests.db.test_staff_common import TODAY, hire
+
+BACKENDS = BOTH
 
 
 def _train(db, day: date, hours, people, kind=TrainingKind.ON_JOB, end=None) -> int:

@@ -15,6 +15,9 @@ from shuanbai_desktop.services.persons import PersonFilter, PersonInput
 from shuanbai_desktop.services.targets import households, intervals, visits
 from shuanbai_desktop.services.targets.households import HouseholdInput, MemberInput
 from shuanbai_desktop.services.targets.profile import BenefitInput
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 VILLAGE = "441302001001"
 TODAY = date(2026, 11, 20)

@@ -23,7 +23,10 @@ from shuanbai_desktop.services.targets import cases, month_figures, plans
 from shuanbai_desktop.services.targets.case_detail import case_detail
 from shuanbai_desktop.services.targets.plans import PlanFilter, PlanInput, ReviewInput
 from shuanbai_desktop.services.workbench import Level, WorkbenchContext
+from tests.conftest import BOTH
 from tests.db.test_staff_common import hire, id_number
+
+BACKENDS = BOTH
 
 VILLAGE = "441302001001"
 TODAY = date(2026, 11, 20)

@@ -16,8 +16,11 @@ from shuanbai_desktop.services.persons import PersonInput
 from shuanbai_desktop.services.report import ledgers_people
 from shuanbai_desktop.services.staff import leaving, roster
 from shuanbai_desktop.services.targets import households, visits
+from tests.conftest import BOTH
 
 from .test_staff_common import hire
+
+BACKENDS = BOTH
 
 TODAY = date(2026, 11, 28)
 VILLAGE = "441302001001"

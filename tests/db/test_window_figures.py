@@ -6,8 +6,11 @@ from datetime import date, datetime, timedelta
 
 from shuanbai_desktop.domain.counter_labels import Channel, FollowUpMethod, Handling, Satisfaction
 from shuanbai_desktop.services.window import handling, month_figures
+from tests.conftest import BOTH
 
 from .test_window_helpers import win_fixture, win_template  # noqa: F401  (fixtures)
+
+BACKENDS = BOTH
 
 OCT = datetime(2026, 10, 20, 9, 0)  # a Tuesday
 NOV = datetime(2026, 11, 2, 9, 0)   # a Monday

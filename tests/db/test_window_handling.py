@@ -9,8 +9,11 @@ import pytest
 from shuanbai_desktop.domain.counter_labels import EventKind, FollowUpMethod, Handling, Satisfaction, Status
 from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services.window import details, handling, queries
+from tests.conftest import BOTH
 
 from .test_window_helpers import AT, win_fixture, win_template  # noqa: F401  (fixtures)
+
+BACKENDS = BOTH
 
 LATER = AT + timedelta(days=2)
 

@@ -13,11 +13,10 @@ from shuanbai_desktop.domain.counter_labels import Channel, Handling
 from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.services import auth, persons, station
 from shuanbai_desktop.services.auth import UserInfo
-from shuanbai_desktop.services.database_ops import open_app_database
 from shuanbai_desktop.services.permissions import as_system
 from shuanbai_desktop.services.window import catalogue, departments
 from shuanbai_desktop.services.window.registration import RegistrationInput, Saved, register
-from tests.conftest import build_template, copy_template
+from tests.conftest import build_server_template, build_template, open_copy
 
 PASSWORD = "Chuang2024ab"
 AT = datetime(2026, 11, 25, 9, 30)  # a Wednesday
@@ -61,28 +60,30 @@ def _build_template(db: Database) -> dict:
                 "departments": {d.name: d.id for d in departments.list_departments(s)}}
 
 
-_BUILT: dict[Path, tuple[Path, dict]] = {}  # one template per test run (keyed by the run's temp folder)
+_BUILT: dict[tuple[Path, str], tuple] = {}  # one template per test run and backend (the run's temp folder)
 
 
 @pytest.fixture(scope="module")
-def win_template(tmp_path_factory, empty_template) -> tuple[Path, dict]:
-    """A station with users and residents, built once per run from the migrated template; each test
-    gets a copy (every module importing this fixture shares the one template)."""
-    run = tmp_path_factory.getbasetemp()
+def win_template(request, tmp_path_factory, empty_template, backend) -> tuple:
+    """A station with users and residents, built once per run (and backend) from the migrated template; each
+    test gets a copy (every module importing this fixture shares the one template)."""
+    run = (tmp_path_factory.getbasetemp(), backend)
     if run not in _BUILT:
         ids: dict = {}
-        path = build_template(tmp_path_factory, empty_template, lambda db: ids.update(_build_template(db)))
-        _BUILT[run] = (path, ids)
+        if backend == "postgresql":
+            template = build_server_template(tmp_path_factory, request.getfixturevalue("pg_empty_template"),
+                                             lambda db: ids.update(_build_template(db)))
+        else:
+            template = build_template(tmp_path_factory, empty_template, lambda db: ids.update(_build_template(db)))
+        _BUILT[run] = (template, ids)
     return _BUILT[run]
 
 
 @pytest.fixture(name="win")
-def win_fixture(win_template, tmp_path):
+def win_fixture(request, win_template, tmp_path):
     """Import ``win_fixture`` and ``win_template`` into a test module to get the ``win`` fixture there."""
     template, ids = win_template
-    path = tmp_path / "station.db"
-    copy_template(template, path)
-    db = open_app_database(path)
+    db = open_copy(request, template, tmp_path)
     with db.session() as s:
         admin = auth.get_user(s, 1)
         clerk, worker, supervisor = (auth.get_user(s, i) for i in ids["users"])

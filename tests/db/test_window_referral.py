@@ -13,8 +13,11 @@ from shuanbai_desktop.services import attachments
 from shuanbai_desktop.services.targets import cases
 from shuanbai_desktop.services.targets.case_detail import case_detail
 from shuanbai_desktop.services.window import details, handling
+from tests.conftest import BOTH
 
 from .test_window_helpers import AT, win_fixture, win_template  # noqa: F401  (fixtures)
+
+BACKENDS = BOTH
 
 TODAY = date(2026, 11, 26)
 
@@ -54,10 +57,10 @@ def test_a_registration_takes_attachments_from_window_staff_only(win, tmp_path):
     scan = tmp_path / "申请表.pdf"
     scan.write_bytes(b"%PDF-1.4 form")
     with win.db.session(win.clerk.actor) as s:
-        attachments.add_attachment(s, win.db.path, "window_registration", saved.id, scan, "申请表")
+        attachments.add_attachment(s, win.db.anchor, "window_registration", saved.id, scan, "申请表")
     with win.db.session(win.supervisor.actor) as s:
         with pytest.raises(UserError):
-            attachments.add_attachment(s, win.db.path, "window_registration", saved.id, scan, "申请表")
+            attachments.add_attachment(s, win.db.anchor, "window_registration", saved.id, scan, "申请表")
     with win.db.session() as s:
-        rows = attachments.list_attachments(s, win.db.path, "window_registration", saved.id)
+        rows = attachments.list_attachments(s, win.db.anchor, "window_registration", saved.id)
     assert [r.description for r in rows] == ["申请表"]

@@ -14,8 +14,11 @@ from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services.permissions import as_system
 from shuanbai_desktop.services.window import catalogue, details, holidays
 from shuanbai_desktop.services.window.registration import RegistrationInput, register
+from tests.conftest import BOTH
 
 from .test_window_helpers import AT, win_fixture, win_template  # noqa: F401  (fixtures)
+
+BACKENDS = BOTH
 
 
 def _counts(db) -> tuple[int, int]:

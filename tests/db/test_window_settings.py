@@ -11,8 +11,11 @@ from shuanbai_desktop.errors import UserError
 from shuanbai_desktop.services.window import catalogue, departments, holidays, print_settings
 from shuanbai_desktop.services.window.catalogue import MatterInput
 from shuanbai_desktop.services.window.departments import DepartmentInput
+from tests.conftest import BOTH
 
 from .test_window_helpers import win_fixture, win_template  # noqa: F401  (fixtures)
+
+BACKENDS = BOTH
 
 
 def _save_matter(win, data, matter_id=None):

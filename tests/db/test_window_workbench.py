@@ -8,15 +8,18 @@ from shuanbai_desktop.domain.counter_labels import HolidayKind
 from shuanbai_desktop.services import workbench
 from shuanbai_desktop.services.window import handling, holidays, workbench_items
 from shuanbai_desktop.services.workbench import Level, WorkbenchContext
+from tests.conftest import BOTH
 
 from .test_window_helpers import AT, win_fixture, win_template  # noqa: F401  (fixtures)
+
+BACKENDS = BOTH
 
 MONDAY = datetime(2026, 11, 30, 9, 0)
 
 
 def _items(win, user, at=MONDAY):
     with win.db.session(user.actor) as s:
-        return workbench_items.window_due_items(WorkbenchContext(s, at, win.db.path, user.role))
+        return workbench_items.window_due_items(WorkbenchContext(s, at, win.db.anchor, user.role))
 
 
 def _setup(win):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from shuanbai_desktop import services
 from shuanbai_desktop.data import keyring
 from shuanbai_desktop.errors import UserError
+from shuanbai_desktop.services.encryption import EncryptionStatus
 from shuanbai_desktop.services.permissions import Permission
 from shuanbai_desktop.ui import output, printing
 from shuanbai_desktop.ui.context import AppContext
@@ -191,17 +192,10 @@ def test_each_field_named_by_a_refusal_is_outlined(qtbot, field, widget):
 
 
 # --- 设置 → 安全设置 → 数据加密 ----------------------------------------------------------------------------
-@dataclasses.dataclass(frozen=True)
-class FakeStatus:
-    encrypted: bool
-    recovery_made_at: datetime | None
-    accounts_with_key: int
-
-
 @pytest.fixture
 def encryption(monkeypatch, code):
     """services.encryption as the lead's module offers it: ``status(db)`` and ``renew_recovery_code(db, actor)``."""
-    fake = types.SimpleNamespace(calls=[], state=FakeStatus(True, datetime(2025, 1, 2, 9, 0), 2))
+    fake = types.SimpleNamespace(calls=[], state=EncryptionStatus(True, datetime(2025, 1, 2, 9, 0), 2))
 
     def status(db):
         return fake.state
@@ -230,7 +224,7 @@ def test_security_page_shows_the_encryption_status(qtbot, ctx, encryption):
     assert "2025-01-02 09:00" in page.encryption_label.text() and "2 个账户" in page.encryption_label.text()
     assert page.renew_button.isVisible() and page.renew_button.isEnabled()
     grab(page, "settings-security-encryption")
-    encryption.state = FakeStatus(False, None, 0)
+    encryption.state = EncryptionStatus(False, None, 0)
     page.refresh()
     assert "尚未加密" in page.encryption_label.text() and not page.renew_button.isEnabled()
 

@@ -41,6 +41,9 @@ class CaseRecord(Base):
     plan_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+    # Optimistic locking (issue 19): a save made from a form opened on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default="1", info={"audit": False})
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CaseAssessment(Base):
@@ -132,6 +135,9 @@ class Referral(Base):
     matter: Mapped[str] = mapped_column(String(300), info={"pii": "text"})
     status: Mapped[str] = mapped_column(String(20), default="sent")
     result: Mapped[str] = mapped_column(String(300), default="", info={"pii": "text"})
+    # Optimistic locking (issue 19): a save made from a form opened on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default="1", info={"audit": False})
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ResourceLink(Base):

@@ -38,3 +38,6 @@ class CommunityOrg(Base):
     support_note: Mapped[str] = mapped_column(String(500), default="")  # 扶持情况
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+    # Optimistic locking (issue 19): a save made from a form opened on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default="1", info={"audit": False})
+    __mapper_args__ = {"version_id_col": version}

@@ -62,6 +62,9 @@ class Person(Base):
     notes: Mapped[str] = mapped_column(Text, default="", info={"pii": "text"})
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+    # Optimistic locking (issue 19): a save made from a form opened on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default="1", info={"audit": False})
+    __mapper_args__ = {"version_id_col": version}
     # Added by 0003_targets (服务对象): household, disability, guardian, health.
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id", ondelete="SET NULL"), index=True)
     relation: Mapped[str] = mapped_column(String(20), default="", server_default="")  # to the household head

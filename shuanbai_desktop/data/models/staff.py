@@ -73,6 +73,9 @@ class StaffMember(Base):
     notes: Mapped[str] = mapped_column(Text, default="", info=_label("备注", pii="text"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+    # Optimistic locking (issue 19): a save made from a form opened on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default="1", info={"audit": False})
+    __mapper_args__ = {"version_id_col": version}
 
     villages: Mapped[list[StaffVillage]] = relationship(cascade="all, delete-orphan", back_populates="staff")
 
@@ -131,6 +134,9 @@ class StaffContract(Base):
     termination_reason: Mapped[str] = mapped_column(String(200), default="", info=_label("解除原因"))
     notes: Mapped[str] = mapped_column(String(200), default="", info=_label("备注"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    # Optimistic locking (issue 19): a save made from a form opened on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default="1", info={"audit": False})
+    __mapper_args__ = {"version_id_col": version}
 
 
 class StaffPayMonth(Base):

@@ -51,6 +51,9 @@ class WindowMatterType(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+    # Optimistic locking (issue 19): a save made from a form opened on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default="1", info={"audit": False})
+    __mapper_args__ = {"version_id_col": version}
 
 
 class WindowHoliday(Base):
@@ -109,6 +112,9 @@ class WindowRegistration(Base):
     satisfaction: Mapped[str] = mapped_column(String(12), default="")
     void_reason: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+    # Optimistic locking (issue 19): a save made from a form opened on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default="1", info={"audit": False})
+    __mapper_args__ = {"version_id_col": version}
 
 
 class WindowEvent(Base):

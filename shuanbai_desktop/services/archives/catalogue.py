@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ...data.models import Person
 from ...data.models.archives import ArchiveDestruction, ArchiveFile, ArchiveLoan
+from ...data.numbering import next_number
 from ...domain.archive_rules import (
     ArchiveCategory,
     Confidentiality,
@@ -86,6 +87,7 @@ class ArchiveRow:
     destroyed_on: date | None
     borrower: str  # who has it now ("" when in the archive)
     due_on: date | None
+    version: int = 0  # what the form hands back to save_file (a save from an older version is refused)
 
     @property
     def state_text(self) -> str:
@@ -110,10 +112,21 @@ class ArchiveRow:
         return not self.destroyed_on and review_due(self.year, self.retention, self.extended_until, today)
 
 
-def next_item_no(session: Session, category: ArchiveCategory, year: int, retention: Retention) -> int:
+def _highest_item_no(session: Session, category: ArchiveCategory, year: int, retention: Retention) -> int:
     highest = session.scalar(select(func.max(ArchiveFile.item_no)).where(
         ArchiveFile.category == category.value, ArchiveFile.year == year, ArchiveFile.retention == retention.value))
-    return (highest or 0) + 1
+    return highest or 0
+
+
+def next_item_no(session: Session, category: ArchiveCategory, year: int, retention: Retention) -> int:
+    """The 件号 the next file of this classification would get (what the form shows; nothing is locked)."""
+    return _highest_item_no(session, category, year, retention) + 1
+
+
+def take_item_no(session: Session, category: ArchiveCategory, year: int, retention: Retention) -> int:
+    """The next 件号, the series locked for the writer's transaction (data/numbering.py)."""
+    series = f"archive_item:{category.value}:{year}:{retention.value}"
+    return next_number(session, series, lambda: _highest_item_no(session, category, year, retention))
 
 
 def _owner(session: Session, link: OwnerLink | None) -> OwnerLink | None:
@@ -148,7 +161,7 @@ def file_values(session: Session, data: ArchiveInput, file_id: int | None, today
     nothing is written (the catalogue import checks its rows with it)."""
     category, retention = ArchiveCategory(data.category), Retention(data.retention)
     year = check_year(int(data.year), today)
-    item = check_item_no(data.item_no) if data.item_no else next_item_no(session, category, year, retention)
+    item = check_item_no(data.item_no) if data.item_no else take_item_no(session, category, year, retention)
     number = format_number(category, year, retention, item)
     clash = session.scalar(select(ArchiveFile).where(ArchiveFile.number == number))
     if clash is not None and clash.id != file_id:
@@ -164,11 +177,13 @@ def file_values(session: Session, data: ArchiveInput, file_id: int | None, today
                 owner_label=owner.label if owner else "", notes=clean_text(data.notes, "备注", 1000))
 
 
-def save_file(session: Session, data: ArchiveInput, file_id: int | None = None, today: date | None = None) -> int:
-    """Catalogue a new file or correct one; the 档号 is built from its parts and must be unique."""
+def save_file(session: Session, data: ArchiveInput, file_id: int | None = None, today: date | None = None,
+              version: int | None = None) -> int:
+    """Catalogue a new file or correct one; the 档号 is built from its parts and must be unique.
+    ``version``: the ``ArchiveRow.version`` the form was opened on (a save after someone else's is refused)."""
     require(session, Permission.ARCHIVE_EDIT)
     today = today or date.today()
-    record = load_file(session, file_id) if file_id else ArchiveFile()
+    record = get_or_error(session, ArchiveFile, file_id, "档案记录", version) if file_id else ArchiveFile()
     if record.destruction_id:
         raise UserError("已销毁的档案只保留目录记录，不能再修改。")
     for key, value in file_values(session, data, file_id, today).items():
@@ -196,7 +211,7 @@ def _row(f: ArchiveFile, loan: ArchiveLoan | None, destroyed_on: date | None) ->
     return ArchiveRow(f.id, f.number, ArchiveCategory(f.category), f.year, Retention(f.retention), f.item_no, f.title,
                       f.doc_ref, f.responsible, f.doc_date, f.filed_on, Confidentiality(f.confidentiality), f.cabinet,
                       f.box, f.pages, owner, f.notes, f.extended_until, f.review_note, destroyed_on,
-                      loan.borrower_name if loan else "", loan.due_on if loan else None)
+                      loan.borrower_name if loan else "", loan.due_on if loan else None, f.version)
 
 
 def get_file(session: Session, file_id: int) -> ArchiveRow:

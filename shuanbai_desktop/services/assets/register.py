@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ...data.models.assets import Asset, AssetEvent, StockTakeLine
 from ...data.models.attachments import Attachment
+from ...data.numbering import lock_series
 from ...domain.asset_rules import (
     MAX_VALUE,
     AssetCategory,
@@ -74,6 +75,7 @@ class AssetRow:
     holder_name: str
     status: AssetStatus
     notes: str
+    version: int = 0  # what the form hands back to its save (a save from an older version is refused)
 
     @property
     def issued(self) -> bool:
@@ -88,10 +90,13 @@ def _row(a: Asset, places: dict[int | None, str]) -> AssetRow:
     return AssetRow(a.id, a.code, a.name, AssetCategory(a.category),
                     RequiredItem(a.required_item) if a.required_item else None, a.model_spec, a.quantity, a.unit,
                     a.purchase_date, a.value, a.funding_source, a.point_id, places.get(a.point_id, "（已撤销的社工点）"),
-                    a.custodian_name, a.custodian_staff_id, a.holder_name, AssetStatus(a.status), a.notes)
+                    a.custodian_name, a.custodian_staff_id, a.holder_name, AssetStatus(a.status), a.notes, a.version)
 
 
 def suggest_code(session: Session, category: AssetCategory, year: int) -> str:
+    """The next code of ``category`` and ``year``, the series locked for the writer's transaction (a code
+    handed out on one PC is seen by the next writer on another: data/numbering.py)."""
+    lock_series(session, f"asset_code:{category.prefix}-{year:04d}")
     like = f"{category.prefix}-{year:04d}-%"
     return next_asset_code(category, year, session.scalars(select(Asset.code).where(Asset.code.like(like))))
 
@@ -124,15 +129,17 @@ def asset_values(session: Session, data: AssetInput, asset_id: int | None, today
         notes=clean_text(data.notes, "备注", 1000))
 
 
-def save_asset(session: Session, data: AssetInput, asset_id: int | None = None, today: date | None = None) -> int:
-    """Register a new asset (with its 登记入账 event) or correct an existing one; one call, all rules."""
+def save_asset(session: Session, data: AssetInput, asset_id: int | None = None, today: date | None = None,
+               version: int | None = None) -> int:
+    """Register a new asset (with its 登记入账 event) or correct an existing one; one call, all rules.
+    ``version``: the ``AssetRow.version`` the form was opened on (a save after someone else's is refused)."""
     acting = require(session, Permission.ASSET_EDIT)
     today = today or date.today()
     values = asset_values(session, data, asset_id, today)
     if asset_id is None:
         return _create(session, values, check_place(session, data.point_id), AssetStatus(data.status),
                        acting.username)
-    asset = load_asset(session, asset_id)
+    asset = get_or_error(session, Asset, asset_id, "资产记录", version)
     if data.point_id != asset.point_id:
         raise UserError("存放地点请通过“调拨”变更，以便留下记录。", field="存放地点")
     _check_purchase_before_events(session, asset, values["purchase_date"])

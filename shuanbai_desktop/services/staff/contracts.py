@@ -59,6 +59,7 @@ class ContractRow:
     termination_reason: str
     notes: str
     days_left: int
+    version: int = 0  # what the form hands back to its save (a save from an older version is refused)
 
     @property
     def term_text(self) -> str:
@@ -139,9 +140,12 @@ def _insert(session: Session, staff: StaffMember, data: ContractInput, today: da
     return row.id
 
 
-def update_contract(session: Session, contract_id: int, data: ContractInput, today: date | None = None) -> None:
+def update_contract(session: Session, contract_id: int, data: ContractInput, today: date | None = None,
+                    version: int | None = None) -> None:
+    """Correct a contract; ``version``: the ``ContractRow.version`` the form was opened on (a save after
+    someone else's is refused)."""
     require(session, Permission.STAFF_EDIT)
-    row = _contract(session, contract_id)
+    row = get_or_error(session, StaffContract, contract_id, "合同记录", version)
     _apply(row, checked_contract(session, member(session, row.staff_id), data, contract_id,
                                  today or date.today()))
 
@@ -204,7 +208,8 @@ def _rows(session: Session, contracts: list[StaffContract], today: date) -> list
         out.append(ContractRow(c.id, c.staff_id, names.get(c.staff_id, ""), seqs[c.staff_id], c.number, c.employer,
                                c.signed_on, c.start_date, c.end_date, c.probation_months,
                                c.pay_level_id, levels.get(c.pay_level_id, ""), status, c.previous_id, c.override_reason,
-                               c.terminated_on, c.termination_reason, c.notes, (c.end_date - today).days))
+                               c.terminated_on, c.termination_reason, c.notes, (c.end_date - today).days,
+                               c.version))
     return out
 
 

@@ -23,7 +23,7 @@ from ...domain.staff_rules import add_years
 from ...errors import UserError
 from ..fields import clean_text, date_order, not_after
 from ..permissions import Permission, require
-from ..records import village_names
+from ..records import get_or_error, village_names
 from .common import member, pairs
 from .links import sync_liaison
 
@@ -104,6 +104,7 @@ class StaffDetail:
     leave_date: date | None
     leave_reason: str
     village_names: tuple[str, ...] = field(default=())
+    version: int = 0  # what the form hands back to its save (a save from an older version is refused)
 
 
 def _check_person(data: StaffInput, today: date) -> tuple[str, date, str]:
@@ -173,12 +174,15 @@ def staff_values(session: Session, data: StaffInput, staff_id: int | None, today
         user_id=data.user_id, pay_level_id=data.pay_level_id, notes=clean_text(data.notes, "备注", 1000))
 
 
-def save_staff(session: Session, data: StaffInput, staff_id: int | None = None, today: date | None = None) -> int:
-    """Create (``staff_id`` None) or update a worker's file; every rule checked before anything is written."""
+def save_staff(session: Session, data: StaffInput, staff_id: int | None = None, today: date | None = None,
+               version: int | None = None) -> int:
+    """Create (``staff_id`` None) or update a worker's file; every rule checked before anything is written.
+    ``version``: the ``StaffDetail.version`` the form was opened on (a save after someone else's is refused)."""
     require(session, Permission.STAFF_EDIT)
     today = today or date.today()
     values = staff_values(session, data, staff_id, today)
-    row = member(session, staff_id) if staff_id else StaffMember(status=StaffStatus.ACTIVE.value)
+    row = (get_or_error(session, StaffMember, staff_id, "工作人员档案", version) if staff_id
+           else StaffMember(status=StaffStatus.ACTIVE.value))
     for key, value in values.items():
         setattr(row, key, value)
     if staff_id is None:
@@ -208,7 +212,7 @@ def get_staff(session: Session, staff_id: int) -> StaffDetail:
         s.career_start, s.user_id, s.pay_level_id, s.notes)
     names = _lookups(session)["villages"]
     return StaffDetail(s.id, data, s.sex, s.birth_date, StaffStatus(s.status), s.leave_date, s.leave_reason,
-                       tuple(names.get(c, c) for c in data.village_codes))
+                       tuple(names.get(c, c) for c in data.village_codes), s.version)
 
 
 def _lookups(session: Session) -> dict[str, dict]:

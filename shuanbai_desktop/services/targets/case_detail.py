@@ -59,6 +59,7 @@ class ReferralRow:
     matter: str
     status: ReferralStatus
     result: str
+    version: int = 0  # what the edit form hands back to save_referral (a stale save is refused)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class CaseDetail:
     timeline: tuple[TimelineEntry, ...]
     window_matter_id: int | None
     window_ticket_no: str = ""  # the 受理编号 of that window matter (窗口转介)
+    version: int = 0  # the case record's version: what the 识别对象 form hands back (a stale save is refused)
 
 
 def _all(session: Session, model, case_id: int, order):
@@ -131,7 +133,8 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
     assessment = (a.assessed_on, tuple(NeedType(n) for n in a.need_types.split(",") if n), a.assessment) if a else None
     goals = tuple(GoalRow(g.id, g.goal, g.actions, g.start_on, g.due_on, GoalResult(g.result), g.evaluation,
                           g.evaluated_on) for g in _all(session, CaseGoal, case_id, CaseGoal.start_on))
-    referrals = tuple(ReferralRow(r.id, r.referred_on, r.to_org, r.matter, ReferralStatus(r.status), r.result)
+    referrals = tuple(ReferralRow(r.id, r.referred_on, r.to_org, r.matter, ReferralStatus(r.status), r.result,
+                                  r.version)
                       for r in _all(session, Referral, case_id, Referral.referred_on))
     resources = tuple(ResourceRow(r.id, r.linked_on, ResourceKind(r.kind), r.provider, r.description, r.value_yuan)
                       for r in _all(session, ResourceLink, case_id, ResourceLink.linked_on))
@@ -147,7 +150,7 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
         CaseOutcome(c.outcome) if c.outcome else None, c.close_reason,
         {stage: stage_done(session, c, stage) for stage in CaseStage}, tuple(missing(session, c)),
         _timeline(events, assessment, goals, referrals, resources, sessions, followups), c.window_matter_id,
-        _ticket_no(session, c.window_matter_id))
+        _ticket_no(session, c.window_matter_id), c.version)
 
 
 def _ticket_no(session: Session, matter_id: int | None) -> str:

@@ -51,9 +51,10 @@ def _case_and_actor(session: Session, case_id: int, stage: CaseStage) -> tuple[C
     return case, acting
 
 
-def _of_case(session: Session, model, row_id: int, case_id: int, what: str):
-    """A stage record of this case (a record of another case is “not found”, never changed from here)."""
-    row = get_or_error(session, model, row_id, what)
+def _of_case(session: Session, model, row_id: int, case_id: int, what: str, version: int | None = None):
+    """A stage record of this case (a record of another case is “not found”, never changed from here); at
+    ``version`` when one is given (``get_or_error``)."""
+    row = get_or_error(session, model, row_id, what, version)
     if row.case_id != case_id:
         raise UserError(f"找不到这条{what}（可能已被删除）。")
     return row
@@ -144,9 +145,12 @@ class ReferralInput:
 
 
 def save_referral(session: Session, case_id: int, data: ReferralInput, referral_id: int | None = None,
-                  today: date | None = None) -> int:
+                  today: date | None = None, version: int | None = None) -> int:
+    """A new referral of the case, or one corrected (``version``: the ``ReferralRow.version`` the form was
+    filled from; a save after someone else's is refused)."""
     case = _case_for(session, case_id, CaseStage.RESOURCES)
-    row = _of_case(session, Referral, referral_id, case_id, "转介") if referral_id else Referral(case_id=case_id)
+    row = (_of_case(session, Referral, referral_id, case_id, "转介", version) if referral_id
+           else Referral(case_id=case_id))
     referred_on = _dated(case, data.referred_on, "转介日期", today)  # every field checked before the row changes
     to_org = clean_text(data.to_org, "转介单位", 80, required=True)
     matter = clean_text(data.matter, "转介事项", 300, required=True)

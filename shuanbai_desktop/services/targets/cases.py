@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ...data.models import Person
 from ...data.models.plans import ServicePlan
 from ...data.models.targets import CaseEvent, CaseRecord, Visit
+from ...data.numbering import next_number
 from ...domain.labels import Role
 from ...domain.target_labels import CaseOutcome, CaseSource, CaseStage, CaseStatus, PlanStatus
 from ...errors import UserError
@@ -66,8 +67,11 @@ def _event(session: Session, case_id: int, day: date, kind: str, text: str, acti
 
 def _next_number(session: Session, year: int) -> str:
     prefix = f"{year}-"
-    last = session.scalar(select(func.max(CaseRecord.case_no)).where(CaseRecord.case_no.like(f"{prefix}%")))
-    seq = int(last.split("-")[1]) + 1 if last else 1
+
+    def highest() -> int:
+        last = session.scalar(select(func.max(CaseRecord.case_no)).where(CaseRecord.case_no.like(f"{prefix}%")))
+        return int(last.split("-")[1]) if last else 0
+    seq = next_number(session, f"case_no:{year}", highest)
     return f"{prefix}{seq:04d}"
 
 
@@ -143,14 +147,17 @@ def open_case_from_window(session: Session, matter_id: int, person_id: int, titl
                                         f"窗口事项 {ticket}", window_matter_id=matter_id), today)
 
 
-def _case_to_change(session: Session, case_id: int) -> tuple[CaseRecord, Acting]:
+def _case_to_change(session: Session, case_id: int, version: int | None = None) -> tuple[CaseRecord, Acting]:
     require(session, Permission.CASE_OPEN)
-    case = get_or_error(session, CaseRecord, case_id, "个案")
+    case = get_or_error(session, CaseRecord, case_id, "个案", version)
     return case, access.require_case_editor(session, case.worker_id)
 
 
-def update_identification(session: Session, case_id: int, data: CaseInput, today: date | None = None) -> None:
-    case, acting = _case_to_change(session, case_id)
+def update_identification(session: Session, case_id: int, data: CaseInput, today: date | None = None,
+                          version: int | None = None) -> None:
+    """The 识别对象 record corrected; ``version``: the ``CaseDetail.version`` the window showed (a save
+    after someone else's change of the case is refused)."""
+    case, acting = _case_to_change(session, case_id, version)
     from .case_rules import require_reached
     require_reached(case, CaseStage.IDENTIFY)
     case.title = clean_text(data.title, "个案事由", 80, required=True)

@@ -102,6 +102,7 @@ class HouseholdInfo:
     last_visit: date | None = None
     risk: Risk | None = None
     next_due: date | None = None
+    version: int = 0  # what the form hands back to its save (a save from an older version is refused)
 
     @property
     def yearly_income(self) -> Decimal:
@@ -138,13 +139,15 @@ def _clean_incomes(incomes) -> list[IncomeInput]:
     return out
 
 
-def save_household(session: Session, data: HouseholdInput, household_id: int | None = None) -> int:
-    """Create or update a household file with its members and incomes; one transaction."""
+def save_household(session: Session, data: HouseholdInput, household_id: int | None = None,
+                   version: int | None = None) -> int:
+    """Create or update a household file with its members and incomes; one transaction. ``version``: the
+    ``HouseholdInfo.version`` the form was opened on (a save after someone else's is refused)."""
     require(session, Permission.HOUSEHOLD_EDIT)
     people = _check_members(session, data.members, household_id)
     head = people[[Relation(m.relation) for m in data.members].index(Relation.HEAD)]
     incomes = _clean_incomes(data.incomes)
-    h = get_or_new(session, Household, household_id, "户档")
+    h = get_or_new(session, Household, household_id, "户档", version)
     h.name = clean_text(data.name, "户名", 60) or f"{head.name}户"
     h.village_code = data.village_code or head.village_code
     h.address = clean_text(data.address, "住址", 120) or head.address
@@ -225,7 +228,8 @@ def get_household(session: Session, household_id: int) -> HouseholdInfo:
                          h.address, Housing(h.housing), HousingCondition(h.housing_condition), h.housing_note,
                          h.worker_id, workers.get(h.worker_id or 0, ""), h.notes, members_of(session, h.id),
                          tuple(IncomeRow(IncomeSource(i.source), i.yearly_amount, i.note) for i in incomes),
-                         h.last_visit_date, Risk(h.last_risk) if h.last_risk else None, h.next_visit_due)
+                         h.last_visit_date, Risk(h.last_risk) if h.last_risk else None, h.next_visit_due,
+                         h.version)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ class OrgInput:
     stopped_on: date | str | None = None
     support: tuple[OrgSupport, ...] = ()
     support_note: str = ""
+    version: int | None = None  # get_org: the record's version, for the form to hand back to save_org
 
 
 @dataclass(frozen=True)
@@ -109,10 +110,12 @@ def _validated(session: Session, data: OrgInput, org_id: int | None, today: date
                     clean_text(data.support_note, "扶持情况", 500))
 
 
-def save_org(session: Session, data: OrgInput, org_id: int | None = None, today: date | None = None) -> int:
+def save_org(session: Session, data: OrgInput, org_id: int | None = None, today: date | None = None,
+             version: int | None = None) -> int:
+    """``version``: the ``get_org(...).version`` the form was opened on (a save after someone else's is refused)."""
     require(session, Permission.CASE_OPEN)
     clean = _validated(session, data, org_id, today or date.today())
-    row = get_or_new(session, CommunityOrg, org_id, "社区组织")
+    row = get_or_new(session, CommunityOrg, org_id, "社区组织", version)
     row.name, row.kind, row.village_code = clean.name, clean.kind.value, clean.village_code
     row.founded_on = optional_day(clean.founded_on, "成立日期")  # already a date: typed for the checker
     row.fostered_since = clean.fostered_since
@@ -132,7 +135,7 @@ def get_org(session: Session, org_id: int) -> OrgInput:
     row = get_or_error(session, CommunityOrg, org_id, "社区组织")
     return OrgInput(row.name, OrgKind(row.kind), row.village_code, row.founded_on, row.fostered_since,
                     row.contact_name, row.contact_phone, row.members, OrgStatus(row.status), row.stopped_on,
-                    _support(row.support), row.support_note)
+                    _support(row.support), row.support_note, row.version)
 
 
 def _counts(session: Session, column) -> dict[int, int]:

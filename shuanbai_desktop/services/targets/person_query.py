@@ -6,7 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Boolean, and_, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from ...data.models import Person
 from ...data.models.person import PERSON_FTS, PERSON_NAME_GRAM, PersonGroup
@@ -46,12 +49,12 @@ def text_condition(text: str):
         except UserError:
             return Person.id_number == digits
     if re.fullmatch(r"\d{3,}[\dX]?", digits):
-        return or_(_prefix(Person.id_rev, digits[::-1]), Person.id.in_(_fts("phone", digits)))
+        return or_(_prefix(Person.id_rev, digits[::-1]), _fts("phone", digits))
     if query.isascii() and re.fullmatch(r"[A-Za-z ]+", query):
         return _pinyin_prefix(query.replace(" ", "").lower())
     if len(query) < 3:
         return None
-    return Person.id.in_(_fts("name", query))
+    return _fts("name", query)
 
 
 def name_gram(text: str) -> str | None:
@@ -69,10 +72,40 @@ def _prefix(column, key: str):
     return and_(column >= key, column < key[:-1] + chr(ord(key[-1]) + 1))
 
 
-def _fts(column: str, text: str):
-    """Ids whose ``column`` (name or phone) contains ``text`` (3 characters or more): an FTS5 trigram phrase."""
+class _Contains(ColumnElement[bool]):
+    """``column`` contains the text: one condition, written for the backend it is compiled for — SQLite an
+    FTS5 trigram phrase (``person_fts``), PostgreSQL ``LIKE``/``ILIKE`` answered by a ``pg_trgm`` GIN index
+    (migration 0012). Both are built here with the text as a bound parameter (the statement stays cached)."""
+
+    type = Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True  # a condition as it is (no "= 1" on SQLite)
+    _traverse_internals = [("sqlite", InternalTraversal.dp_clauseelement),
+                           ("server", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, sqlite, server):
+        self.sqlite = sqlite
+        self.server = server
+
+
+@compiles(_Contains)
+def _contains_sqlite(element: _Contains, compiler, **kw) -> str:
+    return compiler.process(element.sqlite, **kw)
+
+
+@compiles(_Contains, "postgresql")
+def _contains_server(element: _Contains, compiler, **kw) -> str:
+    return compiler.process(element.server, **kw)
+
+
+def _fts(column: str, text: str) -> _Contains:
+    """Persons whose ``column`` (name or phone) contains ``text`` (3 characters or more): an FTS5 trigram
+    phrase on SQLite (case folded, as FTS5's trigram tokenizer does), ``ILIKE`` on PostgreSQL."""
     phrase = '"' + text.replace('"', '""') + '"'
-    return select(PERSON_FTS.c.rowid).where(PERSON_FTS.c.person_fts.match(f"{column} : {phrase}"))
+    fts = Person.id.in_(select(PERSON_FTS.c.rowid).where(PERSON_FTS.c.person_fts.match(f"{column} : {phrase}")))
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    target = Person.name if column == "name" else Person.phone
+    return _Contains(fts, target.ilike(pattern, escape="\\"))
 
 
 def filtered(query, flt: PersonFilter):

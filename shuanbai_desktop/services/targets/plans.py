@@ -25,6 +25,7 @@ from ...data.models import Person
 from ...data.models.plans import ServicePlan, ServicePlanReview
 from ...data.models.staff import StaffMember
 from ...data.models.targets import CaseRecord
+from ...data.numbering import next_number
 from ...domain.staff_labels import StaffRole, StaffStatus
 from ...domain.target_labels import CaseSource, CaseStatus, PlanFrequency, PlanReviewOutcome, PlanStatus
 from ...errors import UserError
@@ -100,6 +101,7 @@ class PlanDetail:
     need_social: str
     services: str
     reviews: tuple[ReviewRow, ...]
+    version: int = 0  # what the form hands back to its save (a save from an older version is refused)
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,11 @@ def worker_account(session: Session, staff_id: int | None) -> int | None:
 
 def _next_number(session: Session, year: int) -> str:
     prefix = f"J{year}-"
-    last = session.scalar(select(func.max(ServicePlan.plan_no)).where(ServicePlan.plan_no.like(f"{prefix}%")))
-    seq = int(last.split("-")[1]) + 1 if last else 1
+
+    def highest() -> int:
+        last = session.scalar(select(func.max(ServicePlan.plan_no)).where(ServicePlan.plan_no.like(f"{prefix}%")))
+        return int(last.split("-")[1]) if last else 0
+    seq = next_number(session, f"plan_no:{year}", highest)
     return f"{prefix}{seq:04d}"
 
 
@@ -163,15 +168,17 @@ def _current_of(session: Session, person_id: int, exclude: int | None) -> None:
         raise UserError(f"这位服务对象有进行中的个案 {case_no}，服务计划在个案的“制定计划”中填写。", field="服务对象")
 
 
-def save_plan(session: Session, plan_id: int | None, data: PlanInput, today: date | None = None) -> int:
-    """A new plan (``plan_id`` None) or changes to a current one; returns its id."""
+def save_plan(session: Session, plan_id: int | None, data: PlanInput, today: date | None = None,
+              version: int | None = None) -> int:
+    """A new plan (``plan_id`` None) or changes to a current one; returns its id. ``version``: the
+    ``PlanDetail.version`` the form was opened on (a save after someone else's is refused)."""
     require(session, Permission.CASE_OPEN)
     today = today or date.today()
     get_or_error(session, Person, data.person_id, "居民记录")
     if plan_id is None:
         plan = ServicePlan(person_id=data.person_id, status=PlanStatus.ACTIVE.value)
     else:
-        plan = get_or_error(session, ServicePlan, plan_id, "服务计划")
+        plan = get_or_error(session, ServicePlan, plan_id, "服务计划", version)
         if plan.status != PlanStatus.ACTIVE.value:
             raise UserError(f"服务计划{PlanStatus(plan.status).label}，不能再修改。")
         if plan.person_id != data.person_id:
@@ -308,7 +315,7 @@ def get_plan(session: Session, plan_id: int) -> PlanDetail:
     return PlanDetail(_row(plan, person, village, staff, case_no, village_names(session)), plan.need_material, plan.need_spiritual,
                       plan.need_social, plan.services,
                       tuple(ReviewRow(r.id, r.reviewed_on, PlanReviewOutcome(r.outcome), r.note, r.next_review, r.by)
-                            for r in reviews))
+                            for r in reviews), plan.version)
 
 
 def current_plan_id(session: Session, person_id: int) -> int | None:

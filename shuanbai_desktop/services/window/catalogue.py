@@ -37,6 +37,7 @@ class MatterType:
     active: bool
     sort_order: int
     registrations: int = 0
+    version: int = 0  # what the edit form hands back to save_matter (a stale save is refused)
 
     @property
     def limit_text(self) -> str:
@@ -57,7 +58,7 @@ class MatterInput:
 def _row(m: WindowMatterType, departments: dict[int, str], counts: dict[int, int]) -> MatterType:
     return MatterType(m.id, m.name, tuple(lines(m.materials)), m.guidance, Handling(m.default_handling),
                       m.time_limit_days, m.department_id, departments.get(m.department_id or 0, ""),
-                      m.active, m.sort_order, counts.get(m.id, 0))
+                      m.active, m.sort_order, counts.get(m.id, 0), m.version)
 
 
 def list_matters(session: Session, include_inactive: bool = False, with_counts: bool = False) -> list[MatterType]:
@@ -102,10 +103,12 @@ def _validated(session: Session, data: MatterInput, matter_id: int | None) -> Ma
                        dept.id if dept else None, bool(data.active))
 
 
-def save_matter(session: Session, data: MatterInput, matter_id: int | None = None) -> int:
+def save_matter(session: Session, data: MatterInput, matter_id: int | None = None,
+                version: int | None = None) -> int:
+    """``version``: the ``MatterType.version`` the form was opened on (a save after someone else's is refused)."""
     require(session, Permission.WINDOW_SETTINGS)
     clean_data = _validated(session, data, matter_id)
-    matter = get_or_new(session, WindowMatterType, matter_id, "事项")
+    matter = get_or_new(session, WindowMatterType, matter_id, "事项", version)
     matter.name = clean_data.name
     matter.materials = clean_data.materials
     matter.guidance = clean_data.guidance

@@ -31,6 +31,7 @@ from ... import paths
 from ...data.db import session_path
 from ...data.models import AuditEntry
 from ...data.models.window import WindowRegistration
+from ...data.numbering import lock_series
 
 log = logging.getLogger(__name__)
 RESTORE_SUMMARY = "从备份恢复%"
@@ -102,7 +103,9 @@ def _restored_since_last_ticket(session: Session, day: date) -> bool:
 
 
 def next_ticket(session: Session, day: date) -> str:
-    """Allocate the next number of ``day`` and note it in the ledger before the caller commits."""
+    """Allocate the next number of ``day`` and note it in the ledger before the caller commits. The day's
+    series is locked first (``data/numbering``): a second writer on a server waits and then sees this one."""
+    lock_series(session, f"window_ticket:{day:%Y%m%d}")
     path = ledger_path(db) if (db := session_path(session)) else None
     from_ledger = _seq(_read_ledger(path), day)
     seq = max(_db_max(session, day), from_ledger)

@@ -186,12 +186,20 @@ class FileDialog(QDialog):
         return ArchiveInput(
             title=self.title_edit.text(), category=category, year=year, retention=retention,
             pages=self.pages_spin.value(), confidentiality=Confidentiality(self.secret_combo.currentData()),
-            item_no=self.item_spin.value(), doc_ref=self.ref_edit.text(), responsible=self.responsible_edit.text(),
+            item_no=self._item_no(), doc_ref=self.ref_edit.text(), responsible=self.responsible_edit.text(),
             doc_date=None if self.no_date.isChecked() else date_value(self.doc_date), filed_on=date_value(self.filed_date),
             cabinet=self.cabinet_combo.currentText(), box=self.box_combo.currentText(), owner=self.owner_field.owner(),
             notes=self.notes_edit.toPlainText())
 
+    def _item_no(self) -> int | None:
+        """The 件号 typed, or kept from the record; None for a new file's suggested one: the next free
+        number when it is saved (a colleague may have taken the one shown meanwhile)."""
+        if self._record is None and not self._item_touched:
+            return None
+        return self.item_spin.value()
+
     def save(self, today: date | None = None) -> None:
         file_id = self._record.id if self._record else None
+        version = self._record.version if self._record else None
         save_and_accept(self, self._ctx, self.errors,
-                        lambda s: catalogue.save_file(s, self.input(), file_id, today=today))
+                        lambda s: catalogue.save_file(s, self.input(), file_id, today=today, version=version))

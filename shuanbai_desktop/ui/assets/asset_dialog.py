@@ -152,4 +152,5 @@ class AssetDialog(QDialog):
     def save(self, today: date | None = None) -> None:
         asset_id = self._asset.id if self._asset else None
         save_and_accept(self, self._ctx, self.errors,
-                        lambda s: register.save_asset(s, self.input(), asset_id, today=today))
+                        lambda s: register.save_asset(s, self.input(), asset_id, today=today,
+                                                      version=self._asset.version if self._asset else None))

@@ -102,7 +102,9 @@ class MatterDialog(QDialog):
                            Handling(self.handling_combo.currentData()), self.limit_spin.value(),
                            self.department_combo.currentData(), self.active_check.isChecked())
         matter_id = self._matter.id if self._matter else None
-        save_and_accept(self, self._ctx, self.errors, lambda s: catalogue.save_matter(s, data, matter_id))
+        version = self._matter.version if self._matter else None
+        save_and_accept(self, self._ctx, self.errors,
+                        lambda s: catalogue.save_matter(s, data, matter_id, version=version))
 
 
 class MattersSettingsPage(OrderedChoicesPage):

@@ -95,6 +95,7 @@ class PersonDialog(QDialog):
         self._ctx = ctx
         self._editing = person_id
         self.person_id: int | None = person_id
+        self._version: int | None = None  # the record's version when the form was filled (a stale save is refused)
         self.setWindowTitle("编辑居民信息" if person_id else "新建居民")
         self.resize(680, 620)
         self.basic = BasicFields(ctx)
@@ -136,6 +137,7 @@ class PersonDialog(QDialog):
     def _load(self, person_id: int) -> None:
         with self._ctx.session() as s:
             detail = persons.get_person(s, person_id)
+        self._version = detail.version
         self.basic.fill(detail)
         self.profile.fill(detail)
 
@@ -175,7 +177,7 @@ class PersonDialog(QDialog):
         try:
             with self._ctx.session() as s:
                 saved = persons.save_person(s, person_input(self.basic, self.profile), self._editing,
-                                            confirm_similar=confirm_similar)
+                                            confirm_similar=confirm_similar, version=self._version)
         except DuplicatePerson as exc:
             self._tab_of(exc.field)
             self.errors.show(exc)

@@ -43,9 +43,9 @@ _READERS: dict[str, Database] = {}
 
 def reading_db(ctx: AppContext) -> Database:
     """A read-only handle on the same file: previews never hold the write lock."""
-    key = str(ctx.db.path)
+    key = ctx.db.where()
     if key not in _READERS:
-        _READERS[key] = Database(ctx.db.path, readonly=True)
+        _READERS[key] = Database(ctx.db.path, readonly=True, server=ctx.db.server)
     return _READERS[key]
 
 

@@ -28,7 +28,7 @@ from ... import paths
 from ...data.base import now
 from ...domain.labels import BackupKind
 from ...errors import UserError
-from ...services import backup, backup_offsite, database_ops
+from ...services import backup, backup_offsite, database_ops, server_backup
 from ...services.backup import BackupInfo
 from ...services.permissions import Permission
 from .. import messages
@@ -73,11 +73,18 @@ class BackupPage(RecordListPage):
         layout.addWidget(self._build_list(), 1)
         if ctx.can(Permission.BACKUP_RESTORE):
             layout.addWidget(self._build_restore())
+        from .server_move_dialog import MoveBox  # 迁移到服务器: a station file, the administrator
+        self.move_box = MoveBox(ctx)
+        layout.addWidget(self.move_box)
         self.refresh()
 
     @property
     def folder(self) -> Path:
-        return paths.backups_dir(self._ctx.db.path)
+        return paths.backups_dir(self._ctx.db.anchor)  # a server station's: in its shared folder
+
+    @property
+    def on_server(self) -> bool:
+        return self._ctx.db.server is not None
 
     def _build_folder(self) -> QGroupBox:
         box = QGroupBox("备份位置")
@@ -86,7 +93,7 @@ class BackupPage(RecordListPage):
         self.open_button = QPushButton("打开备份文件夹")
         self.open_button.clicked.connect(self.open_folder)
         row = QHBoxLayout()
-        row.addWidget(QLabel("本机备份文件夹："))
+        row.addWidget(QLabel("共用文件夹中的备份：" if self.on_server else "本机备份文件夹："))
         row.addWidget(self.folder_label, 1)
         row.addWidget(self.open_button)
         self.second_label = QLabel()
@@ -134,6 +141,10 @@ class BackupPage(RecordListPage):
         layout.addWidget(self.empty_note)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notice)
+        if self.on_server:
+            layout.addWidget(note("数据库在站内服务器上：备份是服务器数据库的导出文件（pg_dump），放在各电脑共用的文件夹中，"
+                                  "由这台电脑上的 PostgreSQL 客户端工具制作；检查时在服务器上试恢复到一个临时数据库，"
+                                  "核对后删除。设置了第二备份位置时，每次备份后同样复制一份过去。"))
         layout.addWidget(note("程序每天自动备份一次，退出时如数据有改动也会备份；本机只保留最近的若干份。"
                               "备份和电脑放在一起并不安全：设置了第二备份位置（U盘或另一块硬盘）后，每次备份都会"
                               "自动复制一份过去；管理员也可以随时用“复制到U盘/其他位置…”另存一份。新备份先核对"
@@ -150,7 +161,8 @@ class BackupPage(RecordListPage):
         self.restore_file_button.clicked.connect(self.restore_from_file)
         layout = QVBoxLayout(box)
         layout.addWidget(note("恢复会用备份中的数据替换现在的全部数据。恢复前，程序会先把现在的数据另存为"
-                              "“恢复前安全副本”；恢复完成后回到登录界面。"))
+                              "“恢复前安全副本”；恢复完成后回到登录界面。"
+                              + ("其他电脑还连着服务器上的数据库时不能恢复：请先让它们退出程序。" if self.on_server else "")))
         layout.addLayout(button_row(self.restore_button, self.restore_file_button))
         return box
 
@@ -165,7 +177,7 @@ class BackupPage(RecordListPage):
 
     def refresh_second_folder(self) -> None:
         with self._ctx.session() as s:
-            state = backup_offsite.status(s, self._ctx.db.path)
+            state = backup_offsite.status(s, self._ctx.db.anchor)
         self.offsite = state
         if state.folder is None:
             self.second_label.setText("未设置（建议设为U盘或另一块硬盘上的文件夹）")
@@ -264,7 +276,7 @@ class BackupPage(RecordListPage):
             return
         try:
             with self._ctx.session() as s:
-                backup_offsite.set_folder(s, self._ctx.db.path, folder)
+                backup_offsite.set_folder(s, self._ctx.db.anchor, folder)
         except UserError as exc:
             messages.error(self, exc.message)
             return
@@ -277,7 +289,7 @@ class BackupPage(RecordListPage):
         if not messages.confirm(self, "不再使用第二备份位置？已在那里的备份不会被删除。", "第二备份位置"):
             return
         with self._ctx.session() as s:
-            backup_offsite.set_folder(s, self._ctx.db.path, None)
+            backup_offsite.set_folder(s, self._ctx.db.anchor, None)
         self.refresh_second_folder()
 
     def copy_elsewhere(self) -> None:
@@ -292,6 +304,11 @@ class BackupPage(RecordListPage):
     def recheck_selected(self) -> None:
         info = self.selected_backup()
         if info is None:
+            return
+        if self.on_server:  # restored on trial into a scratch database on the server
+            db = self._ctx.db
+            self._run("正在服务器上试恢复，请稍候…",
+                      lambda: (info, server_backup.verify_and_record(db, info).check), self._recheck_done)
             return
         self._run("正在检查，请稍候…", lambda: (info, backup.recheck(info)), self._recheck_done)
 
@@ -309,7 +326,8 @@ class BackupPage(RecordListPage):
                              f"{info.created_at:%Y-%m-%d %H:%M} 的{info.kind.label}备份")
 
     def restore_from_file(self) -> None:
-        chosen = ask_open(self, "选择备份文件", "备份文件 (*.sqlite3 *.db);;所有文件 (*)", BACKUPS,
+        kinds = "备份文件 (*.pgdump)" if self.on_server else "备份文件 (*.sqlite3 *.db)"
+        chosen = ask_open(self, "选择备份文件", f"{kinds};;所有文件 (*)", BACKUPS,
                          fallback=self.folder)
         if chosen is not None:
             restore_database(self, self._ctx, chosen, f"备份文件“{chosen.name}”")

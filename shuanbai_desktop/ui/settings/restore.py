@@ -90,7 +90,7 @@ def restore_database(parent: QWidget, ctx: AppContext, file: Path, description: 
             messages.error(parent, exc.message)
             return False
     try:
-        current = backup.other_station(ctx.db.path, source)
+        current = database_ops.other_station(ctx.db, source)
         if current is not None and not confirm_other_station(parent, source, current):
             return False
         if not messages.confirm(parent, confirm_text(description), "从备份恢复"):

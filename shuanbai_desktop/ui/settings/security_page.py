@@ -112,7 +112,7 @@ class SecurityPage(QWidget):
         from ...services import encryption
         status = encryption.status(self._ctx.db)
         self.encryption_label.setText(encryption_text(status))
-        self.encryption_label.setStyleSheet("" if status.encrypted else WARN_STYLE)
+        self.encryption_label.setStyleSheet("" if status.encrypted or status.by_server else WARN_STYLE)
         self.renew_button.setEnabled(status.encrypted)
 
     def renew_recovery_code(self) -> None:
@@ -149,6 +149,8 @@ class SecurityPage(QWidget):
 
 def encryption_text(status: EncryptionStatus) -> str:
     """The 数据加密 line of 安全设置."""
+    if status.by_server:
+        return "本站数据存放在数据库服务器上，数据加密由服务器负责（服务器的磁盘加密与加密连接 TLS，见 docs/server.md）。"
     if not status.encrypted:
         return "本站数据尚未加密保存。"
     if status.recovery_made_at is None:

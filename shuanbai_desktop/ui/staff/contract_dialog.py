@@ -136,7 +136,7 @@ class ContractDialog(QDialog):
 
     def _write(self, s, data: ContractInput):
         if self._mode == EDIT:
-            contracts.update_contract(s, self._contract.id, data)
+            contracts.update_contract(s, self._contract.id, data, version=self._contract.version)
             return self._contract.id
         if self._mode == RENEW:
             return contracts.renew_contract(s, self._contract.id, data, self.override_edit.text())

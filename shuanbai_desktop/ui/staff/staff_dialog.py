@@ -41,6 +41,7 @@ class StaffDialog(QDialog):
         super().__init__(parent)
         self._ctx = ctx
         self._id = staff_id
+        self._version: int | None = None  # the record's version when the form was filled
         self.saved_id: int | None = None
         self.setWindowTitle("编辑人员档案" if staff_id else "新增人员")
         self.resize(940, 640)
@@ -212,6 +213,7 @@ class StaffDialog(QDialog):
     def _fill(self, staff_id: int) -> None:
         with self._ctx.session() as s:
             detail = roster.get_staff(s, staff_id)
+        self._version = detail.version
         d = detail.data
         self.name_edit.setText(d.name)
         self.id_edit.setText(d.id_number)
@@ -246,4 +248,5 @@ class StaffDialog(QDialog):
 
     def save(self) -> None:
         # input() inside the transaction: a date typed wrong is shown at its field like any rule
-        save_and_accept(self, self._ctx, self.errors, lambda s: roster.save_staff(s, self.input(), self._id))
+        save_and_accept(self, self._ctx, self.errors,
+                        lambda s: roster.save_staff(s, self.input(), self._id, version=self._version))

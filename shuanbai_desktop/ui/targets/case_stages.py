@@ -61,7 +61,8 @@ class IdentifyStage(Stage):
         r = self.detail.row
         data = CaseInput(r.person_id, self.title_edit.text(), CaseSource(self.source_combo.currentData()),
                          self.description.toPlainText(), date_value(self.opened), r.worker_id, self.source_detail.text())
-        return lambda s: cases.update_identification(s, r.id, data)
+        version = self.detail.version
+        return lambda s: cases.update_identification(s, r.id, data, version=version)
 
 
 class AssessStage(Stage):
@@ -144,6 +145,7 @@ class ResourcesStage(RecordsStage):
     def __init__(self, write: Writer, parent=None):
         super().__init__(write, parent)
         self.editing: int | None = None  # the referral being changed in the form
+        self.editing_version = 0  # its version when the form was filled (save_referral refuses a stale save)
         self.edit_button = QPushButton("修改…")
         self.edit_button.setToolTip("修改选中的转介（状态、结果等）；也可在列表中双击或按回车")
         self.edit_button.clicked.connect(self.edit_selected)
@@ -253,6 +255,7 @@ class ResourcesStage(RecordsStage):
             return
         self.errors.clear()
         self.editing = referral.id
+        self.editing_version = referral.version  # the version the form was filled from
         select_data(self.kind, "referral")
         self.day.setDate(referral.referred_on)
         self.counterpart.setText(referral.to_org)
@@ -281,7 +284,8 @@ class ResourcesStage(RecordsStage):
             data = rec.ReferralInput(day, self.counterpart.text(), self.content.text(),
                                      ReferralStatus(self.status.currentData()), self.result.text())
             referral_id = self.editing
-            return lambda s: rec.save_referral(s, cid, data, referral_id)
+            version = self.editing_version if referral_id is not None else None
+            return lambda s: rec.save_referral(s, cid, data, referral_id, version=version)
         res = rec.ResourceInput(day, ResourceKind(self.kind.currentData()), self.counterpart.text(),
                                 self.content.text(), self.value.text())
         return lambda s: rec.save_resource(s, cid, res)

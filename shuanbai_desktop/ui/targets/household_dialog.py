@@ -102,6 +102,7 @@ class HouseholdDialog(QDialog):
         super().__init__(parent)
         self._ctx = ctx
         self.household_id = household_id
+        self._version: int | None = None  # the record's version when the form was filled
         self.setWindowTitle("编辑户档" if household_id else "建立户档（一户一档）")
         self.resize(780, 640)
         self.members = MembersEditor(ctx)
@@ -143,6 +144,7 @@ class HouseholdDialog(QDialog):
     def _load(self, household_id: int) -> None:
         with self._ctx.session() as s:
             info = households.get_household(s, household_id)
+        self._version = info.version
         for m in info.members:
             self.members.add_member(m.person_id, m.relation)
         self.name_edit.setText(info.name)
@@ -166,7 +168,8 @@ class HouseholdDialog(QDialog):
         self.errors.clear()
         try:
             with self._ctx.session() as s:
-                self.household_id = households.save_household(s, self.input(), self.household_id)
+                self.household_id = households.save_household(s, self.input(), self.household_id,
+                                                              version=self._version)
         except UserError as exc:
             self.tabs.setCurrentIndex(0 if exc.field == "家庭成员" else 1)
             self.errors.show(exc)

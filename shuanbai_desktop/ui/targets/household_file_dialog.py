@@ -94,7 +94,7 @@ class HouseholdFileDialog(QDialog):
 
     def refresh(self) -> None:
         with self._ctx.session() as s:
-            self.file = f = household_file(s, self._ctx.db.path, self.household_id)
+            self.file = f = household_file(s, self._ctx.db.anchor, self.household_id)
         i = f.info
         self.setWindowTitle(f"一户一档 — {i.name}")
         income = "；".join(r.source.label for r in i.incomes) or "未填"
@@ -116,7 +116,7 @@ class HouseholdFileDialog(QDialog):
 
     def print_file(self) -> None:
         from .print_dialog import PrintDialog
-        hid, station, db_path = self.household_id, self._ctx.station.name, self._ctx.db.path
+        hid, station, db_path = self.household_id, self._ctx.station.name, self._ctx.db.anchor
 
         def make(session, target, reveal_reason):
             return household_file_pdf(session, db_path, hid, station, target, reveal_reason)

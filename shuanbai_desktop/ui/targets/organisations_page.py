@@ -60,6 +60,7 @@ class OrgDialog(FormDialog):
                          "已停止活动的组织不再计入月报的在册数，也不能再登记活动、志愿者和资源；组织不删除，以保留历史记录。",
                          parent, ok_text="保存")
         self.org_id = org_id
+        self._version: int | None = None  # the record's version when the form was filled
         self.saved_id: int | None = None
         self.name = self.add("组织名称", QLineEdit())
         self.name.setMaxLength(80)
@@ -82,6 +83,7 @@ class OrgDialog(FormDialog):
                 self._fill(organisations.get_org(s, org_id))
 
     def _fill(self, org: OrgInput) -> None:
+        self._version = org.version
         self.name.setText(org.name)
         select_data(self.kind, org.kind.value)
         select_data(self.village, org.village_code)
@@ -104,7 +106,8 @@ class OrgDialog(FormDialog):
                         self.note.text())
 
     def write(self, session: Session, today: date | None) -> None:
-        self.saved_id = organisations.save_org(session, self.data(), self.org_id, today)
+        self.saved_id = organisations.save_org(session, self.data(), self.org_id, today,
+                                               version=self._version)
 
 
 class OrganisationsPage(RecordListPage):

@@ -146,7 +146,9 @@ class PlanDialog(QDialog):
         data = self.data()
         if data is None:
             return
-        save_and_accept(self, self._ctx, self.errors, lambda s: plans.save_plan(s, self.plan_id, data, today))
+        version = self.detail.version if self.detail is not None else None
+        save_and_accept(self, self._ctx, self.errors,
+                        lambda s: plans.save_plan(s, self.plan_id, data, today, version=version))
 
 
 class ReviewDialog(FormDialog):
