@@ -25,6 +25,7 @@ from . import __version__, cli_import, cli_move, paths
 from .data.lock import InstanceLock
 from .domain.labels import BackupKind
 from .errors import DatabaseRefused, DiskFull, UserError, is_disk_full
+from .password_file import read_password_file
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +155,9 @@ def _open(path: Path, args):
 
 
 def _unlock(path: Path, args) -> None:
-    """The data key from the recovery code (``--recovery-file``) or from ``--user``'s password."""
-    from .data.base import now
+    """The data key from the recovery code (``--recovery-file``) or from ``--user``'s password (neither
+    loads SQLAlchemy: the integrity check starts as soon as the key is known)."""
+    from .data.clock import now
     from .services import encryption
     if getattr(args, "recovery_file", None) and not getattr(args, "user", None):
         ring = encryption.KeyRing.load(encryption.keyring_path(path))
@@ -175,7 +177,7 @@ def _unlock(path: Path, args) -> None:
 def _encrypt_if_plain(db, user, args):
     """A plain database of an earlier version: encrypted when an administrator runs a command with
     ``--recovery-file`` (the new recovery code is written there); otherwise said on stderr."""
-    from .data.base import now
+    from .data.clock import now
     from .domain.labels import Role
     from .services import encryption
     if not encryption.needs_encrypting(db):
@@ -198,11 +200,11 @@ def _encrypt_if_plain(db, user, args):
 def _recover(path: Path, args) -> int:
     """使用恢复码 at the command line: the administrator ``--user`` gets the password in ``--password-file``
     (the same service as the log-in window's 忘记密码)."""
-    from .data.base import now
-    from .services import auth, encryption
+    from .data.clock import now
+    from .services import encryption
     paths.require_existing_database(path)
     code = _read_recovery(args.recovery_file)
-    password = auth.read_password_file(args.password_file)
+    password = read_password_file(args.password_file)
     lock = InstanceLock(path).acquire()
     try:
         db = encryption.recover_admin(path, code, args.user, password, password, now())
@@ -214,19 +216,18 @@ def _recover(path: Path, args) -> int:
 
 
 def _read_recovery(file: str) -> str:
-    from .services import auth
-    return auth.read_password_file(file, field="--recovery-file")
+    return read_password_file(file, field="--recovery-file")
 
 
 def _init(path: Path, args) -> int:
     """设立: a new encrypted database with the station and its administrator; the recovery code goes
     to ``--recovery-file`` (owner-only), never to the screen or the log."""
-    from .data.base import now
-    from .services import auth, encryption
+    from .data.clock import now
+    from .services import encryption
     paths.refuse_folder_as_database(path)
     if not args.recovery_file:
         raise UsageError("缺少必填参数：--recovery-file")
-    password = auth.read_password_file(args.password_file)
+    password = read_password_file(args.password_file)
     recovery = Path(args.recovery_file)
     if recovery.exists():
         raise UserError(f"恢复码文件“{recovery.name}”已存在，为免覆盖，请换一个文件名。", field="--recovery-file")
@@ -288,8 +289,8 @@ def _run_on_server(target, args) -> int:
         raise UserError("站内服务器上的数据库没有恢复码：管理员忘记密码时，请另一位管理员在“设置 → 用户”中重设，"
                         "或由服务器管理员处理。")
     if args.command == "init":
-        from .services import auth, station
-        password = auth.read_password_file(args.password_file)
+        from .services import station
+        password = read_password_file(args.password_file)
         db = create_server_station(target, args.town, args.name, args.address, args.phone, args.admin,
                                    args.admin_name, password)
         try:
@@ -375,9 +376,8 @@ def _load_while_checking(db, command: str) -> None:
 
 
 def _password(args) -> str:
-    from .services import auth
     if args.password_file:
-        return auth.read_password_file(args.password_file)
+        return read_password_file(args.password_file)
     if sys.stdin is not None and sys.stdin.isatty():
         return getpass.getpass(f"用户“{args.user}”的密码：")
     raise UserError("请用 --password-file 文件 提供密码（标准输入不是终端，无法提示输入）。", field="--password-file")

@@ -8,6 +8,7 @@ import getpass
 import sys
 
 from .errors import UserError
+from .password_file import read_password_file
 
 MIN_ROLE_PASSWORD = 12
 
@@ -32,9 +33,8 @@ def _ask_admin(target) -> str | None:
 
 
 def _role_password(args) -> str:
-    from .services import auth
     if args.role_password_file:
-        password = auth.read_password_file(args.role_password_file, field="--role-password-file")
+        password = read_password_file(args.role_password_file, field="--role-password-file")
     elif sys.stdin is not None and sys.stdin.isatty():
         password = getpass.getpass(f"新登录角色 {args.role} 的密码：")
         if getpass.getpass("再输入一次：") != password:

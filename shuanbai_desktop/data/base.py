@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .clock import now  # noqa: F401  (where the models and services have always taken it from)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -21,8 +21,3 @@ class Base(DeclarativeBase):
 
     # Tables whose rows the audit trail should describe with this column.
     __audit_label__: str | None = None
-
-
-def now() -> datetime:
-    """Local wall-clock time without microseconds: what the station's staff read."""
-    return datetime.now().replace(microsecond=0)

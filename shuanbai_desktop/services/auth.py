@@ -8,7 +8,6 @@ administrator of a database that has no station and no accounts yet.
 
 from __future__ import annotations
 
-import codecs
 import json
 import secrets
 from collections.abc import Iterator
@@ -16,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,7 +34,6 @@ from .permissions import Permission, require
 # OWASP minimum for Argon2id: m=19 MiB, t=2, p=1 (research/reliability.md PW-01).
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 MAX_PASSWORD = MAX_LENGTH
-PASSWORD_FILE_MAX = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -70,31 +67,6 @@ def check_password_rules(password: str, username: str, display_name: str = "") -
     digits, not the user name, zxcvbn score 3 or more, the user name and display name count as
     guessable words)."""
     check_password(password, username, (display_name,) if display_name else ())
-
-
-def read_password_file(path: Path | str, field: str = "--password-file") -> str:
-    """The password on the first line of a text file, as Windows Notepad or any editor saves it.
-
-    UTF-8 with or without a byte-order mark, or UTF-16 with one (Notepad's "Unicode"); the line
-    ending (LF or CR LF) is not part of the password; spaces are.
-    """
-    refusal = UserError(f"无法读取密码文件“{path}”（应为 UTF-8 文本，第一行是密码）。", field=field)
-    try:
-        file = Path(path)
-        if file.stat().st_size > PASSWORD_FILE_MAX:
-            raise refusal
-        raw = file.read_bytes()
-    except OSError:
-        raise refusal from None
-    encoding = "utf-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError:
-        raise refusal from None
-    lines = text.splitlines()
-    if not lines or not lines[0]:
-        raise UserError(f"密码文件“{path}”的第一行是空的，请把密码写在第一行。", field=field)
-    return lines[0]
 
 
 def hash_password(password: str) -> str:

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from shuanbai_desktop import demo
 from shuanbai_desktop.domain.labels import Role
 from shuanbai_desktop.errors import UserError
+from shuanbai_desktop.password_file import read_password_file
 from shuanbai_desktop.services import auth, settings, setup_checks
 from tests.conftest import ADMIN_PASSWORD, raw_connect
 
@@ -277,7 +278,7 @@ def test_demo_accounts_password_passes_the_rules():
 def test_read_password_file(tmp_path, content, expected):
     file = tmp_path / "pw.txt"
     file.write_bytes(content)
-    assert auth.read_password_file(file) == expected
+    assert read_password_file(file) == expected
 
 
 @pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf\r\n", b"\xff\xfe\x00\xd8", b"\xc3\x28abc"])
@@ -285,10 +286,10 @@ def test_unreadable_password_file_is_refused_in_chinese(tmp_path, content):
     file = tmp_path / "pw.txt"
     file.write_bytes(content)
     with pytest.raises(UserError, match="密码文件") as err:
-        auth.read_password_file(file)
+        read_password_file(file)
     assert err.value.field == "--password-file"
     with pytest.raises(UserError, match="无法读取密码文件"):
-        auth.read_password_file(tmp_path / "missing.txt")
+        read_password_file(tmp_path / "missing.txt")
 
 
 def test_setting_up_a_station_again_adds_no_administrator(station_db, admin):

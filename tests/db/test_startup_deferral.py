@@ -185,6 +185,33 @@ def test_report_on_a_damaged_file_is_refused_and_writes_no_report(station_db, db
     assert db_path.read_bytes() == left
 
 
+AT_CHECK = textwrap.dedent("""
+    import sys
+    from shuanbai_desktop.data import migrate
+    real = migrate.IntegrityCheck.__init__
+    def started(self, path):
+        print("AT-CHECK", sorted(m for m in ("sqlalchemy", "shuanbai_desktop.data.models") if m in sys.modules),
+              flush=True)
+        real(self, path)
+    migrate.IntegrityCheck.__init__ = started
+    from shuanbai_desktop.cli import run
+    sys.exit(run(sys.argv[1:]))
+""")
+
+
+def test_the_command_line_starts_the_check_before_it_loads_sqlalchemy(station_db, db_path, tmp_path):
+    """Unlocking an encrypted station (the password file, the key file, Argon2id) needs neither SQLAlchemy
+    nor the models, so the integrity check — the longest part of ``report --month`` — starts at once."""
+    station_db.close()
+    password = tmp_path / "pw.txt"
+    password.write_text(ADMIN_PASSWORD, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", AT_CHECK, "--db", str(db_path), "verify", "--user", "admin",
+                           "--password-file", str(password)], capture_output=True, text=True, env=_env(),
+                          timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "AT-CHECK []" in done.stdout, done.stdout
+
+
 FIRST_WINDOW = textwrap.dedent("""
     import os, sys
     from shuanbai_desktop.ui import login_dialog
