@@ -150,7 +150,11 @@ class MainWindow(QMainWindow):
         saved = local_settings().value(GEOMETRY_KEY)
         if isinstance(saved, QByteArray) and not saved.isEmpty() and self.restoreGeometry(saved):
             return
-        screen = self.screen() or QGuiApplication.primaryScreen()
+        # Never ``self.screen()``: PySide makes the QScreen's wrapper a child of the window that asked, and
+        # when that window is later collected in a reference cycle the wrapper can be freed with it and
+        # delete the screen itself — Qt then crashes in the next widget it makes (docs/decisions.md,
+        # “一个偶发的崩溃”). A new window opens on the screen under its default place, the primary one.
+        screen = QGuiApplication.screenAt(self.geometry().center()) or QGuiApplication.primaryScreen()
         place = first_placement(screen.availableGeometry())
         if place is None:
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
