@@ -39,6 +39,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -644,8 +645,16 @@ def other_sessions(target: ServerTarget, password: str | None) -> list[str]:
     return lines
 
 
-def refuse_if_in_use(target: ServerTarget, password: str | None) -> None:
+def refuse_if_in_use(target: ServerTarget, password: str | None, settle_s: float = 2.0) -> None:
+    """Refused while another client is connected. A connection this program has just closed (the station's
+    own engine, disposed before the restore) stays listed by the server for a moment while its backend
+    exits: asked again for up to ``settle_s`` before those that remain are named."""
     sessions = other_sessions(target, password)
+    waited = 0.0
+    while sessions and waited < settle_s:
+        time.sleep(0.1)
+        waited += 0.1
+        sessions = other_sessions(target, password)
     if sessions:
         listed = "\n".join(f"  · {line}" for line in sessions[:10])
         more = f"\n  ……共 {len(sessions)} 个" if len(sessions) > 10 else ""
