@@ -3,62 +3,16 @@ backups, 立即备份 (pg_dump), 重新检查 (restored on trial on the server) 
 
 from __future__ import annotations
 
-import pytest
-
 from shuanbai_desktop import paths
-from shuanbai_desktop.domain.labels import BackupKind, FacilityType
+from shuanbai_desktop.domain.labels import BackupKind
 from shuanbai_desktop.services import backup, station
-from shuanbai_desktop.ui.settings import SettingsView
-from tests.ui.helpers import app_context, click, grab
+from tests.ui.helpers import click, grab
+from tests.ui.test_settings_backup import _add_point, ctx, dialogs, page, relogins, view  # noqa: F401  (the page's fixtures)
 
 BACKENDS = ("postgresql",)
 
 
-@pytest.fixture
-def relogins():
-    reopened = []
-    yield reopened
-    for db in reopened:
-        db.close()
-
-
-@pytest.fixture
-def ctx(station_db, admin, relogins):
-    return app_context(station_db, admin, request_relogin=relogins.append)
-
-
-@pytest.fixture
-def view(qtbot, ctx):
-    widget = SettingsView(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1366, 768)
-    widget.show()
-    widget.show_page("settings.backup")
-    return widget
-
-
-@pytest.fixture
-def page(view):
-    return view.pages["settings.backup"]
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    said = {"error": [], "info": [], "confirm": []}
-    monkeypatch.setattr("shuanbai_desktop.ui.messages.error", lambda p, text, title="": said["error"].append(text))
-    monkeypatch.setattr("shuanbai_desktop.ui.messages.info", lambda p, text, title="": said["info"].append(text))
-    monkeypatch.setattr("shuanbai_desktop.ui.messages.confirm",
-                        lambda p, text, title="": said["confirm"].append(text) or True)
-    return said
-
-
-def _add_point(ctx, name: str) -> None:
-    with ctx.session() as s:
-        codes = [v.code for v in station.list_villages(s)][:1]
-        station.save_service_point(s, station.ServicePointInput(name, FacilityType.SCHOOL, "", "", "", tuple(codes)))
-
-
-def test_back_up_recheck_and_restore_on_a_server(qtbot, page, ctx, relogins, dialogs):
+def test_back_up_recheck_and_restore_on_a_server(qtbot, page, ctx, relogins, dialogs):  # noqa: F811
     assert page.folder_label.text() == str(paths.backups_dir(ctx.db.anchor))
     assert str(ctx.db.server.shared_dir) in page.folder_label.text()
     _add_point(ctx, "恢复前已有的社工点")
