@@ -15,6 +15,7 @@ BACKENDS = ("postgresql",)
 def test_back_up_recheck_and_restore_on_a_server(qtbot, page, ctx, relogins, dialogs):  # noqa: F811
     assert page.folder_label.text() == str(paths.backups_dir(ctx.db.anchor))
     assert str(ctx.db.server.shared_dir) in page.folder_label.text()
+    assert page.offsite_label.text().startswith("共用文件夹以外还没有备份")
     _add_point(ctx, "恢复前已有的社工点")
     click(qtbot, page.backup_button)
     qtbot.waitUntil(lambda: not page.worker.running, timeout=60_000)

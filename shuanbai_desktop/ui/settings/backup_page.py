@@ -196,13 +196,14 @@ class BackupPage(RecordListPage):
         self.offsite_label.setStyleSheet(WARN_STYLE if warn else OK_STYLE)
         self.offsite_label.setText("\n".join(lines))
 
-    @staticmethod
-    def _last_offsite_text(state: backup_offsite.OffsiteStatus) -> str:
+    def _last_offsite_text(self, state: backup_offsite.OffsiteStatus) -> str:
         if state.last is None:
+            if self.on_server:  # the backups are in the shared folder: one disk may hold them and the attachments
+                return "共用文件夹以外还没有备份：共用文件夹所在的硬盘损坏时，备份会和附件一起丢失。"
             return "本机以外还没有备份：硬盘损坏时备份会和数据一起丢失。"
         days = (now() - state.last.created_at).days
         age = "今天" if days == 0 else f"{days} 天前"
-        return (f"最近一份本机以外的备份：{state.last.created_at:%Y-%m-%d %H:%M}（{age}），在 {state.last.folder}"
+        return (f"最近一份{'共用文件夹' if self.on_server else '本机'}以外的备份：{state.last.created_at:%Y-%m-%d %H:%M}（{age}），在 {state.last.folder}"
                 f"（复制于 {state.last.copied_at:%Y-%m-%d %H:%M}）；超过 {state.warn_days} 天未更新时工作台会提醒。")
 
     def _check_cell(self, info: BackupInfo) -> str:
