@@ -7,6 +7,13 @@ Entries written before the database had a key keep the plain SHA-256 formula. Af
 commit that wrote entries, the newest one's id and hash go to a head file outside the database,
 so removing the newest entries is noticed too.
 
+When the rows are appended: on SQLite at each flush (``BEGIN IMMEDIATE`` already made the transaction
+the only writer). On a PostgreSQL server the transaction's rows are collected (``COLLECTED``) and
+appended in one step just before its commit, under the chain's advisory lock, which is then held only
+for that insert and the COMMIT: several PCs' transactions run side by side and queue only there. A
+reader that must see its own transaction's entries calls ``append_collected`` first (``verify_chain``
+and ``record_versions.last_change`` do).
+
 Bulk ``update()``/``delete()`` statements through a session on an audited table are refused
 (they would bypass this trail and the month lock) unless the session is the program's own
 (``services/permissions.as_system``).
@@ -33,7 +40,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from ..domain.idcard import mask_id_number
 from ..domain.phone import mask_phone
 from . import audit_key
-from .backend import lock_audit_chain, server_of
+from .backend import is_server, lock_audit_chain, server_of
 from .base import Base, now
 from .db import session_path
 from .engine import sqlite
@@ -43,6 +50,9 @@ log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 SYSTEM_ACTOR = (None, "system")
 PENDING_HEAD = "audit_pending_head"  # session.info: what this transaction wrote, for the head file
+COLLECTED = "audit_collected"  # session.info on a server: this transaction's rows, appended at its commit
+_APPENDED = "audit_appended"  # session.info: how many of the collected rows are in the table already
+_SAVEPOINTS = "audit_savepoints"  # session.info: savepoint → (rows collected, rows appended) when it began
 
 
 @dataclass(frozen=True)
@@ -178,6 +188,32 @@ def _writing_key(session: Session, conn, next_id: int) -> tuple[audit_key.ChainK
 
 
 def _write(session: Session, rows: list[dict]) -> None:
+    """The rows of a flush or an event: appended now (SQLite, or a session without the commit hook), or on
+    a server collected for ``_before_commit``."""
+    collected = session.info.get(COLLECTED)
+    if collected is not None:
+        collected.extend(rows)
+        return
+    _append(session, rows)
+
+
+def append_collected(session: Session) -> None:
+    """Append the rows this transaction collected so far (a server; nothing to do on SQLite or when none
+    wait), after flushing what is pending as the reader's own query would. For a reader that must see its
+    transaction's own entries: the chain's lock is then taken at once and held to the commit, so call it
+    only where the transaction ends without waiting for another lock (a check, a refusal)."""
+    collected = session.info.get(COLLECTED)
+    if collected is None:
+        return
+    if session.autoflush:
+        session.flush()
+    done = session.info.get(_APPENDED, 0)
+    if len(collected) > done:
+        _append(session, collected[done:])
+        session.info[_APPENDED] = len(collected)
+
+
+def _append(session: Session, rows: list[dict]) -> None:
     conn = session.connection()
     pending = session.info.get(PENDING_HEAD)
     if pending is not None:
@@ -187,7 +223,8 @@ def _write(session: Session, rows: list[dict]) -> None:
         key, created, notes = pending["key"], False, []
     else:
         # One chain: SQLite's BEGIN IMMEDIATE made this transaction the only writer; on a server the
-        # advisory lock does, held to the commit (data/backend.py), so the newest entry read is final.
+        # advisory lock does, taken just before the commit and held to it (data/backend.py), so the newest
+        # entry read is final.
         lock_audit_chain(conn)
         last = conn.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
         next_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
@@ -238,9 +275,40 @@ def record_event(session: Session, table: str, record_id: str, summary: str, det
     _write(session, [_row(session, "event", table, record_id, summary, details or {})])
 
 
+def _after_transaction_create(session: Session, transaction) -> None:
+    """A transaction begins: on a server its rows are collected from now on; a savepoint notes how many
+    were collected and appended when it began (its rollback drops what came after)."""
+    if transaction.parent is None:
+        for key in (_APPENDED, _SAVEPOINTS):
+            session.info.pop(key, None)
+        if is_server(session.get_bind()):
+            session.info[COLLECTED] = []
+        else:
+            session.info.pop(COLLECTED, None)
+    elif transaction.nested and session.info.get(COLLECTED) is not None:
+        marks = session.info.setdefault(_SAVEPOINTS, {})
+        marks[transaction] = (len(session.info[COLLECTED]), session.info.get(_APPENDED, 0))
+
+
+def _before_commit(session: Session) -> None:
+    """A server: the collected rows in one step (lock, the chain's end, hashes, one insert) just before the
+    COMMIT. SQLAlchemy fires this hook before the commit's own last flush, so that flush is made here first
+    (its rows are collected too); the insert is Core, and the session is left clean. Also at a savepoint's
+    release: what is appended then stays appended, and a later savepoint's rollback puts it right."""
+    if session.info.get(COLLECTED) is None:
+        return
+    session.flush()
+    append_collected(session)
+
+
 def _after_commit(session: Session) -> None:
-    """The head file follows the database: written after the commit (it must not run ahead of it).
-    A failure to write it is logged, never raised: the change itself is saved."""
+    """The head file follows the database: written after the commit (it must not run ahead of it; a
+    savepoint's release is not the commit). A failure to write it is logged, never raised: the change
+    itself is saved."""
+    if session.in_nested_transaction():
+        return
+    for key in (COLLECTED, _APPENDED, _SAVEPOINTS):
+        session.info.pop(key, None)
     pending = session.info.pop(PENDING_HEAD, None)
     path = session_path(session)
     if pending is None or path is None:
@@ -283,6 +351,23 @@ def _after_soft_rollback(session: Session, previous) -> None:
         session.info[PENDING_HEAD] = None
     elif not previous.nested:
         session.info.pop(PENDING_HEAD, None)
+    if previous.nested:
+        _savepoint_rolled_back(session, previous)
+    elif previous.parent is None:  # the transaction: its collected rows go with it
+        for key in (COLLECTED, _APPENDED, _SAVEPOINTS):
+            session.info.pop(key, None)
+
+
+def _savepoint_rolled_back(session: Session, savepoint) -> None:
+    """The rows collected inside the savepoint are dropped; rows appended inside it (at an inner savepoint's
+    release) left the table with it and are appended again at the commit (the chain's end is read afresh:
+    PENDING_HEAD is None)."""
+    mark = session.info.get(_SAVEPOINTS, {}).pop(savepoint, None)
+    collected = session.info.get(COLLECTED)
+    if mark is None or collected is None:
+        return
+    del collected[mark[0]:]
+    session.info[_APPENDED] = min(session.info.get(_APPENDED, 0), mark[1])
 
 
 def _refuse_bulk(state: ORMExecuteState) -> None:
@@ -301,7 +386,9 @@ def _refuse_bulk(state: ORMExecuteState) -> None:
 
 def install(session_factory) -> None:
     from sqlalchemy import event
+    event.listen(session_factory, "after_transaction_create", _after_transaction_create)
     event.listen(session_factory, "after_flush", _after_flush)
+    event.listen(session_factory, "before_commit", _before_commit)
     event.listen(session_factory, "after_commit", _after_commit)
     event.listen(session_factory, "after_soft_rollback", _after_soft_rollback)
     event.listen(session_factory, "do_orm_execute", _refuse_bulk)
@@ -361,6 +448,7 @@ def _head_problems(head: audit_key.Head | None, lineage_ids: set[str], last_id: 
 def verify_chain(session: Session, db_path: Path | None = None) -> ChainCheck:
     """Check every entry against the one before (HMAC under the database's key; the plain formula
     before the key existed) and the newest against the head file beside the key."""
+    append_collected(session)  # this transaction's own entries are part of the chain it checks
     conn = session.connection()
     chain = chain_id(conn)
     path = db_path or session_path(session)

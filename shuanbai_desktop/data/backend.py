@@ -9,7 +9,8 @@ target                        a path                                    ``postgr
 connection                    ``engine.connect`` (SQLCipher, its key)   psycopg 3; password from ``PGPASSWORD``,
                                                                         pgpass or a prompt; TLS off loopback
 transaction                   ``BEGIN IMMEDIATE`` (one writer)          a plain BEGIN (READ COMMITTED); the audit
-                                                                        chain takes ``pg_advisory_xact_lock``
+                                                                        rows are appended at the commit under
+                                                                        ``pg_advisory_xact_lock``
 per-connection settings       the PRAGMAs                               none
 one program per database      the instance lock file                    none (many PCs); the idle lock per PC
 integrity                     ``quick_check`` at the start              the server's (checksummed WAL, its pages)
@@ -344,10 +345,10 @@ def is_server(bind) -> bool:
 
 
 def lock_audit_chain(conn) -> None:
-    """Before the audit trail appends (its first write in a transaction): on PostgreSQL a transaction-level
-    advisory lock, so that the chain stays one chain under writers on several PCs (each transaction reads
-    the newest entry after the previous writer committed). SQLite's ``BEGIN IMMEDIATE`` already serialised
-    every writer: nothing to do there."""
+    """Before the audit trail appends (on PostgreSQL just before the commit: ``audit._before_commit``): on
+    PostgreSQL a transaction-level advisory lock, so that the chain stays one chain under writers on several
+    PCs (each transaction reads the newest entry after the previous writer committed); held for the insert
+    and the COMMIT only. SQLite's ``BEGIN IMMEDIATE`` already serialised every writer: nothing to do there."""
     if is_server(conn):
         from sqlalchemy import text
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})

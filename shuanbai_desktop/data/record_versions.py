@@ -41,7 +41,10 @@ def stale_message(who: str, when: datetime | None) -> str:
 
 def last_change(session: Session, model: type, key: Any) -> tuple[str, datetime | None]:
     """Who changed the row last (an account's name, else the name it acted under) and when, from the
-    audit trail; the row's ``updated_at`` when the trail has nothing (a change made by the program)."""
+    audit trail; the row's ``updated_at`` when the trail has nothing (a change made by the program). On a
+    server this transaction's own entries are appended first (a refusal follows: the lock is no burden)."""
+    from .audit import append_collected
+    append_collected(session)
     table = inspect(model).local_table.name
     record_id = "/".join(str(part) for part in (key if isinstance(key, tuple) else (key,)))
     query = (select(AuditEntry.at, AuditEntry.user_id, AuditEntry.username)

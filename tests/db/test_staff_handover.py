@@ -149,6 +149,8 @@ def test_a_former_worker_rejoins_on_a_later_date(station_db, team):
     with station_db.session() as s:
         rejoin(s, team["leaver"], date(2026, 9, 1))
         row = s.get(StaffMember, team["leaver"])
-        event = s.scalars(select(AuditEntry.summary).where(AuditEntry.action == "event")).all()[-1]
+    with station_db.session() as s:  # the trail as saved (on a server its rows are appended at the commit)
+        event = s.scalars(select(AuditEntry.summary).where(AuditEntry.action == "event")
+                          .order_by(AuditEntry.id)).all()[-1]
     assert (row.status, row.hire_date, row.leave_date) == ("active", date(2026, 9, 1), None)
     assert event.startswith("重新入职：黄志明，原入职 2021-07-01，离职 2026-03-31")
