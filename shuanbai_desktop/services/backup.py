@@ -128,6 +128,18 @@ def _owner_only(path: Path) -> None:
     paths.make_private(path)
 
 
+def backup_folder(dest_dir: Path) -> None:
+    """The backup folder made (owner-only) before a backup is written into it: a folder that cannot be
+    made (no rights, a full disk, a missing drive) is the backup's refusal in Chinese."""
+    try:
+        private_dir(dest_dir)
+    except OSError as exc:
+        failure = _write_failure(exc, dest_dir, "备份")
+        if failure is None:
+            raise
+        raise failure from exc
+
+
 def private_dir(folder: Path) -> None:
     """Create ``folder`` private (``paths.make_private_dir``); an existing folder is left as it is."""
     paths.make_private_dir(folder)
@@ -273,13 +285,7 @@ def make_backup(db_path: Path, dest_dir: Path, kind: BackupKind, at: datetime | 
     tables, key row counts and audit head. ``full`` also runs the full integrity check now (the
     pre-migration backup); otherwise the sidecar says ``pending`` and ``run_pending_checks`` does it."""
     at, progress = at or now(), progress or no_progress
-    try:
-        private_dir(dest_dir)
-    except OSError as exc:
-        failure = _write_failure(exc, dest_dir, "备份")
-        if failure is None:
-            raise
-        raise failure from exc
+    backup_folder(dest_dir)
     source = _open_source(db_path)
     tmp: Path | None = None
     try:

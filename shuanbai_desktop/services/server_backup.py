@@ -279,13 +279,7 @@ def make_backup(db: Database, dest_dir: Path, kind: BackupKind, at: datetime | N
     backup), otherwise the sidecar says ``pending`` (``verify_and_record``)."""
     target = _target(db)
     at, progress = at or now(), progress or no_progress
-    try:
-        backup.private_dir(dest_dir)
-    except OSError as exc:
-        failure = backup._write_failure(exc, dest_dir, "备份")
-        if failure is None:
-            raise
-        raise failure from exc
+    backup.backup_folder(dest_dir)
     password = password_of(db)
     tmp: Path | None = None
     try:
