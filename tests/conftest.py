@@ -57,6 +57,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: a test about SQLite itself, in a module whose tests run on "
                                        "both backends (BACKENDS = BOTH): it runs on SQLite only")
+    config.addinivalue_line("markers", "server_only: a test about the PostgreSQL server in a module whose tests "
+                                       "run on both backends: it runs on PostgreSQL only")
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -267,6 +269,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     backends = tuple(getattr(metafunc.module, "BACKENDS", ("sqlite",)))
     if metafunc.definition.get_closest_marker("sqlite_only") is not None:
         return
+    if metafunc.definition.get_closest_marker("server_only") is not None:
+        backends = ("postgresql",)
     if backends != ("sqlite",):
         metafunc.parametrize("backend", backends, indirect=True)
 

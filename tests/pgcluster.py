@@ -97,6 +97,7 @@ class Cluster:
         self.socket_dir = self.folder
         self.port = _free_port()
         self._watchdog: subprocess.Popen | None = None
+        self._options = ""
         self.running = False
 
     # --- commands as the server's account --------------------------------------------------------
@@ -112,12 +113,19 @@ class Cluster:
             raise ClusterUnavailable(f"{Path(args[0]).name} failed ({done.returncode}): "
                                      f"{done.stderr.strip() or done.stdout.strip()}")
 
-    def start(self) -> Cluster:
+    def start(self, data_from: Path | None = None) -> Cluster:
+        """Start a new cluster, or (``data_from``) one on a copy of a data folder kept by ``snapshot``."""
         if self.user is not None:
             shutil.chown(self.folder, user=self.user)
         os.chmod(self.folder, 0o700)
-        self._run([str(self.bindir / "initdb"), "-D", str(self.data), "-U", ADMIN, "-E", "UTF8",
-                   "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=trust", "--no-sync"], timeout=300)
+        if data_from is not None:
+            shutil.copytree(data_from, self.data, symlinks=True)
+            if self.user is not None:
+                subprocess.run(["chown", "-R", self.user, str(self.data)], check=True)
+            os.chmod(self.data, 0o700)
+        else:
+            self._run([str(self.bindir / "initdb"), "-D", str(self.data), "-U", ADMIN, "-E", "UTF8",
+                       "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=trust", "--no-sync"], timeout=300)
         hba = (f"local all all trust\n"
                f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n"
                f"host all all 127.0.0.1/32 trust\n")
@@ -129,13 +137,24 @@ class Cluster:
                    f"-c unix_socket_directories={self.socket_dir} -c shared_buffers=32MB -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60 "
                    "-c logging_collector=off -c max_locks_per_transaction=128")
+        self._options = options
         self._start_watchdog()
         self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"),
                    "-o", options, "-w", "-t", "120", "start"], timeout=180)
         self.running = True
         atexit.register(self.stop)
-        self.psql(f"CREATE ROLE {PASSWORD_ROLE} LOGIN SUPERUSER PASSWORD '{PASSWORD}'")
+        if data_from is None:
+            self.psql(f"CREATE ROLE {PASSWORD_ROLE} LOGIN SUPERUSER PASSWORD '{PASSWORD}'")
         return self
+
+    def snapshot(self, into: Path) -> None:
+        """Stop cleanly and keep a copy of the data folder in ``into`` (for ``start(data_from=…)``); the
+        cluster is started again afterwards."""
+        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
+        shutil.rmtree(into, ignore_errors=True)
+        shutil.copytree(self.data, into, symlinks=True)
+        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"),
+                   "-o", self._options, "-w", "-t", "120", "start"], timeout=180)
 
     def _start_watchdog(self) -> None:
         stop = self._as_server([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"])

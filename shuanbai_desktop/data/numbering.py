@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -36,3 +36,12 @@ def next_number(session: Session, series: str, highest_used: Callable[[], int]) 
     ``series`` is locked for this transaction: the caller stores the number before it commits."""
     lock_series(session, series)
     return highest_used() + 1
+
+
+def starting_with(column, prefix: str) -> ColumnElement[bool]:
+    """``column`` begins with ``prefix``, as a range of its index (``prefix`` ≤ value < ``prefix`` with its
+    last character's successor): what a series reads its highest number with. Not ``LIKE 'prefix%'``: on a
+    server LIKE is ILIKE (data/backend.py), which reads the whole table, and it would do so while the series
+    is locked and every other PC's next number waits. Both backends compare text by code point (SQLite's
+    BINARY, the server database's collation C), so the range holds exactly the values with the prefix."""
+    return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))

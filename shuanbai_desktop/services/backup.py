@@ -596,15 +596,21 @@ def clean_leftovers(db_path: Path, backups: Path) -> list[str]:
 
 
 
+LAST_TICKET = "last_ticket"  # a restore event's detail: the day's highest 受理编号 before it (window.tickets)
+
+
 def record_restore(reopened, prepared: RestoreSource, safety: Path | None, other_town: str | None,
-                   actor: audit.Actor | None) -> None:
+                   actor: audit.Actor | None, last_ticket: str | None = None) -> None:
     """The restore's line in the restored station's trail (a file or a server database): the backup, the
-    safety copy, whether its SHA-256 was checked, another station's town code. The restored data has its
-    own accounts: the user who restored is named, not given an id there."""
+    safety copy, whether its SHA-256 was checked, another station's town code, and (``last_ticket``, a
+    server's restore) the day's highest 受理编号 in the database replaced (``window.tickets``). The restored
+    data has its own accounts: the user who restored is named, not given an id there."""
     details: dict[str, object] = {"safety_copy": safety.name if safety else "",
                                   "sha256_checked": prepared.sha256_checked}
     if other_town is not None:
         details["other_station"] = other_town
+    if last_ticket is not None:
+        details[LAST_TICKET] = last_ticket
     by = audit.Actor(None, actor.username) if actor is not None else None
     with reopened.session(by) as s:
         audit.record_event(s, "backup", "", f"从备份恢复：{prepared.original.name}", details)

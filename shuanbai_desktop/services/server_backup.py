@@ -58,6 +58,7 @@ from ..domain.labels import BackupKind
 from ..errors import DatabaseRefused, DiskFull, UserError
 from . import attachments, backup
 from .backup import DUMP_SUFFIX, OK, PENDING, READABLE, BackupInfo, Progress, RestoreSource, no_progress
+from .window import tickets
 
 log = logging.getLogger(__name__)
 SCRATCH_PREFIX = "shuanbai_verify_"
@@ -775,7 +776,10 @@ def restore(db: Database | None, target: ServerTarget, source: Path | RestoreSou
         refuse_if_in_use(target, password)
         folder = paths.backups_dir(target.anchor)
         safety = None
+        last_ticket = None
         if db is not None:
+            with db.session() as s:  # the number the restored data must continue after (window.tickets)
+                last_ticket = tickets.last_issued(s, now().date())
             safety = make_backup(db, folder, BackupKind.PRE_RESTORE).path
             db.close()
         elif current_station(target, password) is not None:
@@ -790,7 +794,8 @@ def restore(db: Database | None, target: ServerTarget, source: Path | RestoreSou
     log.info("restored the server database from %s", prepared.original.name)
     from .opening import open_app_database
     reopened = open_app_database(target)
-    backup.record_restore(reopened, prepared, safety, prepared.town_code if other is not None else None, actor)
+    backup.record_restore(reopened, prepared, safety, prepared.town_code if other is not None else None, actor,
+                          last_ticket)
     return reopened, safety
 
 

@@ -164,6 +164,8 @@ def move_to_server(db: Database, target: ServerTarget, actor: audit.Actor, at: d
         result = _move(db, path, engine, target, actor, at, backup_file, progress)
         progress(97, "正在服务器上核对")
         chain = _verify_on_server(engine, result.tables)
+        progress(98, "正在为服务器整理统计信息")
+        _analyze(engine)
     finally:
         engine.dispose()
     progress(100, "迁移完成")
@@ -425,6 +427,14 @@ def _verify_on_server(engine, counts: tuple[TableCount, ...]) -> audit.ChainChec
     if not chain.ok:
         raise UserError(f"数据已迁移到服务器，但迁移后的操作日志校验未通过：{chain.message}")
     return chain
+
+
+def _analyze(engine) -> None:
+    """Planner statistics for the copied tables at once: without them the server plans the first searches and
+    lists as if every table were empty, until its autovacuum gets round to them (minutes after a big move)."""
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
 
 
 def _check_copy_counts_after(conn, counts: tuple[TableCount, ...]) -> None:

@@ -44,6 +44,7 @@ from tests.benchmarks.bench_encryption import PASSWORD, the_two_files  # noqa: E
 
 SHARED_RESIDENTS = 8
 GOAL_ACTION_MS, GOAL_SEARCH_MS = 150.0, 20.0
+CACHE = Path(tempfile.gettempdir()) / "shuanbai-bench-multiseat"
 ACTIONS = ("查找", "窗口登记", "走访", "修改")
 WEIGHTS = (50, 20, 20, 10)
 
@@ -145,6 +146,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="多台电脑同时使用站内服务器")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--cache", type=Path, default=CACHE,
+                        help="where the moved station is kept between runs (the move takes minutes)")
+    parser.add_argument("--fresh", action="store_true", help="move the station again, ignoring the cache")
     args = parser.parse_args()
     from sqlalchemy import func, select
 
@@ -159,23 +163,33 @@ def main() -> None:
 
     load = os.getloadavg()
     print(f"机器负载（1/5/15 分钟）：{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}，CPU {os.cpu_count()} 核")
-    _plain, station = the_two_files()
     scratch = Path(tempfile.mkdtemp(prefix="shuanbai-bench-multiseat-"))
     cluster = None
     try:
-        copy = scratch / "station" / "station.db"
-        copy.parent.mkdir()
-        shutil.copy2(station, copy)
-        shutil.copy2(keyring.keyring_path(station), keyring.keyring_path(copy))
-        db = encryption.open_with_password(copy, "admin", PASSWORD, datetime.now(), check_in_background=False)
-        bench_report.as_admin(db)
-        cluster = pgcluster.Cluster().start()
-        cluster.create_database("station")
-        target = backend.parse_server_url(cluster.url("station"), scratch / "shared")
-        began = time.perf_counter()
-        moved = server_move.move_to_server(db, target, db.acting_for, datetime.now(), lambda *_: None)
-        db.close()
-        print(f"迁移到服务器：{moved.rows:,} 行，{time.perf_counter() - began:.0f} s")
+        cluster = pgcluster.Cluster()
+        if not args.fresh and (args.cache / "data").is_dir() and (args.cache / "shared").is_dir():
+            shutil.copytree(args.cache / "shared", scratch / "shared")
+            cluster.start(data_from=args.cache / "data")
+            target = backend.parse_server_url(cluster.url("station"), scratch / "shared")
+            print(f"迁移好的社工站取自 {args.cache}（--fresh 重新迁移）")
+        else:
+            _plain, station = the_two_files()
+            copy = scratch / "station" / "station.db"
+            copy.parent.mkdir()
+            shutil.copy2(station, copy)
+            shutil.copy2(keyring.keyring_path(station), keyring.keyring_path(copy))
+            db = encryption.open_with_password(copy, "admin", PASSWORD, datetime.now(), check_in_background=False)
+            bench_report.as_admin(db)
+            cluster.start()
+            cluster.create_database("station")
+            target = backend.parse_server_url(cluster.url("station"), scratch / "shared")
+            began = time.perf_counter()
+            moved = server_move.move_to_server(db, target, db.acting_for, datetime.now(), lambda *_: None)
+            db.close()
+            print(f"迁移到服务器：{moved.rows:,} 行，{time.perf_counter() - began:.0f} s")
+            cluster.snapshot(args.cache / "data")
+            shutil.rmtree(args.cache / "shared", ignore_errors=True)
+            shutil.copytree(scratch / "shared", args.cache / "shared")
 
         server = bench_report.as_admin(open_server_database(target))
         samples = _samples(server)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ...data.models.assets import Asset, AssetEvent, StockTakeLine
 from ...data.models.attachments import Attachment
-from ...data.numbering import lock_series
+from ...data.numbering import lock_series, starting_with
 from ...domain.asset_rules import (
     MAX_VALUE,
     AssetCategory,
@@ -97,8 +97,8 @@ def suggest_code(session: Session, category: AssetCategory, year: int) -> str:
     """The next code of ``category`` and ``year``, the series locked for the writer's transaction (a code
     handed out on one PC is seen by the next writer on another: data/numbering.py)."""
     lock_series(session, f"asset_code:{category.prefix}-{year:04d}")
-    like = f"{category.prefix}-{year:04d}-%"
-    return next_asset_code(category, year, session.scalars(select(Asset.code).where(Asset.code.like(like))))
+    prefix = f"{category.prefix}-{year:04d}-"
+    return next_asset_code(category, year, session.scalars(select(Asset.code).where(starting_with(Asset.code, prefix))))
 
 
 def _check_required_item(item: RequiredItem | None, category: AssetCategory) -> RequiredItem | None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ...data.models import Person
 from ...data.models.plans import ServicePlan
 from ...data.models.targets import CaseEvent, CaseRecord, Visit
-from ...data.numbering import next_number
+from ...data.numbering import next_number, starting_with
 from ...domain.labels import Role
 from ...domain.target_labels import CaseOutcome, CaseSource, CaseStage, CaseStatus, PlanStatus
 from ...errors import UserError
@@ -69,7 +69,7 @@ def _next_number(session: Session, year: int) -> str:
     prefix = f"{year}-"
 
     def highest() -> int:
-        last = session.scalar(select(func.max(CaseRecord.case_no)).where(CaseRecord.case_no.like(f"{prefix}%")))
+        last = session.scalar(select(func.max(CaseRecord.case_no)).where(starting_with(CaseRecord.case_no, prefix)))
         return int(last.split("-")[1]) if last else 0
     seq = next_number(session, f"case_no:{year}", highest)
     return f"{prefix}{seq:04d}"

@@ -25,7 +25,7 @@ from ...data.models import Person
 from ...data.models.plans import ServicePlan, ServicePlanReview
 from ...data.models.staff import StaffMember
 from ...data.models.targets import CaseRecord
-from ...data.numbering import next_number
+from ...data.numbering import next_number, starting_with
 from ...domain.staff_labels import StaffRole, StaffStatus
 from ...domain.target_labels import CaseSource, CaseStatus, PlanFrequency, PlanReviewOutcome, PlanStatus
 from ...errors import UserError
@@ -138,7 +138,7 @@ def _next_number(session: Session, year: int) -> str:
     prefix = f"J{year}-"
 
     def highest() -> int:
-        last = session.scalar(select(func.max(ServicePlan.plan_no)).where(ServicePlan.plan_no.like(f"{prefix}%")))
+        last = session.scalar(select(func.max(ServicePlan.plan_no)).where(starting_with(ServicePlan.plan_no, prefix)))
         return int(last.split("-")[1]) if last else 0
     seq = next_number(session, f"plan_no:{year}", highest)
     return f"{prefix}{seq:04d}"
