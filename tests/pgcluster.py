@@ -253,12 +253,15 @@ def copy_station(template: str, template_shared: Path, name: str, shared_dir: Pa
     import json
     import secrets
 
-    from shuanbai_desktop.data import audit_key
+    from shuanbai_desktop.data import audit_key, shared_marker
     server = cluster()
     server.create_database(name, template)
     made = target(name, shared_dir)
     source = target(template, template_shared)
     with server.connect(name) as conn:
+        # the template's id names the template's shared folder (data/shared_marker.py): the first open of
+        # the copy gives it an id of its own and marks its folder, as for a station from before the marker
+        conn.execute("DELETE FROM setting WHERE key = %s", (shared_marker.ID_SETTING,))
         raw = conn.execute("SELECT value FROM setting WHERE key = %s", (audit_key.CHAIN_SETTING,)).fetchone()
         if raw is None:
             return made

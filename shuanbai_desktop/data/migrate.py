@@ -331,11 +331,34 @@ NO_SERVER_BACKUP = ("服务器上的这个数据库来自较早的版本，需�
                     "请管理员先按 docs/server.md 用 pg_dump 手动备份，再用新版本的“准备服务器数据库”步骤升级。")
 
 
+def _claim_shared_folder(db: Database, target: ServerTarget, built: bool) -> str | None:
+    """The shared folder must belong to this database (``shared_marker.claim``: refused, nothing written,
+    when its marker names another one); the id its marker is to name, None: nothing to write."""
+    from sqlalchemy import text
+
+    from . import shared_marker
+    found = None
+    if built:
+        with db.engine.connect() as conn:
+            found = shared_marker.read_found(lambda sql: conn.execute(text(sql)).scalar())
+    return shared_marker.claim(target, found)
+
+
+def _mark_shared_folder(db: Database, target: ServerTarget, database_id: str) -> None:
+    """The id stored in the database (when it has none yet), then the marker in the shared folder."""
+    from . import shared_marker
+    with db.engine.connect() as conn:
+        stored = shared_marker.store_id(conn, database_id)
+    shared_marker.write_marker(target, stored)
+
+
 def open_server_database(target: ServerTarget, backup: Callable[[Database], object] | None = None) -> Database:
     """The PostgreSQL counterpart of ``open_database``: no file checks, no instance lock, no ``quick_check``
     (the server keeps its pages whole); a database from a newer version, or another program's (tables
     but no Alembic revision), is refused; migrations when due, after ``backup(db)`` (``pg_dump``) — without
-    one, a database needing a migration is refused (``NO_SERVER_BACKUP``); an empty database is built."""
+    one, a database needing a migration is refused (``NO_SERVER_BACKUP``); an empty database is built. First of
+    all, the shared folder must belong to the database (``shared_marker.claim``); its marker (and the database's
+    id) is written at the end when missing."""
     db = Database(None, server=target)
     try:
         revision, has_tables = server_revision(db)
@@ -345,6 +368,7 @@ def open_server_database(target: ServerTarget, backup: Callable[[Database], obje
         if revision is not None and not revision <= known_revisions():
             raise DatabaseRefused("服务器上的数据库由更新版本的社工站工作平台使用，本版本无法打开，以免损坏数据。"
                                   "请安装最新版本后再打开。数据库未作任何改动。")
+        marking = _claim_shared_folder(db, target, built=revision is not None)  # before anything is written
         if revision is not None and revision != head_revision():
             if backup is None:
                 raise DatabaseRefused(NO_SERVER_BACKUP)
@@ -352,6 +376,8 @@ def open_server_database(target: ServerTarget, backup: Callable[[Database], obje
         if revision != head_revision():
             upgrade(db)  # one transaction (PostgreSQL's DDL is transactional too)
         paths.make_private_dir(target.shared_dir)
+        if marking is not None:
+            _mark_shared_folder(db, target, marking)
     except BaseException:
         db.close()
         raise

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import IO
 
 from .. import paths
-from ..data import audit, audit_key, backend
+from ..data import audit, audit_key, backend, shared_marker
 from ..data.backend import ServerTarget
 from ..data.base import now
 from ..data.db import Database
@@ -684,9 +684,9 @@ def _restore_script_prelude(target: ServerTarget, password: str | None) -> str:
     return "\\set ON_ERROR_STOP on\nBEGIN;\nSET client_min_messages = warning;\n" + "\n".join(statements) + "\n"
 
 
-def _restore_into_database(target: ServerTarget, password: str | None, dump: Path) -> None:
-    """One transaction through psql: the station's objects dropped, the dump's script run; COMMIT is sent
-    only once pg_restore read the whole archive. A failure anywhere ends psql without COMMIT: the server
+def _restore_into_database(target: ServerTarget, password: str | None, dump: Path, database_id: str) -> None:
+    """One transaction through psql: the station's objects dropped, the dump's script run, the database's id
+    (``_database_id_after_restore``) set; COMMIT is sent only once pg_restore read the whole archive. A failure anywhere ends psql without COMMIT: the server
     rolls everything back, and the database is as it was."""
     conn = _connect(target, password)
     try:
@@ -709,7 +709,7 @@ def _restore_into_database(target: ServerTarget, password: str | None, dump: Pat
         source_rc = source.wait()
         if fed and source_rc == 0:
             with suppress(OSError):
-                into.write(b"\nCOMMIT;\n")
+                into.write(_keep_id(database_id).encode("utf-8") + b"\nCOMMIT;\n")
         with suppress(OSError):
             into.close()
         psql_rc = psql.wait()
@@ -719,6 +719,48 @@ def _restore_into_database(target: ServerTarget, password: str | None, dump: Pat
             raise _restore_failure(restore_err.read().decode("utf-8", "replace"), version)
         if psql_rc != 0 or not fed:
             raise _restore_failure(psql_err.read().decode("utf-8", "replace"), version)
+
+
+def _keep_id(database_id: str) -> str:
+    """The restored database's id (``shared_marker.ID_SETTING``), in the restore's transaction."""
+    if not audit_key.valid_chain_id(database_id):
+        raise ValueError("not a database id")
+    key, value = shared_marker.ID_SETTING, json.dumps(database_id)
+    return (f"\nDELETE FROM public.setting WHERE key = '{key}';\n"
+            f"INSERT INTO public.setting (key, value) VALUES ('{key}', '{value}');\n")
+
+
+def _database_id_after_restore(target: ServerTarget, password: str | None, source: RestoreSource) -> str:
+    """Which id the database has after the restore: a restore never changes which shared folder a database
+    uses (docs/decisions.md, 共用文件夹属于哪个数据库). Its own id when it has one (the folder must be its own:
+    a marker of another database is refused, as at an open); an empty database (a new server after a loss)
+    takes the id of the folder's marker, only from a backup of that very database (else refused: two
+    databases would share the folder); with neither, a new id (a backup's id never names a second database).
+    Reads only."""
+    conn = _connect(target, password)
+    try:
+        found = shared_marker.read_found(lambda sql: (conn.execute(sql).fetchone() or (None,))[0])
+    finally:
+        conn.close()
+    marker = shared_marker.read_marker(target.shared_dir)
+    if marker is None:
+        return found.database_id or shared_marker.new_id()
+    if found.database_id is not None:
+        if found.database_id != marker.database_id:
+            raise shared_marker.foreign(target, marker)
+        return found.database_id
+    if _backup_id(source.copy) != marker.database_id:
+        raise shared_marker.foreign(target, marker)
+    return marker.database_id
+
+
+def _backup_id(dump: Path) -> str | None:
+    """The database id a server backup carries (None: none, a backup from before the marker)."""
+    rows = _copy_rows(find_client_tools(0, ""), dump, "setting")
+    for row in rows:
+        if row.get("key") == shared_marker.ID_SETTING:
+            return shared_marker.setting_text(row.get("value"))
+    return None
 
 
 def _feed(into: IO[bytes], script: IO[bytes], source: subprocess.Popen, prelude: str) -> bool:
@@ -762,8 +804,8 @@ def restore(db: Database | None, target: ServerTarget, source: Path | RestoreSou
             allow_other_station: bool = False, password: str | None = None) -> tuple[Database, Path | None]:
     """Restore a server backup into the station's own database (``db`` open: its sessions are closed first;
     None: a database no one can log in to). Refused while other sessions use the database; a safety dump
-    of the current state first (``PRE_RESTORE``), then ``_restore_into_database``, the backup's audit keys
-    into the shared folder, the head file rolled back to the restored trail, the database reopened through
+    of the current state first (``PRE_RESTORE``), then ``_restore_into_database`` (keeping the database's id:
+    ``_database_id_after_restore``), the backup's audit keys and the folder's marker into the shared folder, the head file rolled back to the restored trail, the database reopened through
     ``open_app_database`` (migrating an older backup) and the event audited. Returns (reopened, safety dump)."""
     if db is not None:
         password = password_of(db)
@@ -773,6 +815,7 @@ def restore(db: Database | None, target: ServerTarget, source: Path | RestoreSou
         other = other_station(target, password, prepared)
         if other is not None and not allow_other_station:
             raise backup.OtherStationBackup(prepared, *other)
+        database_id = _database_id_after_restore(target, password, prepared)
         refuse_if_in_use(target, password)
         folder = paths.backups_dir(target.anchor)
         safety = None
@@ -786,11 +829,15 @@ def restore(db: Database | None, target: ServerTarget, source: Path | RestoreSou
             safety = _safety_without_db(target, password, folder)
         refuse_if_in_use(target, password)
         keys, recorded_head = audit_key.read_backup_keys(prepared.original)
-        _restore_into_database(target, password, prepared.copy)
+        _restore_into_database(target, password, prepared.copy, database_id)
     finally:
         backup.secure_remove(prepared.copy)
     _install_audit_keys(target, password, keys, recorded_head)
     attachments.restore_store(prepared.original.parent / "attachments", target.anchor)
+    try:
+        shared_marker.write_marker(target, database_id)
+    except OSError:  # the open that follows writes it, or says why not
+        log.warning("the shared folder's marker was not written after the restore", exc_info=True)
     log.info("restored the server database from %s", prepared.original.name)
     from .opening import open_app_database
     reopened = open_app_database(target)

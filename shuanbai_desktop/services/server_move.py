@@ -5,7 +5,7 @@
 1. **Checks**: the acting user is an administrator; the file is not already moved; the server is reached
    (a password given by the dialog, else ``PGPASSWORD``/pgpass/the prompt of ``backend``), its database is
    UTF-8 with byte order (``migrate``'s check) and **empty** (any table is named in the refusal); the shared
-   folder holds no other station's audit trail.
+   folder holds no other station's audit trail and no marker of another database.
 2. **A verified backup** of the file (``database_ops.backup_now`` and the full check, as ``backup`` does).
 3. In **one transaction on the server** (PostgreSQL's DDL is transactional: a failure anywhere leaves
    the database as empty as it was, and the files made in the shared folder are removed again):
@@ -15,7 +15,8 @@
    the stored attachments into the shared folder's store, **plain** (the server station keeps them so:
    docs/decisions.md, 迁移到服务器); the audit trail's keys into ``<shared>/keys`` — the copied entries keep
    their hashes and the server continues the same chain — and one new event “迁移到服务器”; then the check:
-   row counts equal table by table, the chain verifies on the server.
+   row counts equal table by table, the chain verifies on the server; last the database's own id and the
+   shared folder's marker naming it (``data/shared_marker.py``).
 4. **The old file** is marked (``data/moved_station.py``: the setting ``station.moved_to`` and its own
    event, in the transaction that held the file's write lock since the copy began, committed after the
    server's; and ``<file>.moved`` beside it): from then on it refuses every write.
@@ -35,12 +36,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .. import paths
-from ..data import audit, audit_key, moved_station
+from ..data import audit, audit_key, moved_station, shared_marker
 from ..data.backend import ServerTarget, make_server_engine
 from ..data.base import Base
 from ..data.db import Database
@@ -114,6 +115,9 @@ def _refuse_unless_empty(conn, target: ServerTarget) -> None:
 
 
 def _refuse_used_shared_dir(target: ServerTarget) -> None:
+    marker = shared_marker.read_marker(target.shared_dir)
+    if marker is not None:
+        raise shared_marker.foreign(target, marker)
     if audit_key.head_path(target.anchor).exists():
         raise UserError(f"共用文件夹 {target.shared_dir} 已被另一个站内服务器数据库使用（其中已有操作日志记录）。"
                         "请换一个空的共用文件夹。", field="共用文件夹")
@@ -232,6 +236,7 @@ def _move(db: Database, path: Path, engine, target: ServerTarget, actor: audit.A
                     head = _append_event(conn, target, actor, at, counts, files, missing)
                     progress(94, "正在核对行数与操作日志")
                     _check_copy(conn, counts)
+                    _mark_shared_folder(conn, target, made)
                     trans.commit()
                 except BaseException:
                     trans.rollback()
@@ -386,6 +391,16 @@ def _check_copy(conn, counts: tuple[TableCount, ...]) -> None:
         chain = audit.verify_chain(session)
     if not chain.ok:
         raise UserError(f"服务器上的操作日志校验未通过，没有迁移：{chain.message}")
+
+
+def _mark_shared_folder(conn, target: ServerTarget, made: list[Path]) -> None:
+    """The server database's own id (a new one: the file has none) and the shared folder's marker naming it
+    (``data/shared_marker.py``), in the server's transaction; the marker is removed again on failure."""
+    database_id = shared_marker.new_id()
+    conn.execute(delete(Setting).where(Setting.key == shared_marker.ID_SETTING))
+    conn.execute(insert(Setting).values(key=shared_marker.ID_SETTING, value=json.dumps(database_id)))
+    made.append(shared_marker.marker_path(target.shared_dir))
+    shared_marker.write_marker(target, database_id)
 
 
 def _mark_file(src: Session, target: ServerTarget, at: datetime, counts: tuple[TableCount, ...]) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..data import audit_key, backend
+from ..data import audit_key, backend, shared_marker
 from ..data.backend import ServerRefused, ServerTarget
 from ..data.migrate import BYTE_ORDER_COLLATIONS
 from ..errors import UserError
@@ -103,6 +103,7 @@ def _look(conn, target: ServerTarget) -> Probe:
             raise UserError(f"用户“{who}”不能在数据库“{target.database}”中建立数据表（没有权限）。"
                             "请服务器管理员用 server-prepare 准备：数据库应归这个用户所有。", field=USER)
         conn.rollback()
+        shared_marker.claim(target, None)  # a folder marked as another database's is refused
         check_shared_folder(target, None)
         return Probe(None, version, True)
     has_station = conn.execute("SELECT to_regclass('station') IS NOT NULL").fetchone()[0]
@@ -115,7 +116,9 @@ def _look(conn, target: ServerTarget) -> Probe:
     if row and conn.execute("SELECT to_regclass('setting') IS NOT NULL").fetchone()[0]:
         found = conn.execute("SELECT value FROM setting WHERE key = %s", (audit_key.CHAIN_SETTING,)).fetchone()
         chain = json.loads(found[0]) if found else None
+    held = shared_marker.read_found(lambda sql: (conn.execute(sql).fetchone() or (None,))[0])
     conn.rollback()
+    shared_marker.claim(target, held)  # the folder's marker names this database (or none yet): else refused
     check_shared_folder(target, str(chain) if row and audit_key.valid_chain_id(chain) else None)
     return Probe(str(row[0]) if row else None, version, False)
 

@@ -169,30 +169,30 @@ def test_the_migrations_build_an_empty_database_to_head(pg_server, tmp_path, emp
         pg_server.drop_database("mig_empty")
 
 
-def test_refusals_of_a_server_database(pg_server, tmp_path):
+def test_refusals_of_a_server_database(pg_server, tmp_path):  # each database its own shared folder
     pg_server.create_database("foreign_db")
     pg_server.psql("CREATE TABLE invoices (id integer)", "foreign_db")
     with pytest.raises(DatabaseRefused) as caught:
-        migrate.open_server_database(pgcluster.target("foreign_db", tmp_path))
+        migrate.open_server_database(pgcluster.target("foreign_db", tmp_path / "foreign_db"))
     assert "不是社工站工作平台的数据库" in caught.value.message
     pg_server.create_database("older_db")
-    db = migrate.open_server_database(pgcluster.target("older_db", tmp_path))
+    db = migrate.open_server_database(pgcluster.target("older_db", tmp_path / "older_db"))
     db.close()
     pg_server.psql("UPDATE alembic_version SET version_num = '0001' WHERE version_num = "
                    "(SELECT min(version_num) FROM alembic_version)", "older_db")
     with pytest.raises(DatabaseRefused) as caught:
-        migrate.open_server_database(pgcluster.target("older_db", tmp_path))
+        migrate.open_server_database(pgcluster.target("older_db", tmp_path / "older_db"))
     assert "pg_dump" in caught.value.message
     pg_server.psql("UPDATE alembic_version SET version_num = '9999_from_the_future' WHERE version_num = '0001'", "older_db")
     with pytest.raises(DatabaseRefused) as caught:
-        migrate.open_server_database(pgcluster.target("older_db", tmp_path))
+        migrate.open_server_database(pgcluster.target("older_db", tmp_path / "older_db"))
     assert "更新版本" in caught.value.message
     pg_server.psql("CREATE DATABASE sorted_otherwise TEMPLATE template0 LC_COLLATE 'POSIX' LC_CTYPE 'C'")
     pg_server.psql("CREATE DATABASE latin TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'")
     with pytest.raises(DatabaseRefused) as caught:
-        migrate.open_server_database(pgcluster.target("latin", tmp_path))
+        migrate.open_server_database(pgcluster.target("latin", tmp_path / "latin"))
     assert "UTF8" in caught.value.message
-    migrate.open_server_database(pgcluster.target("sorted_otherwise", tmp_path)).close()  # POSIX = C
+    migrate.open_server_database(pgcluster.target("sorted_otherwise", tmp_path / "sorted_otherwise")).close()  # POSIX = C
     for name in ("foreign_db", "older_db", "sorted_otherwise", "latin"):
         pg_server.drop_database(name)
 

@@ -14,9 +14,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from shuanbai_desktop.data import audit, audit_key, moved_station
+from shuanbai_desktop.data import audit, audit_key, moved_station, shared_marker
 from shuanbai_desktop.data.base import Base
-from shuanbai_desktop.data.models import AuditEntry
+from shuanbai_desktop.data.models import AuditEntry, Setting
 from shuanbai_desktop.data.models.attachments import Attachment
 from shuanbai_desktop.data.numbering import lock_series
 from shuanbai_desktop.errors import UserError
@@ -102,7 +102,8 @@ def test_the_station_moves_with_its_rows_attachments_and_audit_chain(station, ta
             for table in Base.metadata.sorted_tables:
                 if table.name in before:
                     found = conn.execute(select(func.count()).select_from(table)).scalar_one()
-                    assert found == before[table.name] + (table.name == "audit_entry"), table.name
+                    # the trail: the move's event; the settings: the database's id (data/shared_marker.py)
+                    assert found == before[table.name] + (table.name in ("audit_entry", "setting")), table.name
         check = database_ops.verify(server)
         assert check.ok, check.chain.message
         assert check.chain.entries == before["audit_entry"] + 1
@@ -211,6 +212,17 @@ def test_the_chain_key_and_head_are_in_the_shared_folder(station, target):
     assert audit_key.key_path(chain, target.anchor).exists()
     head = audit_key.read_head(target.anchor)
     assert head is not None and head.chain_id == chain
+
+
+def test_the_move_marks_the_shared_folder_with_the_server_databases_id(station, target, pg_server):
+    server_move.move_to_server(station, target, _admin(station), AT)
+    with pg_server.connect(target.database) as conn:
+        row = conn.execute("SELECT value FROM setting WHERE key = %s", (shared_marker.ID_SETTING,)).fetchone()
+    marker = shared_marker.read_marker(target.shared_dir)
+    assert row is not None and marker is not None and marker.database_id == json.loads(row[0])
+    assert marker.database == target.database and marker.server == f"127.0.0.1:{target.port}"
+    with station.session() as s:  # the file has no id of its own: only the server database is named
+        assert s.get(Setting, shared_marker.ID_SETTING) is None
 
 
 # --- the command line (real processes) -------------------------------------------------------------

@@ -254,6 +254,27 @@ def test_the_shared_folder_of_another_station_is_refused_at_its_field(qtbot, flo
     grab(flow.wizard, "connect-server-wrong-folder")
 
 
+def test_a_new_station_on_the_shared_folder_of_another_database_is_refused_at_its_field(qtbot, flows, empty_database,
+                                                                                       station_database):
+    """The folder a station's files are in (marked at its first open, data/shared_marker.py) is no place for a
+    second station: 测试连接 on an empty database with it is refused, naming both databases; nothing is built."""
+    opening.open_app_database(station_database).close()  # a PC opened the station: its folder is marked
+    before = sorted(p.name for p in station_database.shared_dir.iterdir())
+    flow = _first_start(flows)
+    _choose_server(qtbot, flow.wizard)
+    page = flow.wizard.server_page
+    _fill_server(qtbot, page, empty_database, pgcluster.ADMIN, station_database.shared_dir)
+    _enter(qtbot, flow.wizard)
+    text = page.error_label.text()
+    assert flow.wizard.currentPage() is page and "还没有社工站" not in page.result.text()
+    assert f"属于服务器 127.0.0.1:{station_database.port} 上的社工站数据库 {station_database.database}" in text, text
+    assert empty_database in text and QApplication.focusWidget() is page.shared
+    grab(flow.wizard, "connect-server-folder-of-another-database")
+    with pgcluster.cluster().connect(empty_database) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0] == 0
+    assert sorted(p.name for p in station_database.shared_dir.iterdir()) == before
+
+
 def test_the_next_start_goes_to_the_remembered_server_and_db_still_overrides(qtbot, flows, station_database,
                                                                              remembered, tmp_path, monkeypatch,
                                                                              capsys):
@@ -326,8 +347,9 @@ def test_a_missing_shared_folder_at_the_start_is_the_same_question(qtbot, flows,
     assert not (unmounted / "keys").exists()  # no new key made for this PC
 
 
-def test_the_password_dialog_asks_once_when_nothing_else_gives_one(qtbot, flows, empty_database):
-    target = backend.parse_server_url(pgcluster.cluster().url(empty_database, pgcluster.PASSWORD_ROLE), "/tmp")
+def test_the_password_dialog_asks_once_when_nothing_else_gives_one(qtbot, flows, empty_database, tmp_path):
+    shared = tmp_path / "shared"  # the first open marks it (data/shared_marker.py): a folder of this test's own
+    target = backend.parse_server_url(pgcluster.cluster().url(empty_database, pgcluster.PASSWORD_ROLE), shared)
     dialog = server_dialogs.ServerPasswordDialog(target)
     qtbot.addWidget(dialog)
     dialog.show()
