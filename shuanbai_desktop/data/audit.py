@@ -28,6 +28,8 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -317,7 +319,7 @@ def _before_commit(session: Session) -> None:
 def _after_commit(session: Session) -> None:
     """The head file follows the database: written after the commit (it must not run ahead of it; a
     savepoint's release is not the commit). A failure to write it is logged, never raised: the change
-    itself is saved."""
+    itself is saved. On a server at most once per ``SERVER_HEAD_INTERVAL_S`` per PC (``_ServerHeads``)."""
     if session.in_nested_transaction():
         return
     for key in (COLLECTED, _APPENDED, _SAVEPOINTS):
@@ -327,7 +329,13 @@ def _after_commit(session: Session) -> None:
     if pending is None or path is None:
         return
     engine = session.get_bind().engine
+    if server_of(engine) is not None:
+        _SERVER_HEADS.committed(engine, path, pending)
+    else:
+        _write_head(engine, path, pending)
 
+
+def _write_head(engine, path: Path, pending: dict) -> None:
     def stored(entry_id: int) -> str | None:
         if server_of(engine) is not None:
             return _server_hash(engine, entry_id)
@@ -338,6 +346,52 @@ def _after_commit(session: Session) -> None:
                                pending["last_id"], pending["hash"], stored)
     except (OSError, sqlite.Error, DBAPIError) as exc:
         log.warning("audit head file not written: %s", type(exc).__name__)
+
+
+SERVER_HEAD_INTERVAL_S = 5.0
+
+
+class _ServerHeads:
+    """The head file of a server station lives in the shared folder, written by every PC: after every commit
+    it cost each save two fsyncs on the share (≈10 ms on a local disk, more over the network) and made the
+    PCs take turns on one file. So a PC writes it at most once every ``SERVER_HEAD_INTERVAL_S``: a commit
+    within the interval leaves its head waiting, replaced by the next one (only the newest matters: a head
+    names the chain's newest entry this PC wrote); the waiting head is written at the next commit after the
+    interval, or when the database is closed (``write_waiting_head``). What the head guards (entries removed
+    from the end of the trail) is thus covered up to the last few seconds of each PC's work."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._written: dict[int, float] = {}
+        self._waiting: dict[int, tuple[Path, dict]] = {}
+
+    def committed(self, engine, path: Path, pending: dict) -> None:
+        with self._lock:
+            key = id(engine)
+            if time.monotonic() - self._written.get(key, -SERVER_HEAD_INTERVAL_S) < SERVER_HEAD_INTERVAL_S:
+                self._waiting[key] = (path, pending)
+                return
+            self._written[key] = time.monotonic()
+            self._waiting.pop(key, None)
+        _write_head(engine, path, pending)
+
+    def write_waiting(self, engine) -> None:
+        with self._lock:
+            key = id(engine)
+            waiting = self._waiting.pop(key, None)
+            self._written.pop(key, None)
+        if waiting is not None:
+            _write_head(engine, *waiting)
+
+
+_SERVER_HEADS = _ServerHeads()
+
+
+def write_waiting_head(engine) -> None:
+    """A server station's head still waiting (``_ServerHeads``): written now (the database is being closed,
+    or a check is about to read the head)."""
+    if server_of(engine) is not None:
+        _SERVER_HEADS.write_waiting(engine)
 
 
 def _stored_hash(db_path: Path, entry_id: int) -> str | None:
@@ -463,6 +517,7 @@ def verify_chain(session: Session, db_path: Path | None = None) -> ChainCheck:
     before the key existed) and the newest against the head file beside the key."""
     append_collected(session)  # this transaction's own entries are part of the chain it checks
     conn = session.connection()
+    write_waiting_head(conn.engine)  # this PC's newest head, if it waits (a server)
     chain = chain_id(conn)
     path = db_path or session_path(session)
     keys, lost = audit_key.lineage(chain, path)

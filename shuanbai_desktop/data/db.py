@@ -204,4 +204,6 @@ class Database:
         if check is not None:
             check.cancel()  # stops within moments; the file was only read
         if self._engine is not None:
+            from .audit import write_waiting_head  # a server's head file waiting to be written (audit.py)
+            write_waiting_head(self._engine)
             self._engine.dispose()

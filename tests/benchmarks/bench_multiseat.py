@@ -76,7 +76,7 @@ def _samples(db) -> dict:
             "shared": shared}
 
 
-def client(target, samples: dict, seconds: float, seed: int, start, out) -> None:
+def client(target, samples: dict, seconds: float, seed: int, start, out, think: float = 0.0) -> None:
     """One PC: open, log in, then act until the time is up; report every action's time and outcome."""
     from shuanbai_desktop.data.migrate import open_server_database
     from shuanbai_desktop.domain.counter_labels import Channel, Handling
@@ -95,6 +95,8 @@ def client(target, samples: dict, seconds: float, seed: int, start, out) -> None
         start.wait(120)
         end = time.monotonic() + seconds
         while time.monotonic() < end:
+            if think:  # a person at the PC: a moment between one action and the next
+                time.sleep(rng.uniform(0.0, 2 * think))
             action = rng.choices(ACTIONS, WEIGHTS)[0]
             began = time.perf_counter()
             try:
@@ -146,6 +148,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="多台电脑同时使用站内服务器")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=0.3,
+                        help="mean pause between one client's actions in seconds (0: none, the machine saturated)")
     parser.add_argument("--cache", type=Path, default=CACHE,
                         help="where the moved station is kept between runs (the move takes minutes)")
     parser.add_argument("--fresh", action="store_true", help="move the station again, ignoring the cache")
@@ -197,11 +201,13 @@ def main() -> None:
             residents = s.scalar(select(func.count(Person.id)))
             before_visits = s.scalar(select(func.count(Visit.id)))
             before_tickets = s.scalar(select(func.count(WindowRegistration.id)))
-        print(f"服务器上的社工站：{residents:,} 位居民；{args.clients} 个客户端进程同时工作 {args.seconds:.0f} s")
+        print(f"服务器上的社工站：{residents:,} 位居民；{args.clients} 个客户端进程同时工作 {args.seconds:.0f} s，"
+              + (f"两个动作之间平均停 {args.think:.2f} s（0–{2 * args.think:.2f} s 均匀）" if args.think
+                 else "动作之间不停（机器满载）"))
 
         ctx = mp.get_context("spawn")
         start, out = ctx.Event(), ctx.Queue()
-        procs = [ctx.Process(target=client, args=(target, samples, args.seconds, n, start, out))
+        procs = [ctx.Process(target=client, args=(target, samples, args.seconds, n, start, out, args.think))
                  for n in range(args.clients)]
         for proc in procs:
             proc.start()

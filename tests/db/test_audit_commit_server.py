@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from shuanbai_desktop.data import backend
+from shuanbai_desktop.data import audit, backend
 from tests import pgcluster
 from tests.db.test_audit_commit import change, entries, verified
 
@@ -72,3 +72,27 @@ def test_an_open_transaction_does_not_hold_up_another_pcs_commit(station_db, tmp
     first = [i for i, _r in entries(station_db, "t.holder")]
     assert len(first) == len(second) == 2 and max(second) < min(first)  # 甲's entries follow 乙's: its commit did
     verified(station_db)
+
+
+def test_a_pc_writes_the_shared_head_file_at_most_once_in_a_few_seconds_and_at_close(station_db, monkeypatch):
+    """The head file in the shared folder: the first commit writes it; a commit moments later leaves its head
+    waiting (no write on the share per save); the check (verify) and closing the database write the newest."""
+    from shuanbai_desktop.data import audit_key
+    monkeypatch.setattr(audit, "SERVER_HEAD_INTERVAL_S", 3600.0)  # "moments later", whatever the machine's pace
+    anchor = station_db.anchor
+    station_db.close()  # a waiting head of the fixture's own set-up is written; the interval starts afresh
+    with station_db.session() as s:
+        change(s, "t.first")
+    first = max(i for i, _r in entries(station_db, "t.first"))
+    assert audit_key.read_head(anchor).id == first
+    with station_db.session() as s:
+        change(s, "t.later")
+    later = max(i for i, _r in entries(station_db, "t.later"))
+    assert later > first and audit_key.read_head(anchor).id == first  # waiting, not written
+    verified(station_db)  # the check writes the waiting head before it compares
+    assert audit_key.read_head(anchor).id == later
+    with station_db.session() as s:
+        change(s, "t.last")
+    last = max(i for i, _r in entries(station_db, "t.last"))
+    station_db.close()
+    assert audit_key.read_head(anchor).id == last
