@@ -15,9 +15,11 @@ from shuanbai_desktop.services.importing.base import Existing, ImportKind
 from shuanbai_desktop.services.importing.kinds import households, residents
 from shuanbai_desktop.services.persons import PersonInput
 from shuanbai_desktop.services.targets import households as household_files
+from tests.conftest import BOTH
 
 from .import_table import SOURCE, by_titles, table
 
+BACKENDS = BOTH
 TODAY = date(2025, 6, 30)
 DONGHU = "441302001001"
 FATHER, MOTHER, SON = "441302198005060116", "441302198202020228", "441302201502030123"

@@ -19,9 +19,11 @@ from shuanbai_desktop.services.importing import batch
 from shuanbai_desktop.services.importing.base import Existing, ImportKind, Mapping
 from shuanbai_desktop.services.importing.kinds import residents
 from shuanbai_desktop.services.persons import PersonInput
+from tests.conftest import BOTH
 
 from .import_table import SOURCE, by_titles, table
 
+BACKENDS = BOTH
 TODAY = date(2025, 6, 30)
 DONGHU, XINJIAN = "441302001001", "441302001003"
 ADULT_MAN = "441302198005060116"  # 1980-05-06, 男
@@ -264,3 +266,33 @@ def test_fill_gives_what_the_record_lacks(station_db):
     with station_db.session() as s:
         person = s.get(Person, pid)
         assert person.disability_type == "physical"
+
+
+@pytest.mark.server_only
+def test_a_resident_saved_on_another_pc_during_the_import_takes_no_id_of_it(station_db, monkeypatch):
+    """On a server another PC may save a new resident while the import's transaction runs: the import's ids
+    come from the table's sequence, so that save gets an id of its own and both land (with ids counted
+    from the highest, the import's insert failed on a duplicate key)."""
+    from shuanbai_desktop.data.migrate import open_server_database
+    other_pc = open_server_database(station_db.server)
+    other_pc.acting_for = station_db.acting_for
+    reserve = residents.reserve_ids
+    saved: list[int] = []
+
+    def and_meanwhile_another_pc_saves(session, column, count):
+        ids = reserve(session, column, count)
+        with other_pc.session() as s:  # its own connection: committed before the import's insert
+            saved.append(persons.save_person(s, PersonInput("赵柜台", "", "未办证"), today=TODAY))
+        return ids
+
+    monkeypatch.setattr(residents, "reserve_ids", and_meanwhile_another_pc_saves)
+    tbl = _roster()
+    try:
+        with station_db.session() as s:
+            row = batch.run_import(s, ImportKind.RESIDENTS, tbl, _mapping(tbl), Existing.SKIP, SOURCE, TODAY)
+    finally:
+        other_pc.close()
+    assert row.counts["created"] == 3 and len(saved) == 1
+    with station_db.session() as s:
+        people = {p.name: p.id for p in s.scalars(select(Person))}
+    assert set(people) == {"张建国", "李小红", "王老汉", "赵柜台"} and len(set(people.values())) == 4

@@ -189,7 +189,7 @@ class HouseholdsSpec:
         for c in rows:
             groups.setdefault(c.values["group"], []).append(c)
         stamp = now()
-        first = residents.next_id(session, Household.id)
+        free = residents.reserve_ids(session, Household.id, len(groups))  # at most one new household a group
         new_households: list[dict[str, Any]] = []
         target_of: dict[str, int] = {}
         before: list[tuple[str, int, dict]] = []
@@ -201,7 +201,7 @@ class HouseholdsSpec:
             house = self._house(head, members)
             target = head.values.get("household_id")
             if target is None:
-                hid = first + len(new_households)
+                hid = free[len(new_households)]
                 new_households.append({
                     "id": hid, "import_batch_id": batch_id, "name": f"{head.values['name']}户"[:60],
                     "village_code": house.get("village_code"), "address": house.get("address", ""),

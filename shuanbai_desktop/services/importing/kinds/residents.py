@@ -19,9 +19,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from ....data.backend import is_server
 from ....data.base import now
 from ....data.models import Person, Village
 from ....data.models.person import PersonBenefit, PersonGroup
@@ -405,10 +406,20 @@ def _plain_rows(rows: Iterable[Any], columns: Sequence[str]) -> list[dict[str, A
     return out
 
 
-def next_id(session: Session, column: Any) -> int:
-    """The first free id of a table (``Person.id``): rows inserted in bulk get ids from here on (the import is
-    the only writer while its transaction lasts)."""
-    return int(session.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
+def reserve_ids(session: Session, column: Any, count: int) -> list[int]:
+    """``count`` ids of a table (``Person.id``) for rows inserted in bulk, in order. One PC: the ids after the
+    highest (``BEGIN IMMEDIATE`` makes the import the only writer while its transaction lasts). A server: taken
+    from the table's sequence, which every PC's saves draw from (``nextval`` never hands one out twice), so a
+    resident another PC saves during the import cannot take one of them; the ids may leave gaps there."""
+    if count <= 0:
+        return []
+    if is_server(session.get_bind()):
+        taken = session.scalars(text("SELECT nextval(pg_get_serial_sequence(:table, :column)) "
+                                     "FROM generate_series(1, :count)"),
+                                {"table": column.table.name, "column": column.name, "count": count})
+        return sorted(int(i) for i in taken)
+    first = int(session.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
+    return list(range(first, first + count))
 
 
 INSERT_BLOCK = 5000  # rows per INSERT: the statement's rows are built a block at a time (memory)
@@ -420,7 +431,7 @@ def insert_persons(session: Session, rows: Sequence[Checked], batch_id: int, tod
 
     ``household``: Excel row → (household id, relation) for members of a household (the households kind)."""
     stamp = now()
-    first = next_id(session, Person.id)
+    free = reserve_ids(session, Person.id, len(rows))
     ids: dict[int, int] = {}
     keys: dict[str, tuple[str, str]] = {}  # name → pinyin keys: a name met again is not converted again
     for start in range(0, len(rows), INSERT_BLOCK):
@@ -428,7 +439,7 @@ def insert_persons(session: Session, rows: Sequence[Checked], batch_id: int, tod
         groups: list[dict[str, Any]] = []
         benefits: list[dict[str, Any]] = []
         for offset, c in enumerate(rows[start:start + INSERT_BLOCK], start):
-            pid = first + offset
+            pid = free[offset]
             ids[c.row] = pid
             v = c.values
             name = v["name"]
