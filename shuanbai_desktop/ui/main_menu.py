@@ -1,5 +1,5 @@
-"""The main window's menus: 账户 (password, lock, log out, quit), 转到 (全局搜索 Ctrl+F, the areas Ctrl+1…8)
-and 帮助 (使用手册 F1, 关于). The menu actions carry the keys, so they work anywhere in the main window."""
+"""The main window's menus: 账户 (password, lock, log out, quit), 转到 (全局搜索 Ctrl+F, 刷新本页 F5, the areas
+Ctrl+1…8) and 帮助 (使用手册 F1, 关于). The menu actions carry the keys, so they work anywhere in the main window."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def build_menus(window) -> None:
     _add(account, "退出程序", window.quit_app)
     go = window.menuBar().addMenu("转到")
     _add(go, "全局搜索…", window.open_global_search, "Ctrl+F")
+    _add(go, "刷新本页", window.refresh_page, "F5")
     go.addSeparator()
     for row, area in enumerate(window.areas[:9]):
         action = QAction(area.label, go)

@@ -232,6 +232,14 @@ class MainWindow(QMainWindow):
         from .global_search import show_search  # Ctrl+F
         show_search(self)
 
+    def refresh_page(self) -> None:
+        """F5: reload what the area in front shows (its visible tab): work saved meanwhile on another PC of a
+        station server, or by the command line. Forms keep what is typed in them; only lists are read again."""
+        widget = self.area_widget(self.current_area)
+        if hasattr(widget, "refresh"):
+            widget.refresh()
+            self.statusBar().showMessage("已刷新。", 3000)
+
     def go_to_action(self, action) -> None:
         """转到 → an area (Ctrl+1…8): the action's data is its row in the navigation column."""
         row = action.data()

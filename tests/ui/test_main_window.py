@@ -171,3 +171,13 @@ def test_closing_the_window_takes_its_user_out_of_the_month_override(qtbot, ctx)
     assert month_override.CURRENT.get("ctx") is ctx
     w.close()
     assert "ctx" not in month_override.CURRENT
+
+
+def test_f5_reloads_the_area_in_front(qtbot, window):
+    """F5 (转到 → 刷新本页) reads the area in front again — another PC's work on a station server, the CLI's."""
+    assert window.current_area == "workbench"
+    with qtbot.waitSignal(window.area_widget("workbench").refreshed, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.statusBar().currentMessage() == "已刷新。"
+    titles = [a.text() for a in window.menuBar().actions()[1].menu().actions()]
+    assert "刷新本页" in titles
