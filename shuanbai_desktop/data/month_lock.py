@@ -192,11 +192,29 @@ def _server_lock(session: Session, shared: bool) -> None:
         conn.execute(text(f"SELECT {function}(:key)"), {"key": MONTH_LOCK_KEY})
 
 
+_CHECKED = "month_lock.checked"  # session.info: (the transaction, months found open in it)
+
+
 def _locked(session: Session, months: set[str]) -> set[str]:
+    """The reported (locked) months among ``months``. A month found open stays open until this transaction
+    ends (it holds the shared lock on a server; SQLite's ``BEGIN IMMEDIATE`` makes it the only writer), so
+    a later flush of the same transaction asks only about months not asked yet: a save flushing twice (a
+    registration, then its steps) takes the lock and reads the table once."""
     from .models.report import LockedMonth
-    _server_lock(session, shared=True)
-    rows = session.connection().execute(select(LockedMonth.month).where(LockedMonth.month.in_(sorted(months))))
-    return {r[0] for r in rows}
+    transaction = session.get_transaction()
+    checked = session.info.get(_CHECKED)
+    if checked is None or checked[0] is not transaction:
+        checked = (transaction, set())
+        session.info[_CHECKED] = checked
+        _server_lock(session, shared=True)
+    open_months: set[str] = checked[1]
+    asked = months - open_months
+    if not asked:
+        return set()
+    rows = session.connection().execute(select(LockedMonth.month).where(LockedMonth.month.in_(sorted(asked))))
+    locked = {r[0] for r in rows}
+    open_months.update(asked - locked)
+    return locked
 
 
 def _field_label(obj, field: str) -> str | None:
@@ -248,6 +266,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
     from .models.report import LockedMonth
     if any(isinstance(obj, LockedMonth) for obj in (*session.new, *session.dirty, *session.deleted)):
         _server_lock(session, shared=False)  # before any shared one of this transaction (no upgrade)
+        session.info.pop(_CHECKED, None)  # a month this transaction locks is asked about again
     touched = list(_touched(session))
     months = {month_key(d) for *_, pairs in touched for _f, d in pairs}
     if not months:

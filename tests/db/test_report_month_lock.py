@@ -210,3 +210,47 @@ def test_changing_only_the_workers_of_a_visit_in_a_reported_month_is_refused(sta
         visits.save_visit(s, visit((admin.id, worker.id)), date(2024, 6, 20), visit_id=vid)
     with station_db.session() as s:
         assert visits.get_visit(s, vid)[1].worker_ids == (admin.id,)
+
+
+def _reads_of_the_lock_table(db) -> list[str]:
+    """Statements the engine runs that read ``report_locked_month`` (recorded by a listener)."""
+    from sqlalchemy import event
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        if "report_locked_month" in statement and statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_transaction_asks_about_a_month_once_however_often_it_flushes(diary_db):
+    """A save that flushes several times (a registration, then its steps) reads the lock table once per month:
+    a month found open stays open while the transaction holds the shared lock."""
+    db, _admin, worker = diary_db
+    seen = _reads_of_the_lock_table(db)
+    with db.session(worker.actor) as s:
+        s.add(Diary(id=5, day=date(2024, 6, 10)))
+        s.flush()
+        s.add(Diary(id=6, day=date(2024, 6, 11)))
+        s.flush()
+        s.get(Diary, 2).text = "再改"
+    assert len(seen) == 1
+    with db.session(worker.actor) as s:  # a new transaction asks again
+        s.add(Diary(id=7, day=date(2024, 6, 12)))
+    assert len(seen) == 2
+
+
+def test_a_month_locked_in_the_same_transaction_is_refused_afterwards(diary_db):
+    """The month found open earlier in a transaction is asked about again once the transaction locks it."""
+    db, _admin, _worker = diary_db
+    with pytest.raises(MonthLocked), db.session() as s:
+        s.add(Diary(id=8, day=date(2024, 6, 20)))
+        s.flush()  # June is open
+        s.add(LockedMonth(month="2024-06", locked_by="admin"))
+        s.flush()
+        s.add(Diary(id=9, day=date(2024, 6, 21)))
+        s.flush()
+    with db.session() as s:
+        assert s.get(Diary, 8) is None and s.get(LockedMonth, "2024-06") is None
