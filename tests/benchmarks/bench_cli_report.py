@@ -13,8 +13,13 @@ the month as reported). Each figure is the median of ``--rounds`` runs, each in 
 - in-process: ``package.export_month`` alone, timed inside a new process that already holds the
   database handle (the first export of that process: modules and the PDF fonts are loaded then);
 - command line: the whole ``shuanbai-desktop report --month … --user admin --password-file …`` process,
-  from start to exit (unlocking, start-up checks, integrity check, log-in, export).
+  from start to exit (unlocking, start-up checks, integrity check, log-in, export);
+- the integrity check alone: the program's own ``PRAGMA quick_check`` of the file (``migrate.check_integrity``,
+  what the command line runs in its thread), timed in a fresh process once the key is unlocked: the floor of
+  the command line on an encrypted station, which may commit nothing before it has passed.
 
+Besides the ratio of the medians, the median of each round's own ratio (command line / in-process, measured
+one after the other) is printed: a load that comes and goes between rounds cancels out of it.
 CPU time is printed beside wall time (the machine may be shared). Python runs with byte code cached
 in a temporary folder (PYTHONPYCACHEPREFIX), as an installed program has its byte code compiled.
 ``--profile`` prints where the command line spends its time (cProfile, cumulative). cProfile inflates
@@ -63,6 +68,20 @@ def in_process_export(path: str, out: str) -> tuple[float, float]:
         result = time.perf_counter() - wall, time.process_time() - cpu
     db.close()
     return result
+
+
+def check_alone(path: str) -> tuple[float, float]:
+    """In a fresh process: the key unlocked (outside the timing), then the integrity check alone."""
+    from datetime import datetime
+
+    from shuanbai_desktop.data.engine import is_plain_file
+    from shuanbai_desktop.data.migrate import check_integrity
+    from shuanbai_desktop.services import encryption
+    if not is_plain_file(Path(path)):
+        encryption.unlock(Path(path), "admin", PASSWORD, datetime.now())
+    wall, cpu = time.perf_counter(), time.process_time()
+    check_integrity(Path(path))
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def _env(cache: Path) -> dict[str, str]:
@@ -138,12 +157,15 @@ def measure(label: str, station: Path, rounds: int, profile: bool) -> None:
         ctx = mp.get_context("spawn")
         with ctx.Pool(1) as pool:
             pool.apply(in_process_export, (str(path), str(out)))  # warm-up of the in-process side
-        bare = []
+        bare, checks, loads = [], [], [load]
         for _ in range(rounds):
             with ctx.Pool(1) as pool:
                 inside.append(pool.apply(in_process_export, (str(path), str(out))))
             outside.append(cli_report(path, out, password_file, env))
             bare.append(bare_process(env))
+            with ctx.Pool(1) as pool:
+                checks.append(pool.apply(check_alone, (str(path),)))
+            loads.append(os.getloadavg()[0])
         print(f"\n== {label} ==")
         print(f"负载（1 分钟平均）：开始 {load:.2f}，结束 {os.getloadavg()[0]:.2f}；CPU {os.cpu_count()} 核；"
               f"各 {rounds} 次，中位数与最好")
@@ -154,6 +176,14 @@ def measure(label: str, station: Path, rounds: int, profile: bool) -> None:
         print(f"命令行 report --month（整个进程）：中位 {ow:.2f} s（CPU {oc:.2f} s），最好 {bo:.2f} s（CPU {boc:.2f} s）   "
               f"各次：{', '.join(f'{w:.2f}' for w, _ in outside)}")
         print(f"比值 命令行 / 进程内 = 中位 {ow / iw:.2f}，最好 {bo / bi:.2f}（目标 ≤ 1.5）")
+        paired = [o[0] / i[0] for i, o in zip(inside, outside, strict=True)]
+        print(f"逐轮配对比值（同一轮的命令行 / 进程内）：中位 {statistics.median(paired):.2f}   "
+              f"各轮：{', '.join(f'{r:.2f}' for r in paired)}")
+        (kw, kc), (bk, _) = _median(checks), min(checks)
+        print(f"完整性检查单独（PRAGMA quick_check，程序自己的检查）：中位 {kw:.2f} s（CPU {kc:.2f} s），最好 {bk:.2f} s；"
+              f"检查 / 进程内 = 中位 {kw / iw:.2f}（加密的社工站：命令行在它通过前不提交）；"
+              f"命令行比单独的检查多 {ow - kw:.2f} s")
+        print(f"各轮结束时的负载：{', '.join(f'{x:.2f}' for x in loads[1:])}（最高 {max(loads):.2f}）")
         (fw, fc), (bf, _) = _median(bare), min(bare)
         print(f"下限：只导入 SQLAlchemy ORM 与数据模型就退出的进程 中位 {fw:.2f} s（CPU {fc:.2f} s），最好 {bf:.2f} s；"
               f"命令行比进程内多出 {ow - iw:.2f} s，其中 {fw:.2f} s 是这一下限")
