@@ -125,7 +125,7 @@ class Cluster:
             os.chmod(self.data, 0o700)
         else:
             self._run([str(self.bindir / "initdb"), "-D", str(self.data), "-U", ADMIN, "-E", "UTF8",
-                       "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=trust", "--no-sync"], timeout=300)
+                       "--locale=C", "--auth-local=trust", "--auth-host=trust", "--no-sync"], timeout=300)  # as server-prepare makes them
         hba = (f"local all all trust\n"
                f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n"
                f"host all all 127.0.0.1/32 trust\n")

@@ -15,8 +15,9 @@
    the stored attachments into the shared folder's store, **plain** (the server station keeps them so:
    docs/decisions.md, 迁移到服务器); the audit trail's keys into ``<shared>/keys`` — the copied entries keep
    their hashes and the server continues the same chain — and one new event “迁移到服务器”; then the check:
-   row counts equal table by table, the chain verifies on the server; last the database's own id and the
-   shared folder's marker naming it (``data/shared_marker.py``).
+   row counts equal table by table, the chain verifies on the server; then a new recovery code for the server
+   (``server_recovery.make``: the file's code only opens the file's key slot, it cannot be carried); last the
+   database's own id and the shared folder's marker naming it (``data/shared_marker.py``).
 4. **The old file** is marked (``data/moved_station.py``: the setting ``station.moved_to`` and its own
    event, in the transaction that held the file's write lock since the copy began, committed after the
    server's; and ``<file>.moved`` beside it): from then on it refuses every write.
@@ -32,7 +33,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -51,7 +52,7 @@ from ..data.models.core import AuditEntry, Setting
 from ..data.models.person import is_search_index_table
 from ..domain.labels import BackupKind, Role
 from ..errors import DatabaseRefused, UserError
-from . import attachments, backup, database_ops
+from . import attachments, backup, database_ops, server_recovery
 from .permissions import acting_user
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class MoveResult:
     missing_attachments: int  # rows whose file was missing or damaged in the station's store already
     audit_entries: int  # on the server, the new event included
     chain_message: str
+    recovery_code: str = field(default="", repr=False)  # the server's new code, for the administrator
 
     @property
     def rows(self) -> int:
@@ -176,7 +178,7 @@ def move_to_server(db: Database, target: ServerTarget, actor: audit.Actor, at: d
     log.info("station moved to a server: %d tables, %d rows, %d attachment files",
              len(result.tables), result.rows, result.attachments)
     return MoveResult(result.server, result.shared_dir, result.backup_file, result.tables, result.attachments,
-                      result.missing_attachments, chain.entries, chain.message)
+                      result.missing_attachments, chain.entries, chain.message, result.recovery_code)
 
 
 def _verified_backup(db: Database, actor: audit.Actor, progress: Progress) -> Path:
@@ -236,6 +238,7 @@ def _move(db: Database, path: Path, engine, target: ServerTarget, actor: audit.A
                     head = _append_event(conn, target, actor, at, counts, files, missing)
                     progress(94, "正在核对行数与操作日志")
                     _check_copy(conn, counts)
+                    code = _new_recovery_code(conn, at)
                     _mark_shared_folder(conn, target, made)
                     trans.commit()
                 except BaseException:
@@ -256,7 +259,7 @@ def _move(db: Database, path: Path, engine, target: ServerTarget, actor: audit.A
             raise UserError(f"数据已迁移到服务器 {target.display()} 并已提交，但没能在本机文件中标记“已迁移”"
                             f"（{type(exc).__name__}）。请不要再在这个文件中录入数据，改为连接服务器工作。") from exc
         raise
-    return MoveResult(target.display(), target.shared_dir, backup_file, counts, files, missing, 0, "")
+    return MoveResult(target.display(), target.shared_dir, backup_file, counts, files, missing, 0, "", code)
 
 
 def _server_failure(exc: DBAPIError) -> UserError:
@@ -370,7 +373,7 @@ def _append_event(conn, target: ServerTarget, actor: audit.Actor, at: datetime,
         audit.record_event(session, "station", "", f"{EVENT}：{target.display()}",
                            {"at": at.isoformat(timespec="seconds"), "tables": len(counts),
                             "rows": sum(c.rows for c in counts), "attachments": files,
-                            "attachments_missing": missing})
+                            "attachments_missing": missing, "new_recovery_code": True})
         pending = session.info[audit.PENDING_HEAD]
         session.commit()  # the savepoint only: the server's transaction is the caller's
     return audit_key.Head(pending["key"].chain_id, pending["last_id"], pending["hash"])
@@ -391,6 +394,16 @@ def _check_copy(conn, counts: tuple[TableCount, ...]) -> None:
         chain = audit.verify_chain(session)
     if not chain.ok:
         raise UserError(f"服务器上的操作日志校验未通过，没有迁移：{chain.message}")
+
+
+def _new_recovery_code(conn, at: datetime) -> str:
+    """The server's own recovery code, in the server's transaction (after the row counts were checked: it
+    adds a setting). The file's code opens only the file's key slot and is never known here; the server's
+    code is new, its hash stored, and it goes to the administrator with the result."""
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+        code = server_recovery.make(session, at)
+        session.commit()  # the savepoint only: the server's transaction is the caller's
+    return code
 
 
 def _mark_shared_folder(conn, target: ServerTarget, made: list[Path]) -> None:
@@ -445,11 +458,12 @@ def _verify_on_server(engine, counts: tuple[TableCount, ...]) -> audit.ChainChec
 
 
 def _analyze(engine) -> None:
-    """Planner statistics for the copied tables at once: without them the server plans the first searches and
-    lists as if every table were empty, until its autovacuum gets round to them (minutes after a big move)."""
-    with engine.connect() as conn:
-        conn.execute(text("ANALYZE"))
-        conn.commit()
+    """``VACUUM (ANALYZE)`` of the copied tables at once (outside a transaction, as VACUUM must be): planner
+    statistics, the visibility map (index-only reads) and the name indexes' pending entries merged. Without
+    it the server plans the first searches and lists as if every table were empty, and reads a search index's
+    unmerged list, until its autovacuum gets round to them (minutes after a big move)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM (ANALYZE)"))
 
 
 def _check_copy_counts_after(conn, counts: tuple[TableCount, ...]) -> None:

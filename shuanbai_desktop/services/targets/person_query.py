@@ -6,8 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, and_, or_, select
+from sqlalchemy import Boolean, CompoundSelect, Select, and_, any_, func, intersect, or_, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -34,10 +35,13 @@ def text_condition(text: str):
 
     - a full ID number: the unique index;
     - 3 or more digits: the end of an ID number (``id_rev``, the number reversed: one index range) or any
-      part of a phone (FTS5 trigram);
+      part of a phone (FTS5 trigram; ``pg_trgm`` on a server);
     - latin letters: the start of the pinyin or of the initials (index ranges);
-    - a name part of 3 or more characters: FTS5 trigram; of 1 or 2 characters: ``name_gram`` (a join, see
-      ``filtered``), None here.
+    - a name part of 3 or more characters: FTS5 trigram (on a server: two of its 2-character parts in
+      ``person_name_gram``); of 1 or 2 characters: ``name_gram`` (a join, see ``filtered``), None here.
+
+    The digits, the initials and the long name parts are written for each backend (``_OnBackend``): the
+    server's forms are ``_server_digits``, ``_server_letters`` and ``_server_name``, with the same answers.
     """
     query = unicodedata.normalize("NFKC", text).strip()
     if not query:
@@ -49,12 +53,13 @@ def text_condition(text: str):
         except UserError:
             return Person.id_number == digits
     if re.fullmatch(r"\d{3,}[\dX]?", digits):
-        return or_(_prefix(Person.id_rev, digits[::-1]), _fts("phone", digits))
+        return _OnBackend(or_(_prefix(Person.id_rev, digits[::-1]), _fts("phone", digits)), _server_digits(digits))
     if query.isascii() and re.fullmatch(r"[A-Za-z ]+", query):
-        return _pinyin_prefix(query.replace(" ", "").lower())
+        key = query.replace(" ", "").lower()
+        return _OnBackend(_pinyin_prefix(key), _server_letters(key))
     if len(query) < 3:
         return None
-    return _fts("name", query)
+    return _OnBackend(_fts("name", query), _server_name(query))
 
 
 def name_gram(text: str) -> str | None:
@@ -65,17 +70,22 @@ def name_gram(text: str) -> str | None:
         return None
     if query.isascii() and re.fullmatch(r"[A-Za-z ]+", query):
         return None
-    return "".join(ch.lower() if ch.isascii() else ch for ch in query)
+    return _gram_key(query)
+
+
+def _gram_key(part: str) -> str:
+    """A name part as ``person_name_gram`` stores it: ASCII letters lowercased, everything else as it is."""
+    return "".join(ch.lower() if ch.isascii() else ch for ch in part)
 
 
 def _prefix(column, key: str):
     return and_(column >= key, column < key[:-1] + chr(ord(key[-1]) + 1))
 
 
-class _Contains(ColumnElement[bool]):
-    """``column`` contains the text: one condition, written for the backend it is compiled for — SQLite an
-    FTS5 trigram phrase (``person_fts``), PostgreSQL ``LIKE``/``ILIKE`` answered by a ``pg_trgm`` GIN index
-    (migration 0012). Both are built here with the text as a bound parameter (the statement stays cached)."""
+class _OnBackend(ColumnElement[bool]):
+    """One condition written for each backend it is compiled for: ``sqlite`` (FTS5, SQLite's planner) or
+    ``server`` (PostgreSQL). Both are built here with the text as bound parameters (the statement stays
+    cached); the two must find the same persons (tests/db/test_person_search.py runs on both)."""
 
     type = Boolean()
     inherit_cache = True
@@ -88,24 +98,76 @@ class _Contains(ColumnElement[bool]):
         self.server = server
 
 
-@compiles(_Contains)
-def _contains_sqlite(element: _Contains, compiler, **kw) -> str:
+@compiles(_OnBackend)
+def _on_sqlite(element: _OnBackend, compiler, **kw) -> str:
     return compiler.process(element.sqlite, **kw)
 
 
-@compiles(_Contains, "postgresql")
-def _contains_server(element: _Contains, compiler, **kw) -> str:
+@compiles(_OnBackend, "postgresql")
+def _on_server(element: _OnBackend, compiler, **kw) -> str:
     return compiler.process(element.server, **kw)
 
 
-def _fts(column: str, text: str) -> _Contains:
-    """Persons whose ``column`` (name or phone) contains ``text`` (3 characters or more): an FTS5 trigram
-    phrase on SQLite (case folded, as FTS5's trigram tokenizer does), ``ILIKE`` on PostgreSQL."""
+def _fts(column: str, text: str):
+    """SQLite: persons whose ``column`` (name or phone) contains ``text`` (3 characters or more), an FTS5
+    trigram phrase (case folded, as FTS5's trigram tokenizer does)."""
     phrase = '"' + text.replace('"', '""') + '"'
-    fts = Person.id.in_(select(PERSON_FTS.c.rowid).where(PERSON_FTS.c.person_fts.match(f"{column} : {phrase}")))
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    target = Person.name if column == "name" else Person.phone
-    return _Contains(fts, target.ilike(pattern, escape="\\"))
+    return Person.id.in_(select(PERSON_FTS.c.rowid).where(PERSON_FTS.c.person_fts.match(f"{column} : {phrase}")))
+
+
+def _contains_pattern(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _found_first(ids) -> ColumnElement[bool]:
+    """PostgreSQL: ``person.id = ANY(ARRAY(ids))``: the matching ids are gathered first (``ids`` on its own
+    index, planned alone), then read by the primary key and sorted into the display order. Without it, the
+    planner — told by its statistics that many rows match (its guess for a phone's ``LIKE '%1177%'`` jumps
+    from 9 rows to 863 when one phone of the column's histogram holds the digits) — walks the display-order
+    index from the start and filters, reading most of the table before the first 31 turn up. Its guess for
+    ``= ANY`` of a computed array is a handful of rows (in a generic plan too), so the ids come first."""
+    return Person.id == any_(func.array(ids.scalar_subquery()))
+
+
+_HIT = aliased(Person, name="hit")  # the inner reading of person in _server_digits (made once: costly)
+
+
+def _server_digits(digits: str) -> ColumnElement[bool]:
+    """PostgreSQL: the end of an ID number (``id_rev``, one index range) or a part of a phone (the ``pg_trgm``
+    GIN index of ``phone``: digits are trigrams under any ``LC_CTYPE``). Four digits or more are found first
+    (``_found_first``): about one phone in a hundred has them, or far fewer. Three digits are left to the
+    planner: one phone in ten or so has them (138, 186…), and walking the display order finds 31 of them
+    sooner than gathering 10,000 and sorting them."""
+    if len(digits) <= 3:
+        return or_(_prefix(Person.id_rev, digits[::-1]), Person.phone.ilike(_contains_pattern(digits), escape="\\"))
+    return _found_first(select(_HIT.id).where(or_(_prefix(_HIT.id_rev, digits[::-1]),
+                                                  _HIT.phone.ilike(_contains_pattern(digits), escape="\\"))))
+
+
+def _server_letters(key: str) -> ColumnElement[bool]:
+    """PostgreSQL: as ``_pinyin_prefix``, and (2 letters or more) inside the pinyin range of the first letter,
+    which every answer is in (the initials are the first letters of the pinyin's syllables, both made by
+    ``domain.pinyin.name_search_keys``). The display-order index is then read from that letter on, not from
+    the start: the planner, taking the two ranges for rows spread over the whole order, would otherwise read
+    it from "a" to "zh" for "zh"."""
+    if len(key) == 1:
+        return _pinyin_prefix(key)
+    return and_(_prefix(Person.name_pinyin, key[0]), _pinyin_prefix(key))
+
+
+def _server_name(text: str) -> ColumnElement[bool]:
+    """PostgreSQL: a name containing ``text`` (3 characters or more), found first (``_found_first``) among
+    the persons whose name has both its first and its last 2-character part (``person_name_gram``), then
+    checked as ``ILIKE`` checks (``lower`` of both, then a substring: the same persons). Not ``pg_trgm``:
+    under ``LC_CTYPE 'C'`` (the databases ``server-prepare`` makes) Chinese characters are no trigram
+    characters and its index answers every row; written with ``strpos``, the check is one no index answers,
+    so the planner cannot pick that index for it either."""
+    first, last = _gram_key(text[:2]), _gram_key(text[-2:])
+    with_first = select(PERSON_NAME_GRAM.c.person_id).where(PERSON_NAME_GRAM.c.gram == first)
+    ids: Select | CompoundSelect = with_first
+    if last != first:
+        ids = intersect(with_first, select(PERSON_NAME_GRAM.c.person_id).where(PERSON_NAME_GRAM.c.gram == last))
+    return and_(_found_first(ids), func.strpos(func.lower(Person.name), func.lower(text)) > 0)
 
 
 def filtered(query, flt: PersonFilter):
