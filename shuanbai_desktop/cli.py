@@ -72,8 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--admin", required=True, metavar="USER", help="管理员用户名")
     init.add_argument("--password-file", required=True, metavar="FILE", help="存放管理员密码的文件（第一行）")
     init.add_argument("--recovery-file", metavar="FILE",
-                      help="把新数据库的恢复码写入这个文件（请打印后锁好，再删除该文件）；数据库文件必填，"
-                           "站内服务器上的数据库不用（加密由服务器负责）")
+                      help="把新社工站的恢复码写入这个文件（必填；请打印后锁好，再删除该文件；不覆盖已有文件）")
     init.add_argument("--admin-name", default="副站长", metavar="姓名", help="管理员姓名")
     init.add_argument("--address", default="", help="地址")
     init.add_argument("--phone", default="", help="联系电话")
@@ -102,10 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _login_arguments(parser, user_help: str = "以哪个用户的身份运行（必填）") -> None:
+def _login_arguments(parser, user_help: str = "以哪个用户的身份运行（必填）", recovery: bool = True) -> None:
+    """``--user``, ``--password-file`` and (``recovery``) ``--recovery-file`` to unlock with; a command that
+    writes a new code there instead (``move-to-server``) declares its own ``--recovery-file``."""
     parser.add_argument("--user", metavar="NAME", help=user_help)
     parser.add_argument("--password-file", metavar="FILE",
                         help="存放该用户密码的文件（第一行；可带 BOM 和换行）；不给时在终端中提示输入")
+    if not recovery:
+        return
     parser.add_argument("--recovery-file", metavar="FILE",
                         help="存放恢复码的文件：不用账户密码，用恢复码解开加密的数据库（verify、restore）；"
                              "未加密的旧数据库由管理员运行时，加密后把新恢复码写入此文件")
@@ -197,26 +200,60 @@ def _encrypt_if_plain(db, user, args):
     return done.db
 
 
-def _recover(path: Path, args) -> int:
+def _recover(where, args) -> int:
     """使用恢复码 at the command line: the administrator ``--user`` gets the password in ``--password-file``
-    (the same service as the log-in window's 忘记密码)."""
+    (the same service as the log-in window's 忘记密码). ``where``: the station's file (its key file's recovery
+    slot), or a ``ServerTarget`` (the code's hash in the server's database)."""
     from .data.clock import now
     from .services import encryption
-    paths.require_existing_database(path)
+    from .services.opening import open_app_database
+    if isinstance(where, Path):
+        paths.require_existing_database(where)
     code = _read_recovery(args.recovery_file)
     password = read_password_file(args.password_file)
-    lock = InstanceLock(path).acquire()
-    try:
-        db = encryption.recover_admin(path, code, args.user, password, password, now())
-        db.close()
-    finally:
-        lock.release()
+    if isinstance(where, Path):
+        lock = InstanceLock(where).acquire()
+        try:
+            db = encryption.recover_admin(where, code, args.user, password, password, now())
+            db.close()
+        finally:
+            lock.release()
+    else:
+        db = open_app_database(where)
+        try:
+            encryption.recover_admin(None, code, args.user, password, password, now(), db)
+        finally:
+            db.close()
     print(f"已用恢复码为管理员“{args.user.strip()}”设置新密码，请用新密码登录。")
     return 0
 
 
 def _read_recovery(file: str) -> str:
     return read_password_file(file, field="--recovery-file")
+
+
+def reserve_recovery_file(file: str | None) -> Path:
+    """The ``--recovery-file`` a new code goes to, made now (empty, readable by this user only) so that a
+    name that cannot be written is said before anything is made; refused when missing or already there (a
+    code is never overwritten). Fill it with ``write_recovery_file``; remove it when the step failed."""
+    import os
+    if not file:
+        raise UsageError("缺少必填参数：--recovery-file")
+    path = Path(file)
+    if path.exists():
+        raise UserError(f"恢复码文件“{path.name}”已存在，为免覆盖，请换一个文件名。", field="--recovery-file")
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise UserError(f"无法创建恢复码文件“{path.name}”（{exc.strerror}）：请检查文件夹是否存在、是否可以写入。",
+                        field="--recovery-file") from None
+    return path
+
+
+def write_recovery_file(path: Path, code: str) -> None:
+    """The code into the file ``reserve_recovery_file`` made (its owner-only mode kept)."""
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(code + "\n")
 
 
 def _init(path: Path, args) -> int:
@@ -228,16 +265,18 @@ def _init(path: Path, args) -> int:
     if not args.recovery_file:
         raise UsageError("缺少必填参数：--recovery-file")
     password = read_password_file(args.password_file)
-    recovery = Path(args.recovery_file)
-    if recovery.exists():
-        raise UserError(f"恢复码文件“{recovery.name}”已存在，为免覆盖，请换一个文件名。", field="--recovery-file")
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = InstanceLock(path).acquire()
     try:
-        db, code = encryption.create_station(path, args.town, args.name, args.address, args.phone, args.admin,
-                                             args.admin_name, password, now())
+        recovery = reserve_recovery_file(args.recovery_file)
         try:
-            _write_private(recovery, code)
+            db, code = encryption.create_station(path, args.town, args.name, args.address, args.phone, args.admin,
+                                                 args.admin_name, password, now())
+        except BaseException:
+            recovery.unlink(missing_ok=True)
+            raise
+        try:
+            write_recovery_file(recovery, code)
             from .services import station
             with db.session() as s:
                 info = station.get_station(s)
@@ -278,29 +317,18 @@ def _ask_server_password(target) -> str | None:
 
 def _run_on_server(target, args) -> int:
     """The commands on a server database: no instance lock (several PCs write at once), no key file, no
-    integrity check of a file. ``backup``/``restore`` are pg_dump's (services/server_backup.py); ``recover``
-    has no recovery code to use (the server's accounts are the server's)."""
+    integrity check of a file. ``backup``/``restore`` are pg_dump's (services/server_backup.py); the recovery
+    code (``init``'s ``--recovery-file``, ``recover``) is checked against its hash in the server's database
+    (services/server_recovery.py, through services/encryption.py as on a file)."""
     from .data import backend
-    from .services.opening import create_server_station, open_app_database
     backend.set_password_prompt(_ask_server_password)
     if args.command == "restore":
         return _restore_on_server(target, args)
     if args.command == "recover":
-        raise UserError("站内服务器上的数据库没有恢复码：管理员忘记密码时，请另一位管理员在“设置 → 用户”中重设，"
-                        "或由服务器管理员处理。")
+        return _recover(target, args)
     if args.command == "init":
-        from .services import station
-        password = read_password_file(args.password_file)
-        db = create_server_station(target, args.town, args.name, args.address, args.phone, args.admin,
-                                   args.admin_name, password)
-        try:
-            with db.session() as s:
-                info = station.get_station(s)
-        finally:
-            db.close()
-        print(f"已设立：{info.name}（{info.area_text}，{info.town_code}），数据库在 {target.display()}。")
-        print(f"各电脑共用的文件夹：{target.shared_dir}（加密由服务器负责，不生成恢复码）")
-        return 0
+        return _init_on_server(target, args)
+    from .services.opening import open_app_database
     db = open_app_database(target)
     try:
         _load_while_checking(db, args.command)
@@ -309,6 +337,32 @@ def _run_on_server(target, args) -> int:
         return COMMANDS[args.command](db, args)
     finally:
         db.close()
+
+
+def _init_on_server(target, args) -> int:
+    """设立 on a server database: the station, its administrator and a recovery code (its hash in the
+    database); the code goes to ``--recovery-file`` as on a file."""
+    from .data.clock import now
+    from .services import station
+    from .services.opening import create_server_station
+    password = read_password_file(args.password_file)
+    recovery = reserve_recovery_file(args.recovery_file)
+    try:
+        db, code = create_server_station(target, args.town, args.name, args.address, args.phone, args.admin,
+                                         args.admin_name, password, now())
+    except BaseException:
+        recovery.unlink(missing_ok=True)
+        raise
+    try:
+        write_recovery_file(recovery, code)
+        with db.session() as s:
+            info = station.get_station(s)
+    finally:
+        db.close()
+    print(f"已设立：{info.name}（{info.area_text}，{info.town_code}），数据库在 {target.display()}。")
+    print(f"各电脑共用的文件夹：{target.shared_dir}（加密由服务器负责）")
+    print(f"恢复码已写入：{recovery}（请打印后锁好，然后删除这个文件）")
+    return 0
 
 
 def _restore_on_server(target, args) -> int:

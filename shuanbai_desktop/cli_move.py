@@ -1,5 +1,7 @@
-"""``shuanbai-desktop move-to-server --to URL --shared-dir DIR --user NAME``: 迁移到服务器 without a window
-(services/server_move.py), as an administrator of the station file (``--db``, or the usual one).
+"""``shuanbai-desktop move-to-server --to URL --shared-dir DIR --user NAME --recovery-file FILE``: 迁移到服务器
+without a window (services/server_move.py), as an administrator of the station file (``--db``, or the usual one).
+The server station's new recovery code (the file's cannot be carried) goes to ``--recovery-file``, a new file
+made (owner-only) before the move starts and removed again when the move fails.
 
 The server's password: ``PGPASSWORD``, the pgpass file, or a prompt when standard input is a terminal (the
 seam's, data/backend.py); never on the command line. Exit 0 when moved and verified on the server; 2 when
@@ -24,7 +26,10 @@ def add_parser(sub, login_arguments) -> None:
                              "（密码用 PGPASSWORD 或 pgpass 文件，或在终端中输入）")
     parser.add_argument("--shared-dir", dest="move_shared_dir", metavar="DIR",
                         help="各电脑共用的文件夹（附件和操作日志密钥放在那里；也可放在 --db 之前，或用 SHUANBAI_SHARED_DIR）")
-    login_arguments(parser)
+    parser.add_argument("--recovery-file", dest="new_recovery_file", required=True, metavar="FILE",
+                        help="服务器上社工站的新恢复码写入这个新文件（请打印后锁好，再删除该文件；不覆盖已有文件）。"
+                             "原来的恢复码只能打开本机的旧文件")
+    login_arguments(parser, recovery=False)
 
 
 class _Printer:
@@ -40,7 +45,7 @@ class _Printer:
 
 
 def command(db, args) -> int:
-    from .cli import _ask_server_password
+    from .cli import _ask_server_password, reserve_recovery_file, write_recovery_file
     from .data import backend
     from .data.base import now
     from .services import server_move
@@ -48,7 +53,13 @@ def command(db, args) -> int:
         raise UserError("--db 应是本机的数据库文件（迁移的来源），--to 是服务器上的空数据库。", field="--db")
     target = backend.parse_server_url(args.to, args.move_shared_dir or args.shared_dir)
     backend.set_password_prompt(_ask_server_password)
-    result = server_move.move_to_server(db, target, db.acting_for, now(), _Printer())
+    recovery = reserve_recovery_file(args.new_recovery_file)
+    try:
+        result = server_move.move_to_server(db, target, db.acting_for, now(), _Printer())
+    except BaseException:
+        recovery.unlink(missing_ok=True)
+        raise
+    write_recovery_file(recovery, result.recovery_code)
     print(f"迁移完成：{result.rows} 行数据（{len(result.tables)} 个数据表）已迁入 {result.server}，"
           f"逐表行数一致。")
     print(f"附件：{result.attachments} 个文件已放入共用文件夹 {result.shared_dir / 'attachments'}"
@@ -58,4 +69,5 @@ def command(db, args) -> int:
     print(f"迁移前的备份：{result.backup_file}")
     print(f"本机数据库文件已保留并标为“已迁移”，此后只能查看。各电脑请改用：--db {args.to} "
           f"--shared-dir {result.shared_dir}")
+    print(f"服务器上社工站的恢复码已写入：{recovery}（请打印后锁好，然后删除这个文件；原来的恢复码只能打开本机的旧文件）")
     return 0

@@ -77,5 +77,5 @@ def server_prepare(args) -> int:
         return 0
     print("下一步：在任一台电脑上设立社工站（或在程序首次启动的向导中选“连接站内服务器”）：")
     print(f"  shuanbai-desktop --db \"{url}\" --shared-dir 共用文件夹 init --town 乡镇区划代码 --name 社工站名称 "
-          "--admin 管理员用户名 --password-file 管理员密码文件")
+          "--admin 管理员用户名 --password-file 管理员密码文件 --recovery-file 恢复码文件")
     return 0

@@ -48,6 +48,15 @@ HOW_TO_KEEP = (
     "在“设置 → 安全设置”中生成新的恢复码后，本页的恢复码立即失效：请把本页粉碎销毁，换上新的一页。",
     "保管人员交接工作时，请把本页一并当面交接。",
 )
+# A station on a server (issue 19): the code resets an administrator's password (its hash is in the server's
+# database); the data are not lost with it, but the program can no longer give an administrator a password.
+SERVER_WHAT_IT_IS = (
+    "本站的全部数据保存在站内服务器上，平时各人用自己的账户和密码登录，用不到这个恢复码。"
+    "万一所有管理员都忘记了密码，可以在登录窗口选择“使用恢复码”并输入本页的恢复码，为管理员设置新密码。")
+SERVER_KEEP_2 = ("不要拍照，不要复印，不要通过微信、QQ、短信或电子邮件发送，也不要存放在电脑或U盘里。"
+                 "能连接服务器的人拿到这个恢复码，就能给自己设置管理员密码，看到全部数据。")
+SERVER_LOST = "所有管理员的密码和恢复码都丢失时，本程序无法再为管理员设置密码"
+SERVER_NOBODY = "只能请服务器管理员处理。"
 COPYING_HINT = "共 40 个字符，分 8 组；只有数字和大写英文字母，没有字母 I、L、O、U。输入时可以不输入短横线。"
 
 
@@ -157,22 +166,30 @@ def _keeping_table(width: float) -> Table:
     return table
 
 
-def _story(station_name: str, code: str, made_at: datetime, width: float) -> list:
+def lost_text(on_server: bool) -> tuple[str, str]:
+    """What losing every password and the code means: (the loss, who can help), a file's or a server's."""
+    return (SERVER_LOST, SERVER_NOBODY) if on_server else (LOST_FOR_GOOD, NOBODY)
+
+
+def _story(station_name: str, code: str, made_at: datetime, width: float, on_server: bool) -> list:
     styles = _styles()
+    keep = (HOW_TO_KEEP[0], SERVER_KEEP_2, *HOW_TO_KEEP[2:]) if on_server else HOW_TO_KEEP
+    lost, nobody = lost_text(on_server)
     story: list = [_p(station_name, styles["station"]), _p(TITLE, styles["title"]),
                    _p(_made_text(made_at), styles["made"]), Spacer(1, 6 * mm),
                    _code_box(code, styles, width), Spacer(1, 4 * mm),
-                   _p("这是什么", styles["heading"]), _p(WHAT_IT_IS, styles["body"]),
+                   _p("这是什么", styles["heading"]), _p(SERVER_WHAT_IT_IS if on_server else WHAT_IT_IS, styles["body"]),
                    _p("如何保管", styles["heading"])]
-    story += [_p(text, styles["item"], bullet=f"{number}.") for number, text in enumerate(HOW_TO_KEEP, 1)]
-    story += [Spacer(1, 5 * mm), Paragraph(f"{markup(LOST_FOR_GOOD)}，<br/>{markup(NOBODY)}", styles["warning"]),
+    story += [_p(text, styles["item"], bullet=f"{number}.") for number, text in enumerate(keep, 1)]
+    story += [Spacer(1, 5 * mm), Paragraph(f"{markup(lost)}，<br/>{markup(nobody)}", styles["warning"]),
               Spacer(1, 6 * mm), _keeping_table(width)]
     return story
 
 
-def write_recovery_pdf(path: Path, station_name: str, code: str, made_at: datetime) -> None:
-    """One A4 page: the station, 数据恢复码, when it was made, the code and how to keep it. The file is
-    readable by this user only; a half-written file never takes the name ``path``."""
+def write_recovery_pdf(path: Path, station_name: str, code: str, made_at: datetime, on_server: bool = False) -> None:
+    """One A4 page: the station, 数据恢复码, when it was made, the code and how to keep it (``on_server``: a
+    station server's code, which resets an administrator's password). The file is readable by this user
+    only; a half-written file never takes the name ``path``."""
     register_fonts()
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # owner-only before a byte is written
@@ -182,7 +199,7 @@ def write_recovery_pdf(path: Path, station_name: str, code: str, made_at: dateti
     try:
         if os.name == "posix":
             os.chmod(tmp, 0o600)  # an older file of that name kept its own mode through O_TRUNC
-        doc.build(_story(station_name, code, made_at, doc.width - 12))
+        doc.build(_story(station_name, code, made_at, doc.width - 12, on_server))
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -16,7 +16,9 @@ file's path in this process (``engine.use_key``); every connection then opens wi
   slot before the transaction commits, keeping the previous one until the next log-in settles on the
   password the database holds (``settle_slot``); a disabled account's slot goes once that committed.
 * **Recovery code**: made at set-up and by ``renew_recovery_code``; ``recover_admin`` opens the file
-  with it and gives an administrator a new password.
+  with it and gives an administrator a new password. These functions (and ``first_keys``, ``status``) are
+  the one entry for both backends: a database on a PostgreSQL server has no key file, its code is checked
+  against a hash in the database (``services/server_recovery.py``, issue 19).
 * **Upgrade** (``encrypt_plain``): a plain database of an earlier version, after a verified backup,
   becomes an encrypted one under the administrator who logged in; the other accounts' slots are made
   from their stored Argon2id hashes, so their passwords keep working.
@@ -193,7 +195,7 @@ def create_station(path: Path, town_code: str, name: str, address: str, phone: s
             with db.session() as session:
                 station.setup_station(session, town_code, name, address, phone, admin_username,
                                       admin_display_name, admin_password)
-                _note_recovery_made(session, at)
+                note_recovery_made(session, at)
         finally:
             db.close()
         ring.save(keyring_path(path))
@@ -215,7 +217,12 @@ def create_station(path: Path, town_code: str, name: str, address: str, phone: s
 def first_keys(db: Database, admin_username: str, admin_password: str, at: datetime) -> str | None:
     """The set-up of a station in an existing encrypted database without one (a set-up that stopped
     after the file was made): the administrator's slot and a new recovery code, returned. None for a
-    plain file (encrypted at the administrator's first log-in)."""
+    plain file (encrypted at the administrator's first log-in). A server database (an empty one the start
+    was pointed at): a new recovery code, its hash in the database."""
+    if db.server is not None:
+        from . import server_recovery
+        with db.session() as session:
+            return server_recovery.make(session, at)
     opened = _open_ring(db.path)
     if opened is None:
         return None
@@ -224,7 +231,7 @@ def first_keys(db: Database, admin_username: str, admin_password: str, at: datet
     ring.set_user(admin_username, admin_password, key)
     ring.set_recovery(code, key)
     with db.session() as session:
-        _note_recovery_made(session, at)
+        note_recovery_made(session, at)
     ring.save(keyring_path(db.file))
     return code
 
@@ -232,8 +239,9 @@ def first_keys(db: Database, admin_username: str, admin_password: str, at: datet
 RECOVERY_SETTING = "encryption.recovery_made_at"
 
 
-def _note_recovery_made(session: Session, at: datetime) -> None:
-    """When the recovery code in force was made (设置 shows it; the code itself is kept nowhere)."""
+def note_recovery_made(session: Session, at: datetime) -> None:
+    """When the recovery code in force was made (设置 shows it; the code itself is kept nowhere; on a server
+    only its hash, ``server_recovery``)."""
     import json
 
     from ..data.models import Setting
@@ -256,7 +264,13 @@ class EncryptionStatus:
     encrypted: bool
     recovery_made_at: datetime | None
     accounts_with_key: int
-    by_server: bool = False  # a database on a PostgreSQL server: encryption at rest is the server's
+    by_server: bool = False  # a database on a PostgreSQL server: encryption at rest is the server's, the
+    #                          recovery code's hash is in the database (``recovery_made_at``: when it was made)
+
+    @property
+    def has_recovery(self) -> bool:
+        """Whether this station can have a recovery code (生成新的恢复码 is offered): an encrypted file or a server."""
+        return self.encrypted or self.by_server
 
 
 def status(db: Database) -> EncryptionStatus:
@@ -270,11 +284,15 @@ def status(db: Database) -> EncryptionStatus:
 
 
 def renew_recovery_code(db: Database, actor: audit.Actor, at: datetime | None = None) -> tuple[str, datetime]:
-    """A new recovery code (``USERS_MANAGE``); the old one stops working. Audited, never logged."""
+    """A new recovery code (``USERS_MANAGE``); the old one stops working. Audited, never logged. On a
+    server: its hash replaces the old one in the database (``server_recovery.renew``)."""
     from ..data import audit
     from ..data.base import now
+    from . import server_recovery
     from .permissions import Permission, require
     at = at or now()
+    if db.server is not None:
+        return server_recovery.renew(db, actor, at)
     opened = _open_ring(db.path)
     if opened is None:
         raise UserError("数据库尚未加密，没有恢复码。")
@@ -282,26 +300,34 @@ def renew_recovery_code(db: Database, actor: audit.Actor, at: datetime | None = 
     code = new_recovery_code()
     with db.session(actor) as session:
         require(session, Permission.USERS_MANAGE)
-        _note_recovery_made(session, at)
-        audit.record_event(session, "app_user", "", "生成新的恢复码（旧恢复码作废）")
+        note_recovery_made(session, at)
+        audit.record_event(session, "app_user", "", server_recovery.RENEWED)
         ring.set_recovery(code, key)
         ring.save(keyring_path(db.file))
     return code, at
 
 
-def recover_admin(path: Path, code: str, username: str, new_password: str, again: str,
+def recover_admin(path: Path | None, code: str, username: str, new_password: str, again: str,
                   at: datetime, db: Database | None = None) -> Database:
     """使用恢复码: open the database with the recovery code and give the administrator ``username`` the
     password ``new_password`` (to be typed twice). Returns the open database. ``db``: the database when
-    it is already open (the key is then checked against the code all the same)."""
-    from . import auth
+    it is already open (the key is then checked against the code all the same). A database on a server
+    (``db`` given, ``path`` None): the code is checked against its hash there (``server_recovery``)."""
+    from . import auth, server_recovery
     from .opening import open_app_database
     if new_password != again:
         raise UserError("两次输入的新密码不一致。", field="再次输入新密码")
+    if db is not None and db.server is not None:
+        server_recovery.recover_admin(db, code, username, new_password, at)
+        return db
+    if path is None:
+        if db is None:
+            raise ValueError("recover_admin needs the database's path or its open handle")
+        path = db.file
     ring = KeyRing.load(keyring_path(path))
     key = ring.unlock_recovery(code)
     if key is None:
-        raise UserError("恢复码不正确，或已被新的恢复码取代。", field="恢复码")
+        raise UserError(server_recovery.WRONG_CODE, field="恢复码")
     engine.use_key(path, key, ring.file_id)
     opened_here = db is None
     if db is None:
@@ -366,7 +392,7 @@ def encrypt_plain(db: Database, user: UserInfo, password: str, at: datetime,
             log.info("an account's stored hash cannot make a slot; it gets one at its next log-in")
     ring.set_recovery(code, key)
     with db.session(user.actor) as session:
-        _note_recovery_made(session, at)
+        note_recovery_made(session, at)
         audit.record_event(session, "app_user", "", "数据库加密（SQLCipher，AES-256）")
     db.close()
     progress(30, "正在加密数据库")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
@@ -135,18 +136,21 @@ def load_behind_first_window(db: Database | None) -> None:
 
 
 def create_server_station(target: ServerTarget, town_code: str, name: str, address: str, phone: str,
-                          admin_username: str, admin_display_name: str, admin_password: str) -> Database:
-    """``init`` on a PostgreSQL server: the empty database built by the migrations, then the station and its
-    administrator in one transaction. No key file and no recovery code: encryption at rest is the server's
-    (docs/decisions.md). Refused when the database already has a station or an account."""
-    from . import auth, station
+                          admin_username: str, admin_display_name: str, admin_password: str,
+                          at: datetime) -> tuple[Database, str]:
+    """``init`` on a PostgreSQL server: the empty database built by the migrations, then the station, its
+    administrator and a new recovery code (its hash: ``server_recovery.make``) in one transaction. Returns
+    the open database and the code to hand to the administrator. No key file: encryption at rest is the
+    server's (docs/decisions.md). Refused when the database already has a station or an account."""
+    from . import auth, server_recovery, station
     auth.check_password_rules(admin_password, auth.check_username(admin_username), admin_display_name)
     db = open_server_database(target)
     try:
         with db.session() as session:
             station.setup_station(session, town_code, name, address, phone, admin_username,
                                   admin_display_name, admin_password)
+            code = server_recovery.make(session, at)
     except BaseException:
         db.close()
         raise
-    return db
+    return db, code

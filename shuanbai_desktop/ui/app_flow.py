@@ -194,14 +194,15 @@ class AppFlow(QObject):
             self._station_lock = wizard.lock
         if wizard.recovery_code and wizard.station is not None and wizard.made_at is not None:
             self._show_recovery_code(wizard.station.name, wizard.recovery_code, wizard.made_at,
-                                     lambda: self.show_login(wizard.admin_username))
+                                     lambda: self.show_login(wizard.admin_username), on_server=wizard.on_server)
         else:
             self.show_login(wizard.admin_username)
 
-    def _show_recovery_code(self, station_name: str, code: str, made_at: datetime, then: Callable[[], None]) -> None:
+    def _show_recovery_code(self, station_name: str, code: str, made_at: datetime, then: Callable[[], None],
+                            on_server: bool = False) -> None:
         """The new recovery code, to print or write down, before anything else goes on."""
         from .recovery_dialog import RecoveryCodeDialog
-        self.recovery_dialog = RecoveryCodeDialog(station_name, code, made_at)
+        self.recovery_dialog = RecoveryCodeDialog(station_name, code, made_at, on_server=on_server)
         self.recovery_dialog.finished.connect(lambda _result: then())
         self.recovery_dialog.open()
 

@@ -82,7 +82,8 @@ class LoginDialog(QDialog):
         self.login_button = buttons.addButton("登录", QDialogButtonBox.ButtonRole.AcceptRole)
         set_default_button(self.login_button, buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole))
         self.forgot_button: QPushButton | None = None
-        if self._path is not None and keyring_record(self._path) is not None:  # encrypted: the recovery code
+        on_server = self._db is not None and self._db.server is not None  # its code's hash is in the database
+        if on_server or (self._path is not None and keyring_record(self._path) is not None):  # encrypted file
             self.forgot_button = buttons.addButton("忘记密码（使用恢复码）…", QDialogButtonBox.ButtonRole.ResetRole)
             self.forgot_button.setToolTip("用恢复码为管理员账户重设密码")
             self.forgot_button.setAutoDefault(False)
@@ -137,11 +138,11 @@ class LoginDialog(QDialog):
         return password
 
     def use_recovery_code(self) -> None:
-        """忘记密码: the recovery code opens the database and gives an administrator a new password."""
+        """忘记密码: the recovery code opens the database (a file's key; checked against its hash on a server)
+        and gives an administrator a new password."""
         from ..services import encryption
         from .recovery_dialog import ForgottenPasswordDialog
-        assert self._path is not None
-        path = self._path
+        path = self._path  # None on a server: the open database is used
 
         def submit(code: str, username: str, new: str, again: str) -> None:
             with busy_cursor():

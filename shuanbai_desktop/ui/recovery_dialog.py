@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.password_rules import PASSWORD_RULES
 from ..errors import UserError
-from ..exports.recovery_pdf import LOST_FOR_GOOD, code_rows, write_recovery_pdf
+from ..exports.recovery_pdf import code_rows, lost_text, write_recovery_pdf
 from . import messages, output, printing
 from .forms import FormErrors
 from .password_dialog import password_field
@@ -49,11 +49,13 @@ from .widgets import (
 KEPT_TEXT = "我已将恢复码打印或抄写下来，并会妥善保管"
 INTRO = ("所有管理员都忘记密码时，只有用这个恢复码才能打开加密的数据。请现在打印（或保存为 PDF 后打印），"
          "把打印件锁进社工站的保险柜。")
+SERVER_INTRO = ("所有管理员都忘记密码时，用这个恢复码为管理员设置新密码（登录窗口的“忘记密码”）。"
+                "请现在打印（或保存为 PDF 后打印），把打印件锁进社工站的保险柜。")
 NOT_SHOWN_AGAIN = ("关闭本窗口后，这个恢复码不会再显示；如果没有保管好，管理员可以在“设置 → 安全设置”中"
                    "生成新的恢复码（旧的随即失效）。")
 FILE_WARNING = "保存的 PDF 文件打印后请删除，不要存放在电脑或U盘里；不要拍照，也不要通过微信、QQ 或邮件发送。"
 LEAVE_QUESTION = ("您还没有勾选“已将恢复码打印或抄写下来”。\n\n关闭后这个恢复码不会再显示。"
-                  f"{LOST_FOR_GOOD}。\n\n确定不保管恢复码就关闭吗？")
+                  "{lost}。\n\n确定不保管恢复码就关闭吗？")
 CODE_POINTS = 20
 PDF_NAME = "数据恢复码.pdf"
 
@@ -76,8 +78,10 @@ class RecoveryCodeDialog(QDialog):
     """Accepted by 继续 (only once ``kept`` is ticked); rejected when the user closes it and confirms leaving
     without the tick. ``printed`` / ``saved_to`` say what was done with the code."""
 
-    def __init__(self, station_name: str, code: str, made_at: datetime, parent: QWidget | None = None):
+    def __init__(self, station_name: str, code: str, made_at: datetime, parent: QWidget | None = None,
+                 on_server: bool = False):
         super().__init__(parent)
+        self._on_server = on_server  # a station server's code: it resets a password, the data stay (its texts)
         self._station_name = station_name
         self._code = code
         self._made_at = made_at
@@ -103,7 +107,7 @@ class RecoveryCodeDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(sized_label("数据恢复码", 14, bold=True))
         layout.addWidget(note(f"{self._station_name}　生成时间：{self._made_at:%Y-%m-%d %H:%M}"))
-        intro = QLabel(INTRO)
+        intro = QLabel(SERVER_INTRO if self._on_server else INTRO)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         frame = QFrame()
@@ -115,7 +119,8 @@ class RecoveryCodeDialog(QDialog):
         layout.addLayout(button_row(self.print_button, self.save_button))
         layout.addWidget(note(FILE_WARNING))
         layout.addWidget(note(NOT_SHOWN_AGAIN))
-        layout.addWidget(note(f"{LOST_FOR_GOOD}，任何人（包括软件开发者）都无法找回。", style=ERROR_STYLE))
+        lost, nobody = lost_text(self._on_server)
+        layout.addWidget(note(f"{lost}，{nobody}", style=ERROR_STYLE))
         layout.addSpacing(6)
         layout.addWidget(self.kept)
         box = QDialogButtonBox(self)  # in the dialog before 继续 is made its default
@@ -134,7 +139,7 @@ class RecoveryCodeDialog(QDialog):
 
     def _write(self, target: Path) -> bool:
         try:
-            write_recovery_pdf(target, self._station_name, self._code, self._made_at)
+            write_recovery_pdf(target, self._station_name, self._code, self._made_at, self._on_server)
         except PermissionError:
             messages.error(self, f"无法写入“{target.name}”：文件可能正在其他程序中打开，或没有写入权限。")
             return False
@@ -160,7 +165,8 @@ class RecoveryCodeDialog(QDialog):
 
     def reject(self) -> None:
         """Escape and the window's close button: leaving without the tick asks first."""
-        if self.kept.isChecked() or messages.confirm(self, LEAVE_QUESTION, "尚未保管恢复码"):
+        question = LEAVE_QUESTION.format(lost=lost_text(self._on_server)[0])
+        if self.kept.isChecked() or messages.confirm(self, question, "尚未保管恢复码"):
             super().reject()
 
 

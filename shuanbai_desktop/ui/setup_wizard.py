@@ -8,7 +8,8 @@ administrator page asks 本站数据给谁用; the station is made there (the de
 With ``offer_server`` (a first start without ``--db``) the first page asks 数据放在哪里: 本机数据库 (the pages
 above) or 连接站内服务器 (issue 19): the connection page, then either the log-in of the station already on
 that server (the wizard ends there, ``existing`` True) or the station pages, the station being made on the
-server at 完成 (``opening.create_server_station``, as ``init`` does on a URL). ``server_hint`` (改用其他服务器…
+server at 完成 (``opening.create_server_station``, as ``init`` does on a URL), with its recovery code
+(shown as a file's is). ``server_hint`` (改用其他服务器…
 at a start whose server could not be used) starts on the connection page, filled in from it."""
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ BUTTON_TEXTS = {
 
 class SetupWizard(QWizard):
     """Accepted once the station exists; ``station``, ``admin_username`` and ``db`` (open) then say what
-    was made, and ``recovery_code`` the code to show (None when the database is not encrypted). A station
+    was made, and ``recovery_code`` the code to show (None when the database is a plain file; a server
+station has one, ``services/server_recovery.py``). A station
     made in the PC's shared folder comes with ``lock``, that database's instance lock, held. On a server
     (``server``, its URL ``server_url``): ``existing`` when the station was there already (no ``station``)."""
 
@@ -195,9 +197,9 @@ class SetupWizard(QWizard):
         try:
             with busy_cursor():
                 if self.db is None and self.on_server and self.server is not None:
-                    self.db = opening.create_server_station(
+                    self.db, self.recovery_code = opening.create_server_station(
                         self.server, self.town_page.town_code, s.name.text(), s.address.text(), s.phone.text(),
-                        a.username.text(), a.display_name.text(), a.password.text())
+                        a.username.text(), a.display_name.text(), a.password.text(), at)
                     with self.db.session() as session:
                         self.station = station.get_station(session)
                 elif self.db is None:

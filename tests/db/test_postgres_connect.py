@@ -219,12 +219,13 @@ def test_init_demo_report_verify_on_a_server(pg_server, tmp_path):
     password.write_text("Init2024pass\n", encoding="utf-8")
     login = ("--user", "admin", "--password-file", password)
     done = _env_cli(env, "init", "--town", "441302001", "--name", "桥东街道社会工作服务站", "--admin", "admin",
-                    "--password-file", password)
+                    "--password-file", password, "--recovery-file", tmp_path / "recovery.txt")
     assert done.returncode == 0, done.stderr
     assert "加密由服务器负责" in done.stdout
     done = _env_cli(env, "init", "--town", "441302001", "--name", "又一个", "--admin", "admin2",
-                    "--password-file", password)
+                    "--password-file", password, "--recovery-file", tmp_path / "recovery-2.txt")
     assert done.returncode == 2 and "已经设立过社工站" in done.stderr
+    assert not (tmp_path / "recovery-2.txt").exists()  # made for the code, removed when init was refused
     done = _env_cli(env, "demo", "--residents", "120", *login)
     assert done.returncode == 0, done.stderr
     out = tmp_path / "out"

@@ -20,7 +20,7 @@ from shuanbai_desktop.data.models import AuditEntry, Setting
 from shuanbai_desktop.data.models.attachments import Attachment
 from shuanbai_desktop.data.numbering import lock_series
 from shuanbai_desktop.errors import UserError
-from shuanbai_desktop.services import attachments, database_ops, server_move
+from shuanbai_desktop.services import attachments, database_ops, encryption, server_move, server_recovery
 from shuanbai_desktop.services.targets.person_query import PersonFilter
 from tests import pgcluster
 from tests.conftest import ADMIN_PASSWORD, build_template
@@ -102,8 +102,10 @@ def test_the_station_moves_with_its_rows_attachments_and_audit_chain(station, ta
             for table in Base.metadata.sorted_tables:
                 if table.name in before:
                     found = conn.execute(select(func.count()).select_from(table)).scalar_one()
-                    # the trail: the move's event; the settings: the database's id (data/shared_marker.py)
-                    assert found == before[table.name] + (table.name in ("audit_entry", "setting")), table.name
+                    # the trail: the move's event; the settings: the database's id (data/shared_marker.py) and
+                    # the server's recovery code (its hash; when it was made, a row the file may not have yet)
+                    added = {"audit_entry": (1,), "setting": (2, 3)}.get(table.name, (0,))
+                    assert found - before[table.name] in added, table.name
         check = database_ops.verify(server)
         assert check.ok, check.chain.message
         assert check.chain.entries == before["audit_entry"] + 1
@@ -125,6 +127,30 @@ def test_the_station_moves_with_its_rows_attachments_and_audit_chain(station, ta
         assert database_ops.verify(server).ok
     finally:
         server.close()
+
+
+def test_the_move_gives_the_server_a_recovery_code_of_its_own(station, target):
+    """The file's code opens only the file's key slot: the server gets a new one, its hash in the database, and
+    the result hands it to the administrator (never in its repr); it resets an administrator on the server."""
+    from shuanbai_desktop.services import auth
+    from shuanbai_desktop.services.opening import open_app_database
+    result = server_move.move_to_server(station, target, _admin(station), AT)
+    assert result.recovery_code and result.recovery_code not in repr(result)
+    server = open_app_database(target)
+    try:
+        status = encryption.status(server)
+        assert status.by_server and status.recovery_made_at == AT
+        with server.session() as s:
+            stored = json.loads(s.get(Setting, server_recovery.HASH_SETTING).value)
+            event = s.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).scalar_one()
+        assert stored.startswith("$argon2id$") and stored not in (event.changes or "")
+        assert encryption.recover_admin(None, result.recovery_code, "admin", "Server-2026-new", "Server-2026-new",
+                                        AT, server) is server
+        assert auth.log_in(server, "admin", "Server-2026-new").username == "admin"
+    finally:
+        server.close()
+    with station.session() as s:  # the file keeps no hash: its own code stays in its key file
+        assert s.get(Setting, server_recovery.HASH_SETTING) is None
 
 
 def test_the_old_file_refuses_writes_and_still_reads(station, target):
@@ -232,19 +258,31 @@ def _cli_env_shared(target) -> list[str]:
     return ["--shared-dir", str(target.shared_dir)]
 
 
-def test_move_to_server_at_the_command_line(station, target, pg_server):
+def test_move_to_server_at_the_command_line(station, target, pg_server, tmp_path):
     path = station.path
     station.close()
     url = pgcluster.cluster().url(target.database)
-    done = cli("--db", path, "move-to-server", "--to", url, *_cli_env_shared(target),
-               login=("admin", ADMIN_PASSWORD))
+    move = ("--db", path, "move-to-server", "--to", url, *_cli_env_shared(target))
+    done = cli(*move, login=("admin", ADMIN_PASSWORD))
+    assert done.returncode == 2 and "--recovery-file" in done.stderr  # where the server's new code goes
+    assert _tables_on(pg_server, target.database) == []
+    recovery = tmp_path / "服务器恢复码.txt"
+    done = cli(*move, "--recovery-file", recovery, login=("admin", ADMIN_PASSWORD))
     assert done.returncode == 0, done.stderr
     assert "迁移完成" in done.stdout and target.display() in done.stdout
+    assert f"恢复码已写入：{recovery}" in done.stdout
     assert "audit_entry" in _tables_on(pg_server, target.database)
+    assert oct(recovery.stat().st_mode & 0o777) == "0o600"
     # the server station answers verify
     check = cli("--db", url, "--shared-dir", target.shared_dir, "verify")
     assert check.returncode == 0, check.stderr + check.stdout
     assert "操作日志校验链完整" in check.stdout
+    # the code written resets the administrator on the server
+    new_password = tmp_path / "new.txt"
+    new_password.write_text("Server-2026-new\n", encoding="utf-8")
+    reset = cli("--db", url, "--shared-dir", target.shared_dir, "recover", "--recovery-file", recovery,
+                "--user", "admin", "--password-file", new_password)
+    assert reset.returncode == 0, reset.stderr
     # the old file: a write is refused with the message, a read (an export, verify) still works
     report = path.parent / "报表"
     report.mkdir()
@@ -263,7 +301,9 @@ def test_move_to_server_at_the_command_line_refuses_a_full_target(station, targe
     path = station.path
     station.close()
     pg_server.psql("CREATE TABLE other_program (id int)", target.database)
+    recovery = path.parent / "恢复码.txt"
     done = cli("--db", path, "move-to-server", "--to", pgcluster.cluster().url(target.database),
-               *_cli_env_shared(target), login=("admin", ADMIN_PASSWORD))
+               *_cli_env_shared(target), "--recovery-file", recovery, login=("admin", ADMIN_PASSWORD))
     assert done.returncode == 2 and "other_program" in done.stderr
+    assert not recovery.exists()  # made before the move, removed when it was refused
 

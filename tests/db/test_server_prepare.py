@@ -75,7 +75,8 @@ def test_prepare_makes_role_database_and_extension_then_changes_nothing(pg_serve
     admin_pw = tmp_path / "admin.txt"
     admin_pw.write_text("Init2024pass\n", encoding="utf-8")
     init = _cli("--db", url, "--shared-dir", tmp_path / "shared", "init", "--town", "441302001", "--name",
-                "桥东街道社会工作服务站", "--admin", "admin", "--password-file", admin_pw, env=env)
+                "桥东街道社会工作服务站", "--admin", "admin", "--password-file", admin_pw,
+                "--recovery-file", tmp_path / "recovery.txt", env=env)
     assert init.returncode == 0, init.stderr
     with pg_server.connect(database) as conn:
         assert conn.execute("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'station'").fetchone()[0] == role

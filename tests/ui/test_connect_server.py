@@ -76,6 +76,18 @@ def station_database(pg_server, pg_station_template, request, tmp_path):
     return made
 
 
+def _keep_recovery_code(qtbot, flow: AppFlow, code: str) -> None:
+    """The new station's recovery code, shown before the log-in: it is the one in force on the server."""
+    from shuanbai_desktop.services import server_recovery
+    shown = flow.recovery_dialog
+    assert shown is not None and shown.isVisible() and flow.login is None
+    assert shown.code_label.text().replace("\n", "-") == code
+    with flow.db.session() as s:
+        server_recovery.check(s, code)
+    shown.kept.setChecked(True)
+    qtbot.mouseClick(shown.continue_button, Qt.MouseButton.LeftButton)
+
+
 def _first_start(flows) -> AppFlow:
     """As the program's first start without --db (cli.run: offer_server)."""
     path = paths.resolve_db_path(None)
@@ -188,14 +200,15 @@ def test_an_empty_server_database_gets_the_new_station_then_its_log_in(qtbot, fl
     rows = dict(wizard.summary_rows())
     assert rows["数据库"].startswith("站内服务器 postgresql://pw_user@127.0.0.1:") and pgcluster.PASSWORD not in str(rows)
     assert rows["共用文件夹"] == str(shared)
-    assert "不生成恢复码" in wizard.summary_page.encryption_warning.text()
+    assert "设立完成后将显示一个恢复码" in wizard.summary_page.encryption_warning.text()
     box = wizard.summary_page.understood
     box.setFocus()
     _key(qtbot, box, Qt.Key.Key_Space)  # 我已了解
     grab(wizard, "connect-server-summary")
     _enter(qtbot, wizard)  # 完成: the station is made on the server
 
-    assert not wizard.isVisible() and wizard.recovery_code is None, wizard.summary_page.error_label.text()
+    assert not wizard.isVisible() and wizard.recovery_code, wizard.summary_page.error_label.text()
+    _keep_recovery_code(qtbot, flow, wizard.recovery_code)  # shown first, as on a file; the log-in waits for it
     login = flow.login
     assert login is not None and login.isVisible() and login.username.text() == "qiaodong"
     assert login.windowTitle().startswith("桥东街道")
@@ -407,9 +420,11 @@ def test_a_start_on_an_empty_server_database_sets_the_station_up_there(qtbot, fl
     _enter(qtbot, wizard)
     assert wizard.currentPage() is wizard.summary_page
     assert dict(wizard.summary_rows())["数据库"] == f"站内服务器 {target.display()}"
-    assert "不生成恢复码" in wizard.summary_page.encryption_warning.text()
+    assert "设立完成后将显示一个恢复码" in wizard.summary_page.encryption_warning.text()
     wizard.summary_page.understood.setFocus()
     _key(qtbot, wizard.summary_page.understood, Qt.Key.Key_Space)
     _enter(qtbot, wizard)
-    assert flow.login is not None and flow.login.isVisible() and wizard.recovery_code is None
+    assert wizard.recovery_code  # made with the station there (encryption.first_keys on a server)
+    _keep_recovery_code(qtbot, flow, wizard.recovery_code)
+    assert flow.login is not None and flow.login.isVisible()
     assert opening.station_name(flow.db) == "桥东街道社会工作服务站"

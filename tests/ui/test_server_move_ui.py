@@ -31,6 +31,18 @@ def _fill(dialog, pg_server, database: str, shared) -> None:
     type_text(dialog.shared, str(shared))
 
 
+def _check_on_server(pg_server, database: str, shared, code: str) -> None:
+    """The code is the one in force in the server's database (its hash there)."""
+    from shuanbai_desktop.data.migrate import open_server_database
+    from shuanbai_desktop.services import server_recovery
+    db = open_server_database(pgcluster.target(database, shared))
+    try:
+        with db.session() as s:
+            server_recovery.check(s, code)
+    finally:
+        db.close()
+
+
 def _dialog(qtbot, ctx) -> tuple[BackupPage, server_move_dialog.ServerMoveDialog]:
     page = BackupPage(ctx)
     qtbot.addWidget(page)
@@ -58,6 +70,14 @@ def test_the_dialog_tests_the_connection_and_moves_the_station(qtbot, ctx, pg_se
     assert "迁移完成" in dialog.result_label.text() and "操作日志校验链完整" in dialog.result_label.text()
     assert dialog.password.text() == "" and not dialog.move_button.isEnabled()
     assert dialog.close_button.text() == "关闭" and dialog.close_button.isEnabled()
+    assert "新的恢复码" in dialog.result_label.text()
+    shown = dialog.recovery_dialog  # the server's own code, shown as at set-up (the file's cannot be carried)
+    assert shown is not None and shown.isVisible()
+    _check_on_server(pg_server, empty_database, tmp_path / "共用", shown.code_label.text().replace("\n", "-"))
+    grab(shown, "server-move-recovery-code")
+    shown.kept.setChecked(True)
+    click(qtbot, shown.continue_button)
+    assert dialog.recovery_dialog is None
     grab(dialog, "server-move-done")
     click(qtbot, dialog.close_button)
     qtbot.waitUntil(lambda: page.move_box.dialog is None)

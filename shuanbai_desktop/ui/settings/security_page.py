@@ -113,7 +113,7 @@ class SecurityPage(QWidget):
         status = encryption.status(self._ctx.db)
         self.encryption_label.setText(encryption_text(status))
         self.encryption_label.setStyleSheet("" if status.encrypted or status.by_server else WARN_STYLE)
-        self.renew_button.setEnabled(status.encrypted)
+        self.renew_button.setEnabled(status.has_recovery)
 
     def renew_recovery_code(self) -> None:
         """A new code replaces the old at once; it is shown (and printed) in RecoveryCodeDialog."""
@@ -125,7 +125,8 @@ class SecurityPage(QWidget):
         if made is None:
             return
         code, made_at = made
-        self.recovery_dialog = RecoveryCodeDialog(self._ctx.station.name, code, made_at, self)
+        self.recovery_dialog = RecoveryCodeDialog(self._ctx.station.name, code, made_at, self,
+                                                  on_server=self._ctx.db.server is not None)
         self.recovery_dialog.finished.connect(self._recovery_dialog_closed)
         self.recovery_dialog.open()
 
@@ -149,14 +150,15 @@ class SecurityPage(QWidget):
 
 def encryption_text(status: EncryptionStatus) -> str:
     """The 数据加密 line of 安全设置."""
-    if status.by_server:
-        return "本站数据存放在数据库服务器上，数据加密由服务器负责（服务器的磁盘加密与加密连接 TLS，见 docs/server.md）。"
-    if not status.encrypted:
-        return "本站数据尚未加密保存。"
     if status.recovery_made_at is None:
         made = "尚未生成恢复码"
     else:
         made = f"当前恢复码生成于 {status.recovery_made_at:%Y-%m-%d %H:%M}"
+    if status.by_server:
+        return ("本站数据存放在数据库服务器上，数据加密由服务器负责（服务器的磁盘加密与加密连接 TLS，见 docs/server.md）；"
+                f"{made}。")
+    if not status.encrypted:
+        return "本站数据尚未加密保存。"
     return f"本站数据已加密保存；{status.accounts_with_key} 个账户可以用自己的密码打开数据，{made}。"
 
 

@@ -5,7 +5,9 @@ The dialog asks where the server is (服务器, 端口, 数据库名, 用户名)
 the move and the test, then cleared) and the folder every PC of the station reaches (共用文件夹: attachments
 and the audit trail's key). 测试连接 says whether the server is reached and its database is empty. The move
 runs in a background thread with its progress shown; at the end the dialog says what was moved and where
-each PC now connects. The open file is from then on only read (data/moved_station.py).
+each PC now connects, and shows the server's new recovery code in the set-up's window (``RecoveryCodeDialog``:
+the file's code cannot be carried to the server). The open file is from then on only read
+(data/moved_station.py).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from ..context import AppContext
 from ..forms import FormErrors
 from ..output import BACKUPS, ask_folder
 from ..password_dialog import password_field
+from ..recovery_dialog import RecoveryCodeDialog
 from ..widgets import OK_STYLE, busy_cursor, dialog_buttons, note, push_button
 
 log = logging.getLogger(__name__)
@@ -93,6 +96,8 @@ class ServerMoveDialog(QDialog):
         super().__init__(parent)
         self._ctx = ctx
         self.result_text = ""
+        self.recovery_dialog: RecoveryCodeDialog | None = None
+        self._started_at = now()
         self.setWindowTitle("迁移到服务器")
         self.host = QLineEdit()
         self.host.setPlaceholderText("如 192.168.1.20 或 zhanserver")
@@ -210,9 +215,10 @@ class ServerMoveDialog(QDialog):
         if not messages.confirm(self, CONFIRM.format(where=target.display()), "迁移到服务器"):
             return
         from ...services import server_move
-        password, actor, db = self._password(), self._ctx.user.actor, self._ctx.db
+        password, actor, db, at = self._password(), self._ctx.user.actor, self._ctx.db, now()
+        self._started_at = at
         self._busy(True)
-        self.job.start(lambda progress: server_move.move_to_server(db, target, actor, now(), progress, password))
+        self.job.start(lambda progress: server_move.move_to_server(db, target, actor, at, progress, password))
 
     def _busy(self, running: bool) -> None:
         for widget in self._inputs:
@@ -239,11 +245,26 @@ class ServerMoveDialog(QDialog):
                             f"逐表行数一致；{result.attachments} 个附件文件已放入共用文件夹{missing}。"
                             f"服务器上的{result.chain_message}\n迁移前的备份：{result.backup_file.name}。\n"
                             "这台电脑上的数据库文件已标为“已迁移”，此后只能查看。请退出程序，各电脑在启动时选择"
-                            f"“连接站内服务器”：{result.server}，共用文件夹 {result.shared_dir}。")
+                            f"“连接站内服务器”：{result.server}，共用文件夹 {result.shared_dir}。\n"
+                            "服务器上的社工站有新的恢复码（已显示，请打印并锁好）；原来的恢复码只能打开这台电脑上的旧文件。")
         self.result_label.setText(self.result_text)
         self.result_label.show()
         self.progress_label.clear()
         self.adjustSize()  # room for the result
+        if result.recovery_code:
+            self.show_recovery_code(result.recovery_code)
+
+    def show_recovery_code(self, code: str) -> None:
+        """The server's new recovery code, in the set-up's window (to print or write down)."""
+        self.recovery_dialog = RecoveryCodeDialog(self._ctx.station.name, code, self._started_at, self,
+                                                  on_server=True)
+        self.recovery_dialog.finished.connect(self._recovery_dialog_closed)
+        self.recovery_dialog.open()
+
+    def _recovery_dialog_closed(self) -> None:
+        if self.recovery_dialog is not None:
+            self.recovery_dialog.deleteLater()
+            self.recovery_dialog = None
 
     def _failed(self, exc: BaseException) -> None:
         self.password.clear()
