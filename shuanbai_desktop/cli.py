@@ -19,13 +19,19 @@ import argparse
 import getpass
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, cli_import, cli_move, paths
 from .data.lock import InstanceLock
 from .domain.labels import BackupKind
 from .errors import DatabaseRefused, DiskFull, UserError, is_disk_full
 from .password_file import read_password_file
+
+if TYPE_CHECKING:
+    from .data.db import Database
+    from .services.station import StationInfo
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +262,26 @@ def write_recovery_file(path: Path, code: str) -> None:
         fh.write(code + "\n")
 
 
+def set_up_with_code(recovery_file: str | None,
+                     create: Callable[[], tuple[Database, str]]) -> tuple[StationInfo | None, Path]:
+    """``init``'s station made by ``create`` (returning the open database and the new recovery code), the code
+    written to ``--recovery-file`` (reserved first: a name that cannot be written is said before anything is
+    made; removed again when the station was not made). Returns the station's details and the file."""
+    from .services import station
+    recovery = reserve_recovery_file(recovery_file)
+    try:
+        db, code = create()
+    except BaseException:
+        recovery.unlink(missing_ok=True)
+        raise
+    try:
+        write_recovery_file(recovery, code)
+        with db.session() as s:
+            return station.get_station(s), recovery
+    finally:
+        db.close()
+
+
 def _init(path: Path, args) -> int:
     """设立: a new encrypted database with the station and its administrator; the recovery code goes
     to ``--recovery-file`` (owner-only), never to the screen or the log."""
@@ -268,20 +294,8 @@ def _init(path: Path, args) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = InstanceLock(path).acquire()
     try:
-        recovery = reserve_recovery_file(args.recovery_file)
-        try:
-            db, code = encryption.create_station(path, args.town, args.name, args.address, args.phone, args.admin,
-                                                 args.admin_name, password, now())
-        except BaseException:
-            recovery.unlink(missing_ok=True)
-            raise
-        try:
-            write_recovery_file(recovery, code)
-            from .services import station
-            with db.session() as s:
-                info = station.get_station(s)
-        finally:
-            db.close()
+        info, recovery = set_up_with_code(args.recovery_file, lambda: encryption.create_station(
+            path, args.town, args.name, args.address, args.phone, args.admin, args.admin_name, password, now()))
     finally:
         lock.release()
     print(f"已设立：{info.name}（{info.area_text}，{info.town_code}）。数据库已加密。")
@@ -343,22 +357,10 @@ def _init_on_server(target, args) -> int:
     """设立 on a server database: the station, its administrator and a recovery code (its hash in the
     database); the code goes to ``--recovery-file`` as on a file."""
     from .data.clock import now
-    from .services import station
     from .services.opening import create_server_station
     password = read_password_file(args.password_file)
-    recovery = reserve_recovery_file(args.recovery_file)
-    try:
-        db, code = create_server_station(target, args.town, args.name, args.address, args.phone, args.admin,
-                                         args.admin_name, password, now())
-    except BaseException:
-        recovery.unlink(missing_ok=True)
-        raise
-    try:
-        write_recovery_file(recovery, code)
-        with db.session() as s:
-            info = station.get_station(s)
-    finally:
-        db.close()
+    info, recovery = set_up_with_code(args.recovery_file, lambda: create_server_station(
+        target, args.town, args.name, args.address, args.phone, args.admin, args.admin_name, password, now()))
     print(f"已设立：{info.name}（{info.area_text}，{info.town_code}），数据库在 {target.display()}。")
     print(f"各电脑共用的文件夹：{target.shared_dir}（加密由服务器负责）")
     print(f"恢复码已写入：{recovery}（请打印后锁好，然后删除这个文件）")
