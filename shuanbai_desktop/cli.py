@@ -148,8 +148,8 @@ def _report_parsers(sub) -> None:
 def _open(path: Path, args):
     """Lock, unlock (an encrypted database: ``--user`` and its password, or ``--recovery-file``), then
     open. The checks come before the lock file is made, so a mistyped ``--db`` leaves nothing behind.
-    The integrity check goes on in a thread (``_load_while_checking``); ``run`` waits for it before any
-    command touches the data."""
+    The integrity check goes on in the background (``_load_while_checking``; on POSIX in a child process,
+    ``migrate.start_integrity_check``); ``run`` waits for it before any command touches the data."""
     from .services import encryption
     from .services.opening import open_app_database
     paths.require_existing_database(path)
@@ -157,7 +157,7 @@ def _open(path: Path, args):
     try:
         if encryption.inspect(path).kind is encryption.FileKind.ENCRYPTED:
             _unlock(path, args)
-        return open_app_database(path, check_in_background=True), lock
+        return open_app_database(path, check_in_background=True, one_shot=True), lock
     except BaseException:
         lock.release()
         raise

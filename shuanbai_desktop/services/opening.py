@@ -48,13 +48,15 @@ def clean_leftovers(path: Path) -> None:
         log.warning("could not remove temporary attachment copies", exc_info=True)
 
 
-def open_app_database(path: Path | ServerTarget, check_in_background: bool = False) -> Database:
+def open_app_database(path: Path | ServerTarget, check_in_background: bool = False,
+                      one_shot: bool = False) -> Database:
     """Checks, a verified pre-migration backup when the schema is older, migrations; then what a
     killed backup or restore left beside it is cleaned up (see ``backup.clean_leftovers``).
 
     With ``check_in_background`` (the GUI, the command line) the integrity check of a file that needs
     no migration goes on in a thread after this returns: the handle begins no session, and nothing is
-    cleaned up, before it has passed (``Database.hold_until_checked``).
+    cleaned up, before it has passed (``Database.hold_until_checked``); ``one_shot`` (a command of the
+    command line) lets it run in a child process instead (``migrate.start_integrity_check``).
 
     A database on a PostgreSQL server (``ServerTarget``): no file checks and no integrity check (the
     server's); an empty database is built by the migrations; one needing a migration is migrated after a
@@ -68,7 +70,7 @@ def open_app_database(path: Path | ServerTarget, check_in_background: bool = Fal
             log.warning("could not clean up after an interrupted server backup", exc_info=True)
         return db
     return open_database(path, backup=_pre_migration_backup, check_in_background=check_in_background,
-                         after_check=lambda: clean_leftovers(path))
+                         after_check=lambda: clean_leftovers(path), one_shot=one_shot)
 
 
 class FileKind(Enum):

@@ -1,7 +1,7 @@
 """Benchmark (run by hand, never asserts time): ``report --month`` at the command line against the same
 export in-process, on the full demo station (issue 16: within 1.5×).
 
-    .venv/bin/python tests/benchmarks/bench_cli_report.py [--rounds 3] [--plain] [--profile]
+    .venv/bin/python tests/benchmarks/bench_cli_report.py [--rounds 3] [--plain] [--thread-too] [--profile]
 
 The station is the full demo station (100,000 residents, 1,000,000 visits, 200,000 window registrations)
 encrypted by the program's own upgrade, as every station is once an administrator has logged in to this
@@ -13,7 +13,11 @@ the month as reported). Each figure is the median of ``--rounds`` runs, each in 
 - in-process: ``package.export_month`` alone, timed inside a new process that already holds the
   database handle (the first export of that process: modules and the PDF fonts are loaded then);
 - command line: the whole ``shuanbai-desktop report --month … --user admin --password-file …`` process,
-  from start to exit (unlocking, start-up checks, integrity check, log-in, export);
+  from start to exit (unlocking, start-up checks, integrity check, log-in, export); on POSIX the command
+  line runs the integrity check in a forked child process (``data/integrity_child.py``);
+- ``--thread-too``: the same command with the check in a thread of the command's process (as before the
+  child process, and as the GUI and Windows still run it), measured in the same rounds: before/after
+  under the same load;
 - the integrity check alone: the program's own ``PRAGMA quick_check`` of the file (``migrate.check_integrity``,
   what the command line runs in its thread), timed in a fresh process once the key is unlocked: the floor of
   the command line on an encrypted station, which may commit nothing before it has passed.
@@ -50,6 +54,13 @@ import bench_encryption  # noqa: E402
 
 PASSWORD = bench_encryption.PASSWORD
 REASON = "基准测试重复导出"
+# The command line with its integrity check in a thread, as before data/integrity_child.py (``--thread-too``).
+THREAD_CLI = (
+    "import sys\n"
+    "from shuanbai_desktop.data import migrate\n"
+    "migrate.start_integrity_check = lambda path, one_shot=False: migrate.IntegrityCheck(path)\n"
+    "from shuanbai_desktop.__main__ import main\n"
+    "sys.exit(main())\n")
 
 
 def _last_month() -> tuple[int, int]:
@@ -91,10 +102,11 @@ def _env(cache: Path) -> dict[str, str]:
 
 
 def cli_report(path: Path, out: Path, password_file: Path, env: dict[str, str],
-               profile: Path | None = None) -> tuple[float, float]:
+               profile: Path | None = None, thread: bool = False) -> tuple[float, float]:
     year, month = _last_month()
     prefix = ["-m", "cProfile", "-o", str(profile)] if profile else []
-    cmd = [sys.executable, *prefix, "-m", "shuanbai_desktop", "--db", str(path), "report",
+    program = ["-c", THREAD_CLI] if thread else ["-m", "shuanbai_desktop"]
+    cmd = [sys.executable, *prefix, *program, "--db", str(path), "report",
            "--month", f"{year:04d}-{month:02d}", "--out", str(out), "--user", "admin",
            "--password-file", str(password_file), "--reason", REASON]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -135,7 +147,7 @@ def settled(path: Path) -> None:
     db.close()
 
 
-def measure(label: str, station: Path, rounds: int, profile: bool) -> None:
+def measure(label: str, station: Path, rounds: int, profile: bool, thread_too: bool = False) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-cli-report-"))
     try:
         path = work / "station.db"
@@ -157,11 +169,13 @@ def measure(label: str, station: Path, rounds: int, profile: bool) -> None:
         ctx = mp.get_context("spawn")
         with ctx.Pool(1) as pool:
             pool.apply(in_process_export, (str(path), str(out)))  # warm-up of the in-process side
-        bare, checks, loads = [], [], [load]
+        bare, checks, loads, threaded = [], [], [load], []
         for _ in range(rounds):
             with ctx.Pool(1) as pool:
                 inside.append(pool.apply(in_process_export, (str(path), str(out))))
             outside.append(cli_report(path, out, password_file, env))
+            if thread_too:
+                threaded.append(cli_report(path, out, password_file, env, thread=True))
             bare.append(bare_process(env))
             with ctx.Pool(1) as pool:
                 checks.append(pool.apply(check_alone, (str(path),)))
@@ -179,6 +193,13 @@ def measure(label: str, station: Path, rounds: int, profile: bool) -> None:
         paired = [o[0] / i[0] for i, o in zip(inside, outside, strict=True)]
         print(f"逐轮配对比值（同一轮的命令行 / 进程内）：中位 {statistics.median(paired):.2f}   "
               f"各轮：{', '.join(f'{r:.2f}' for r in paired)}")
+        if threaded:
+            (tw, tc), (bt, btc) = _median(threaded), min(threaded)
+            print(f"对照：命令行，检查在本进程的线程里（改动前；图形界面与 Windows 仍如此）：中位 {tw:.2f} s（CPU {tc:.2f} s），"
+                  f"最好 {bt:.2f} s（CPU {btc:.2f} s）   各次：{', '.join(f'{w:.2f}' for w, _ in threaded)}")
+            paired_thread = [t[0] / i[0] for i, t in zip(inside, threaded, strict=True)]
+            print(f"  比值 线程 / 进程内 = 中位 {tw / iw:.2f}；逐轮配对 中位 {statistics.median(paired_thread):.2f}   "
+                  f"各轮：{', '.join(f'{r:.2f}' for r in paired_thread)}；子进程比线程快 中位 {tw - ow:.2f} s")
         (kw, kc), (bk, _) = _median(checks), min(checks)
         print(f"完整性检查单独（PRAGMA quick_check，程序自己的检查）：中位 {kw:.2f} s（CPU {kc:.2f} s），最好 {bk:.2f} s；"
               f"检查 / 进程内 = 中位 {kw / iw:.2f}（加密的社工站：命令行在它通过前不提交）；"
@@ -201,12 +222,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="命令行 report --month 与进程内导出的对比")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--plain", action="store_true", help="也测未加密的旧版本文件")
+    parser.add_argument("--thread-too", action="store_true", help="也测检查在线程里的命令行（改动前的做法）")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     plain, encrypted = bench_encryption.the_two_files()
-    measure("加密的社工站（本版本）", encrypted, args.rounds, args.profile)
+    measure("加密的社工站（本版本）", encrypted, args.rounds, args.profile, args.thread_too)
     if args.plain:
-        measure("未加密的旧版本文件（先检查后读取）", plain, args.rounds, args.profile)
+        measure("未加密的旧版本文件（先检查后读取）", plain, args.rounds, args.profile, args.thread_too)
 
 
 if __name__ == "__main__":
