@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ADMIN_PASSWORD
-from tests.db.test_startup_deferral import DAMAGED, UNREADABLE, _damage_an_index, _env, _last_month
+from tests.db.test_startup_deferral import DAMAGED, UNREADABLE, _damage_an_index, _env
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child check: POSIX; /proc: Linux")
 
@@ -52,7 +52,11 @@ WRAPPER = textwrap.dedent("""
             raise RuntimeError("stopped early")
         cli._load_while_checking = failing
 
-    code = cli.run(sys.argv[1:])
+    # The month the command accepts on this process's clock (the test's may be moved: --clock-ahead).
+    from datetime import date
+    today = date.today()
+    last_month = f"{today.year - 1}-12" if today.month == 1 else f"{today.year}-{today.month - 1:02d}"
+    code = cli.run([last_month if a == "LAST_MONTH" else a for a in sys.argv[1:]])
     try:
         found = os.waitpid(-1, os.WNOHANG)
         print("CHILDREN-LEFT", found, flush=True)  # (0, 0): one still running; else a zombie just reaped
@@ -67,7 +71,7 @@ def _report_args(db_path: Path, tmp_path: Path) -> tuple[list[str], Path]:
     password.write_text(ADMIN_PASSWORD, encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
-    return [sys.executable, "-c", WRAPPER, "--db", str(db_path), "report", "--month", _last_month(),
+    return [sys.executable, "-c", WRAPPER, "--db", str(db_path), "report", "--month", "LAST_MONTH",
             "--out", str(out), "--user", "admin", "--password-file", str(password)], out
 
 
