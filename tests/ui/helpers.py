@@ -24,6 +24,29 @@ def type_text(widget: QWidget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
+def focused() -> QWidget | None:
+    return QApplication.focusWidget()
+
+
+def key(qtbot, k, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key pressed where the focus is (the keyboard-only tests)."""
+    qtbot.keyClick(focused(), k, modifier)
+    QApplication.processEvents()
+
+
+def keys(qtbot, text: str) -> None:
+    """Letters typed where the focus is."""
+    qtbot.keyClicks(focused(), text)
+    QApplication.processEvents()
+
+
+def ime(text: str) -> None:
+    """Chinese as an input method commits it, into whatever has the focus."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(focused(), event)
+
+
 def click(qtbot, button: QAbstractButton) -> None:
     """Click with the left mouse button; a disabled button is a mistake in the test (no user can click it)."""
     assert button.isEnabled(), f"“{button.text()}” is disabled"

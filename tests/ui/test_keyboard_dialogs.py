@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPushButton
 
 from shuanbai_desktop.domain.labels import Role
@@ -23,24 +22,9 @@ from shuanbai_desktop.ui.password_dialog import FIRST_NOTE, RESET_NOTE, ChangePa
 from shuanbai_desktop.ui.persons.person_dialog import PersonDialog
 from shuanbai_desktop.ui.settings.user_dialogs import NewUserDialog
 from tests.conftest import ADMIN_PASSWORD
-from tests.ui.helpers import grab
+from tests.ui.helpers import focused, grab, ime, key
 
 PASSWORD = "Xinmima2024"
-
-
-def focused():
-    return QApplication.focusWidget()
-
-
-def key(qtbot, k, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(focused(), k, modifier)
-    QApplication.processEvents()
-
-
-def ime(text: str) -> None:
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(focused(), event)
 
 
 def tab_to(qtbot, widget, limit: int = 30) -> None:

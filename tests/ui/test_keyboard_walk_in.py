@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 from stdnum.cn import ric
 
@@ -26,7 +25,7 @@ from shuanbai_desktop.ui.counter.register_page import RegistrationPage
 from shuanbai_desktop.ui.focus_frame import install_focus_frame
 from shuanbai_desktop.ui.main_window import AREAS, MainWindow
 from tests.db.test_window_helpers import ZHANG_ID, win_fixture, win_template  # noqa: F401  (fixtures)
-from tests.ui.helpers import app_context, grab
+from tests.ui.helpers import app_context, focused, grab, ime, key, keys
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 NEW_BODY = ZHANG_ID[:6] + "19480312" + "002"  # 张三's county, a woman born 1948-03-12
@@ -56,28 +55,6 @@ class FakeSaver:
         target.write_bytes(pdf.read_bytes())
         self.saved.append(target)
         return target
-
-
-def focused():
-    return QApplication.focusWidget()
-
-
-def key(qtbot, k, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    """A key pressed where the focus is."""
-    qtbot.keyClick(focused(), k, modifier)
-    QApplication.processEvents()
-
-
-def keys(qtbot, text: str) -> None:
-    qtbot.keyClicks(focused(), text)
-    QApplication.processEvents()
-
-
-def ime(text: str) -> None:
-    """Chinese typed with the input method, into whatever has the focus."""
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(focused(), event)
 
 
 def framed():

@@ -28,8 +28,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication
 
 from shuanbai_desktop.data import backend
 from shuanbai_desktop.data.backend import ServerTarget
@@ -41,7 +39,7 @@ from shuanbai_desktop.ui.main_window import MainWindow
 from tests import pgcluster
 from tests.db.test_cli import cli
 from tests.db.test_window_helpers import PASSWORD, win_template  # noqa: F401  (fixture)
-from tests.ui.helpers import grab
+from tests.ui.helpers import focused, grab, ime, key, keys
 from tests.ui.test_connect_server import flows, remembered  # noqa: F401  (fixtures)
 
 BACKENDS = ("postgresql",)  # the window tests' station (win_template) built on the test server
@@ -115,27 +113,6 @@ def _sit_at(qtbot, window) -> None:
     """The keys go to this PC's window from now on (the other PC's window keeps its own focus)."""
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-
-
-def focused():
-    return QApplication.focusWidget()
-
-
-def key(qtbot, k, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(focused(), k, modifier)
-    QApplication.processEvents()
-
-
-def keys(qtbot, text: str) -> None:
-    qtbot.keyClicks(focused(), text)
-    QApplication.processEvents()
-
-
-def ime(text: str) -> None:
-    """Chinese as an input method commits it, into whatever has the focus."""
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(focused(), event)
 
 
 def _log_in(qtbot, flow: AppFlow, username: str) -> MainWindow:
